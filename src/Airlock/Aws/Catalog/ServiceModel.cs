@@ -1,0 +1,37 @@
+using System.Text.Json.Serialization;
+
+namespace Airlock.Aws.Catalog;
+
+/// <summary>One AWS service as the official model describes it, reduced to what routing needs.</summary>
+internal sealed record ServiceModel
+{
+    [JsonPropertyName("id")] public required string Id { get; init; }
+    [JsonPropertyName("protocol")] public required string Protocol { get; init; }
+    [JsonPropertyName("signingName")] public required string SigningName { get; init; }
+    [JsonPropertyName("endpointPrefix")] public required string EndpointPrefix { get; init; }
+    [JsonPropertyName("apiVersion")] public string ApiVersion { get; init; } = "";
+    [JsonPropertyName("targetPrefix")] public string? TargetPrefix { get; init; }
+    [JsonPropertyName("globalEndpoint")] public string? GlobalEndpoint { get; init; }
+    [JsonPropertyName("operations")] public required IReadOnlyList<OperationModel> Operations { get; init; }
+
+    /// <summary>The prefix of this service's actions in policy (<c>s3:GetObject</c>).</summary>
+    public string ActionPrefix => SigningName;
+
+    public bool IsS3 => Id == "s3";
+
+    public OperationModel? Operation(string name) =>
+        Operations.FirstOrDefault(o => string.Equals(o.Name, name, StringComparison.Ordinal));
+}
+
+/// <summary>One operation: its HTTP binding, which REST protocols route on.</summary>
+internal sealed record OperationModel
+{
+    [JsonPropertyName("name")] public required string Name { get; init; }
+    [JsonPropertyName("method")] public required string Method { get; init; }
+    [JsonPropertyName("uri")] public required string Uri { get; init; }
+    [JsonPropertyName("requiredQuery")] public IReadOnlyList<string> RequiredQuery { get; init; } = [];
+
+    private UriTemplate? _template;
+
+    public UriTemplate Template => _template ??= UriTemplate.Parse(Uri, RequiredQuery);
+}

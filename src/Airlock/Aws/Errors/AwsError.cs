@@ -1,0 +1,30 @@
+namespace Airlock.Aws.Errors;
+
+/// <summary>A refusal in AWS's vocabulary: HTTP status, error code and a message a person understands.</summary>
+internal sealed record AwsError(int Status, string Code, string Message)
+{
+    public static AwsError AccessDenied(string message, bool json) =>
+        new(403, json ? "AccessDeniedException" : "AccessDenied", message);
+
+    public static AwsError SignatureDoesNotMatch(string message) => new(403, "SignatureDoesNotMatch", message);
+
+    public static AwsError InvalidClientTokenId(string message) => new(403, "InvalidClientTokenId", message);
+
+    public static AwsError ExpiredToken(string message) => new(403, "ExpiredToken", message);
+
+    public static AwsError MissingAuthentication() =>
+        new(403, "MissingAuthenticationToken", "Requests through Airlock must be signed with Airlock session credentials (SigV4).");
+
+    public static AwsError Malformed(string message) => new(400, "InvalidRequest", message);
+
+    public static AwsError UnknownOperation(string message) => new(400, "UnknownOperationException", message);
+
+    public static AwsError AuditUnavailable() =>
+        new(503, "ServiceUnavailable", "Airlock cannot record this call in its audit store, so it was not sent. Try again later.");
+
+    public static AwsError UpstreamUnavailable(string connection) =>
+        new(502, "ServiceUnavailable", $"Airlock could not reach the upstream of connection '{connection}'.");
+
+    public static AwsError TooLarge(long limit) =>
+        new(413, "RequestEntityTooLarge", $"The request body is larger than Airlock's limit of {limit} bytes for this service.");
+}

@@ -1,0 +1,88 @@
+using System.Globalization;
+
+namespace Airlock.Aws.SigV4;
+
+/// <summary>What a SigV4-signed request claims: who signed it, for which scope, over which headers, when.</summary>
+internal sealed record SigV4Authorization(
+    string AccessKeyId,
+    CredentialScope Scope,
+    IReadOnlyList<string> SignedHeaders,
+    string Signature,
+    DateTimeOffset SignedAt,
+    string AmzDate,
+    bool IsPresigned,
+    TimeSpan? PresignedExpiry,
+    string? SecurityToken)
+{
+    /// <summary>Reads the Authorization header form.</summary>
+    public static SigV4Authorization? FromHeader(string authorization, string? amzDate, string? securityToken)
+    {
+        if (!authorization.StartsWith(SigV4Primitives.Algorithm + " ", StringComparison.Ordinal) || amzDate is null)
+        {
+            return null;
+        }
+
+        string? credential = null, signedHeaders = null, signature = null;
+        foreach (var part in authorization[(SigV4Primitives.Algorithm.Length + 1)..].Split(','))
+        {
+            var kv = part.Trim();
+            var eq = kv.IndexOf('=');
+            if (eq <= 0)
+            {
+                return null;
+            }
+
+            var value = kv[(eq + 1)..];
+            switch (kv[..eq])
+            {
+                case "Credential": credential = value; break;
+                case "SignedHeaders": signedHeaders = value; break;
+                case "Signature": signature = value; break;
+                default: return null;
+            }
+        }
+
+        return Create(credential, signedHeaders, signature, amzDate, presignedExpiry: null, securityToken);
+    }
+
+    /// <summary>Reads the presigned-URL form (X-Amz-Algorithm, X-Amz-Credential, … in the query).</summary>
+    public static SigV4Authorization? FromQuery(IReadOnlyList<KeyValuePair<string, string>> query)
+    {
+        string? Get(string name) => query.FirstOrDefault(p => p.Key == name).Value;
+        if (Get("X-Amz-Algorithm") != SigV4Primitives.Algorithm
+            || !int.TryParse(Get("X-Amz-Expires"), NumberStyles.None, CultureInfo.InvariantCulture, out var expires)
+            || expires is < 1 or > 604800)
+        {
+            return null;
+        }
+
+        return Create(Get("X-Amz-Credential"), Get("X-Amz-SignedHeaders"), Get("X-Amz-Signature"), Get("X-Amz-Date") ?? "",
+            TimeSpan.FromSeconds(expires), Get("X-Amz-Security-Token"));
+    }
+
+    public static bool IsPresignedQuery(IReadOnlyList<KeyValuePair<string, string>> query) =>
+        query.Any(p => p.Key == "X-Amz-Algorithm");
+
+    private static SigV4Authorization? Create(
+        string? credential, string? signedHeaders, string? signature, string amzDate, TimeSpan? presignedExpiry, string? securityToken)
+    {
+        if (credential is null || signedHeaders is null || signature is null
+            || signature.Length != 64 || !signature.All(char.IsAsciiHexDigitLower)
+            || !CredentialScope.TryParseCredential(credential, out var keyId, out var scope)
+            || !DateTimeOffset.TryParseExact(amzDate, SigV4Primitives.AmzDateFormat, CultureInfo.InvariantCulture,
+                DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var signedAt)
+            || !amzDate.StartsWith(scope.Date, StringComparison.Ordinal))
+        {
+            return null;
+        }
+
+        var headers = signedHeaders.Split(';');
+        if (headers.Any(h => h.Length == 0 || h != h.ToLowerInvariant()) || !headers.Contains("host"))
+        {
+            return null;
+        }
+
+        return new SigV4Authorization(keyId, scope, headers, signature, signedAt, amzDate, presignedExpiry is not null,
+            presignedExpiry, securityToken);
+    }
+}

@@ -1,0 +1,33 @@
+namespace Airlock.Aws.SigV4;
+
+/// <summary>The parts of an HTTP request that SigV4 covers, as they were (or will be) sent.</summary>
+internal sealed record SignableRequest(
+    string Method,
+    string RawPath,
+    IReadOnlyList<KeyValuePair<string, string>> Query,
+    IReadOnlyList<KeyValuePair<string, string>> Headers,
+    bool IsS3)
+{
+    public string? Header(string lowerName)
+    {
+        string? found = null;
+        foreach (var h in Headers)
+        {
+            if (h.Key == lowerName)
+            {
+                found = found is null ? h.Value : found + "," + h.Value;
+            }
+        }
+
+        return found;
+    }
+
+    public string CanonicalRequest(IReadOnlyList<string> signedHeaders, string payloadHash, string? excludeQuery = null) =>
+        SigV4.CanonicalRequest.Build(
+            Method,
+            SigV4.CanonicalRequest.CanonicalUri(RawPath, IsS3),
+            CanonicalQuery.Build(Query, excludeQuery),
+            Headers,
+            signedHeaders,
+            payloadHash);
+}

@@ -1,0 +1,29 @@
+using System.CommandLine;
+using Airlock.Hosting;
+
+namespace Airlock.Cli;
+
+/// <summary><c>airlock serve --config airlock.yaml</c>: the gateway for real use.</summary>
+internal static class ServeCommand
+{
+    public static Command Create()
+    {
+        var command = new Command("serve", "Run the gateway with a configuration file.") { CommonOptions.Config };
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            var (options, baseDirectory, errors) = ConfigLoader.Load(parse.GetValue(CommonOptions.Config));
+            if (errors.Count > 0)
+            {
+                await Console.Error.WriteLineAsync("airlock: the configuration is not valid:\n  " + string.Join("\n  ", errors));
+                return 2;
+            }
+
+            var app = GatewayHost.Build(options, baseDirectory);
+            await app.StartAsync(cancellationToken);
+            Console.WriteLine($"Airlock is listening on {options.Listen}");
+            await app.WaitForShutdownAsync(cancellationToken);
+            return 0;
+        });
+        return command;
+    }
+}

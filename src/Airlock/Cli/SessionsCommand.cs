@@ -1,0 +1,53 @@
+using System.CommandLine;
+using Airlock.Identity;
+
+namespace Airlock.Cli;
+
+/// <summary><c>airlock sessions list | revoke ID</c>.</summary>
+internal static class SessionsCommand
+{
+    public static Command Create()
+    {
+        var all = new Option<bool>("--all") { Description = "Include expired and revoked sessions." };
+        var list = new Command("list", "List sessions.") { CommonOptions.Config, all };
+        list.SetAction(async (parse, cancellationToken) =>
+        {
+            if (StoreCommands.Open(parse.GetValue(CommonOptions.Config)) is not { } database)
+            {
+                return 2;
+            }
+
+            var sessions = await new SqliteSessionStore(database).ListAsync(parse.GetValue(all), cancellationToken);
+            Console.WriteLine($"{"ID",-22} {"ACCESS KEY",-20} {"SUBJECT",-24} {"CONNECTION",-12} {"GROUPS",-24} {"EXPIRES",-20} STATE");
+            foreach (var (s, _) in sessions)
+            {
+                var state = s.RevokedAt is not null ? "revoked" : s.ExpiresAt <= DateTimeOffset.UtcNow ? "expired" : "active";
+                Console.WriteLine($"{s.Id,-22} {s.AccessKeyId,-20} {s.Subject,-24} {s.Connection,-12} {string.Join(',', s.Groups),-24} {StsResponses.Iso(s.ExpiresAt),-20} {state}");
+            }
+
+            return 0;
+        });
+
+        var id = new Argument<string>("id") { Description = "The session id (or its access key id)." };
+        var revoke = new Command("revoke", "Revoke a session: its next call is refused.") { CommonOptions.Config, id };
+        revoke.SetAction(async (parse, cancellationToken) =>
+        {
+            if (StoreCommands.Open(parse.GetValue(CommonOptions.Config)) is not { } database)
+            {
+                return 2;
+            }
+
+            var target = parse.GetValue(id)!;
+            if (!await new SqliteSessionStore(database).RevokeAsync(target, DateTimeOffset.UtcNow, cancellationToken))
+            {
+                await Console.Error.WriteLineAsync($"airlock: no active session {target}.");
+                return 1;
+            }
+
+            Console.WriteLine($"revoked {target}");
+            return 0;
+        });
+
+        return new Command("sessions", "Inspect and revoke Airlock sessions.") { list, revoke };
+    }
+}

@@ -1,0 +1,53 @@
+using System.Security.Claims;
+using System.Security.Cryptography;
+using Microsoft.IdentityModel.JsonWebTokens;
+using Microsoft.IdentityModel.Tokens;
+
+namespace Airlock.Demo;
+
+/// <summary>
+/// DEMO ONLY. A throw-away OIDC issuer served by <c>airlock demo</c> so it runs without a company IdP.
+/// Its key lives in memory for one run. <c>airlock serve</c> never enables it.
+/// </summary>
+internal sealed class DemoIssuer(string gatewayUrl)
+{
+    public const string Audience = "airlock-demo";
+    private const string PathBase = "/_airlock/demo-oidc";
+    private readonly RsaSecurityKey _key = new(RSA.Create(2048)) { KeyId = "demo-" + RandomNumberGenerator.GetHexString(8, true) };
+
+    public string Issuer => gatewayUrl.TrimEnd('/') + PathBase;
+
+    public void Map(WebApplication app)
+    {
+        app.MapGet(PathBase + "/.well-known/openid-configuration", () => Results.Json(new Dictionary<string, object>
+        {
+            ["issuer"] = Issuer,
+            ["jwks_uri"] = Issuer + "/jwks",
+            ["id_token_signing_alg_values_supported"] = new[] { "RS256" },
+            ["subject_types_supported"] = new[] { "public" },
+            ["response_types_supported"] = new[] { "id_token" },
+        }));
+        app.MapGet(PathBase + "/jwks", () =>
+        {
+            var jwk = JsonWebKeyConverter.ConvertFromRSASecurityKey(new RsaSecurityKey(_key.Rsa.ExportParameters(false)) { KeyId = _key.KeyId });
+            return Results.Json(new { keys = new[] { new { kty = jwk.Kty, kid = jwk.Kid, use = "sig", alg = "RS256", n = jwk.N, e = jwk.E } } });
+        });
+    }
+
+    public string MintToken(string subject, IEnumerable<string> groups, TimeSpan lifetime)
+    {
+        var claims = new List<Claim> { new("sub", subject) };
+        claims.AddRange(groups.Select(g => new Claim("groups", g)));
+        var now = DateTime.UtcNow;
+        return new JsonWebTokenHandler().CreateToken(new SecurityTokenDescriptor
+        {
+            Issuer = Issuer,
+            Audience = Audience,
+            Subject = new ClaimsIdentity(claims),
+            IssuedAt = now,
+            NotBefore = now,
+            Expires = now + lifetime,
+            SigningCredentials = new SigningCredentials(_key, SecurityAlgorithms.RsaSha256),
+        });
+    }
+}

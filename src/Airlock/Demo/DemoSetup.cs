@@ -1,0 +1,56 @@
+using System.Security.Cryptography;
+
+namespace Airlock.Demo;
+
+/// <summary>Writes the demo's configuration, upstream key and policy into its data folder.</summary>
+internal static class DemoSetup
+{
+    public static string WriteConfig(string dataDir, int port, string motoEndpoint)
+    {
+        Directory.CreateDirectory(dataDir);
+        var keyIdFile = Path.Combine(dataDir, "upstream-access-key-id");
+        var secretFile = Path.Combine(dataDir, "upstream-secret-access-key");
+        WritePrivate(keyIdFile, "AKIA" + RandomNumberGenerator.GetString("ABCDEFGHIJKLMNOPQRSTUVWXYZ234567", 16));
+        WritePrivate(secretFile, Convert.ToBase64String(RandomNumberGenerator.GetBytes(30)));
+        var configPath = Path.Combine(dataDir, "airlock.yaml");
+        File.WriteAllText(configPath, $"""
+            # Written by `airlock demo`. DEMO ONLY: the issuer below is Airlock's built-in demo issuer,
+            # which `airlock serve` never enables. Use this file with `airlock sessions` and `airlock audit`.
+            listen: http://127.0.0.1:{port}
+            store:
+              path: airlock.db
+            issuers:
+              - issuer: http://127.0.0.1:{port}/_airlock/demo-oidc
+                audiences: [{DemoIssuer.Audience}]
+            connections:
+              - name: demo
+                region: us-east-1
+                accountId: "000000000000"
+                endpoint: {motoEndpoint}
+                credentials:
+                  source: file
+                  accessKeyIdFile: {keyIdFile}
+                  secretAccessKeyFile: {secretFile}
+            policy:
+              statements:
+                - sid: DemoAgentsWork
+                  effect: Allow
+                  groups: [developers]
+                  actions: ["s3:*", "dynamodb:*", "secretsmanager:*", "sqs:*", "sns:*", "ssm:*", "sts:GetCallerIdentity"]
+                - sid: NoBucketDeletion
+                  effect: Deny
+                  groups: ["*"]
+                  actions: ["s3:DeleteBucket"]
+            """);
+        return configPath;
+    }
+
+    public static void WritePrivate(string path, string content)
+    {
+        File.WriteAllText(path, content);
+        if (!OperatingSystem.IsWindows())
+        {
+            File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        }
+    }
+}

@@ -1,0 +1,40 @@
+using System.Diagnostics;
+using Airlock.Audit;
+using Airlock.Identity;
+
+namespace Airlock.Gateway;
+
+/// <summary>What the gateway has learnt about one call so far; becomes its audit record.</summary>
+internal sealed class CallContext(HttpContext http)
+{
+    public long StartedAt { get; } = Stopwatch.GetTimestamp();
+    public string RequestId { get; } = Guid.NewGuid().ToString("N").ToUpperInvariant()[..20];
+    public HttpContext Http { get; } = http;
+    public string Protocol { get; set; } = "query";
+    public string? AccessKeyId { get; set; }
+    public Session? Session { get; set; }
+    public string? Principal { get; set; }
+    public string? Service { get; set; }
+    public string? Operation { get; set; }
+    public IReadOnlyList<string> Resources { get; set; } = [];
+
+    public double ElapsedMs => Stopwatch.GetElapsedTime(StartedAt).TotalMilliseconds;
+
+    public AuditEntry ToAudit(string decision, string? reason, int? upstreamStatus = null) => new()
+    {
+        RequestId = RequestId,
+        Time = DateTimeOffset.UtcNow,
+        Principal = Session?.Subject ?? Principal,
+        SessionId = Session?.Id,
+        AccessKeyId = AccessKeyId,
+        Connection = Session?.Connection,
+        Service = Service,
+        Operation = Operation,
+        Resources = Resources,
+        Decision = decision,
+        Reason = reason,
+        ClientIp = Http.Connection.RemoteIpAddress?.ToString(),
+        UpstreamStatus = upstreamStatus,
+        LatencyMs = upstreamStatus is null ? ElapsedMs : null,
+    };
+}

@@ -1,0 +1,121 @@
+using System.Globalization;
+using System.Text;
+using Airlock.Aws.Errors;
+using Airlock.Aws.Resolution;
+using Airlock.Aws.SigV4;
+using Airlock.Identity;
+
+namespace Airlock.Gateway;
+
+internal sealed partial class GatewayHandler
+{
+    private const long MaxUnsignedBodyBytes = 64 * 1024;
+
+    /// <summary>
+    /// The STS-compatible door: <c>AssumeRoleWithWebIdentity</c> is the only call Airlock takes unsigned.
+    /// It exchanges an OIDC token for session credentials of the connection the RoleArn names.
+    /// </summary>
+    private async Task HandleUnsignedAsync(CallContext call, SignableRequest head)
+    {
+        call.Service = "sts";
+        var body = await IncomingRequest.ReadBodyAsync(call.Http.Request, MaxUnsignedBodyBytes, call.Http.RequestAborted);
+        var parameters = head.Query.ToList();
+        if (body is { } bytes && (head.Header("content-type") ?? "").StartsWith("application/x-www-form-urlencoded", StringComparison.OrdinalIgnoreCase))
+        {
+            parameters.AddRange(FormBody.Parse(Encoding.UTF8.GetString(bytes.Span)));
+        }
+
+        string? Get(string name) => parameters.FirstOrDefault(p => p.Key == name).Value;
+        if (Get("Action") != "AssumeRoleWithWebIdentity")
+        {
+            await RefuseAsync(call, AwsError.MissingAuthentication());
+            return;
+        }
+
+        call.Operation = "AssumeRoleWithWebIdentity";
+        var roleArn = Get("RoleArn");
+        var token = Get("WebIdentityToken");
+        if (string.IsNullOrEmpty(roleArn) || string.IsNullOrEmpty(token))
+        {
+            await RefuseAsync(call, new AwsError(400, "MissingParameter", "AssumeRoleWithWebIdentity needs RoleArn and WebIdentityToken."));
+            return;
+        }
+
+        var validation = await tokens.ValidateAsync(token, call.Http.RequestAborted);
+        if (validation.Identity is not { } identity)
+        {
+            await RefuseAsync(call, new AwsError(400, validation.Expired ? "ExpiredTokenException" : "InvalidIdentityToken", validation.Error!));
+            return;
+        }
+
+        call.Principal = identity.Subject;
+        var connection = SessionIssuer.ConnectionFromRoleArn(roleArn);
+        call.Resources = [roleArn];
+        int? duration = int.TryParse(Get("DurationSeconds"), NumberStyles.None, CultureInfo.InvariantCulture, out var d) ? d : null;
+        Session? session;
+        try
+        {
+            session = await issuer.IssueAsync(identity, connection, duration, call.Http.RequestAborted);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            Log.SessionStoreFailed(logger, call.RequestId, e);
+            await RefuseAsync(call, new AwsError(503, "ServiceUnavailable", "Airlock cannot store the session; try again later."), audited: false);
+            return;
+        }
+
+        if (session is null)
+        {
+            await RefuseAsync(call, AwsError.AccessDenied($"Airlock has no connection named '{connection}' (from RoleArn {roleArn}).", json: false));
+            return;
+        }
+
+        call.Session = session;
+        call.AccessKeyId = session.AccessKeyId;
+        if (!await TryAuditAsync(call, "allow", "session issued", 200))
+        {
+            return;
+        }
+
+        Log.SessionIssued(logger, call.RequestId, session.Id, session.Subject, session.Connection);
+        var audience = validation.Identity is null ? "" : string.Join(',', options.Issuers.First(i => i.Issuer == identity.Issuer).Audiences);
+        await WriteXmlAsync(call, StsResponses.AssumeRoleWithWebIdentity(session, roleArn, audience, call.RequestId));
+    }
+
+    /// <summary>Answers <c>sts:GetCallerIdentity</c> for the session itself: who the caller is at Airlock.</summary>
+    private async Task AnswerCallerIdentityAsync(CallContext call, Session session)
+    {
+        if (!await TryAuditAsync(call, "allow", "answered by Airlock", 200))
+        {
+            return;
+        }
+
+        var account = options.Connection(session.Connection)?.AccountId ?? "000000000000";
+        await WriteXmlAsync(call, StsResponses.GetCallerIdentity(session, account, call.RequestId));
+    }
+
+    private async Task<bool> TryAuditAsync(CallContext call, string decision, string reason, int status)
+    {
+        try
+        {
+            await audit.AppendAsync(call.ToAudit(decision, reason) with { UpstreamStatus = status }, call.Http.RequestAborted);
+            return true;
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            Log.AuditFailed(logger, call.RequestId, e);
+            await RefuseAsync(call, AwsError.AuditUnavailable(), audited: false);
+            return false;
+        }
+    }
+
+    private static Task WriteXmlAsync(CallContext call, string xml)
+    {
+        var bytes = Encoding.UTF8.GetBytes(xml);
+        call.Http.Response.StatusCode = 200;
+        call.Http.Response.ContentType = "text/xml";
+        call.Http.Response.ContentLength = bytes.Length;
+        call.Http.Response.Headers["x-amzn-RequestId"] = call.RequestId;
+        return call.Http.Response.Body.WriteAsync(bytes).AsTask();
+    }
+}

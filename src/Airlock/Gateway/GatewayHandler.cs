@@ -1,0 +1,255 @@
+using Airlock.Audit;
+using Airlock.Aws.Catalog;
+using Airlock.Aws.Errors;
+using Airlock.Aws.Resolution;
+using Airlock.Aws.SigV4;
+using Airlock.Hosting;
+using Airlock.Identity;
+using Airlock.Policy;
+using Airlock.Upstream;
+
+namespace Airlock.Gateway;
+
+/// <summary>
+/// The data path of one call: verify the session's signature, resolve the operation, decide, record,
+/// re-sign with the upstream credential and stream it to the connection. Anything that cannot be
+/// established is refused with an AWS-style error, and nothing is sent upstream.
+/// </summary>
+internal sealed partial class GatewayHandler(
+    AirlockOptions options,
+    ServiceCatalog catalog,
+    OperationResolver resolver,
+    ISessionStore sessions,
+    SessionIssuer issuer,
+    TokenValidator tokens,
+    IAuditStore audit,
+    IPolicyEvaluator policy,
+    Forwarder forwarder,
+    TimeProvider time,
+    ILogger<GatewayHandler> logger)
+{
+    public async Task HandleAsync(HttpContext http)
+    {
+        var call = new CallContext(http);
+        var head = IncomingRequest.Read(http);
+        var auth = ReadAuthorization(head, out var hasAuthorization);
+        if (auth is null)
+        {
+            if (!hasAuthorization)
+            {
+                await HandleUnsignedAsync(call, head);
+                return;
+            }
+
+            await RefuseAsync(call, AwsError.Malformed("The request's SigV4 authorization is malformed."));
+            return;
+        }
+
+        call.AccessKeyId = auth.AccessKeyId;
+        call.Service = auth.Scope.Service;
+        var services = catalog.BySigningName(auth.Scope.Service);
+        call.Protocol = services.Count > 0 ? services[0].Protocol : "query";
+
+        StoredSession? stored;
+        try
+        {
+            stored = await sessions.FindByAccessKeyAsync(auth.AccessKeyId, http.RequestAborted);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            Log.SessionStoreFailed(logger, call.RequestId, e);
+            await RefuseAsync(call, new AwsError(503, "ServiceUnavailable", "Airlock cannot read its session store; the call was not sent."), audited: false);
+            return;
+        }
+
+        if (stored is null)
+        {
+            await RefuseAsync(call, AwsError.InvalidClientTokenId($"The access key id {auth.AccessKeyId} is not an Airlock session."));
+            return;
+        }
+
+        var session = stored.Session;
+        call.Session = session;
+        var now = time.GetUtcNow();
+        if (session.RevokedAt is not null)
+        {
+            await RefuseAsync(call, AwsError.InvalidClientTokenId($"Airlock session {session.Id} has been revoked."));
+            return;
+        }
+
+        if (now >= session.ExpiresAt)
+        {
+            await RefuseAsync(call, AwsError.ExpiredToken($"Airlock session {session.Id} expired at {StsResponses.Iso(session.ExpiresAt)}; get new credentials."));
+            return;
+        }
+
+        if (auth.SecurityToken is null || !SigV4Primitives.SignaturesEqual(stored.SessionTokenHash, SigV4Primitives.Sha256Hex(auth.SecurityToken)))
+        {
+            await RefuseAsync(call, AwsError.InvalidClientTokenId("The session token does not belong to this access key id."));
+            return;
+        }
+
+        var isS3 = auth.Scope.Service == "s3";
+        head = head with { IsS3 = isS3 };
+        var declaredSha = head.Header("x-amz-content-sha256");
+        ReadOnlyMemory<byte>? body = null;
+        string payloadHash;
+        if (isS3)
+        {
+            if (declaredSha is not null && declaredSha.StartsWith("STREAMING-", StringComparison.Ordinal))
+            {
+                await RefuseAsync(call, new AwsError(501, "NotImplemented", "Airlock does not accept aws-chunked streaming uploads yet; sign the payload (x-amz-content-sha256) instead."));
+                return;
+            }
+
+            payloadHash = declaredSha ?? (auth.IsPresigned ? SigV4Primitives.UnsignedPayload : "");
+            if (payloadHash.Length == 0 || (payloadHash != SigV4Primitives.UnsignedPayload && !IsHexSha256(payloadHash)))
+            {
+                await RefuseAsync(call, AwsError.Malformed("S3 requests must carry x-amz-content-sha256."));
+                return;
+            }
+        }
+        else
+        {
+            body = await IncomingRequest.ReadBodyAsync(http.Request, options.Limits.MaxBufferedBodyBytes, http.RequestAborted);
+            if (body is null)
+            {
+                await RefuseAsync(call, AwsError.TooLarge(options.Limits.MaxBufferedBodyBytes));
+                return;
+            }
+
+            payloadHash = SigV4Primitives.Sha256Hex(body.Value.Span);
+            if (declaredSha is not null && declaredSha != payloadHash && declaredSha != SigV4Primitives.UnsignedPayload)
+            {
+                await RefuseAsync(call, new AwsError(400, "XAmzContentSHA256Mismatch", "The body does not match its x-amz-content-sha256."));
+                return;
+            }
+
+            payloadHash = declaredSha ?? payloadHash;
+        }
+
+        var check = SigV4Verifier.Verify(head, auth, session.SecretAccessKey, payloadHash, now);
+        if (check != SignatureCheck.Valid)
+        {
+            await RefuseAsync(call, check switch
+            {
+                SignatureCheck.ClockSkew => new AwsError(403, "RequestTimeTooSkewed", "The request time is more than 15 minutes from Airlock's clock."),
+                SignatureCheck.PresignedExpired => new AwsError(403, "AccessDenied", "The presigned URL has expired."),
+                _ => AwsError.SignatureDoesNotMatch("The request signature Airlock calculated does not match the signature you provided. Check your Airlock session credentials and signing method."),
+            });
+            return;
+        }
+
+        var resolved = resolver.Resolve(new ResolveRequest(head, auth.Scope.Service, auth.Scope.Region, body));
+        if (resolved.Operation is not { } operation)
+        {
+            await RefuseAsync(call, AwsError.UnknownOperation(resolved.Error + " Airlock refuses calls it cannot understand."));
+            return;
+        }
+
+        call.Service = operation.Service.Id;
+        call.Operation = operation.Operation.Name;
+        call.Protocol = operation.Service.Protocol;
+        call.Resources = operation.Resources;
+
+        if (operation.Action == "sts:GetCallerIdentity")
+        {
+            await AnswerCallerIdentityAsync(call, session);
+            return;
+        }
+
+        var decision = policy.Evaluate(new PolicyRequest(session.Subject, session.Groups, session.Connection, operation.Action, operation.Resources));
+        if (decision.Effect == PolicyEffect.Deny)
+        {
+            await RefuseAsync(call, AwsError.AccessDenied($"Airlock denied {operation.Action}: {decision.Reason}", call.Protocol is "json" or "rest-json"), decision: "deny");
+            return;
+        }
+
+        var connection = options.Connection(session.Connection);
+        var credentials = connection is null ? null : UpstreamCredentialProvider.Resolve(connection.Credentials);
+        if (connection is null || credentials is null)
+        {
+            await RefuseAsync(call, new AwsError(503, "ServiceUnavailable", $"Airlock has no upstream credential for connection '{session.Connection}'; the call was not sent."));
+            return;
+        }
+
+        long auditId;
+        try
+        {
+            auditId = await audit.AppendAsync(call.ToAudit("allow", decision.Reason), http.RequestAborted);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            Log.AuditFailed(logger, call.RequestId, e);
+            await RefuseAsync(call, AwsError.AuditUnavailable(), audited: false);
+            return;
+        }
+
+        var (outcome, status) = await forwarder.ForwardAsync(http, new ForwardRequest(
+            connection, credentials, operation.Service, auth.Scope.Region, head, body, payloadHash, declaredSha));
+        string? failure = outcome switch
+        {
+            ForwardOutcome.UpstreamUnreachable => "upstream unreachable",
+            ForwardOutcome.RequestBodyInvalid => "request body did not match its signed hash; upstream request aborted",
+            ForwardOutcome.ClientAborted => "caller went away",
+            _ => null,
+        };
+        if (outcome is ForwardOutcome.UpstreamUnreachable && !http.Response.HasStarted)
+        {
+            await AwsErrorWriter.WriteAsync(http, call.Protocol, AwsError.UpstreamUnavailable(connection.Name), call.RequestId);
+        }
+        else if (outcome is ForwardOutcome.RequestBodyInvalid && !http.Response.HasStarted)
+        {
+            await AwsErrorWriter.WriteAsync(http, call.Protocol, new AwsError(400, "XAmzContentSHA256Mismatch", "The body does not match its x-amz-content-sha256."), call.RequestId);
+        }
+
+        await CompleteAsync(call, auditId, status, failure);
+        Log.CallCompleted(logger, call.RequestId, session.Subject, session.Connection, operation.Action, "allow", status, call.ElapsedMs);
+    }
+
+    private async Task CompleteAsync(CallContext call, long auditId, int? status, string? failure)
+    {
+        try
+        {
+            await audit.CompleteAsync(auditId, status, call.ElapsedMs, failure, CancellationToken.None);
+        }
+        catch (Exception e)
+        {
+            // The decision is already durable; a lost completion leaves the record without its status.
+            Log.AuditFailed(logger, call.RequestId, e);
+        }
+    }
+
+    private static SigV4Authorization? ReadAuthorization(SignableRequest head, out bool present)
+    {
+        var header = head.Header("authorization");
+        if (header is not null)
+        {
+            present = true;
+            return SigV4Authorization.FromHeader(header, head.Header("x-amz-date"), head.Header("x-amz-security-token"));
+        }
+
+        present = SigV4Authorization.IsPresignedQuery(head.Query);
+        return present ? SigV4Authorization.FromQuery(head.Query) : null;
+    }
+
+    private static bool IsHexSha256(string value) => value.Length == 64 && value.All(char.IsAsciiHexDigit);
+
+    private async Task RefuseAsync(CallContext call, AwsError error, bool audited = true, string decision = "refuse")
+    {
+        Log.CallRefused(logger, call.RequestId, error.Code, error.Message);
+        if (audited)
+        {
+            try
+            {
+                await audit.AppendAsync(call.ToAudit(decision, $"{error.Code}: {error.Message}"), CancellationToken.None);
+            }
+            catch (Exception e)
+            {
+                Log.AuditFailed(logger, call.RequestId, e);
+            }
+        }
+
+        await AwsErrorWriter.WriteAsync(call.Http, call.Protocol, error, call.RequestId);
+    }
+}

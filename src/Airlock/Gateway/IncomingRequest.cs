@@ -1,0 +1,51 @@
+using Airlock.Aws.SigV4;
+using Microsoft.AspNetCore.Http.Features;
+
+namespace Airlock.Gateway;
+
+/// <summary>Reads a caller's request as it was sent on the wire: SigV4 signs the raw path and query.</summary>
+internal static class IncomingRequest
+{
+    public static SignableRequest Read(HttpContext context, bool isS3 = false)
+    {
+        var rawTarget = context.Features.Get<IHttpRequestFeature>()?.RawTarget ?? context.Request.Path + context.Request.QueryString;
+        var q = rawTarget.IndexOf('?');
+        var rawPath = q < 0 ? rawTarget : rawTarget[..q];
+        var rawQuery = q < 0 ? "" : rawTarget[(q + 1)..];
+        var headers = new List<KeyValuePair<string, string>>(context.Request.Headers.Count);
+        foreach (var header in context.Request.Headers)
+        {
+            var name = header.Key.ToLowerInvariant();
+            foreach (var value in header.Value)
+            {
+                headers.Add(new(name, value ?? ""));
+            }
+        }
+
+        return new SignableRequest(context.Request.Method, rawPath, CanonicalQuery.Parse(rawQuery), headers, isS3);
+    }
+
+    /// <summary>Reads a body whole, up to <paramref name="limit"/> bytes; null when it is larger.</summary>
+    public static async Task<ReadOnlyMemory<byte>?> ReadBodyAsync(HttpRequest request, long limit, CancellationToken cancellationToken)
+    {
+        if (request.ContentLength > limit)
+        {
+            return null;
+        }
+
+        using var buffer = new MemoryStream(request.ContentLength is { } length ? (int)length : 4096);
+        var chunk = new byte[16384];
+        int read;
+        while ((read = await request.Body.ReadAsync(chunk, cancellationToken)) > 0)
+        {
+            if (buffer.Length + read > limit)
+            {
+                return null;
+            }
+
+            buffer.Write(chunk, 0, read);
+        }
+
+        return buffer.ToArray();
+    }
+}

@@ -1,0 +1,48 @@
+using Airlock.Identity;
+using Airlock.Policy;
+using Airlock.Upstream;
+
+namespace Airlock.Hosting;
+
+/// <summary>The whole configuration: one YAML file, overridable by AIRLOCK_* environment variables.</summary>
+internal sealed class AirlockOptions
+{
+    /// <summary>Where the gateway listens. Loopback by default: exposing it is a deliberate choice.</summary>
+    public string Listen { get; set; } = "http://127.0.0.1:8080";
+
+    public StoreOptions Store { get; set; } = new();
+
+    public SessionOptions Sessions { get; set; } = new();
+
+    public LimitOptions Limits { get; set; } = new();
+
+    public List<IssuerOptions> Issuers { get; set; } = [];
+
+    public List<ConnectionOptions> Connections { get; set; } = [];
+
+    public PolicyOptions Policy { get; set; } = new();
+
+    /// <summary>Set only by <c>airlock demo</c>: serves the built-in demo identity issuer.</summary>
+    internal bool DemoIssuer { get; set; }
+
+    public ConnectionOptions? Connection(string name) =>
+        Connections.FirstOrDefault(c => string.Equals(c.Name, name, StringComparison.Ordinal));
+}
+
+internal sealed class StoreOptions
+{
+    /// <summary>The SQLite file; relative paths are taken from the configuration file's folder.</summary>
+    public string Path { get; set; } = "airlock-data/airlock.db";
+}
+
+internal sealed class SessionOptions
+{
+    /// <summary>The longest a session lasts, whatever the token's expiry.</summary>
+    public int MaxDurationSeconds { get; set; } = 3600;
+}
+
+internal sealed class LimitOptions
+{
+    /// <summary>The largest body Airlock reads whole (json, query): bigger ones are refused. S3 bodies are streamed.</summary>
+    public long MaxBufferedBodyBytes { get; set; } = 10 * 1024 * 1024;
+}

@@ -1,0 +1,39 @@
+namespace Airlock.Hosting;
+
+/// <summary>Loads and validates the configuration the commands share.</summary>
+internal static class ConfigLoader
+{
+    /// <summary>The file named, else <c>AIRLOCK_CONFIG</c>, else <c>./airlock.yaml</c>.</summary>
+    public static string? ResolvePath(string? path)
+    {
+        path ??= Environment.GetEnvironmentVariable("AIRLOCK_CONFIG");
+        if (path is null && File.Exists("airlock.yaml"))
+        {
+            path = "airlock.yaml";
+        }
+
+        return path is null ? null : Path.GetFullPath(path);
+    }
+
+    public static (AirlockOptions Options, string BaseDirectory, IReadOnlyList<string> Errors) Load(string? path, bool demo = false)
+    {
+        var resolved = ResolvePath(path);
+        if (resolved is not null && !File.Exists(resolved))
+        {
+            return (new AirlockOptions(), ".", [$"The configuration file {resolved} does not exist."]);
+        }
+
+        var options = new AirlockOptions { DemoIssuer = demo };
+        try
+        {
+            YamlConfiguration.Load(resolved).Bind(options);
+        }
+        catch (Exception e) when (e is InvalidOperationException or YamlDotNet.Core.YamlException or FormatException)
+        {
+            return (options, ".", [$"{resolved}: {e.Message}"]);
+        }
+
+        var baseDirectory = resolved is null ? Directory.GetCurrentDirectory() : Path.GetDirectoryName(resolved)!;
+        return (options, baseDirectory, ConfigValidator.Validate(options));
+    }
+}

@@ -1,0 +1,110 @@
+namespace Airlock.Hosting;
+
+/// <summary>Checks the whole configuration and reports every error with its path, not just the first.</summary>
+internal static class ConfigValidator
+{
+    public static IReadOnlyList<string> Validate(AirlockOptions options)
+    {
+        var errors = new List<string>();
+        if (!Uri.TryCreate(options.Listen, UriKind.Absolute, out _))
+        {
+            errors.Add($"listen: '{options.Listen}' is not a URL such as http://127.0.0.1:8080.");
+        }
+
+        if (string.IsNullOrWhiteSpace(options.Store.Path))
+        {
+            errors.Add("store.path: must name the SQLite file.");
+        }
+
+        if (options.Sessions.MaxDurationSeconds is < 60 or > 43200)
+        {
+            errors.Add("sessions.maxDurationSeconds: must be between 60 and 43200.");
+        }
+
+        if (options.Issuers.Count == 0 && !options.DemoIssuer)
+        {
+            errors.Add("issuers: at least one trusted OIDC issuer is needed.");
+        }
+
+        for (var i = 0; i < options.Issuers.Count; i++)
+        {
+            var issuer = options.Issuers[i];
+            if (!Uri.TryCreate(issuer.Issuer, UriKind.Absolute, out var uri) || uri.Scheme is not ("https" or "http"))
+            {
+                errors.Add($"issuers[{i}].issuer: '{issuer.Issuer}' is not an http(s) URL.");
+            }
+            else if (uri.Scheme == "http" && !uri.IsLoopback)
+            {
+                errors.Add($"issuers[{i}].issuer: plain http is only allowed for loopback issuers.");
+            }
+
+            if (issuer.Audiences.Count == 0)
+            {
+                errors.Add($"issuers[{i}].audiences: list the audience(s) tokens must be issued for.");
+            }
+        }
+
+        if (options.Connections.Count == 0)
+        {
+            errors.Add("connections: at least one connection is needed.");
+        }
+
+        for (var i = 0; i < options.Connections.Count; i++)
+        {
+            var connection = options.Connections[i];
+            if (string.IsNullOrWhiteSpace(connection.Name) || connection.Name.Any(c => !char.IsAsciiLetterOrDigit(c) && c is not '-' and not '_'))
+            {
+                errors.Add($"connections[{i}].name: '{connection.Name}' must be letters, digits, '-' or '_'.");
+            }
+            else if (options.Connections.Count(c => c.Name == connection.Name) > 1)
+            {
+                errors.Add($"connections[{i}].name: '{connection.Name}' is used twice.");
+            }
+
+            if (connection.Endpoint is not null && !Uri.TryCreate(connection.Endpoint, UriKind.Absolute, out _))
+            {
+                errors.Add($"connections[{i}].endpoint: '{connection.Endpoint}' is not a URL.");
+            }
+
+            var source = connection.Credentials.Source;
+            if (source is not ("environment" or "static" or "file"))
+            {
+                errors.Add($"connections[{i}].credentials.source: '{source}' must be environment, static or file.");
+            }
+            else if (source == "static" && (connection.Credentials.AccessKeyIdEnv is null || connection.Credentials.SecretAccessKeyEnv is null))
+            {
+                errors.Add($"connections[{i}].credentials: 'static' needs accessKeyIdEnv and secretAccessKeyEnv.");
+            }
+            else if (source == "file" && (connection.Credentials.AccessKeyIdFile is null || connection.Credentials.SecretAccessKeyFile is null))
+            {
+                errors.Add($"connections[{i}].credentials: 'file' needs accessKeyIdFile and secretAccessKeyFile.");
+            }
+        }
+
+        for (var i = 0; i < options.Policy.Statements.Count; i++)
+        {
+            var statement = options.Policy.Statements[i];
+            if (statement.Effect is not ("Allow" or "Deny"))
+            {
+                errors.Add($"policy.statements[{i}].effect: '{statement.Effect}' must be Allow or Deny.");
+            }
+
+            if (statement.Actions.Count == 0)
+            {
+                errors.Add($"policy.statements[{i}].actions: list at least one action.");
+            }
+
+            if (statement.Actions.Any(a => a != "*" && !a.Contains(':')))
+            {
+                errors.Add($"policy.statements[{i}].actions: actions look like 'service:Operation' (wildcards allowed).");
+            }
+
+            if (statement.Groups.Count == 0 && statement.Subjects.Count == 0)
+            {
+                errors.Add($"policy.statements[{i}]: name the groups or subjects it applies to ('*' for anyone).");
+            }
+        }
+
+        return errors;
+    }
+}

@@ -1,0 +1,62 @@
+using Airlock.Audit;
+using Airlock.Aws.Catalog;
+using Airlock.Aws.Resolution;
+using Airlock.Demo;
+using Airlock.Gateway;
+using Airlock.Identity;
+using Airlock.Policy;
+using Airlock.Storage;
+using Airlock.Upstream;
+
+namespace Airlock.Hosting;
+
+/// <summary>Wires the modules into one ASP.NET Core application on Kestrel.</summary>
+internal static class GatewayHost
+{
+    public static WebApplication Build(AirlockOptions options, string baseDirectory, DemoIssuer? demoIssuer = null)
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        builder.Logging.AddSimpleConsole(o =>
+        {
+            o.SingleLine = true;
+            o.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ ";
+            o.UseUtcTimestamp = true;
+        });
+        builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+        builder.Logging.AddFilter("System.Net.Http", LogLevel.Warning);
+        builder.WebHost.UseUrls(options.Listen);
+        builder.WebHost.ConfigureKestrel(k =>
+        {
+            k.AddServerHeader = false;
+            // S3 bodies of any size stream through; buffered bodies have their own limit.
+            k.Limits.MaxRequestBodySize = null;
+        });
+
+        var database = new SqliteDatabase(Path.Combine(baseDirectory, options.Store.Path));
+        database.EnsureSchema();
+
+        var services = builder.Services;
+        services.AddSingleton(options);
+        services.AddSingleton(TimeProvider.System);
+        services.AddSingleton(database);
+        services.AddSingleton(ServiceCatalog.Default);
+        services.AddSingleton<OperationResolver>();
+        services.AddSingleton<ISessionStore, SqliteSessionStore>();
+        services.AddSingleton<IAuditStore, SqliteAuditStore>();
+        services.AddSingleton<SessionIssuer>();
+        services.AddSingleton(new TokenValidator(options.Issuers));
+        services.AddSingleton<IPolicyEvaluator>(new StatementPolicyEvaluator(options.Policy));
+        services.AddSingleton(Forwarder.CreateClient());
+        services.AddSingleton<Forwarder>();
+        services.AddSingleton<GatewayHandler>();
+
+        var app = builder.Build();
+        // "_airlock" can never be an S3 bucket name, so these paths cannot shadow an AWS call.
+        app.MapGet("/_airlock/health", () => Results.Text("ok"));
+        demoIssuer?.Map(app);
+        var handler = app.Services.GetRequiredService<GatewayHandler>();
+        app.Run(handler.HandleAsync);
+        return app;
+    }
+}

@@ -1,0 +1,82 @@
+using System.Globalization;
+using Airlock.Aws.SigV4;
+using Airlock.Storage;
+using Microsoft.Data.Sqlite;
+
+namespace Airlock.Identity;
+
+/// <summary>Sessions in the embedded SQLite store.</summary>
+internal sealed class SqliteSessionStore(SqliteDatabase database) : ISessionStore
+{
+    private const string Columns =
+        "id, access_key_id, secret_access_key, session_token_hash, subject, issuer, groups, connection, created_at, expires_at, revoked_at";
+
+    public async Task CreateAsync(Session session, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = $"INSERT INTO sessions ({Columns}) VALUES ($id, $ak, $sk, $th, $sub, $iss, $groups, $conn, $created, $expires, NULL)";
+        command.Parameters.AddWithValue("$id", session.Id);
+        command.Parameters.AddWithValue("$ak", session.AccessKeyId);
+        command.Parameters.AddWithValue("$sk", session.SecretAccessKey);
+        command.Parameters.AddWithValue("$th", SigV4Primitives.Sha256Hex(session.SessionToken));
+        command.Parameters.AddWithValue("$sub", session.Subject);
+        command.Parameters.AddWithValue("$iss", session.Issuer);
+        command.Parameters.AddWithValue("$groups", string.Join('\n', session.Groups));
+        command.Parameters.AddWithValue("$conn", session.Connection);
+        command.Parameters.AddWithValue("$created", Format(session.CreatedAt));
+        command.Parameters.AddWithValue("$expires", Format(session.ExpiresAt));
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    public async Task<StoredSession?> FindByAccessKeyAsync(string accessKeyId, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = $"SELECT {Columns} FROM sessions WHERE access_key_id = $ak";
+        command.Parameters.AddWithValue("$ak", accessKeyId);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        return await reader.ReadAsync(cancellationToken) ? Read(reader) : null;
+    }
+
+    public async Task<IReadOnlyList<StoredSession>> ListAsync(bool includeEnded, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = includeEnded
+            ? $"SELECT {Columns} FROM sessions ORDER BY created_at"
+            : $"SELECT {Columns} FROM sessions WHERE revoked_at IS NULL AND expires_at > $now ORDER BY created_at";
+        command.Parameters.AddWithValue("$now", Format(DateTimeOffset.UtcNow));
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var sessions = new List<StoredSession>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            sessions.Add(Read(reader));
+        }
+
+        return sessions;
+    }
+
+    public async Task<bool> RevokeAsync(string id, DateTimeOffset at, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "UPDATE sessions SET revoked_at = $at WHERE (id = $id OR access_key_id = $id) AND revoked_at IS NULL";
+        command.Parameters.AddWithValue("$id", id);
+        command.Parameters.AddWithValue("$at", Format(at));
+        return await command.ExecuteNonQueryAsync(cancellationToken) > 0;
+    }
+
+    private static StoredSession Read(SqliteDataReader r) => new(
+        new Session(
+            r.GetString(0), r.GetString(1), r.GetString(2), "", r.GetString(4), r.GetString(5),
+            r.GetString(6).Split('\n', StringSplitOptions.RemoveEmptyEntries), r.GetString(7),
+            Parse(r.GetString(8)), Parse(r.GetString(9)), r.IsDBNull(10) ? null : Parse(r.GetString(10))),
+        r.GetString(3));
+
+    // Fixed-width UTC text keeps string comparison in SQL equal to time comparison.
+    internal static string Format(DateTimeOffset at) => at.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture);
+
+    internal static DateTimeOffset Parse(string text) =>
+        DateTimeOffset.Parse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal);
+}

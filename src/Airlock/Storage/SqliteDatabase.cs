@@ -1,0 +1,77 @@
+using Microsoft.Data.Sqlite;
+
+namespace Airlock.Storage;
+
+/// <summary>The embedded store: one SQLite file in WAL mode holding sessions and the audit trail.</summary>
+internal sealed class SqliteDatabase
+{
+    private readonly string _connectionString;
+
+    public SqliteDatabase(string path)
+    {
+        Path = System.IO.Path.GetFullPath(path);
+        Directory.CreateDirectory(System.IO.Path.GetDirectoryName(Path)!);
+        _connectionString = new SqliteConnectionStringBuilder
+        {
+            DataSource = Path,
+            Mode = SqliteOpenMode.ReadWriteCreate,
+            Cache = SqliteCacheMode.Private,
+            Pooling = true,
+            DefaultTimeout = 5,
+        }.ToString();
+    }
+
+    public string Path { get; }
+
+    public async Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken = default)
+    {
+        var connection = new SqliteConnection(_connectionString);
+        await connection.OpenAsync(cancellationToken);
+        return connection;
+    }
+
+    /// <summary>Creates the schema when missing; idempotent, so every process that opens the store may call it.</summary>
+    public void EnsureSchema()
+    {
+        using var connection = new SqliteConnection(_connectionString);
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = """
+            PRAGMA journal_mode = WAL;
+            PRAGMA synchronous = NORMAL;
+            CREATE TABLE IF NOT EXISTS sessions (
+                id TEXT PRIMARY KEY,
+                access_key_id TEXT NOT NULL UNIQUE,
+                secret_access_key TEXT NOT NULL,
+                session_token_hash TEXT NOT NULL,
+                subject TEXT NOT NULL,
+                issuer TEXT NOT NULL,
+                groups TEXT NOT NULL,
+                connection TEXT NOT NULL,
+                created_at TEXT NOT NULL,
+                expires_at TEXT NOT NULL,
+                revoked_at TEXT
+            );
+            CREATE TABLE IF NOT EXISTS audit (
+                id INTEGER PRIMARY KEY AUTOINCREMENT,
+                request_id TEXT NOT NULL,
+                time TEXT NOT NULL,
+                principal TEXT,
+                session_id TEXT,
+                access_key_id TEXT,
+                connection TEXT,
+                service TEXT,
+                operation TEXT,
+                resources TEXT,
+                decision TEXT NOT NULL,
+                reason TEXT,
+                client_ip TEXT,
+                upstream_status INTEGER,
+                latency_ms REAL,
+                completed_at TEXT
+            );
+            CREATE INDEX IF NOT EXISTS audit_session ON audit(session_id);
+            """;
+        command.ExecuteNonQuery();
+    }
+}

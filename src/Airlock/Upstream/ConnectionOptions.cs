@@ -1,0 +1,32 @@
+namespace Airlock.Upstream;
+
+/// <summary>An AWS account (or emulator) that callers reach through Airlock, and the credential Airlock uses there.</summary>
+internal sealed class ConnectionOptions
+{
+    public string Name { get; set; } = "";
+
+    /// <summary>The region printed to agents and used when building AWS endpoints.</summary>
+    public string Region { get; set; } = "us-east-1";
+
+    /// <summary>The account id STS GetCallerIdentity reports for sessions of this connection.</summary>
+    public string AccountId { get; set; } = "000000000000";
+
+    /// <summary>Sends every call here instead of the public AWS endpoint (emulators, VPC endpoints).</summary>
+    public string? Endpoint { get; set; }
+
+    public UpstreamCredentialOptions Credentials { get; set; } = new();
+}
+
+/// <summary>Where the upstream credential comes from. Never from the caller.</summary>
+internal sealed class UpstreamCredentialOptions
+{
+    /// <summary><c>environment</c> (the AWS_* variables), <c>static</c> (named variables) or <c>file</c>.</summary>
+    public string Source { get; set; } = "environment";
+
+    public string? AccessKeyIdEnv { get; set; }
+    public string? SecretAccessKeyEnv { get; set; }
+    public string? SessionTokenEnv { get; set; }
+    public string? AccessKeyIdFile { get; set; }
+    public string? SecretAccessKeyFile { get; set; }
+    public string? SessionTokenFile { get; set; }
+}

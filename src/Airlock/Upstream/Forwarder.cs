@@ -1,0 +1,182 @@
+using System.Net;
+using Airlock.Aws.SigV4;
+
+namespace Airlock.Upstream;
+
+/// <summary>
+/// Re-signs a call with the connection's upstream credential and streams it, request and response,
+/// between the caller and the connection's endpoint.
+/// </summary>
+internal sealed class Forwarder(HttpMessageInvoker client, TimeProvider time)
+{
+    private static readonly HashSet<string> NotForwarded = new(StringComparer.OrdinalIgnoreCase)
+    {
+        "host", "authorization", "x-amz-security-token", "x-amz-date", "x-amz-content-sha256", "expect",
+        "connection", "keep-alive", "proxy-connection", "proxy-authorization", "te", "trailer", "transfer-encoding", "upgrade",
+        "content-length",
+    };
+
+    private static readonly HashSet<string> NotReturned = new(StringComparer.OrdinalIgnoreCase)
+    {
+        "connection", "keep-alive", "transfer-encoding", "upgrade", "proxy-connection", "trailer",
+    };
+
+    private static readonly string[] PresignParameters =
+    [
+        "X-Amz-Algorithm", "X-Amz-Credential", "X-Amz-Date", "X-Amz-Expires", "X-Amz-SignedHeaders", "X-Amz-Signature", "X-Amz-Security-Token",
+    ];
+
+    public static HttpMessageInvoker CreateClient() => new(new SocketsHttpHandler
+    {
+        UseProxy = false,
+        AllowAutoRedirect = false,
+        AutomaticDecompression = DecompressionMethods.None,
+        UseCookies = false,
+        ConnectTimeout = TimeSpan.FromSeconds(10),
+        PooledConnectionIdleTimeout = TimeSpan.FromSeconds(30),
+        EnableMultipleHttp2Connections = true,
+    });
+
+    public async Task<(ForwardOutcome Outcome, int? Status)> ForwardAsync(HttpContext context, ForwardRequest request)
+    {
+        using var message = BuildRequest(context, request);
+        HttpResponseMessage response;
+        try
+        {
+            response = await client.SendAsync(message, context.RequestAborted);
+        }
+        catch (HttpRequestException e) when (e.InnerException is InvalidDataException || e.GetBaseException() is InvalidDataException)
+        {
+            return (ForwardOutcome.RequestBodyInvalid, null);
+        }
+        catch (InvalidDataException)
+        {
+            return (ForwardOutcome.RequestBodyInvalid, null);
+        }
+        catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
+        {
+            return (ForwardOutcome.ClientAborted, null);
+        }
+        catch (Exception e) when (e is HttpRequestException or OperationCanceledException or IOException)
+        {
+            return (ForwardOutcome.UpstreamUnreachable, null);
+        }
+
+        using (response)
+        {
+            var outgoing = context.Response;
+            outgoing.StatusCode = (int)response.StatusCode;
+            foreach (var header in response.Headers.Concat(response.Content.Headers))
+            {
+                if (!NotReturned.Contains(header.Key))
+                {
+                    outgoing.Headers[header.Key] = header.Value.ToArray();
+                }
+            }
+
+            try
+            {
+                if (!HttpMethods.IsHead(context.Request.Method))
+                {
+                    await using var body = await response.Content.ReadAsStreamAsync(context.RequestAborted);
+                    await body.CopyToAsync(outgoing.Body, context.RequestAborted);
+                }
+            }
+            catch (Exception e) when (e is IOException or OperationCanceledException or HttpRequestException)
+            {
+                // The response had started: the only honest signal left is to cut the connection.
+                context.Abort();
+                return (ForwardOutcome.ClientAborted, (int)response.StatusCode);
+            }
+
+            return (ForwardOutcome.Completed, (int)response.StatusCode);
+        }
+    }
+
+    private HttpRequestMessage BuildRequest(HttpContext context, ForwardRequest request)
+    {
+        var endpoint = UpstreamEndpoint.For(request.Connection, request.Service, request.Region);
+        var query = request.Caller.Query
+            .Where(p => !PresignParameters.Contains(p.Key, StringComparer.Ordinal))
+            .ToList();
+        var rawQuery = string.Join('&', query.Select(p => p.Value.Length == 0
+            ? SigV4Primitives.UriEncode(p.Key, true)
+            : SigV4Primitives.UriEncode(p.Key, true) + "=" + SigV4Primitives.UriEncode(p.Value, true)));
+        var basePath = endpoint.AbsolutePath.TrimEnd('/');
+        var rawPath = basePath + request.Caller.RawPath;
+        var uri = new Uri($"{endpoint.Scheme}://{endpoint.Authority}{rawPath}{(rawQuery.Length > 0 ? "?" + rawQuery : "")}");
+
+        var message = new HttpRequestMessage(new HttpMethod(request.Caller.Method), uri) { Version = HttpVersion.Version11 };
+        message.Content = CreateContent(context, request);
+        var now = time.GetUtcNow();
+        var signed = new List<KeyValuePair<string, string>> { new("x-amz-date", SigV4Signer.AmzDate(now)) };
+        if (request.DeclaredContentSha256 is not null)
+        {
+            signed.Add(new("x-amz-content-sha256", request.PayloadHash));
+        }
+
+        if (request.Credentials.SessionToken is { } token)
+        {
+            signed.Add(new("x-amz-security-token", token));
+        }
+
+        foreach (var (name, value) in signed)
+        {
+            message.Headers.TryAddWithoutValidation(name, value);
+        }
+
+        // HttpClient sends Host from the URI: the connection's endpoint, never the caller's Host.
+        signed.Add(new("host", endpoint.Authority));
+        foreach (var header in context.Request.Headers)
+        {
+            if (NotForwarded.Contains(header.Key))
+            {
+                continue;
+            }
+
+            var value = header.Value.ToString();
+            var name = header.Key.ToLowerInvariant();
+            var added = name.StartsWith("content-", StringComparison.Ordinal)
+                ? message.Content?.Headers.TryAddWithoutValidation(header.Key, value) ?? false
+                : message.Headers.TryAddWithoutValidation(header.Key, value);
+            if (added && (name.StartsWith("x-amz-", StringComparison.Ordinal) || name is "content-type" or "content-md5"))
+            {
+                signed.Add(new(name, value));
+            }
+        }
+
+        var signable = new SignableRequest(request.Caller.Method, rawPath, query, signed, request.Caller.IsS3);
+        var authorization = SigV4Signer.Authorize(signable, request.Credentials.AccessKeyId, request.Credentials.SecretAccessKey,
+            request.Region, request.Service.SigningName, now, request.PayloadHash);
+        message.Headers.TryAddWithoutValidation("Authorization", authorization);
+        return message;
+    }
+
+    private static HttpContent? CreateContent(HttpContext context, ForwardRequest request)
+    {
+        if (request.Body is { } buffered)
+        {
+            return buffered.Length == 0 && HttpMethods.IsGet(request.Caller.Method) ? null : new ReadOnlyMemoryContent(buffered);
+        }
+
+        var length = context.Request.ContentLength;
+        if (length is null or 0 && context.Request.Headers.TransferEncoding.Count == 0)
+        {
+            return null;
+        }
+
+        Stream body = context.Request.Body;
+        if (request.DeclaredContentSha256 is { Length: 64 } expected)
+        {
+            body = new HashVerifyingStream(body, expected);
+        }
+
+        var content = new StreamContent(body, 81920);
+        if (length is { } known)
+        {
+            content.Headers.ContentLength = known;
+        }
+
+        return content;
+    }
+}

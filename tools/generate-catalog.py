@@ -1,0 +1,117 @@
+#!/usr/bin/env python3
+"""Builds Airlock's operation catalog from the AWS service models that botocore ships.
+
+Usage: python3 tools/generate-catalog.py [--check]
+
+Writes src/Airlock/Aws/Catalog/catalog.json.gz. With --check it only compares the
+committed file against a fresh build and exits 1 when they differ.
+"""
+import gzip
+import io
+import json
+import os
+import sys
+
+import botocore
+
+OUT = os.path.join(os.path.dirname(__file__), "..", "src", "Airlock", "Aws", "Catalog", "catalog.json.gz")
+
+
+def load_model(path):
+    if path.endswith(".gz"):
+        with gzip.open(path, "rt", encoding="utf-8") as f:
+            return json.load(f)
+    with open(path, encoding="utf-8") as f:
+        return json.load(f)
+
+
+def latest_model(service_dir):
+    versions = sorted(v for v in os.listdir(service_dir) if os.path.isdir(os.path.join(service_dir, v)))
+    for version in reversed(versions):
+        for name in ("service-2.json.gz", "service-2.json"):
+            path = os.path.join(service_dir, version, name)
+            if os.path.exists(path):
+                return load_model(path)
+    return None
+
+
+def required_querystring(model, op):
+    """Query-string names an operation cannot be called without: they tell apart REST operations
+    that share a method and URI (S3 PutObject and UploadPart, say)."""
+    shape_name = op.get("input", {}).get("shape")
+    if not shape_name:
+        return []
+    shape = model["shapes"][shape_name]
+    names = []
+    for member in shape.get("required", []):
+        ref = shape.get("members", {}).get(member, {})
+        if ref.get("location") == "querystring":
+            names.append(ref.get("locationName", member))
+    return sorted(names)
+
+
+def service_entry(service_id, model):
+    meta = model["metadata"]
+    operations = []
+    for name, op in sorted(model["operations"].items()):
+        http = op.get("http", {})
+        entry = {
+            "name": name,
+            "method": http.get("method", "POST"),
+            "uri": http.get("requestUri", "/"),
+        }
+        required_query = required_querystring(model, op)
+        if required_query:
+            entry["requiredQuery"] = required_query
+        operations.append(entry)
+    entry = {
+        "id": service_id,
+        "protocol": meta.get("protocol") or (meta.get("protocols") or ["json"])[0],
+        "signingName": meta.get("signingName") or meta.get("endpointPrefix") or service_id,
+        "endpointPrefix": meta.get("endpointPrefix") or service_id,
+        "apiVersion": meta.get("apiVersion", ""),
+        "operations": operations,
+    }
+    if meta.get("targetPrefix"):
+        entry["targetPrefix"] = meta["targetPrefix"]
+    if meta.get("globalEndpoint"):
+        entry["globalEndpoint"] = meta["globalEndpoint"]
+    return entry
+
+
+def build():
+    data_dir = os.path.join(os.path.dirname(botocore.__file__), "data")
+    services = []
+    for service_id in sorted(os.listdir(data_dir)):
+        path = os.path.join(data_dir, service_id)
+        if not os.path.isdir(path):
+            continue
+        model = latest_model(path)
+        if model is None or "operations" not in model:
+            continue
+        services.append(service_entry(service_id, model))
+    doc = {"source": "botocore " + botocore.__version__, "services": services}
+    raw = json.dumps(doc, separators=(",", ":"), sort_keys=True).encode("utf-8")
+    buf = io.BytesIO()
+    # mtime=0 keeps the output byte-for-byte reproducible, so --check can compare bytes.
+    with gzip.GzipFile(fileobj=buf, mode="wb", mtime=0, compresslevel=9) as gz:
+        gz.write(raw)
+    return buf.getvalue(), doc
+
+
+def main():
+    data, doc = build()
+    ops = sum(len(s["operations"]) for s in doc["services"])
+    if "--check" in sys.argv:
+        with open(OUT, "rb") as f:
+            same = f.read() == data
+        print(f"catalog {'in step' if same else 'OUT OF STEP'} with {doc['source']}: {len(doc['services'])} services, {ops} operations")
+        sys.exit(0 if same else 1)
+    os.makedirs(os.path.dirname(OUT), exist_ok=True)
+    with open(OUT, "wb") as f:
+        f.write(data)
+    print(f"wrote {OUT}: {len(doc['services'])} services, {ops} operations, {len(data)} bytes")
+
+
+if __name__ == "__main__":
+    main()
