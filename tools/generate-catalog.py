@@ -35,9 +35,9 @@ def latest_model(service_dir):
     return None
 
 
-def required_querystring(model, op):
-    """Query-string names an operation cannot be called without: they tell apart REST operations
-    that share a method and URI (S3 PutObject and UploadPart, say)."""
+def required_members(model, op, location):
+    """Query-string or header names an operation cannot be called without: they tell apart REST
+    operations that share a method and URI (S3 PutObject, UploadPart and CopyObject, say)."""
     shape_name = op.get("input", {}).get("shape")
     if not shape_name:
         return []
@@ -45,7 +45,7 @@ def required_querystring(model, op):
     names = []
     for member in shape.get("required", []):
         ref = shape.get("members", {}).get(member, {})
-        if ref.get("location") == "querystring":
+        if ref.get("location") == location:
             names.append(ref.get("locationName", member))
     return sorted(names)
 
@@ -60,9 +60,12 @@ def service_entry(service_id, model):
             "method": http.get("method", "POST"),
             "uri": http.get("requestUri", "/"),
         }
-        required_query = required_querystring(model, op)
+        required_query = required_members(model, op, "querystring")
         if required_query:
             entry["requiredQuery"] = required_query
+        required_headers = [h.lower() for h in required_members(model, op, "header")]
+        if required_headers:
+            entry["requiredHeaders"] = required_headers
         operations.append(entry)
     entry = {
         "id": service_id,

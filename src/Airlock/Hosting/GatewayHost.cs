@@ -52,9 +52,12 @@ internal static class GatewayHost
         services.AddSingleton<GatewayHandler>();
 
         var app = builder.Build();
+        app.UseRouting();
         // "_airlock" can never be an S3 bucket name, so these paths cannot shadow an AWS call.
         app.MapGet("/_airlock/health", () => Results.Text("ok"));
         demoIssuer?.Map(app);
+        // Explicit so that mapped endpoints run before, and instead of, the gateway's catch-all handler.
+        app.UseEndpoints(_ => { });
         var handler = app.Services.GetRequiredService<GatewayHandler>();
         app.Run(handler.HandleAsync);
         return app;

@@ -30,8 +30,9 @@ internal sealed record OperationModel
     [JsonPropertyName("method")] public required string Method { get; init; }
     [JsonPropertyName("uri")] public required string Uri { get; init; }
     [JsonPropertyName("requiredQuery")] public IReadOnlyList<string> RequiredQuery { get; init; } = [];
+    [JsonPropertyName("requiredHeaders")] public IReadOnlyList<string> RequiredHeaders { get; init; } = [];
 
     private UriTemplate? _template;
 
-    public UriTemplate Template => _template ??= UriTemplate.Parse(Uri, RequiredQuery);
+    public UriTemplate Template => _template ??= UriTemplate.Parse(Uri, RequiredQuery, RequiredHeaders);
 }

@@ -9,19 +9,22 @@ internal sealed class UriTemplate
     private readonly string[] _segments;
     private readonly KeyValuePair<string, string?>[] _literalQuery;
     private readonly IReadOnlyList<string> _requiredQuery;
+    private readonly IReadOnlyList<string> _requiredHeaders;
 
-    private UriTemplate(string[] segments, KeyValuePair<string, string?>[] literalQuery, IReadOnlyList<string> requiredQuery)
+    private UriTemplate(string[] segments, KeyValuePair<string, string?>[] literalQuery, IReadOnlyList<string> requiredQuery,
+        IReadOnlyList<string> requiredHeaders)
     {
         _segments = segments;
         _literalQuery = literalQuery;
         _requiredQuery = requiredQuery;
+        _requiredHeaders = requiredHeaders;
     }
 
     /// <summary>Higher is more specific: used to choose among templates that all match.</summary>
-    public int Specificity => _segments.Count(s => !s.StartsWith('{')) * 4 + (_literalQuery.Length + _requiredQuery.Count) * 8
+    public int Specificity => _segments.Count(s => !s.StartsWith('{')) * 4 + (_literalQuery.Length + _requiredQuery.Count + _requiredHeaders.Count) * 8
         + _segments.Length - (_segments.Any(s => s.EndsWith("+}")) ? 1 : 0);
 
-    public static UriTemplate Parse(string template, IReadOnlyList<string> requiredQuery)
+    public static UriTemplate Parse(string template, IReadOnlyList<string> requiredQuery, IReadOnlyList<string> requiredHeaders)
     {
         var q = template.IndexOf('?');
         var path = q < 0 ? template : template[..q];
@@ -31,7 +34,7 @@ internal sealed class UriTemplate
                 .Select(p => p.Split('=', 2))
                 .Select(p => new KeyValuePair<string, string?>(p[0], p.Length > 1 ? p[1] : null))
                 .ToArray();
-        return new UriTemplate(path.Split('/', StringSplitOptions.RemoveEmptyEntries), literal, requiredQuery);
+        return new UriTemplate(path.Split('/', StringSplitOptions.RemoveEmptyEntries), literal, requiredQuery, requiredHeaders);
     }
 
     /// <summary>Splits a decoded path into the segments <see cref="Match"/> takes; "/" has none.</summary>
@@ -42,8 +45,15 @@ internal sealed class UriTemplate
     }
 
     /// <summary>Matches decoded path segments and query; on success, returns the label values.</summary>
-    public Dictionary<string, string>? Match(string[] pathSegments, IReadOnlyList<KeyValuePair<string, string>> query)
+    /// <param name="hasHeader">Tells whether the request carries a header (lower-case name).</param>
+    public Dictionary<string, string>? Match(
+        string[] pathSegments, IReadOnlyList<KeyValuePair<string, string>> query, Func<string, bool> hasHeader)
     {
+        if (_requiredHeaders.Any(h => !hasHeader(h)))
+        {
+            return null;
+        }
+
         foreach (var (name, value) in _literalQuery)
         {
             if (!query.Any(p => p.Key == name && (value is null || p.Value == value)))

@@ -82,7 +82,7 @@ internal sealed class OperationResolver(ServiceCatalog catalog)
                     continue;
                 }
 
-                var labels = operation.Template.Match(segments, request.Head.Query);
+                var labels = operation.Template.Match(segments, request.Head.Query, h => request.Head.Header(h) is not null);
                 if (labels is not null && (best is null || operation.Template.Specificity > best.Value.Operation.Template.Specificity))
                 {
                     best = (service, operation, labels);

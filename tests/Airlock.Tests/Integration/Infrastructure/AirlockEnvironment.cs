@@ -1,0 +1,151 @@
+using System.Net;
+using System.Xml.Linq;
+using Airlock.Audit;
+using Airlock.Storage;
+using Xunit;
+
+namespace Airlock.Tests.Integration.Infrastructure;
+
+/// <summary>
+/// One real stack for the integration tests: moto (signature checking on), a real OIDC issuer and the
+/// real <c>airlock serve</c> process, all on 127.0.0.1.
+/// </summary>
+public sealed class AirlockEnvironment : IAsyncLifetime
+{
+    public const string Connection = "moto";
+    public const string UpstreamKeyIdVariable = "AIRLOCK_TEST_UPSTREAM_KEY_ID";
+    public const string UpstreamSecretVariable = "AIRLOCK_TEST_UPSTREAM_SECRET";
+
+    public string WorkDir { get; } = Directory.CreateTempSubdirectory("airlock-it-").FullName;
+    public TestIssuer Issuer { get; private set; } = null!;
+    public MotoServer Moto { get; private set; } = null!;
+    public GatewayProcess Gateway { get; private set; } = null!;
+    public string ConfigPath => Path.Combine(WorkDir, "airlock.yaml");
+    public string DatabasePath => Path.Combine(WorkDir, "data", "airlock.db");
+
+    public async Task InitializeAsync()
+    {
+        Issuer = await TestIssuer.StartAsync();
+        Moto = await MotoServer.StartAsync(WorkDir);
+        var port = MotoServer.FreePort();
+        await File.WriteAllTextAsync(ConfigPath, $"""
+            listen: http://127.0.0.1:{port}
+            store:
+              path: data/airlock.db
+            sessions:
+              maxDurationSeconds: 3600
+            issuers:
+              - issuer: {Issuer.Issuer}
+                audiences: [{TestIssuer.Audience}]
+                groupsClaim: groups
+                clockSkewSeconds: 0
+            connections:
+              - name: {Connection}
+                region: us-east-1
+                accountId: "123456789012"
+                endpoint: {Moto.Endpoint}
+                credentials:
+                  source: static
+                  accessKeyIdEnv: {UpstreamKeyIdVariable}
+                  secretAccessKeyEnv: {UpstreamSecretVariable}
+            policy:
+              statements:
+                - sid: AgentsWork
+                  effect: Allow
+                  groups: [agents]
+                  actions: ["s3:*", "dynamodb:*", "secretsmanager:*", "sts:GetCallerIdentity"]
+                - sid: NoBucketDeletion
+                  effect: Deny
+                  groups: ["*"]
+                  actions: ["s3:DeleteBucket"]
+            """);
+        Gateway = await GatewayProcess.StartAsync(ConfigPath, port, new Dictionary<string, string?>
+        {
+            [UpstreamKeyIdVariable] = Moto.AccessKeyId,
+            [UpstreamSecretVariable] = Moto.SecretAccessKey,
+        });
+    }
+
+    /// <summary>Exchanges a token at the gateway's STS-compatible endpoint, as the SDKs do.</summary>
+    public async Task<(HttpStatusCode Status, XElement Body)> ExchangeAsync(string token, string connection = Connection)
+    {
+        using var http = new HttpClient();
+        using var response = await http.PostAsync(Gateway.Url + "/", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["Action"] = "AssumeRoleWithWebIdentity",
+            ["Version"] = "2011-06-15",
+            ["RoleArn"] = $"arn:aws:iam::123456789012:role/{connection}",
+            ["RoleSessionName"] = "tests",
+            ["WebIdentityToken"] = token,
+        }));
+        return (response.StatusCode, XElement.Parse(await response.Content.ReadAsStringAsync()));
+    }
+
+    public async Task<SessionCredentials> NewSessionAsync(TimeSpan? tokenLifetime = null, string[]? groups = null, string subject = "agent-1")
+    {
+        var (status, body) = await ExchangeAsync(Issuer.Mint(subject: subject, groups: groups, lifetime: tokenLifetime));
+        Assert.True(status == HttpStatusCode.OK, body.ToString());
+        return new SessionCredentials(Find(body, "AccessKeyId"), Find(body, "SecretAccessKey"), Find(body, "SessionToken"));
+    }
+
+    public static string Find(XElement xml, string name) =>
+        xml.Descendants().FirstOrDefault(e => e.Name.LocalName == name)?.Value ?? throw new InvalidOperationException($"no {name} in {xml}");
+
+    /// <summary>Debian's AWS CLI v2 through Airlock: --endpoint-url on every call, static session credentials.</summary>
+    public Task<ProcessResult> CliV2Async(SessionCredentials credentials, params string[] args) =>
+        ProcessRunner.RunAsync(Tools.AwsCliV2, [.. args, "--endpoint-url", Gateway.Url], WithCredentials(credentials));
+
+    /// <summary>AWS CLI v1 through Airlock, pointed there by AWS_ENDPOINT_URL alone.</summary>
+    public Task<ProcessResult> CliV1Async(SessionCredentials credentials, params string[] args)
+    {
+        var env = WithCredentials(credentials);
+        env["AWS_ENDPOINT_URL"] = Gateway.Url;
+        return ProcessRunner.RunAsync(Tools.Python, ["-m", "awscli", .. args], env);
+    }
+
+    /// <summary>AWS CLI v1 straight at moto with the upstream key: the tests' view of upstream state.</summary>
+    public Task<ProcessResult> MotoAsync(params string[] args) =>
+        ProcessRunner.RunAsync(Tools.Python, ["-m", "awscli", .. args, "--endpoint-url", Moto.Endpoint],
+            WithCredentials(new SessionCredentials(Moto.AccessKeyId, Moto.SecretAccessKey, "")));
+
+    public async Task<bool> BucketExistsUpstreamAsync(string bucket)
+    {
+        var result = await MotoAsync("s3api", "list-buckets", "--query", "Buckets[].Name", "--output", "text");
+        Assert.True(result.ExitCode == 0, result.ToString());
+        return result.StdOut.Split((char[])['\t', '\n', ' '], StringSplitOptions.RemoveEmptyEntries).Contains(bucket);
+    }
+
+    /// <summary>The real <c>airlock</c> command against this stack's configuration.</summary>
+    public Task<ProcessResult> AirlockAsync(params string[] args) =>
+        ProcessRunner.RunAsync("dotnet", [Tools.AirlockDll, .. args, "--config", ConfigPath], new Dictionary<string, string?>());
+
+    internal async Task<IReadOnlyList<AuditEntry>> AuditAsync() =>
+        await new SqliteAuditStore(new SqliteDatabase(DatabasePath)).TailAsync(100000, 0, CancellationToken.None);
+
+    public Dictionary<string, string?> WithCredentials(SessionCredentials credentials)
+    {
+        var env = ProcessRunner.SafeAwsEnvironment(WorkDir);
+        env["AWS_ACCESS_KEY_ID"] = credentials.AccessKeyId;
+        env["AWS_SECRET_ACCESS_KEY"] = credentials.SecretAccessKey;
+        env["AWS_SESSION_TOKEN"] = credentials.SessionToken.Length > 0 ? credentials.SessionToken : null;
+        return env;
+    }
+
+    public static string UniqueName(string prefix) => $"{prefix}-{Guid.NewGuid():N}"[..Math.Min(40, prefix.Length + 33)];
+
+    public async Task DisposeAsync()
+    {
+        Gateway?.Dispose();
+        Moto?.Dispose();
+        if (Issuer is not null)
+        {
+            await Issuer.DisposeAsync();
+        }
+    }
+}
+
+[CollectionDefinition(Name)]
+public sealed class AirlockCollection : ICollectionFixture<AirlockEnvironment>
+{
+    public const string Name = "airlock";
+}

@@ -1,0 +1,90 @@
+using System.Diagnostics;
+
+namespace Airlock.Tests.Integration.Infrastructure;
+
+/// <summary>The real <c>airlock serve</c> process, its log captured to a file.</summary>
+public sealed class GatewayProcess : IDisposable
+{
+    private readonly Process _process;
+    private readonly StreamWriter _log;
+
+    private GatewayProcess(Process process, StreamWriter log, string url, string logPath)
+    {
+        _process = process;
+        _log = log;
+        Url = url;
+        LogPath = logPath;
+    }
+
+    public string Url { get; }
+
+    public string LogPath { get; }
+
+    public static async Task<GatewayProcess> StartAsync(string configPath, int port, IDictionary<string, string?> environment)
+    {
+        var info = new ProcessStartInfo("dotnet", [Tools.AirlockDll, "serve", "--config", configPath])
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (var (key, value) in environment)
+        {
+            info.Environment[key] = value;
+        }
+
+        var logPath = Path.Combine(Path.GetDirectoryName(configPath)!, "gateway.log");
+        var log = new StreamWriter(logPath, append: true) { AutoFlush = true };
+        var process = Process.Start(info)!;
+        process.OutputDataReceived += (_, e) => { if (e.Data is not null) { lock (log) { log.WriteLine(e.Data); } } };
+        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) { lock (log) { log.WriteLine(e.Data); } } };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        var gateway = new GatewayProcess(process, log, $"http://127.0.0.1:{port}", logPath);
+        using var http = new HttpClient();
+        for (var i = 0; i < 300; i++)
+        {
+            if (process.HasExited)
+            {
+                throw new InvalidOperationException($"airlock serve exited with {process.ExitCode}:\n{File.ReadAllText(logPath)}");
+            }
+
+            try
+            {
+                if ((await http.GetAsync(gateway.Url + "/_airlock/health")).IsSuccessStatusCode)
+                {
+                    return gateway;
+                }
+            }
+            catch (HttpRequestException)
+            {
+            }
+
+            await Task.Delay(100);
+        }
+
+        gateway.Dispose();
+        throw new TimeoutException("airlock serve did not become healthy within 30 s.");
+    }
+
+    public string ReadLog()
+    {
+        lock (_log)
+        {
+            using var stream = new FileStream(LogPath, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
+            return new StreamReader(stream).ReadToEnd();
+        }
+    }
+
+    public void Dispose()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+            _process.WaitForExit(5000);
+        }
+
+        _process.Dispose();
+        _log.Dispose();
+    }
+}

@@ -1,0 +1,178 @@
+using System.Net;
+using Airlock.Aws.SigV4;
+using Airlock.Tests.Integration.Infrastructure;
+using Xunit;
+
+namespace Airlock.Tests.Integration;
+
+/// <summary>Bad credentials and bad tokens are refused with a clear error, audited, and never reach moto.</summary>
+[Collection(AirlockCollection.Name)]
+public sealed class RefusalTests(AirlockEnvironment env)
+{
+    [Fact]
+    public async Task ForgedSignature_IsRefused_AndAnHonestOneOfTheSameCallPasses()
+    {
+        var credentials = await env.NewSessionAsync();
+        var bucket = AirlockEnvironment.UniqueName("forged");
+
+        var forged = await SendCreateBucketAsync(credentials, bucket, forge: true);
+        Assert.Equal(HttpStatusCode.Forbidden, forged.Status);
+        Assert.Contains("<Code>SignatureDoesNotMatch</Code>", forged.Body);
+        Assert.False(await env.BucketExistsUpstreamAsync(bucket));
+
+        var honest = await SendCreateBucketAsync(credentials, bucket, forge: false);
+        Assert.True(honest.Status == HttpStatusCode.OK, honest.Body);
+        Assert.True(await env.BucketExistsUpstreamAsync(bucket));
+        await AssertRefusalAuditedAsync(credentials.AccessKeyId, "SignatureDoesNotMatch");
+    }
+
+    [Fact]
+    public async Task WrongSecret_IsRefused()
+    {
+        var credentials = await env.NewSessionAsync();
+        var bucket = AirlockEnvironment.UniqueName("wrong-secret");
+
+        var result = await env.CliV2Async(credentials with { SecretAccessKey = "x" + credentials.SecretAccessKey[1..] }, "s3", "mb", $"s3://{bucket}");
+
+        Assert.NotEqual(0, result.ExitCode);
+        Assert.Contains("SignatureDoesNotMatch", result.All);
+        Assert.False(await env.BucketExistsUpstreamAsync(bucket));
+        await AssertRefusalAuditedAsync(credentials.AccessKeyId, "SignatureDoesNotMatch");
+    }
+
+    [Fact]
+    public async Task ExpiredSession_IsRefused()
+    {
+        // A session never outlives the token it was issued for.
+        var credentials = await env.NewSessionAsync(tokenLifetime: TimeSpan.FromSeconds(3));
+        await Task.Delay(TimeSpan.FromSeconds(4));
+        var bucket = AirlockEnvironment.UniqueName("expired");
+
+        var result = await env.CliV2Async(credentials, "s3", "mb", $"s3://{bucket}");
+
+        Assert.NotEqual(0, result.ExitCode);
+        Assert.Contains("ExpiredToken", result.All);
+        Assert.False(await env.BucketExistsUpstreamAsync(bucket));
+        await AssertRefusalAuditedAsync(credentials.AccessKeyId, "ExpiredToken");
+    }
+
+    [Fact]
+    public async Task RevokedSession_IsRefusedOnItsNextCall()
+    {
+        var credentials = await env.NewSessionAsync(subject: "to-be-revoked");
+        Assert.Equal(0, (await env.CliV2Async(credentials, "s3", "ls")).ExitCode);
+        var list = await env.AirlockAsync("sessions", "list");
+        Assert.Contains(list.StdOut.Split('\n'), l => l.Contains(credentials.AccessKeyId) && l.Contains("to-be-revoked") && l.Contains("active"));
+
+        var revoke = await env.AirlockAsync("sessions", "revoke", credentials.AccessKeyId);
+        Assert.True(revoke.ExitCode == 0, revoke.ToString());
+        var bucket = AirlockEnvironment.UniqueName("revoked");
+        var result = await env.CliV2Async(credentials, "s3", "mb", $"s3://{bucket}");
+
+        Assert.NotEqual(0, result.ExitCode);
+        Assert.Contains("revoked", result.All);
+        Assert.False(await env.BucketExistsUpstreamAsync(bucket));
+        await AssertRefusalAuditedAsync(credentials.AccessKeyId, "InvalidClientTokenId");
+    }
+
+    [Fact]
+    public async Task UnknownAccessKeyId_IsRefused()
+    {
+        var made_up = new SessionCredentials("ASIAMADEUPMADEUP2345", "c2VjcmV0c2VjcmV0c2VjcmV0c2VjcmV0c2VjcmV0", "token");
+        var bucket = AirlockEnvironment.UniqueName("unknown");
+
+        var result = await env.CliV2Async(made_up, "s3", "mb", $"s3://{bucket}");
+
+        Assert.NotEqual(0, result.ExitCode);
+        Assert.Contains("InvalidClientTokenId", result.All);
+        Assert.False(await env.BucketExistsUpstreamAsync(bucket));
+        await AssertRefusalAuditedAsync(made_up.AccessKeyId, "InvalidClientTokenId");
+    }
+
+    public enum BadToken { Tampered, UnknownKey, Expired, WrongAudience, WrongIssuer, AlgNone }
+
+    [Theory]
+    [InlineData(BadToken.Tampered, "InvalidIdentityToken", "signature")]
+    [InlineData(BadToken.UnknownKey, "InvalidIdentityToken", "signature")]
+    [InlineData(BadToken.Expired, "ExpiredTokenException", "expired")]
+    [InlineData(BadToken.WrongAudience, "InvalidIdentityToken", "audience")]
+    [InlineData(BadToken.WrongIssuer, "InvalidIdentityToken", "not trusted")]
+    [InlineData(BadToken.AlgNone, "InvalidIdentityToken", "not valid")]
+    public async Task BadToken_GetsNoSession(BadToken kind, string code, string message)
+    {
+        var token = kind switch
+        {
+            BadToken.Tampered => env.Issuer.MintTampered(),
+            BadToken.UnknownKey => env.Issuer.Mint(key: TestIssuer.Key.Rogue),
+            BadToken.Expired => env.Issuer.Mint(lifetime: TimeSpan.FromMinutes(-2)),
+            BadToken.WrongAudience => env.Issuer.Mint(audience: "someone-else"),
+            BadToken.WrongIssuer => env.Issuer.Mint(issuer: "https://idp.invalid/elsewhere"),
+            _ => env.Issuer.MintUnsigned(),
+        };
+        var before = (await env.AuditAsync()).Count;
+
+        var (status, body) = await env.ExchangeAsync(token);
+
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+        Assert.Equal(code, AirlockEnvironment.Find(body, "Code"));
+        Assert.Contains(message, AirlockEnvironment.Find(body, "Message"));
+        Assert.DoesNotContain(body.Descendants(), e => e.Name.LocalName == "AccessKeyId");
+        var audit = (await env.AuditAsync()).Skip(before).ToList();
+        Assert.Contains(audit, e => e.Operation == "AssumeRoleWithWebIdentity" && e.Decision == "refuse" && e.Reason!.StartsWith(code, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task EcSignedToken_IsAccepted()
+    {
+        var (status, body) = await env.ExchangeAsync(env.Issuer.Mint(key: TestIssuer.Key.Ec));
+
+        Assert.True(status == HttpStatusCode.OK, body.ToString());
+        Assert.StartsWith("ASIA", AirlockEnvironment.Find(body, "AccessKeyId"));
+    }
+
+    [Fact]
+    public async Task TokenForAnUnknownConnection_GetsNoSession()
+    {
+        var (status, body) = await env.ExchangeAsync(env.Issuer.Mint(), connection: "production");
+
+        Assert.Equal(HttpStatusCode.Forbidden, status);
+        Assert.Contains("no connection named 'production'", AirlockEnvironment.Find(body, "Message"));
+    }
+
+    private async Task AssertRefusalAuditedAsync(string accessKeyId, string code)
+    {
+        var audit = await env.AuditAsync();
+        Assert.Contains(audit, e => e.AccessKeyId == accessKeyId && e.Decision == "refuse" && e.Reason!.StartsWith(code, StringComparison.Ordinal) && e.UpstreamStatus is null);
+    }
+
+    private async Task<(HttpStatusCode Status, string Body)> SendCreateBucketAsync(SessionCredentials credentials, string bucket, bool forge)
+    {
+        var uri = new Uri($"{env.Gateway.Url}/{bucket}");
+        var now = DateTimeOffset.UtcNow;
+        var headers = new List<KeyValuePair<string, string>>
+        {
+            new("host", uri.Authority),
+            new("x-amz-content-sha256", SigV4Primitives.EmptyPayloadHash),
+            new("x-amz-date", SigV4Signer.AmzDate(now)),
+            new("x-amz-security-token", credentials.SessionToken),
+        };
+        var authorization = SigV4Signer.Authorize(new SignableRequest("PUT", uri.AbsolutePath, [], headers, IsS3: true),
+            credentials.AccessKeyId, credentials.SecretAccessKey, "us-east-1", "s3", now, SigV4Primitives.EmptyPayloadHash);
+        if (forge)
+        {
+            var last = authorization[^1];
+            authorization = authorization[..^1] + (last == '0' ? '1' : '0');
+        }
+
+        using var request = new HttpRequestMessage(HttpMethod.Put, uri) { Content = new ByteArrayContent([]) };
+        foreach (var (name, value) in headers.Where(h => h.Key != "host"))
+        {
+            request.Headers.TryAddWithoutValidation(name, value);
+        }
+
+        request.Headers.TryAddWithoutValidation("Authorization", authorization);
+        using var http = new HttpClient();
+        using var response = await http.SendAsync(request);
+        return (response.StatusCode, await response.Content.ReadAsStringAsync());
+    }
+}
