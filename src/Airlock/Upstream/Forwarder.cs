@@ -104,7 +104,9 @@ internal sealed class Forwarder(HttpMessageInvoker client, TimeProvider time)
             : SigV4Primitives.UriEncode(p.Key, true) + "=" + SigV4Primitives.UriEncode(p.Value, true)));
         var basePath = endpoint.AbsolutePath.TrimEnd('/');
         var rawPath = basePath + request.Caller.RawPath;
-        var uri = new Uri($"{endpoint.Scheme}://{endpoint.Authority}{rawPath}{(rawQuery.Length > 0 ? "?" + rawQuery : "")}");
+        // The path goes upstream exactly as signed: Uri's canonicalization would unescape some characters (%2B).
+        var uri = new Uri($"{endpoint.Scheme}://{endpoint.Authority}{rawPath}{(rawQuery.Length > 0 ? "?" + rawQuery : "")}",
+            new UriCreationOptions { DangerousDisablePathAndQueryCanonicalization = true });
 
         var message = new HttpRequestMessage(new HttpMethod(request.Caller.Method), uri) { Version = HttpVersion.Version11 };
         message.Content = CreateContent(context, request);
