@@ -27,9 +27,9 @@ public sealed class AirlockEnvironment : IAsyncLifetime
     {
         Issuer = await TestIssuer.StartAsync();
         Moto = await MotoServer.StartAsync(WorkDir);
-        var port = MotoServer.FreePort();
+        _port = MotoServer.FreePort();
         await File.WriteAllTextAsync(ConfigPath, $"""
-            listen: http://127.0.0.1:{port}
+            listen: http://127.0.0.1:{_port}
             store:
               path: data/airlock.db
             sessions:
@@ -59,11 +59,23 @@ public sealed class AirlockEnvironment : IAsyncLifetime
                   groups: ["*"]
                   actions: ["s3:DeleteBucket"]
             """);
-        Gateway = await GatewayProcess.StartAsync(ConfigPath, port, new Dictionary<string, string?>
+        await StartGatewayAsync();
+    }
+
+    private int _port;
+
+    private async Task StartGatewayAsync() =>
+        Gateway = await GatewayProcess.StartAsync(ConfigPath, _port, new Dictionary<string, string?>
         {
             [UpstreamKeyIdVariable] = Moto.AccessKeyId,
             [UpstreamSecretVariable] = Moto.SecretAccessKey,
         });
+
+    /// <summary>Stops the gateway process and starts a new one on the same store and port.</summary>
+    public async Task RestartGatewayAsync()
+    {
+        Gateway.Dispose();
+        await StartGatewayAsync();
     }
 
     /// <summary>Exchanges a token at the gateway's STS-compatible endpoint, as the SDKs do.</summary>
