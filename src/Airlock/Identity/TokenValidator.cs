@@ -56,6 +56,15 @@ internal sealed class TokenValidator
         };
 
         var result = await _handler.ValidateTokenAsync(token.Trim(), parameters);
+        if (!result.IsValid && result.Exception is SecurityTokenSignatureKeyNotFoundException)
+        {
+            // An unknown key id may be a key the issuer just rotated in: fetch its JWKS again (at most
+            // once per KeyRefreshMinimumSeconds, which RequestRefresh enforces) and try once more.
+            trusted.Keys.RequestRefresh();
+            await trusted.Keys.GetConfigurationAsync(cancellationToken);
+            result = await _handler.ValidateTokenAsync(token.Trim(), parameters);
+        }
+
         if (!result.IsValid)
         {
             return Describe(result.Exception);

@@ -131,6 +131,20 @@ public sealed class RefusalTests(AirlockEnvironment env)
     }
 
     [Fact]
+    public async Task TokenSignedWithARotatedInKey_IsAcceptedAfterTheJwksIsFetchedAgain()
+    {
+        Assert.Equal(HttpStatusCode.OK, (await env.ExchangeAsync(env.Issuer.Mint())).Status);
+        var fetches = env.Issuer.JwksFetches;
+        env.Issuer.RotateKey();
+        await Task.Delay(TimeSpan.FromSeconds(1.5));
+
+        var (status, body) = await env.ExchangeAsync(env.Issuer.Mint(key: TestIssuer.Key.Rotated));
+
+        Assert.True(status == HttpStatusCode.OK, body.ToString());
+        Assert.True(env.Issuer.JwksFetches > fetches);
+    }
+
+    [Fact]
     public async Task TokenForAnUnknownConnection_GetsNoSession()
     {
         var (status, body) = await env.ExchangeAsync(env.Issuer.Mint(), connection: "production");

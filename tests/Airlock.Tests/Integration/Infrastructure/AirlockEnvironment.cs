@@ -39,6 +39,7 @@ public sealed class AirlockEnvironment : IAsyncLifetime
                 audiences: [{TestIssuer.Audience}]
                 groupsClaim: groups
                 clockSkewSeconds: 0
+                keyRefreshMinimumSeconds: 1
             connections:
               - name: {Connection}
                 region: us-east-1

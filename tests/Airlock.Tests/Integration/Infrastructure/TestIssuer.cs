@@ -25,6 +25,7 @@ public sealed class TestIssuer : IAsyncDisposable
     private readonly RsaSecurityKey _rsa = new(RSA.Create(2048)) { KeyId = "rsa-1" };
     private readonly ECDsaSecurityKey _ec = new(ECDsa.Create(ECCurve.NamedCurves.nistP256)) { KeyId = "ec-1" };
     private readonly RsaSecurityKey _rogue = new(RSA.Create(2048)) { KeyId = "rogue-1" };
+    private RsaSecurityKey? _rotated;
 
     private TestIssuer(WebApplication app) => _app = app;
 
@@ -43,14 +44,29 @@ public sealed class TestIssuer : IAsyncDisposable
             ["jwks_uri"] = issuer.Issuer + "/jwks",
             ["id_token_signing_alg_values_supported"] = new[] { "RS256", "ES256" },
         }));
-        app.MapGet("/jwks", () => Results.Json(new { keys = new object[] { issuer.RsaJwk(), issuer.EcJwk() } }));
+        app.MapGet("/jwks", () =>
+        {
+            issuer.JwksFetches++;
+            var keys = new List<object> { RsaJwk(issuer._rsa), issuer.EcJwk() };
+            if (issuer._rotated is { } rotated)
+            {
+                keys.Add(RsaJwk(rotated));
+            }
+
+            return Results.Json(new { keys });
+        });
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         issuer.Issuer = address.TrimEnd('/');
         return issuer;
     }
 
-    public enum Key { Rsa, Ec, Rogue }
+    public enum Key { Rsa, Ec, Rogue, Rotated }
+
+    /// <summary>Publishes a new signing key, as an IdP does when it rotates keys.</summary>
+    public void RotateKey() => _rotated ??= new RsaSecurityKey(RSA.Create(2048)) { KeyId = "rsa-2" };
+
+    public int JwksFetches { get; private set; }
 
     /// <summary>A signed JWT; every part can be bent to make a bad one.</summary>
     public string Mint(
@@ -67,6 +83,7 @@ public sealed class TestIssuer : IAsyncDisposable
         {
             Key.Ec => new(_ec, SecurityAlgorithms.EcdsaSha256),
             Key.Rogue => new(_rogue, SecurityAlgorithms.RsaSha256),
+            Key.Rotated => new(_rotated ?? throw new InvalidOperationException("RotateKey first"), SecurityAlgorithms.RsaSha256),
             _ => new(_rsa, SecurityAlgorithms.RsaSha256),
         };
         return new JsonWebTokenHandler { SetDefaultTimesOnTokenCreation = false }.CreateToken(new SecurityTokenDescriptor
@@ -98,10 +115,10 @@ public sealed class TestIssuer : IAsyncDisposable
         return parts[0] + "." + Base64UrlEncoder.Encode(Encoding.UTF8.GetBytes(payload)) + "." + parts[2];
     }
 
-    private object RsaJwk()
+    private static object RsaJwk(RsaSecurityKey key)
     {
-        var p = _rsa.Rsa.ExportParameters(false);
-        return new { kty = "RSA", kid = _rsa.KeyId, use = "sig", alg = "RS256", n = Base64UrlEncoder.Encode(p.Modulus), e = Base64UrlEncoder.Encode(p.Exponent) };
+        var p = key.Rsa.ExportParameters(false);
+        return new { kty = "RSA", kid = key.KeyId, use = "sig", alg = "RS256", n = Base64UrlEncoder.Encode(p.Modulus), e = Base64UrlEncoder.Encode(p.Exponent) };
     }
 
     private object EcJwk()
