@@ -112,7 +112,8 @@ internal sealed class Forwarder(HttpMessageInvoker client, TimeProvider time)
         message.Content = CreateContent(context, request);
         var now = time.GetUtcNow();
         var signed = new List<KeyValuePair<string, string>> { new("x-amz-date", SigV4Signer.AmzDate(now)) };
-        if (request.DeclaredContentSha256 is not null)
+        // S3 requires the header on every header-signed request, presigned callers included.
+        if (request.DeclaredContentSha256 is not null || request.Service.IsS3)
         {
             signed.Add(new("x-amz-content-sha256", request.PayloadHash));
         }

@@ -118,6 +118,27 @@ public sealed class AwsCliThroughAirlockTests(AirlockEnvironment env)
     }
 
     [Fact]
+    public async Task PresignedUrl_FromTheCli_IsVerifiedAndServedUntilTampered()
+    {
+        var credentials = await env.NewSessionAsync();
+        var bucket = AirlockEnvironment.UniqueName("presign");
+        Assert.Equal(0, (await env.CliV2Async(credentials, "s3", "mb", $"s3://{bucket}")).ExitCode);
+        Assert.Equal(0, (await env.CliV2Async(credentials, "s3", "cp", env.ConfigPath, $"s3://{bucket}/shared.yaml")).ExitCode);
+
+        var presign = await env.CliV2Async(credentials, "s3", "presign", $"s3://{bucket}/shared.yaml", "--expires-in", "300");
+        Assert.True(presign.ExitCode == 0, presign.ToString());
+        var url = presign.StdOut.Trim();
+        Assert.StartsWith(env.Gateway.Url, url);
+
+        using var http = new HttpClient();
+        var fetched = await http.GetStringAsync(url);
+        Assert.Equal(await File.ReadAllTextAsync(env.ConfigPath), fetched);
+        var tampered = await http.GetAsync(url.Replace("shared.yaml", "other.yaml", StringComparison.Ordinal));
+        Assert.Equal(System.Net.HttpStatusCode.Forbidden, tampered.StatusCode);
+        Assert.Contains("SignatureDoesNotMatch", await tampered.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
     public async Task EveryCall_IsAuditedWithItsOutcome()
     {
         var credentials = await env.NewSessionAsync(subject: "audited-agent");

@@ -1,5 +1,4 @@
 using System.Net;
-using Airlock.Aws.SigV4;
 using Airlock.Tests.Integration.Infrastructure;
 using Xunit;
 
@@ -24,6 +23,50 @@ public sealed class RefusalTests(AirlockEnvironment env)
         Assert.True(honest.Status == HttpStatusCode.OK, honest.Body);
         Assert.True(await env.BucketExistsUpstreamAsync(bucket));
         await AssertRefusalAuditedAsync(credentials.AccessKeyId, "SignatureDoesNotMatch");
+    }
+
+    [Fact]
+    public async Task CallersHostHeader_DoesNotChooseTheUpstream()
+    {
+        var credentials = await env.NewSessionAsync();
+        var bucket = AirlockEnvironment.UniqueName("host");
+
+        var (status, body) = await SignedHttp.SendAsync(env.Gateway.Url, credentials, HttpMethod.Put, "/" + bucket, "s3", host: "s3.attacker.invalid");
+
+        Assert.True(status == HttpStatusCode.OK, body);
+        Assert.True(await env.BucketExistsUpstreamAsync(bucket));
+    }
+
+    [Fact]
+    public async Task UnknownOperation_IsRefusedInTheJsonErrorShape()
+    {
+        var credentials = await env.NewSessionAsync();
+
+        var (status, body) = await SignedHttp.SendAsync(env.Gateway.Url, credentials, HttpMethod.Post, "/", "dynamodb",
+            new Dictionary<string, string> { ["x-amz-target"] = "DynamoDB_20120810.DropEverything", ["content-type"] = "application/x-amz-json-1.0" },
+            "{}"u8.ToArray());
+
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+        using var json = System.Text.Json.JsonDocument.Parse(body);
+        Assert.Equal("UnknownOperationException", json.RootElement.GetProperty("__type").GetString());
+        Assert.Contains("DropEverything", json.RootElement.GetProperty("message").GetString());
+        await AssertRefusalAuditedAsync(credentials.AccessKeyId, "UnknownOperationException");
+    }
+
+    [Fact]
+    public async Task OversizedJsonBody_IsRefusedBeforeAnythingIsSent()
+    {
+        var credentials = await env.NewSessionAsync();
+        var table = AirlockEnvironment.UniqueName("huge");
+        var padding = new string('x', 11 * 1024 * 1024);
+        var body = System.Text.Encoding.UTF8.GetBytes($$"""{"TableName":"{{table}}","AttributeDefinitions":[{"AttributeName":"id","AttributeType":"S"}],"KeySchema":[{"AttributeName":"id","KeyType":"HASH"}],"BillingMode":"PAY_PER_REQUEST","Tags":[{"Key":"pad","Value":"{{padding}}"}]}""");
+
+        var (status, response) = await SignedHttp.SendAsync(env.Gateway.Url, credentials, HttpMethod.Post, "/", "dynamodb",
+            new Dictionary<string, string> { ["x-amz-target"] = "DynamoDB_20120810.CreateTable", ["content-type"] = "application/x-amz-json-1.0" }, body);
+
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, status);
+        Assert.Contains("RequestEntityTooLarge", response);
+        Assert.DoesNotContain(table, (await env.MotoAsync("dynamodb", "list-tables")).StdOut);
     }
 
     [Fact]
@@ -159,34 +202,6 @@ public sealed class RefusalTests(AirlockEnvironment env)
         Assert.Contains(audit, e => e.AccessKeyId == accessKeyId && e.Decision == "refuse" && e.Reason!.StartsWith(code, StringComparison.Ordinal) && e.UpstreamStatus is null);
     }
 
-    private async Task<(HttpStatusCode Status, string Body)> SendCreateBucketAsync(SessionCredentials credentials, string bucket, bool forge)
-    {
-        var uri = new Uri($"{env.Gateway.Url}/{bucket}");
-        var now = DateTimeOffset.UtcNow;
-        var headers = new List<KeyValuePair<string, string>>
-        {
-            new("host", uri.Authority),
-            new("x-amz-content-sha256", SigV4Primitives.EmptyPayloadHash),
-            new("x-amz-date", SigV4Signer.AmzDate(now)),
-            new("x-amz-security-token", credentials.SessionToken),
-        };
-        var authorization = SigV4Signer.Authorize(new SignableRequest("PUT", uri.AbsolutePath, [], headers, IsS3: true),
-            credentials.AccessKeyId, credentials.SecretAccessKey, "us-east-1", "s3", now, SigV4Primitives.EmptyPayloadHash);
-        if (forge)
-        {
-            var last = authorization[^1];
-            authorization = authorization[..^1] + (last == '0' ? '1' : '0');
-        }
-
-        using var request = new HttpRequestMessage(HttpMethod.Put, uri) { Content = new ByteArrayContent([]) };
-        foreach (var (name, value) in headers.Where(h => h.Key != "host"))
-        {
-            request.Headers.TryAddWithoutValidation(name, value);
-        }
-
-        request.Headers.TryAddWithoutValidation("Authorization", authorization);
-        using var http = new HttpClient();
-        using var response = await http.SendAsync(request);
-        return (response.StatusCode, await response.Content.ReadAsStringAsync());
-    }
+    private Task<(HttpStatusCode Status, string Body)> SendCreateBucketAsync(SessionCredentials credentials, string bucket, bool forge) =>
+        SignedHttp.SendAsync(env.Gateway.Url, credentials, HttpMethod.Put, "/" + bucket, "s3", forge: forge);
 }
