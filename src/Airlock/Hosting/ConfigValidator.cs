@@ -67,9 +67,9 @@ internal static class ConfigValidator
             }
 
             var source = connection.Credentials.Source;
-            if (source is not ("environment" or "static" or "file"))
+            if (source is not ("environment" or "static" or "file" or "profile" or "default"))
             {
-                errors.Add($"connections[{i}].credentials.source: '{source}' must be environment, static or file.");
+                errors.Add($"connections[{i}].credentials.source: '{source}' must be environment, static, file, profile or default.");
             }
             else if (source == "static" && (connection.Credentials.AccessKeyIdEnv is null || connection.Credentials.SecretAccessKeyEnv is null))
             {

@@ -20,8 +20,17 @@ internal sealed class ConnectionOptions
 /// <summary>Where the upstream credential comes from. Never from the caller.</summary>
 internal sealed class UpstreamCredentialOptions
 {
-    /// <summary><c>environment</c> (the AWS_* variables), <c>static</c> (named variables) or <c>file</c>.</summary>
+    /// <summary>
+    /// <c>environment</c> (the AWS_* variables), <c>static</c> (named variables), <c>file</c> (one value per file),
+    /// <c>profile</c> (a shared credentials file) or <c>default</c> (environment, then the shared credentials file).
+    /// </summary>
     public string Source { get; set; } = "environment";
+
+    /// <summary>The profile in the shared credentials file (<c>profile</c>, <c>default</c>).</summary>
+    public string? Profile { get; set; }
+
+    /// <summary>The shared credentials file (<c>profile</c>); default $AWS_SHARED_CREDENTIALS_FILE, else ~/.aws/credentials.</summary>
+    public string? SharedCredentialsFile { get; set; }
 
     public string? AccessKeyIdEnv { get; set; }
     public string? SecretAccessKeyEnv { get; set; }

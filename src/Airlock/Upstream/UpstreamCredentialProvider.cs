@@ -14,6 +14,16 @@ internal static class UpstreamCredentialProvider
                 secret = Env("AWS_SECRET_ACCESS_KEY");
                 token = Env("AWS_SESSION_TOKEN");
                 break;
+            case "default":
+                // The AWS SDKs' chain, as far as it needs no network: environment, then the shared credentials file.
+                return Resolve(new UpstreamCredentialOptions { Source = "environment" })
+                    ?? SharedCredentialsFile.Read(
+                        Env("AWS_SHARED_CREDENTIALS_FILE") ?? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".aws", "credentials"),
+                        options.Profile ?? Env("AWS_PROFILE") ?? "default");
+            case "profile":
+                return SharedCredentialsFile.Read(
+                    options.SharedCredentialsFile ?? Env("AWS_SHARED_CREDENTIALS_FILE") ?? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".aws", "credentials"),
+                    options.Profile ?? "default");
             case "static":
                 keyId = Env(options.AccessKeyIdEnv);
                 secret = Env(options.SecretAccessKeyEnv);
