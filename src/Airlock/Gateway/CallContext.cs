@@ -20,7 +20,7 @@ internal sealed class CallContext(HttpContext http)
 
     public double ElapsedMs => Stopwatch.GetElapsedTime(StartedAt).TotalMilliseconds;
 
-    public AuditEntry ToAudit(string decision, string? reason, int? upstreamStatus = null) => new()
+    public AuditEntry ToAudit(string decision, string? reason) => new()
     {
         RequestId = RequestId,
         Time = DateTimeOffset.UtcNow,
@@ -34,7 +34,6 @@ internal sealed class CallContext(HttpContext http)
         Decision = decision,
         Reason = reason,
         ClientIp = Http.Connection.RemoteIpAddress?.ToString(),
-        UpstreamStatus = upstreamStatus,
-        LatencyMs = upstreamStatus is null ? ElapsedMs : null,
+        LatencyMs = ElapsedMs,
     };
 }

@@ -78,7 +78,7 @@ internal sealed partial class GatewayHandler
         }
 
         Log.SessionIssued(logger, call.RequestId, session.Id, session.Subject, session.Connection);
-        var audience = validation.Identity is null ? "" : string.Join(',', options.Issuers.First(i => i.Issuer == identity.Issuer).Audiences);
+        var audience = string.Join(',', options.Issuers.First(i => i.Issuer == identity.Issuer).Audiences);
         await WriteXmlAsync(call, StsResponses.AssumeRoleWithWebIdentity(session, roleArn, audience, call.RequestId));
     }
 

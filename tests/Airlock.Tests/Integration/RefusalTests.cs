@@ -77,10 +77,7 @@ public sealed class RefusalTests(AirlockEnvironment env)
 
         var result = await env.CliV2Async(credentials with { SecretAccessKey = "x" + credentials.SecretAccessKey[1..] }, "s3", "mb", $"s3://{bucket}");
 
-        Assert.NotEqual(0, result.ExitCode);
-        Assert.Contains("SignatureDoesNotMatch", result.All);
-        Assert.False(await env.BucketExistsUpstreamAsync(bucket));
-        await AssertRefusalAuditedAsync(credentials.AccessKeyId, "SignatureDoesNotMatch");
+        await AssertRefusedAsync(result, "SignatureDoesNotMatch", "SignatureDoesNotMatch", bucket, credentials.AccessKeyId);
     }
 
     [Fact]
@@ -93,10 +90,7 @@ public sealed class RefusalTests(AirlockEnvironment env)
 
         var result = await env.CliV2Async(credentials, "s3", "mb", $"s3://{bucket}");
 
-        Assert.NotEqual(0, result.ExitCode);
-        Assert.Contains("ExpiredToken", result.All);
-        Assert.False(await env.BucketExistsUpstreamAsync(bucket));
-        await AssertRefusalAuditedAsync(credentials.AccessKeyId, "ExpiredToken");
+        await AssertRefusedAsync(result, "ExpiredToken", "ExpiredToken", bucket, credentials.AccessKeyId);
     }
 
     [Fact]
@@ -112,24 +106,18 @@ public sealed class RefusalTests(AirlockEnvironment env)
         var bucket = AirlockEnvironment.UniqueName("revoked");
         var result = await env.CliV2Async(credentials, "s3", "mb", $"s3://{bucket}");
 
-        Assert.NotEqual(0, result.ExitCode);
-        Assert.Contains("revoked", result.All);
-        Assert.False(await env.BucketExistsUpstreamAsync(bucket));
-        await AssertRefusalAuditedAsync(credentials.AccessKeyId, "InvalidClientTokenId");
+        await AssertRefusedAsync(result, "InvalidClientTokenId", "revoked", bucket, credentials.AccessKeyId);
     }
 
     [Fact]
     public async Task UnknownAccessKeyId_IsRefused()
     {
-        var made_up = new SessionCredentials("ASIAMADEUPMADEUP2345", "c2VjcmV0c2VjcmV0c2VjcmV0c2VjcmV0c2VjcmV0", "token");
+        var madeUp = new SessionCredentials("ASIAMADEUPMADEUP2345", "c2VjcmV0c2VjcmV0c2VjcmV0c2VjcmV0c2VjcmV0", "token");
         var bucket = AirlockEnvironment.UniqueName("unknown");
 
-        var result = await env.CliV2Async(made_up, "s3", "mb", $"s3://{bucket}");
+        var result = await env.CliV2Async(madeUp, "s3", "mb", $"s3://{bucket}");
 
-        Assert.NotEqual(0, result.ExitCode);
-        Assert.Contains("InvalidClientTokenId", result.All);
-        Assert.False(await env.BucketExistsUpstreamAsync(bucket));
-        await AssertRefusalAuditedAsync(made_up.AccessKeyId, "InvalidClientTokenId");
+        await AssertRefusedAsync(result, "InvalidClientTokenId", "not an Airlock session", bucket, madeUp.AccessKeyId);
     }
 
     public enum BadToken { Tampered, UnknownKey, Expired, WrongAudience, WrongIssuer, AlgNone }
@@ -194,6 +182,16 @@ public sealed class RefusalTests(AirlockEnvironment env)
 
         Assert.Equal(HttpStatusCode.Forbidden, status);
         Assert.Contains("no connection named 'production'", AirlockEnvironment.Find(body, "Message"));
+    }
+
+    /// <summary>The CLI failed with the code and message, the bucket never reached moto, and the refusal was audited.</summary>
+    private async Task AssertRefusedAsync(ProcessResult result, string code, string message, string bucket, string accessKeyId)
+    {
+        Assert.NotEqual(0, result.ExitCode);
+        Assert.Contains(code, result.All);
+        Assert.Contains(message, result.All);
+        Assert.False(await env.BucketExistsUpstreamAsync(bucket));
+        await AssertRefusalAuditedAsync(accessKeyId, code);
     }
 
     private async Task AssertRefusalAuditedAsync(string accessKeyId, string code)

@@ -22,24 +22,14 @@ public sealed class GatewayProcess : IDisposable
 
     public static async Task<GatewayProcess> StartAsync(string configPath, int port, IDictionary<string, string?> environment)
     {
-        var info = new ProcessStartInfo("dotnet", [Tools.AirlockDll, "serve", "--config", configPath])
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
+        var info = new ProcessStartInfo("dotnet", [Tools.AirlockDll, "serve", "--config", configPath]);
         foreach (var (key, value) in environment)
         {
             info.Environment[key] = value;
         }
 
         var logPath = Path.Combine(Path.GetDirectoryName(configPath)!, "gateway.log");
-        var log = new StreamWriter(logPath, append: true) { AutoFlush = true };
-        var process = Process.Start(info)!;
-        process.OutputDataReceived += (_, e) => { if (e.Data is not null) { lock (log) { log.WriteLine(e.Data); } } };
-        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) { lock (log) { log.WriteLine(e.Data); } } };
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
+        var (process, log) = LoggedProcess.Start(info, logPath);
         var gateway = new GatewayProcess(process, log, $"http://127.0.0.1:{port}", logPath);
         using var http = new HttpClient();
         for (var i = 0; i < 300; i++)

@@ -28,20 +28,10 @@ public sealed class MotoServer : IDisposable
     public static async Task<MotoServer> StartAsync(string workDir)
     {
         var port = FreePort();
-        var info = new ProcessStartInfo(Tools.Python, ["-m", "moto.server", "-H", "127.0.0.1", "-p", port.ToString()])
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
+        var info = new ProcessStartInfo(Tools.Python, ["-m", "moto.server", "-H", "127.0.0.1", "-p", port.ToString()]);
         // Three unauthenticated calls for the bootstrap; every call after them must be correctly signed.
         info.Environment["INITIAL_NO_AUTH_ACTION_COUNT"] = "3";
-        var log = new StreamWriter(Path.Combine(workDir, "moto.log")) { AutoFlush = true };
-        var process = Process.Start(info)!;
-        process.OutputDataReceived += (_, e) => { lock (log) { log.WriteLine(e.Data); } };
-        process.ErrorDataReceived += (_, e) => { lock (log) { log.WriteLine(e.Data); } };
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
+        var (process, _) = LoggedProcess.Start(info, Path.Combine(workDir, "moto.log"));
         var endpoint = $"http://127.0.0.1:{port}";
         await WaitForPortAsync(port, process, "moto");
 
