@@ -3,6 +3,7 @@ using Airlock.Aws.Catalog;
 using Airlock.Aws.Errors;
 using Airlock.Aws.Resolution;
 using Airlock.Aws.SigV4;
+using Airlock.Aws.Streaming;
 using Airlock.Hosting;
 using Airlock.Identity;
 using Airlock.Policy;
@@ -94,16 +95,20 @@ internal sealed partial class GatewayHandler(
         var declaredSha = head.Header("x-amz-content-sha256");
         ReadOnlyMemory<byte>? body = null;
         string payloadHash;
+        long decodedLength = 0;
+        string? trailerName = null;
         if (isS3)
         {
-            if (declaredSha is not null && declaredSha.StartsWith("STREAMING-", StringComparison.Ordinal))
-            {
-                await RefuseAsync(call, new AwsError(501, "NotImplemented", "Airlock does not accept aws-chunked streaming uploads yet; sign the payload (x-amz-content-sha256) instead."));
-                return;
-            }
-
             payloadHash = declaredSha ?? (auth.IsPresigned ? SigV4Primitives.UnsignedPayload : "");
-            if (payloadHash.Length == 0 || (payloadHash != SigV4Primitives.UnsignedPayload && !IsHexSha256(payloadHash)))
+            if (StreamingPayload.IsStreaming(payloadHash))
+            {
+                if (ChunkedUploadError(head, payloadHash, out decodedLength, out trailerName) is { } error)
+                {
+                    await RefuseAsync(call, error);
+                    return;
+                }
+            }
+            else if (payloadHash != SigV4Primitives.UnsignedPayload && !IsHexSha256(payloadHash))
             {
                 await RefuseAsync(call, AwsError.Malformed("S3 requests must carry x-amz-content-sha256."));
                 return;
@@ -185,12 +190,23 @@ internal sealed partial class GatewayHandler(
             return;
         }
 
-        var (outcome, status) = await forwarder.ForwardAsync(http, new ForwardRequest(
-            connection, credentials, operation.Service, auth.Scope.Region, head, body, payloadHash, declaredSha));
+        ChunkedUpload? chunked = null;
+        if (StreamingPayload.IsStreaming(payloadHash))
+        {
+            var verifier = StreamingPayload.HasChunkSignatures(payloadHash)
+                ? new ChunkSigner(SigV4Primitives.DeriveSigningKey(session.SecretAccessKey, auth.Scope.Date, auth.Scope.Region, auth.Scope.Service),
+                    auth.AmzDate, auth.Scope.ToString(), auth.Signature)
+                : null;
+            chunked = new ChunkedUpload(new AwsChunkedReader(http.Request.Body, verifier, trailerName is not null, decodedLength), decodedLength, trailerName);
+            payloadHash = chunked.UpstreamPayload;
+        }
+
+        var (outcome, status, bodyError) = await forwarder.ForwardAsync(http, new ForwardRequest(
+            connection, credentials, operation.Service, auth.Scope.Region, head, body, payloadHash, declaredSha, chunked));
         string? failure = outcome switch
         {
             ForwardOutcome.UpstreamUnreachable => "upstream unreachable",
-            ForwardOutcome.RequestBodyInvalid => "request body did not match its signed hash; upstream request aborted",
+            ForwardOutcome.RequestBodyInvalid => $"request body refused, upstream request aborted: {bodyError?.Message}",
             ForwardOutcome.ClientAborted => "caller went away",
             _ => null,
         };
@@ -200,7 +216,14 @@ internal sealed partial class GatewayHandler(
         }
         else if (outcome is ForwardOutcome.RequestBodyInvalid && !http.Response.HasStarted)
         {
-            await AwsErrorWriter.WriteAsync(http, call.Protocol, new AwsError(400, "XAmzContentSHA256Mismatch", "The body does not match its x-amz-content-sha256."), call.RequestId);
+            var error = bodyError switch
+            {
+                AwsChunkedException { SignatureMismatch: true } => AwsError.SignatureDoesNotMatch(bodyError.Message),
+                AwsChunkedException => new AwsError(400, "IncompleteBody", bodyError.Message),
+                _ => new AwsError(400, "XAmzContentSHA256Mismatch", "The body does not match its x-amz-content-sha256."),
+            };
+            Log.CallRefused(logger, call.RequestId, error.Code, error.Message);
+            await AwsErrorWriter.WriteAsync(http, call.Protocol, error, call.RequestId);
         }
 
         await CompleteAsync(call, auditId, status, failure);
@@ -234,6 +257,34 @@ internal sealed partial class GatewayHandler(
     }
 
     private static bool IsHexSha256(string value) => value.Length == 64 && value.All(char.IsAsciiHexDigit);
+
+    /// <summary>Why an aws-chunked upload cannot be taken, or null when its headers are complete.</summary>
+    private static AwsError? ChunkedUploadError(SignableRequest head, string payload, out long decodedLength, out string? trailerName)
+    {
+        trailerName = null;
+        decodedLength = 0;
+        if (!StreamingPayload.IsSupported(payload))
+        {
+            return new AwsError(501, "NotImplemented", $"Airlock does not accept {payload} uploads; use SigV4 (not SigV4a) signing.");
+        }
+
+        if (!long.TryParse(head.Header("x-amz-decoded-content-length"), System.Globalization.NumberStyles.None,
+                System.Globalization.CultureInfo.InvariantCulture, out decodedLength))
+        {
+            return new AwsError(411, "MissingContentLength", "aws-chunked uploads must carry x-amz-decoded-content-length.");
+        }
+
+        if (StreamingPayload.HasTrailer(payload))
+        {
+            trailerName = head.Header("x-amz-trailer")?.Trim().ToLowerInvariant();
+            if (trailerName is null || StreamingPayload.TrailerValueLength(trailerName) is null)
+            {
+                return AwsError.Malformed($"aws-chunked uploads with a trailer must announce one checksum trailer (x-amz-trailer); got '{trailerName}'.");
+            }
+        }
+
+        return null;
+    }
 
     private async Task RefuseAsync(CallContext call, AwsError error, bool audited = true, string decision = "refuse")
     {

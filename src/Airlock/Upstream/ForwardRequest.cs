@@ -1,5 +1,6 @@
 using Airlock.Aws.Catalog;
 using Airlock.Aws.SigV4;
+using Airlock.Aws.Streaming;
 
 namespace Airlock.Upstream;
 
@@ -15,7 +16,17 @@ internal sealed record ForwardRequest(
     SignableRequest Caller,
     ReadOnlyMemory<byte>? Body,
     string PayloadHash,
-    string? DeclaredContentSha256);
+    string? DeclaredContentSha256,
+    ChunkedUpload? Chunked = null);
+
+/// <summary>A caller's aws-chunked body, verified as it is read, to be re-framed and re-signed upstream.</summary>
+internal sealed record ChunkedUpload(AwsChunkedReader Reader, long DecodedLength, string? TrailerName)
+{
+    public string UpstreamPayload => TrailerName is null ? StreamingPayload.Signed : StreamingPayload.SignedTrailer;
+}
+
+/// <summary>How a forward ended, with the reason the caller's body was refused mid-stream, if it was.</summary>
+internal readonly record struct ForwardResult(ForwardOutcome Outcome, int? Status, Exception? BodyError = null);
 
 /// <summary>How a forward ended, as a result rather than an exception.</summary>
 internal enum ForwardOutcome

@@ -1,5 +1,6 @@
 using System.Net;
 using Airlock.Aws.SigV4;
+using Airlock.Aws.Streaming;
 
 namespace Airlock.Upstream;
 
@@ -37,7 +38,7 @@ internal sealed class Forwarder(HttpMessageInvoker client, TimeProvider time)
         EnableMultipleHttp2Connections = true,
     });
 
-    public async Task<(ForwardOutcome Outcome, int? Status)> ForwardAsync(HttpContext context, ForwardRequest request)
+    public async Task<ForwardResult> ForwardAsync(HttpContext context, ForwardRequest request)
     {
         using var message = BuildRequest(context, request);
         HttpResponseMessage response;
@@ -45,21 +46,17 @@ internal sealed class Forwarder(HttpMessageInvoker client, TimeProvider time)
         {
             response = await client.SendAsync(message, context.RequestAborted);
         }
-        catch (HttpRequestException e) when (e.InnerException is InvalidDataException || e.GetBaseException() is InvalidDataException)
+        catch (Exception e) when (FindBodyError(e) is { } bodyError)
         {
-            return (ForwardOutcome.RequestBodyInvalid, null);
-        }
-        catch (InvalidDataException)
-        {
-            return (ForwardOutcome.RequestBodyInvalid, null);
+            return new(ForwardOutcome.RequestBodyInvalid, null, bodyError);
         }
         catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
         {
-            return (ForwardOutcome.ClientAborted, null);
+            return new(ForwardOutcome.ClientAborted, null);
         }
         catch (Exception e) when (e is HttpRequestException or OperationCanceledException or IOException)
         {
-            return (ForwardOutcome.UpstreamUnreachable, null);
+            return new(ForwardOutcome.UpstreamUnreachable, null);
         }
 
         using (response)
@@ -86,11 +83,25 @@ internal sealed class Forwarder(HttpMessageInvoker client, TimeProvider time)
             {
                 // The response had started: the only honest signal left is to cut the connection.
                 context.Abort();
-                return (ForwardOutcome.ClientAborted, (int)response.StatusCode);
+                return new(ForwardOutcome.ClientAborted, (int)response.StatusCode);
             }
 
-            return (ForwardOutcome.Completed, (int)response.StatusCode);
+            return new(ForwardOutcome.Completed, (int)response.StatusCode);
         }
+    }
+
+    /// <summary>The caller's body failed its check while being sent (the upstream request was aborted).</summary>
+    private static Exception? FindBodyError(Exception? e)
+    {
+        for (; e is not null; e = e.InnerException)
+        {
+            if (e is InvalidDataException or AwsChunkedException)
+            {
+                return e;
+            }
+        }
+
+        return null;
     }
 
     private HttpRequestMessage BuildRequest(HttpContext context, ForwardRequest request)
@@ -151,12 +162,28 @@ internal sealed class Forwarder(HttpMessageInvoker client, TimeProvider time)
         var signable = new SignableRequest(request.Caller.Method, rawPath, query, signed, request.Caller.IsS3);
         var authorization = SigV4Signer.Authorize(signable, request.Credentials.AccessKeyId, request.Credentials.SecretAccessKey,
             request.Region, request.Service.SigningName, now, request.PayloadHash);
+        if (message.Content is AwsChunkedContent chunked)
+        {
+            var amzDate = SigV4Signer.AmzDate(now);
+            var scope = new CredentialScope(amzDate[..8], request.Region, request.Service.SigningName);
+            var key = SigV4Primitives.DeriveSigningKey(request.Credentials.SecretAccessKey, scope.Date, scope.Region, scope.Service);
+            chunked.StartChain(new ChunkSigner(key, amzDate, scope.ToString(), authorization[(authorization.LastIndexOf('=') + 1)..]));
+            if (!chunked.Headers.ContentEncoding.Contains("aws-chunked"))
+            {
+                chunked.Headers.ContentEncoding.Add("aws-chunked");
+            }
+        }
         message.Headers.TryAddWithoutValidation("Authorization", authorization);
         return message;
     }
 
     private static HttpContent? CreateContent(HttpContext context, ForwardRequest request)
     {
+        if (request.Chunked is { } chunked)
+        {
+            return new AwsChunkedContent(chunked.Reader, chunked.DecodedLength, chunked.TrailerName);
+        }
+
         if (request.Body is { } buffered)
         {
             return buffered.Length == 0 && HttpMethods.IsGet(request.Caller.Method) ? null : new ReadOnlyMemoryContent(buffered);
