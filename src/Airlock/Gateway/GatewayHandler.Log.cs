@@ -4,9 +4,9 @@ internal sealed partial class GatewayHandler
 {
     private static partial class Log
     {
-        [LoggerMessage(1, LogLevel.Information, "{RequestId} {Principal} {Connection} {Action} {Decision} upstream={Status} {LatencyMs:F1}ms")]
+        [LoggerMessage(1, LogLevel.Information, "{RequestId} {Principal} {Connection} {Action} {Decision} upstream={Status} {LatencyMs:F1}ms payload={Payload}")]
         public static partial void CallCompleted(ILogger logger, string requestId, string? principal, string? connection, string action,
-            string decision, int? status, double latencyMs);
+            string decision, int? status, double latencyMs, string payload);
 
         [LoggerMessage(2, LogLevel.Warning, "{RequestId} refused ({Code}): {Reason}")]
         public static partial void CallRefused(ILogger logger, string requestId, string code, string reason);

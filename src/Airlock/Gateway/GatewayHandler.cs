@@ -227,7 +227,8 @@ internal sealed partial class GatewayHandler(
         }
 
         await CompleteAsync(call, auditId, status, failure);
-        Log.CallCompleted(logger, call.RequestId, session.Subject, session.Connection, operation.Action, "allow", status, call.ElapsedMs);
+        Log.CallCompleted(logger, call.RequestId, session.Subject, session.Connection, operation.Action, "allow", status, call.ElapsedMs,
+            declaredSha is null || IsHexSha256(declaredSha) ? "signed" : declaredSha);
     }
 
     private async Task CompleteAsync(CallContext call, long auditId, int? status, string? failure)
