@@ -50,6 +50,77 @@ def required_members(model, op, location):
     return sorted(names)
 
 
+def located_members(model, op):
+    """Input members bound to the URI, query string or headers: [member name, location, wire name]."""
+    shape_name = op.get("input", {}).get("shape")
+    if not shape_name:
+        return []
+    members = []
+    for name, ref in sorted(model["shapes"][shape_name].get("members", {}).items()):
+        location = ref.get("location")
+        if location in ("uri", "querystring", "header", "headers"):
+            members.append([name, location, ref.get("locationName", name)])
+    return members
+
+
+def has_streaming_input(model, op):
+    """True when the request body is a blob stream (S3 PutObject, UploadPart): never read whole."""
+    shape_name = op.get("input", {}).get("shape")
+    if not shape_name:
+        return False
+    shape = model["shapes"][shape_name]
+    payload = shape.get("payload")
+    if not payload:
+        return False
+    target = model["shapes"][shape["members"][payload]["shape"]]
+    return bool(target.get("streaming")) or target.get("type") == "blob"
+
+
+def has_event_stream(model, ref):
+    """True when the input or output carries an event stream, which Airlock does not proxy yet."""
+    shape_name = (ref or {}).get("shape")
+    if not shape_name:
+        return False
+    shape = model["shapes"][shape_name]
+    if shape.get("eventstream"):
+        return True
+    return any(model["shapes"][m["shape"]].get("eventstream") for m in shape.get("members", {}).values())
+
+
+def sensitive_paths(model, shape_name, prefix="", seen=None, depth=0):
+    """Dotted paths of output members the model marks sensitive ([] for list items, {} for map values)."""
+    if not shape_name or depth > 8:
+        return []
+    seen = seen or set()
+    if shape_name in seen:
+        return []
+    shape = model["shapes"][shape_name]
+    seen = seen | {shape_name}
+    paths = []
+    kind = shape.get("type")
+    if kind == "structure":
+        for name, ref in sorted(shape.get("members", {}).items()):
+            path = f"{prefix}.{name}" if prefix else name
+            target = model["shapes"][ref["shape"]]
+            if ref.get("sensitive") or target.get("sensitive"):
+                paths.append(path)
+            else:
+                paths.extend(sensitive_paths(model, ref["shape"], path, seen, depth + 1))
+    elif kind == "list":
+        member = shape["member"]
+        if model["shapes"][member["shape"]].get("sensitive"):
+            paths.append(prefix + "[]")
+        else:
+            paths.extend(sensitive_paths(model, member["shape"], prefix + "[]", seen, depth + 1))
+    elif kind == "map":
+        value = shape["value"]
+        if model["shapes"][value["shape"]].get("sensitive"):
+            paths.append(prefix + "{}")
+        else:
+            paths.extend(sensitive_paths(model, value["shape"], prefix + "{}", seen, depth + 1))
+    return paths
+
+
 def service_entry(service_id, model):
     meta = model["metadata"]
     operations = []
@@ -66,6 +137,16 @@ def service_entry(service_id, model):
         required_headers = [h.lower() for h in required_members(model, op, "header")]
         if required_headers:
             entry["requiredHeaders"] = required_headers
+        members = located_members(model, op)
+        if members:
+            entry["members"] = members
+        if has_streaming_input(model, op):
+            entry["streamingInput"] = True
+        if has_event_stream(model, op.get("input")) or has_event_stream(model, op.get("output")):
+            entry["eventStream"] = True
+        sensitive = sensitive_paths(model, op.get("output", {}).get("shape"))
+        if sensitive:
+            entry["sensitiveOutput"] = sensitive
         operations.append(entry)
     entry = {
         "id": service_id,
@@ -113,7 +194,8 @@ def main():
     os.makedirs(os.path.dirname(OUT), exist_ok=True)
     with open(OUT, "wb") as f:
         f.write(data)
-    print(f"wrote {OUT}: {len(doc['services'])} services, {ops} operations, {len(data)} bytes")
+    sensitive = sum(1 for s in doc["services"] for o in s["operations"] if o.get("sensitiveOutput"))
+    print(f"wrote {OUT}: {len(doc['services'])} services, {ops} operations ({sensitive} with sensitive output), {len(data)} bytes")
 
 
 if __name__ == "__main__":

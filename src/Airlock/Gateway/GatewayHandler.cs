@@ -145,7 +145,33 @@ internal sealed partial class GatewayHandler(
             return;
         }
 
-        var resolved = resolver.Resolve(new ResolveRequest(head, auth.Scope.Service, auth.Scope.Region, body));
+        // From here on an S3 call is seen path-style, whichever addressing the caller signed.
+        if (isS3 && VirtualHostedBucket(head) is { } bucket)
+        {
+            head = head with { RawPath = "/" + bucket + head.RawPath };
+        }
+
+        var account = options.Connection(session.Connection)?.AccountId ?? "000000000000";
+        var resolved = resolver.Resolve(new ResolveRequest(head, auth.Scope.Service, auth.Scope.Region, body, account));
+        if (isS3 && resolved.Operation is { Operation.StreamingInput: false } && !StreamingPayload.IsStreaming(payloadHash) && HasBody(http.Request))
+        {
+            // Small S3 bodies (DeleteObjects, tagging, CompleteMultipartUpload) are read whole and checked like json/query ones.
+            body = await IncomingRequest.ReadBodyAsync(http.Request, options.Limits.MaxBufferedBodyBytes, http.RequestAborted);
+            if (body is null)
+            {
+                await RefuseAsync(call, AwsError.TooLarge(options.Limits.MaxBufferedBodyBytes));
+                return;
+            }
+
+            if (IsHexSha256(payloadHash) && !string.Equals(payloadHash, SigV4Primitives.Sha256Hex(body.Value.Span), StringComparison.OrdinalIgnoreCase))
+            {
+                await RefuseAsync(call, new AwsError(400, "XAmzContentSHA256Mismatch", "The body does not match its x-amz-content-sha256."));
+                return;
+            }
+
+            resolved = resolver.Resolve(new ResolveRequest(head, auth.Scope.Service, auth.Scope.Region, body, account));
+        }
+
         if (resolved.Operation is not { } operation)
         {
             await RefuseAsync(call, AwsError.UnknownOperation(resolved.Error + " Airlock refuses calls it cannot understand."));
@@ -258,6 +284,30 @@ internal sealed partial class GatewayHandler(
     }
 
     private static bool IsHexSha256(string value) => value.Length == 64 && value.All(char.IsAsciiHexDigit);
+
+    private static bool HasBody(HttpRequest request) => request.ContentLength > 0 || request.Headers.TransferEncoding.Count > 0;
+
+    /// <summary>The bucket of a virtual-hosted S3 call (<c>bucket.s3.airlock.example.com</c>), or null for path style.</summary>
+    private string? VirtualHostedBucket(SignableRequest head)
+    {
+        var host = head.Header("host") ?? "";
+        var colon = host.LastIndexOf(':');
+        if (colon > 0 && !host.EndsWith(']'))
+        {
+            host = host[..colon];
+        }
+
+        foreach (var suffix in options.S3VirtualHostSuffixes)
+        {
+            if (host.Length > suffix.Length + 1 && host.EndsWith("." + suffix, StringComparison.OrdinalIgnoreCase))
+            {
+                var bucket = host[..^(suffix.Length + 1)].ToLowerInvariant();
+                return bucket.All(c => char.IsAsciiLetterLower(c) || char.IsAsciiDigit(c) || c is '-' or '.') ? bucket : null;
+            }
+        }
+
+        return null;
+    }
 
     /// <summary>Why an aws-chunked upload cannot be taken, or null when its headers are complete.</summary>
     private static AwsError? ChunkedUploadError(SignableRequest head, string payload, out long decodedLength, out string? trailerName)

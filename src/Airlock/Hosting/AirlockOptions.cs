@@ -22,6 +22,12 @@ internal sealed class AirlockOptions
 
     public PolicyOptions Policy { get; set; } = new();
 
+    /// <summary>
+    /// Host names under which callers address S3 buckets virtual-hosted style (<c>bucket.SUFFIX</c>).
+    /// Calls on any other host are path style.
+    /// </summary>
+    public List<string> S3VirtualHostSuffixes { get; set; } = ["localhost"];
+
     /// <summary>Set only by <c>airlock demo</c>: serves the built-in demo identity issuer.</summary>
     internal bool DemoIssuer { get; set; }
 

@@ -32,6 +32,18 @@ internal sealed record OperationModel
     [JsonPropertyName("requiredQuery")] public IReadOnlyList<string> RequiredQuery { get; init; } = [];
     [JsonPropertyName("requiredHeaders")] public IReadOnlyList<string> RequiredHeaders { get; init; } = [];
 
+    /// <summary>Input members bound to the URI, query string or headers: member name, location, wire name.</summary>
+    [JsonPropertyName("members")] public IReadOnlyList<string[]> Members { get; init; } = [];
+
+    /// <summary>The request body is a blob stream (S3 PutObject): streamed through, never read whole.</summary>
+    [JsonPropertyName("streamingInput")] public bool StreamingInput { get; init; }
+
+    /// <summary>The input or output is an event stream, which Airlock does not proxy yet.</summary>
+    [JsonPropertyName("eventStream")] public bool EventStream { get; init; }
+
+    /// <summary>Output member paths the model marks sensitive (<c>Credentials.SecretAccessKey</c>, <c>Parameters[].Value</c>).</summary>
+    [JsonPropertyName("sensitiveOutput")] public IReadOnlyList<string> SensitiveOutput { get; init; } = [];
+
     private UriTemplate? _template;
 
     public UriTemplate Template => _template ??= UriTemplate.Parse(Uri, RequiredQuery, RequiredHeaders);

@@ -1,15 +1,20 @@
-using System.Text;
-using System.Text.Json;
 using Airlock.Aws.Catalog;
+using Airlock.Aws.Resources;
 
 namespace Airlock.Aws.Resolution;
 
 /// <summary>
 /// Tells which operation of which service a call is, for every protocol in the official models:
 /// json by X-Amz-Target, query and ec2 by Action, rest-json and rest-xml by method and URI template.
+/// A call it cannot place is refused, with what was not recognised.
 /// </summary>
-internal sealed class OperationResolver(ServiceCatalog catalog)
+internal sealed class OperationResolver(ServiceCatalog catalog, ResourceArns arns)
 {
+    public OperationResolver(ServiceCatalog catalog)
+        : this(catalog, ResourceArns.Default)
+    {
+    }
+
     public ResolveResult Resolve(ResolveRequest request)
     {
         var candidates = catalog.BySigningName(request.SigningName);
@@ -18,13 +23,24 @@ internal sealed class OperationResolver(ServiceCatalog catalog)
             return ResolveResult.Fail($"Airlock does not know the AWS service '{request.SigningName}'.");
         }
 
+        var resolved = Place(candidates, request);
+        if (resolved.Operation is { Operation.EventStream: true } eventStream)
+        {
+            return ResolveResult.Fail($"{eventStream.Action} is an event-stream operation, which Airlock does not handle yet.");
+        }
+
+        return resolved;
+    }
+
+    private ResolveResult Place(IReadOnlyList<ServiceModel> candidates, ResolveRequest request)
+    {
         var target = request.Head.Header("x-amz-target");
         if (target is not null)
         {
             return ResolveJson(candidates, target, request);
         }
 
-        var form = FormParameters(request);
+        var form = RequestParameters.FormBody(request);
         var action = form.FirstOrDefault(p => p.Key == "Action").Value
             ?? request.Head.Query.FirstOrDefault(p => p.Key == "Action").Value;
         var rpc = candidates.Where(c => c.Protocol is "query" or "ec2").ToArray();
@@ -33,21 +49,20 @@ internal sealed class OperationResolver(ServiceCatalog catalog)
             var version = form.Concat(request.Head.Query).FirstOrDefault(p => p.Key == "Version").Value;
             var service = rpc.FirstOrDefault(c => c.ApiVersion == version) ?? rpc[0];
             var operation = service.Operation(action);
-            if (operation is null)
-            {
-                return ResolveResult.Fail($"'{action}' is not an operation of {service.Id}.");
-            }
+            return operation is null
+                ? ResolveResult.Fail($"'{action}' is not an operation of {service.Id}.")
+                : Resolved(service, operation, RequestParameters.FromPairs(form.Concat(request.Head.Query)), request);
+        }
 
-            var parameters = form.Concat(request.Head.Query)
-                .Where(p => p.Key is not "Action" and not "Version" && !p.Key.StartsWith("X-Amz-", StringComparison.Ordinal))
-                .GroupBy(p => p.Key).ToDictionary(g => g.Key, g => g.First().Value);
-            return ResolveResult.Ok(new ResolvedOperation(service, operation, ["*"], parameters));
+        if (candidates.All(c => c.Protocol is "query" or "ec2"))
+        {
+            return ResolveResult.Fail($"The {candidates[0].Id} call names no Action.");
         }
 
         return ResolveRest(candidates, request);
     }
 
-    private static ResolveResult ResolveJson(IReadOnlyList<ServiceModel> candidates, string target, ResolveRequest request)
+    private ResolveResult ResolveJson(IReadOnlyList<ServiceModel> candidates, string target, ResolveRequest request)
     {
         var dot = target.LastIndexOf('.');
         var prefix = dot < 0 ? "" : target[..dot];
@@ -56,22 +71,18 @@ internal sealed class OperationResolver(ServiceCatalog catalog)
         var operation = service?.Operation(name);
         if (service is null || operation is null)
         {
-            return ResolveResult.Fail($"'{target}' is not an operation Airlock knows.");
+            return ResolveResult.Fail($"X-Amz-Target '{target}' is not an operation Airlock knows.");
         }
 
-        var parameters = JsonParameters(request.Body);
-        if (parameters is null)
-        {
-            return ResolveResult.Fail("The request body is not valid JSON.");
-        }
-
-        return ResolveResult.Ok(new ResolvedOperation(service, operation, ["*"], parameters));
+        var parameters = RequestParameters.FromJsonBody(request);
+        return parameters is null
+            ? ResolveResult.Fail($"The {operation.Name} request body is not valid JSON.")
+            : Resolved(service, operation, parameters, request);
     }
 
-    private static ResolveResult ResolveRest(IReadOnlyList<ServiceModel> candidates, ResolveRequest request)
+    private ResolveResult ResolveRest(IReadOnlyList<ServiceModel> candidates, ResolveRequest request)
     {
-        var path = Uri.UnescapeDataString(request.Head.RawPath);
-        var segments = UriTemplate.Segments(path);
+        var segments = UriTemplate.Segments(Uri.UnescapeDataString(request.Head.RawPath));
         (ServiceModel Service, OperationModel Operation, Dictionary<string, string> Labels)? best = null;
         foreach (var service in candidates.Where(c => c.Protocol.StartsWith("rest-", StringComparison.Ordinal)))
         {
@@ -100,71 +111,22 @@ internal sealed class OperationResolver(ServiceCatalog catalog)
             return ResolveResult.Fail($"{request.Head.Method} {request.Head.RawPath} is not an operation Airlock knows.");
         }
 
-        var parameters = new Dictionary<string, string>(found.Labels, StringComparer.Ordinal);
-        foreach (var (key, value) in request.Head.Query)
+        var bodyParameters = found.Service.Protocol == "rest-json" && !found.Operation.StreamingInput
+            ? RequestParameters.FromJsonBody(request)
+            : new Dictionary<string, string>(StringComparer.Ordinal);
+        if (bodyParameters is null)
         {
-            if (!key.StartsWith("X-Amz-", StringComparison.Ordinal))
-            {
-                parameters.TryAdd(key, value);
-            }
+            return ResolveResult.Fail($"The {found.Operation.Name} request body is not valid JSON.");
         }
 
-        var resources = found.Service.IsS3 ? S3Resources(found.Labels) : ["*"];
-        return ResolveResult.Ok(new ResolvedOperation(found.Service, found.Operation, resources, parameters));
+        if (found.Service.Protocol == "rest-xml" && !found.Operation.StreamingInput && !RequestParameters.IsWellFormedXml(request))
+        {
+            return ResolveResult.Fail($"The {found.Operation.Name} request body is not well-formed XML.");
+        }
+
+        return Resolved(found.Service, found.Operation, RequestParameters.AddRest(bodyParameters, found.Operation, found.Labels, request), request);
     }
 
-    private static IReadOnlyList<string> S3Resources(Dictionary<string, string> labels)
-    {
-        if (!labels.TryGetValue("Bucket", out var bucket))
-        {
-            return ["*"];
-        }
-
-        return labels.TryGetValue("Key", out var key) ? [$"arn:aws:s3:::{bucket}/{key}"] : [$"arn:aws:s3:::{bucket}"];
-    }
-
-    private static List<KeyValuePair<string, string>> FormParameters(ResolveRequest request)
-    {
-        var contentType = request.Head.Header("content-type") ?? "";
-        if (request.Body is not { } body || !contentType.StartsWith("application/x-www-form-urlencoded", StringComparison.OrdinalIgnoreCase))
-        {
-            return [];
-        }
-
-        return FormBody.Parse(Encoding.UTF8.GetString(body.Span));
-    }
-
-    private static Dictionary<string, string>? JsonParameters(ReadOnlyMemory<byte>? body)
-    {
-        var parameters = new Dictionary<string, string>(StringComparer.Ordinal);
-        if (body is not { Length: > 0 } bytes)
-        {
-            return parameters;
-        }
-
-        try
-        {
-            using var doc = JsonDocument.Parse(bytes);
-            if (doc.RootElement.ValueKind != JsonValueKind.Object)
-            {
-                return null;
-            }
-
-            foreach (var property in doc.RootElement.EnumerateObject())
-            {
-                if (property.Value.ValueKind is JsonValueKind.String or JsonValueKind.Number or JsonValueKind.True or JsonValueKind.False)
-                {
-                    parameters[property.Name] = property.Value.ValueKind == JsonValueKind.String
-                        ? property.Value.GetString()!
-                        : property.Value.GetRawText();
-                }
-            }
-
-            return parameters;
-        }
-        catch (JsonException)
-        {
-            return null;
-        }
-    }
+    private ResolveResult Resolved(ServiceModel service, OperationModel operation, Dictionary<string, string> parameters, ResolveRequest request) =>
+        ResolveResult.Ok(new ResolvedOperation(service, operation, arns.Derive(service.Id, parameters, request.Region, request.Account), parameters));
 }

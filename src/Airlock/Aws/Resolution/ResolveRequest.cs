@@ -2,5 +2,8 @@ using Airlock.Aws.SigV4;
 
 namespace Airlock.Aws.Resolution;
 
-/// <summary>What the resolver reads from a call: the signed head and, for RPC protocols, the small body.</summary>
-internal sealed record ResolveRequest(SignableRequest Head, string SigningName, string Region, ReadOnlyMemory<byte>? Body);
+/// <summary>
+/// What the resolver reads from a call: the signed head (path-style for S3) and, when it was read
+/// whole, the body. Streaming bodies (S3 PutObject) are never read for resolution.
+/// </summary>
+internal sealed record ResolveRequest(SignableRequest Head, string SigningName, string Region, ReadOnlyMemory<byte>? Body, string Account = "000000000000");
