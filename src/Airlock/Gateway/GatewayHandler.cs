@@ -49,7 +49,7 @@ internal sealed partial class GatewayHandler(
         call.AccessKeyId = auth.AccessKeyId;
         call.Service = auth.Scope.Service;
         var services = catalog.BySigningName(auth.Scope.Service);
-        call.Protocol = services.Count > 0 ? services[0].Protocol : "query";
+        call.Protocol = OperationResolver.GuessProtocol(services, head);
 
         StoredSession? stored;
         try
@@ -180,7 +180,7 @@ internal sealed partial class GatewayHandler(
 
         call.Service = operation.Service.Id;
         call.Operation = operation.Operation.Name;
-        call.Protocol = operation.Service.Protocol;
+        call.Protocol = operation.WireProtocol;
         call.Resources = operation.Resources;
 
         if (operation.Action == "sts:GetCallerIdentity")

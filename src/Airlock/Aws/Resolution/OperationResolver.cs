@@ -43,7 +43,8 @@ internal sealed class OperationResolver(ServiceCatalog catalog, ResourceArns arn
         var form = RequestParameters.FormBody(request);
         var action = form.FirstOrDefault(p => p.Key == "Action").Value
             ?? request.Head.Query.FirstOrDefault(p => p.Key == "Action").Value;
-        var rpc = candidates.Where(c => c.Protocol is "query" or "ec2").ToArray();
+        // json services that were query services once (SQS) still take query calls from older SDKs.
+        var rpc = candidates.Where(c => c.Protocol is "query" or "ec2" || (c.Protocol == "json" && request.Head.RawPath == "/")).ToArray();
         if (action is not null && rpc.Length > 0)
         {
             var version = form.Concat(request.Head.Query).FirstOrDefault(p => p.Key == "Version").Value;
@@ -51,7 +52,8 @@ internal sealed class OperationResolver(ServiceCatalog catalog, ResourceArns arn
             var operation = service.Operation(action);
             return operation is null
                 ? ResolveResult.Fail($"'{action}' is not an operation of {service.Id}.")
-                : Resolved(service, operation, RequestParameters.FromPairs(form.Concat(request.Head.Query)), request);
+                : Resolved(service, operation, RequestParameters.FromPairs(form.Concat(request.Head.Query)), request,
+                    service.Protocol == "ec2" ? "ec2" : "query");
         }
 
         if (candidates.All(c => c.Protocol is "query" or "ec2"))
@@ -77,7 +79,7 @@ internal sealed class OperationResolver(ServiceCatalog catalog, ResourceArns arn
         var parameters = RequestParameters.FromJsonBody(request);
         return parameters is null
             ? ResolveResult.Fail($"The {operation.Name} request body is not valid JSON.")
-            : Resolved(service, operation, parameters, request);
+            : Resolved(service, operation, parameters, request, "json");
     }
 
     private ResolveResult ResolveRest(IReadOnlyList<ServiceModel> candidates, ResolveRequest request)
@@ -124,9 +126,25 @@ internal sealed class OperationResolver(ServiceCatalog catalog, ResourceArns arn
             return ResolveResult.Fail($"The {found.Operation.Name} request body is not well-formed XML.");
         }
 
-        return Resolved(found.Service, found.Operation, RequestParameters.AddRest(bodyParameters, found.Operation, found.Labels, request), request);
+        return Resolved(found.Service, found.Operation, RequestParameters.AddRest(bodyParameters, found.Operation, found.Labels, request), request,
+            found.Service.Protocol);
     }
 
-    private ResolveResult Resolved(ServiceModel service, OperationModel operation, Dictionary<string, string> parameters, ResolveRequest request) =>
-        ResolveResult.Ok(new ResolvedOperation(service, operation, arns.Derive(service.Id, parameters, request.Region, request.Account), parameters));
+    private ResolveResult Resolved(
+        ServiceModel service, OperationModel operation, Dictionary<string, string> parameters, ResolveRequest request, string wireProtocol) =>
+        ResolveResult.Ok(new ResolvedOperation(service, operation, arns.Derive(service.Id, parameters, request.Region, request.Account), parameters, wireProtocol));
+
+    /// <summary>The protocol a call is spoken in, judged before it is resolved, so even early refusals use its error shape.</summary>
+    public static string GuessProtocol(IReadOnlyList<ServiceModel> services, Airlock.Aws.SigV4.SignableRequest head)
+    {
+        if (head.Header("x-amz-target") is not null)
+        {
+            return "json";
+        }
+
+        var fallback = services.Count > 0 ? services[0].Protocol : "query";
+        return (head.Header("content-type") ?? "").StartsWith("application/x-www-form-urlencoded", StringComparison.OrdinalIgnoreCase) && fallback != "ec2"
+            ? "query"
+            : fallback;
+    }
 }

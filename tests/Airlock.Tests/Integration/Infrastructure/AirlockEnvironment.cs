@@ -55,6 +55,10 @@ public sealed class AirlockEnvironment : IAsyncLifetime
                   effect: Allow
                   groups: [agents]
                   actions: ["s3:*", "dynamodb:*", "secretsmanager:*", "sts:GetCallerIdentity"]
+                - sid: PowerAgents
+                  effect: Allow
+                  groups: [power]
+                  actions: ["*"]
                 - sid: NoBucketDeletion
                   effect: Deny
                   groups: ["*"]

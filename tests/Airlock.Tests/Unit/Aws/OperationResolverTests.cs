@@ -21,6 +21,10 @@ public sealed class OperationResolverTests
     [InlineData("GET", "/bucket", "prefix=a", "", "ListObjects", "arn:aws:s3:::bucket")]
     [InlineData("GET", "/", "", "", "ListBuckets", "*")]
     [InlineData("GET", "/bucket/a%20b", "", "", "GetObject", "arn:aws:s3:::bucket/a b")]
+    [InlineData("PUT", "/bucket", "tagging", "", "PutBucketTagging", "arn:aws:s3:::bucket")]
+    [InlineData("PUT", "/bucket", "versioning", "", "PutBucketVersioning", "arn:aws:s3:::bucket")]
+    [InlineData("GET", "/bucket/k", "tagging", "", "GetObjectTagging", "arn:aws:s3:::bucket/k")]
+    [InlineData("POST", "/bucket/k", "uploadId=u", "", "CompleteMultipartUpload", "arn:aws:s3:::bucket/k")]
     [InlineData("DELETE", "/bucket", "", "", "DeleteBucket", "arn:aws:s3:::bucket")]
     [InlineData("DELETE", "/bucket/k", "", "", "DeleteObject", "arn:aws:s3:::bucket/k")]
     public void Resolve_S3PathStyle_FindsTheOperation(string method, string path, string query, string header, string operation, string resource)
@@ -66,6 +70,77 @@ public sealed class OperationResolverTests
 
         Assert.Null(result.Operation);
         Assert.False(string.IsNullOrEmpty(result.Error));
+    }
+
+    [Fact]
+    public void Resolve_RestParameters_AreNamedAfterTheirModelMembers()
+    {
+        var head = new SignableRequest("PUT", "/bucket/key", CanonicalQuery.Parse("partNumber=3&uploadId=u-1"),
+            [new("host", "gw"), new("x-amz-expected-bucket-owner", "123456789012")], true);
+
+        var result = Resolver.Resolve(new ResolveRequest(head, "s3", "us-east-1", null));
+
+        Assert.Equal("UploadPart", result.Operation!.Operation.Name);
+        Assert.Equal("3", result.Operation.Parameters["PartNumber"]);
+        Assert.Equal("u-1", result.Operation.Parameters["UploadId"]);
+        Assert.Equal("123456789012", result.Operation.Parameters["ExpectedBucketOwner"]);
+        Assert.Equal("bucket", result.Operation.Parameters["Bucket"]);
+    }
+
+    [Fact]
+    public void Resolve_RestJson_ReadsBodyAndUriMembers()
+    {
+        var head = new SignableRequest("GET", "/2015-03-31/functions/my-fn/configuration", [], [new("host", "gw")], false);
+
+        var result = Resolver.Resolve(new ResolveRequest(head, "lambda", "eu-west-1", ReadOnlyMemory<byte>.Empty, "123456789012"));
+
+        Assert.Equal("lambda:GetFunctionConfiguration", result.Operation!.Action);
+        Assert.Equal("arn:aws:lambda:eu-west-1:123456789012:function:my-fn", Assert.Single(result.Operation.Resources));
+    }
+
+    [Fact]
+    public void Resolve_Ec2Query_ReadsListParameters()
+    {
+        var result = Resolve("ec2", [new("content-type", "application/x-www-form-urlencoded")], "Action=TerminateInstances&Version=2016-11-15&InstanceId.1=i-abc&InstanceId.2=i-def");
+
+        Assert.Equal("ec2:TerminateInstances", result.Operation!.Action);
+        Assert.Equal(2, result.Operation.Resources.Count);
+    }
+
+    [Theory]
+    [InlineData("<Delete><Object><Key>a</Key></Object></Delete>", true)]
+    [InlineData("<Delete><Object><Key>a</Key></Object>", false)]
+    [InlineData("<!DOCTYPE x [<!ENTITY e SYSTEM \"file:///etc/passwd\">]><Delete>&e;</Delete>", false)]
+    public void Resolve_RestXmlBody_MustBeWellFormed(string xml, bool ok)
+    {
+        var head = new SignableRequest("POST", "/bucket", CanonicalQuery.Parse("delete"), [new("host", "gw")], true);
+
+        var result = Resolver.Resolve(new ResolveRequest(head, "s3", "us-east-1", Encoding.UTF8.GetBytes(xml)));
+
+        Assert.Equal(ok, result.Operation is not null);
+        if (!ok)
+        {
+            Assert.Contains("not well-formed XML", result.Error);
+        }
+    }
+
+    [Fact]
+    public void Resolve_EventStreamOperation_IsRefusedByName()
+    {
+        var head = new SignableRequest("POST", "/bucket/key", CanonicalQuery.Parse("select&select-type=2"), [new("host", "gw")], true);
+
+        var result = Resolver.Resolve(new ResolveRequest(head, "s3", "us-east-1", null));
+
+        Assert.Null(result.Operation);
+        Assert.Contains("s3:SelectObjectContent is an event-stream operation", result.Error);
+    }
+
+    [Fact]
+    public void Resolve_QueryCallWithoutAction_IsRefused()
+    {
+        var result = Resolve("sqs", [new("content-type", "application/x-www-form-urlencoded")], "QueueName=x");
+
+        Assert.Null(result.Operation);
     }
 
     [Fact]
