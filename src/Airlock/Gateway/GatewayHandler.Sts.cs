@@ -26,6 +26,12 @@ internal sealed partial class GatewayHandler
         }
 
         string? Get(string name) => parameters.FirstOrDefault(p => p.Key == name).Value;
+        if (Get("AWSAccessKeyId") is not null && Get("Signature") is not null)
+        {
+            await RefuseAsync(call, new AwsError(400, "InvalidRequest", "Airlock accepts only Signature Version 4; presign with SigV4 (boto3: Config(signature_version='s3v4'))."));
+            return;
+        }
+
         if (Get("Action") != "AssumeRoleWithWebIdentity")
         {
             await RefuseAsync(call, AwsError.MissingAuthentication());

@@ -42,7 +42,7 @@ internal sealed partial class GatewayHandler(
                 return;
             }
 
-            await RefuseAsync(call, AwsError.Malformed("The request's SigV4 authorization is malformed."));
+            await RefuseAsync(call, AwsError.Malformed("The request's authorization is malformed or not Signature Version 4, the only signing Airlock accepts."));
             return;
         }
 

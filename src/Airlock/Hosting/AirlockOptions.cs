@@ -7,8 +7,15 @@ namespace Airlock.Hosting;
 /// <summary>The whole configuration: one YAML file, overridable by AIRLOCK_* environment variables.</summary>
 internal sealed class AirlockOptions
 {
-    /// <summary>Where the gateway listens. Loopback by default: exposing it is a deliberate choice.</summary>
+    /// <summary>
+    /// Where the gateway listens: one URL, or several separated by ';'. Loopback by default: exposing it
+    /// is a deliberate choice. An https URL needs <see cref="Tls"/>.
+    /// </summary>
     public string Listen { get; set; } = "http://127.0.0.1:8080";
+
+    public TlsOptions Tls { get; set; } = new();
+
+    public IEnumerable<string> ListenUrls => Listen.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
 
     public StoreOptions Store { get; set; } = new();
 
@@ -33,6 +40,15 @@ internal sealed class AirlockOptions
 
     public ConnectionOptions? Connection(string name) =>
         Connections.FirstOrDefault(c => string.Equals(c.Name, name, StringComparison.Ordinal));
+}
+
+internal sealed class TlsOptions
+{
+    /// <summary>PEM certificate (chain) for https listeners; relative to the configuration file.</summary>
+    public string? CertificateFile { get; set; }
+
+    /// <summary>PEM private key of that certificate.</summary>
+    public string? KeyFile { get; set; }
 }
 
 internal sealed class StoreOptions

@@ -6,9 +6,21 @@ internal static class ConfigValidator
     public static IReadOnlyList<string> Validate(AirlockOptions options)
     {
         var errors = new List<string>();
-        if (!Uri.TryCreate(options.Listen, UriKind.Absolute, out _))
+        foreach (var url in options.ListenUrls)
         {
-            errors.Add($"listen: '{options.Listen}' is not a URL such as http://127.0.0.1:8080.");
+            if (!Uri.TryCreate(url, UriKind.Absolute, out var listen) || listen.Scheme is not ("http" or "https") || listen.Port <= 0)
+            {
+                errors.Add($"listen: '{url}' is not a URL such as http://127.0.0.1:8080.");
+            }
+            else if (listen.Scheme == "https" && (options.Tls.CertificateFile is null || options.Tls.KeyFile is null))
+            {
+                errors.Add($"tls: the https listener {url} needs tls.certificateFile and tls.keyFile (PEM).");
+            }
+        }
+
+        if (!options.ListenUrls.Any())
+        {
+            errors.Add("listen: give at least one URL.");
         }
 
         if (string.IsNullOrWhiteSpace(options.Store.Path))

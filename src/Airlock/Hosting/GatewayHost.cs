@@ -25,12 +25,12 @@ internal static class GatewayHost
         });
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
         builder.Logging.AddFilter("System.Net.Http", LogLevel.Warning);
-        builder.WebHost.UseUrls(options.Listen);
         builder.WebHost.ConfigureKestrel(k =>
         {
             k.AddServerHeader = false;
             // S3 bodies of any size stream through; buffered bodies have their own limit.
             k.Limits.MaxRequestBodySize = null;
+            ListenEndpoints.Configure(k, options, baseDirectory);
         });
 
         var database = new SqliteDatabase(Path.Combine(baseDirectory, options.Store.Path));

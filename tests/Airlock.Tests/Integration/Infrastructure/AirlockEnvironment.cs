@@ -21,6 +21,12 @@ public sealed class AirlockEnvironment : IAsyncLifetime
     public MotoServer Moto { get; private set; } = null!;
     public GatewayProcess Gateway { get; private set; } = null!;
     public string ConfigPath => Path.Combine(WorkDir, "airlock.yaml");
+
+    /// <summary>The gateway's https listener, for clients that take the TLS-only upload paths (aws-chunked trailers).</summary>
+    public string TlsUrl { get; private set; } = "";
+
+    /// <summary>The self-signed certificate clients trust for <see cref="TlsUrl"/>.</summary>
+    public string CaBundle { get; private set; } = "";
     public string DatabasePath => Path.Combine(WorkDir, "data", "airlock.db");
 
     public async Task InitializeAsync()
@@ -28,8 +34,15 @@ public sealed class AirlockEnvironment : IAsyncLifetime
         Issuer = await TestIssuer.StartAsync();
         Moto = await MotoServer.StartAsync(WorkDir);
         _port = MotoServer.FreePort();
+        var tlsPort = MotoServer.FreePort();
+        var (certificate, key) = TestCertificate.Write(WorkDir);
+        CaBundle = certificate;
+        TlsUrl = $"https://127.0.0.1:{tlsPort}";
         await File.WriteAllTextAsync(ConfigPath, $"""
-            listen: http://127.0.0.1:{_port}
+            listen: http://127.0.0.1:{_port};{TlsUrl}
+            tls:
+              certificateFile: {certificate}
+              keyFile: {key}
             store:
               path: data/airlock.db
             sessions:

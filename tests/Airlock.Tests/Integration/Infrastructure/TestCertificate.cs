@@ -1,0 +1,27 @@
+using System.Net;
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+
+namespace Airlock.Tests.Integration.Infrastructure;
+
+/// <summary>A self-signed certificate for 127.0.0.1 and localhost, written as PEM files for the gateway and the clients.</summary>
+public static class TestCertificate
+{
+    /// <summary>Writes cert.pem and key.pem into <paramref name="dir"/>; cert.pem is also the clients' CA bundle.</summary>
+    public static (string Certificate, string Key) Write(string dir)
+    {
+        using var key = RSA.Create(2048);
+        var request = new CertificateRequest("CN=airlock-tests", key, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
+        var names = new SubjectAlternativeNameBuilder();
+        names.AddIpAddress(IPAddress.Loopback);
+        names.AddDnsName("localhost");
+        request.CertificateExtensions.Add(names.Build());
+        request.CertificateExtensions.Add(new X509BasicConstraintsExtension(true, false, 0, true));
+        using var certificate = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(7));
+        var certificatePath = Path.Combine(dir, "cert.pem");
+        var keyPath = Path.Combine(dir, "key.pem");
+        File.WriteAllText(certificatePath, certificate.ExportCertificatePem());
+        File.WriteAllText(keyPath, key.ExportPkcs8PrivateKeyPem());
+        return (certificatePath, keyPath);
+    }
+}
