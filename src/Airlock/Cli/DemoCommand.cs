@@ -17,14 +17,16 @@ internal static class DemoCommand
         var port = new Option<int>("--port") { Description = "The gateway's port on 127.0.0.1.", DefaultValueFactory = _ => 8080 };
         var dataDir = new Option<string>("--data-dir") { Description = "Where the demo keeps its files.", DefaultValueFactory = _ => ".airlock-demo" };
         var python = new Option<string>("--python") { Description = "A Python with moto installed.", DefaultValueFactory = _ => MotoProcess.FindPython() };
-        var command = new Command("demo", "Run Airlock with a demo identity issuer and a local AWS emulator.") { port, dataDir, python };
+        var tls = new Option<bool>("--tls") { Description = "Also listen with TLS on the next port (self-signed certificate), where SDKs take their chunked upload path." };
+        var command = new Command("demo", "Run Airlock with a demo identity issuer and a local AWS emulator.") { port, dataDir, python, tls };
         command.SetAction(async (parse, cancellationToken) =>
         {
             var dir = Path.GetFullPath(parse.GetValue(dataDir)!);
             var gatewayPort = parse.GetValue(port);
             Directory.CreateDirectory(dir);
             using var moto = await MotoProcess.StartAsync(parse.GetValue(python)!, FreePort(), Path.Combine(dir, "moto.log"));
-            var configPath = DemoSetup.WriteConfig(dir, gatewayPort, moto.Endpoint);
+            int? tlsPort = parse.GetValue(tls) ? gatewayPort + 1 : null;
+            var configPath = DemoSetup.WriteConfig(dir, gatewayPort, moto.Endpoint, tlsPort);
             var (options, baseDirectory, errors) = ConfigLoader.Load(configPath, demo: true);
             if (errors.Count > 0)
             {
@@ -32,17 +34,19 @@ internal static class DemoCommand
                 return 2;
             }
 
-            var issuer = new DemoIssuer(options.Listen);
+            var httpUrl = options.ListenUrls.First();
+            var agentUrl = options.ListenUrls.Last();
+            var issuer = new DemoIssuer(httpUrl);
             var app = GatewayHost.Build(options, baseDirectory, issuer);
             await app.StartAsync(cancellationToken);
             var tokenFile = Path.Combine(dir, "token.jwt");
             DemoSetup.WritePrivate(tokenFile, issuer.MintToken("demo-agent", ["developers"], TimeSpan.FromHours(12)));
             Console.WriteLine($"""
-                Airlock demo is running on {options.Listen}
+                Airlock demo is running on {string.Join(" and ", options.ListenUrls)}
                 DEMO ONLY: tokens come from Airlock's built-in demo issuer; the upstream is moto at {moto.Endpoint}.
 
                 Point an agent at it (AWS CLI >= 2.13, boto3 >= 1.28):
-                  export AWS_ENDPOINT_URL={options.Listen}
+                  export AWS_ENDPOINT_URL={agentUrl}{(tlsPort is null ? "" : $"\n  export AWS_CA_BUNDLE={Path.Combine(dir, "cert.pem")}")}
                   export AWS_WEB_IDENTITY_TOKEN_FILE={tokenFile}
                   export AWS_ROLE_ARN=arn:aws:iam::000000000000:role/demo
                   export AWS_ROLE_SESSION_NAME=demo-agent

@@ -5,7 +5,8 @@ namespace Airlock.Demo;
 /// <summary>Writes the demo's configuration, upstream key and policy into its data folder.</summary>
 internal static class DemoSetup
 {
-    public static string WriteConfig(string dataDir, int port, string motoEndpoint)
+    /// <param name="tlsPort">When set, the gateway also listens with TLS there (a self-signed certificate in the data folder).</param>
+    public static string WriteConfig(string dataDir, int port, string motoEndpoint, int? tlsPort = null)
     {
         Directory.CreateDirectory(dataDir);
         var keyIdFile = Path.Combine(dataDir, "upstream-access-key-id");
@@ -13,10 +14,20 @@ internal static class DemoSetup
         WritePrivate(keyIdFile, "AKIA" + RandomNumberGenerator.GetString("ABCDEFGHIJKLMNOPQRSTUVWXYZ234567", 16));
         WritePrivate(secretFile, Convert.ToBase64String(RandomNumberGenerator.GetBytes(30)));
         var configPath = Path.Combine(dataDir, "airlock.yaml");
+        var listen = $"http://127.0.0.1:{port}";
+        var tls = "";
+        if (tlsPort is { } https)
+        {
+            var (certificate, key) = SelfSignedCertificate.Write(dataDir);
+            listen += $";https://127.0.0.1:{https}";
+            tls = $"tls:\n  certificateFile: {certificate}\n  keyFile: {key}\n";
+        }
+
         File.WriteAllText(configPath, $"""
             # Written by `airlock demo`. DEMO ONLY: the issuer below is Airlock's built-in demo issuer,
             # which `airlock serve` never enables. Use this file with `airlock sessions` and `airlock audit`.
-            listen: http://127.0.0.1:{port}
+            listen: {listen}
+            {tls}
             store:
               path: airlock.db
             issuers:

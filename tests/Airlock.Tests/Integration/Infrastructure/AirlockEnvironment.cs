@@ -35,7 +35,7 @@ public sealed class AirlockEnvironment : IAsyncLifetime
         Moto = await MotoServer.StartAsync(WorkDir);
         _port = MotoServer.FreePort();
         var tlsPort = MotoServer.FreePort();
-        var (certificate, key) = TestCertificate.Write(WorkDir);
+        var (certificate, key) = Airlock.Demo.SelfSignedCertificate.Write(WorkDir);
         CaBundle = certificate;
         TlsUrl = $"https://127.0.0.1:{tlsPort}";
         await File.WriteAllTextAsync(ConfigPath, $"""

@@ -2,10 +2,13 @@ using System.Net;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 
-namespace Airlock.Tests.Integration.Infrastructure;
+namespace Airlock.Demo;
 
-/// <summary>A self-signed certificate for 127.0.0.1 and localhost, written as PEM files for the gateway and the clients.</summary>
-public static class TestCertificate
+/// <summary>
+/// DEMO AND TESTS ONLY. A self-signed certificate for 127.0.0.1 and localhost, written as PEM files for
+/// the gateway and, as their CA bundle, for the clients.
+/// </summary>
+internal static class SelfSignedCertificate
 {
     /// <summary>Writes cert.pem and key.pem into <paramref name="dir"/>; cert.pem is also the clients' CA bundle.</summary>
     public static (string Certificate, string Key) Write(string dir)
@@ -17,11 +20,12 @@ public static class TestCertificate
         names.AddDnsName("localhost");
         request.CertificateExtensions.Add(names.Build());
         request.CertificateExtensions.Add(new X509BasicConstraintsExtension(true, false, 0, true));
+        request.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.DigitalSignature | X509KeyUsageFlags.KeyEncipherment | X509KeyUsageFlags.KeyCertSign, false));
         using var certificate = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(7));
         var certificatePath = Path.Combine(dir, "cert.pem");
         var keyPath = Path.Combine(dir, "key.pem");
         File.WriteAllText(certificatePath, certificate.ExportCertificatePem());
-        File.WriteAllText(keyPath, key.ExportPkcs8PrivateKeyPem());
+        DemoSetup.WritePrivate(keyPath, key.ExportPkcs8PrivateKeyPem());
         return (certificatePath, keyPath);
     }
 }
