@@ -12,12 +12,14 @@ namespace Airlock.Tests.Integration;
 [Collection(AirlockCollection.Name)]
 public sealed class S3OverTlsTests(AirlockEnvironment env)
 {
-    [Fact]
-    public async Task CliV1Copy_OverTls_TakesTheChunkedTrailerPath_AndIsByteIdentical()
+    [Theory]
+    [InlineData(20 * 1024 * 1024 + 7)]
+    [InlineData(1024 * 1024 * 1024)]
+    public async Task CliV1Copy_OverTls_TakesTheChunkedTrailerPath_AndIsByteIdentical(int size)
     {
         var credentials = await env.NewSessionAsync();
         var bucket = AirlockEnvironment.UniqueName("tls-v1");
-        var source = await RandomFileAsync(20 * 1024 * 1024 + 7);
+        var source = await RandomFileAsync(size);
         var target = source + ".back";
         var environment = env.WithCredentials(credentials);
         environment["AWS_ENDPOINT_URL"] = env.TlsUrl;
@@ -35,6 +37,8 @@ public sealed class S3OverTlsTests(AirlockEnvironment env)
         }
 
         Assert.Equal(await HashAsync(source), await HashAsync(target));
+        File.Delete(source);
+        File.Delete(target);
         var uploads = env.Gateway.ReadLog().Split('\n').Where(l => l.Contains("s3:UploadPart") && l.Contains("upstream=200")).ToList();
         Assert.NotEmpty(uploads);
         Assert.All(uploads.TakeLast(3), l => Assert.EndsWith("payload=" + StreamingPayload.UnsignedTrailer, l.TrimEnd()));
@@ -96,7 +100,14 @@ public sealed class S3OverTlsTests(AirlockEnvironment env)
     private async Task<string> RandomFileAsync(int size)
     {
         var path = Path.Combine(env.WorkDir, $"file-{Guid.NewGuid():N}.bin");
-        await File.WriteAllBytesAsync(path, RandomNumberGenerator.GetBytes(size));
+        await using var file = File.Create(path);
+        var block = new byte[4 * 1024 * 1024];
+        for (var left = size; left > 0; left -= block.Length)
+        {
+            RandomNumberGenerator.Fill(block);
+            await file.WriteAsync(block.AsMemory(0, Math.Min(left, block.Length)));
+        }
+
         return path;
     }
 
