@@ -83,52 +83,31 @@ public sealed class S3StreamingUploadTests(AirlockEnvironment env)
         Assert.DoesNotContain("\"Key\"", list.StdOut);
     }
 
-    private async Task<(HttpStatusCode, string)> PutChunkedAsync(
+    private Task<(HttpStatusCode Status, string Body)> PutChunkedAsync(
         SessionCredentials credentials, string bucket, string key, byte[] payload, string kind, string? trailer, bool corrupt)
     {
-        var uri = new Uri($"{env.Gateway.Url}/{bucket}/{key}");
-        var now = DateTimeOffset.UtcNow;
-        var amzDate = SigV4Signer.AmzDate(now);
-        var headers = new List<KeyValuePair<string, string>>
+        var headers = new Dictionary<string, string>
         {
-            new("host", uri.Authority),
-            new("content-encoding", "aws-chunked"),
-            new("x-amz-content-sha256", kind),
-            new("x-amz-date", amzDate),
-            new("x-amz-decoded-content-length", payload.Length.ToString()),
-            new("x-amz-security-token", credentials.SessionToken),
+            ["content-encoding"] = "aws-chunked",
+            ["x-amz-decoded-content-length"] = payload.Length.ToString(),
         };
         if (trailer is not null)
         {
-            headers.Add(new("x-amz-trailer", trailer));
+            headers["x-amz-trailer"] = trailer;
         }
 
-        var authorization = SigV4Signer.Authorize(new SignableRequest("PUT", uri.AbsolutePath, [], headers, IsS3: true),
-            credentials.AccessKeyId, credentials.SecretAccessKey, "us-east-1", "s3", now, kind);
-        var seed = authorization[(authorization.LastIndexOf('=') + 1)..];
-        var signer = StreamingPayload.HasChunkSignatures(kind) ? ChunkedBodies.Signer(credentials.SecretAccessKey, amzDate, seed) : null;
-        var body = ChunkedBodies.Build(payload, 65536, signer, trailer);
-        if (corrupt)
+        byte[] Body(string seed, string amzDate)
         {
-            body[100_000] ^= 0x55;
+            var signer = StreamingPayload.HasChunkSignatures(kind) ? ChunkedBodies.Signer(credentials.SecretAccessKey, amzDate, seed) : null;
+            var body = ChunkedBodies.Build(payload, 65536, signer, trailer);
+            if (corrupt)
+            {
+                body[100_000] ^= 0x55;
+            }
+
+            return body;
         }
 
-        using var request = new HttpRequestMessage(HttpMethod.Put, uri) { Content = new ByteArrayContent(body) };
-        foreach (var (name, value) in headers.Where(h => h.Key != "host"))
-        {
-            if (name == "content-encoding")
-            {
-                request.Content.Headers.ContentEncoding.Add(value);
-            }
-            else
-            {
-                request.Headers.TryAddWithoutValidation(name, value);
-            }
-        }
-
-        request.Headers.TryAddWithoutValidation("Authorization", authorization);
-        using var http = new HttpClient();
-        using var response = await http.SendAsync(request);
-        return (response.StatusCode, await response.Content.ReadAsStringAsync());
+        return SignedHttp.SendAsync(env.Gateway.Url, credentials, HttpMethod.Put, $"/{bucket}/{key}", "s3", headers, kind, Body);
     }
 }
