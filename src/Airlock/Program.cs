@@ -8,5 +8,6 @@ var root = new RootCommand("Airlock: least privilege in the data path between AI
     CredentialsCommand.Create(),
     SessionsCommand.Create(),
     AuditCommand.Create(),
+    PolicyCommand.Create(),
 };
 return await root.Parse(args).InvokeAsync();

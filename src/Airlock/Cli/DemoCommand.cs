@@ -27,7 +27,7 @@ internal static class DemoCommand
             using var moto = await MotoProcess.StartAsync(parse.GetValue(python)!, FreePort(), Path.Combine(dir, "moto.log"));
             int? tlsPort = parse.GetValue(tls) ? gatewayPort + 1 : null;
             var configPath = DemoSetup.WriteConfig(dir, gatewayPort, moto.Endpoint, tlsPort);
-            var (options, baseDirectory, errors) = ConfigLoader.Load(configPath, demo: true);
+            var (options, baseDirectory, policy, errors) = ConfigLoader.LoadWithPolicy(configPath, demo: true);
             if (errors.Count > 0)
             {
                 await Console.Error.WriteLineAsync(string.Join('\n', errors));
@@ -37,7 +37,7 @@ internal static class DemoCommand
             var httpUrl = options.ListenUrls.First();
             var agentUrl = options.ListenUrls.Last();
             var issuer = new DemoIssuer(httpUrl);
-            var app = GatewayHost.Build(options, baseDirectory, issuer);
+            var app = GatewayHost.Build(options, baseDirectory, policy!, configPath, issuer);
             await app.StartAsync(cancellationToken);
             var tokenFile = Path.Combine(dir, "token.jwt");
             DemoSetup.WritePrivate(tokenFile, issuer.MintToken("demo-agent", ["developers"], TimeSpan.FromHours(12)));

@@ -11,14 +11,15 @@ internal static class ServeCommand
         var command = new Command("serve", "Run the gateway with a configuration file.") { CommonOptions.Config };
         command.SetAction(async (parse, cancellationToken) =>
         {
-            var (options, baseDirectory, errors) = ConfigLoader.Load(parse.GetValue(CommonOptions.Config));
+            var configPath = ConfigLoader.ResolvePath(parse.GetValue(CommonOptions.Config));
+            var (options, baseDirectory, policy, errors) = ConfigLoader.LoadWithPolicy(configPath);
             if (errors.Count > 0)
             {
                 await Console.Error.WriteLineAsync("airlock: the configuration is not valid:\n  " + string.Join("\n  ", errors));
                 return 2;
             }
 
-            var app = GatewayHost.Build(options, baseDirectory);
+            var app = GatewayHost.Build(options, baseDirectory, policy!, configPath);
             await app.StartAsync(cancellationToken);
             Console.WriteLine($"Airlock is listening on {options.Listen}");
             await app.WaitForShutdownAsync(cancellationToken);

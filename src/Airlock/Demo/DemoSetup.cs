@@ -43,15 +43,18 @@ internal static class DemoSetup
                   accessKeyIdFile: {keyIdFile}
                   secretAccessKeyFile: {secretFile}
             policy:
-              statements:
-                - sid: DemoAgentsWork
-                  effect: Allow
-                  groups: [developers]
-                  actions: ["s3:*", "dynamodb:*", "secretsmanager:*", "sqs:*", "sns:*", "ssm:*", "sts:GetCallerIdentity"]
-                - sid: NoBucketDeletion
-                  effect: Deny
-                  groups: ["*"]
-                  actions: ["s3:DeleteBucket"]
+              Statement:
+                - Sid: DemoAgentsWork
+                  Effect: Allow
+                  Principal:
+                    Group: [developers]
+                  Action: ["s3:*", "dynamodb:*", "secretsmanager:*", "sqs:*", "sns:*", "ssm:*", "sts:GetCallerIdentity"]
+                  Resource: "*"
+                - Sid: NoBucketDeletion
+                  Effect: Deny
+                  Principal: "*"
+                  Action: s3:DeleteBucket
+                  Resource: "*"
             """);
         return configPath;
     }

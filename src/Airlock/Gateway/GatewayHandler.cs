@@ -189,10 +189,24 @@ internal sealed partial class GatewayHandler(
             return;
         }
 
-        var decision = policy.Evaluate(new PolicyRequest(session.Subject, session.Groups, session.Connection, operation.Action, operation.Resources));
-        if (decision.Effect == PolicyEffect.Deny)
+        var decision = policy.Evaluate(new PolicyRequest(session.Subject, session.Groups, session.Connection, operation.Action, operation.Resources)
+        {
+            Issuer = session.Issuer,
+            Region = auth.Scope.Region,
+            SourceIp = http.Connection.RemoteIpAddress,
+            Time = now,
+            Parameters = operation.Parameters,
+        });
+        if (decision.IsDenied)
         {
             await RefuseAsync(call, AwsError.AccessDenied($"Airlock denied {operation.Action}: {decision.Reason}", call.Protocol is "json" or "rest-json"), decision: "deny");
+            return;
+        }
+
+        if (decision.IsReview)
+        {
+            // Held calls and approvals arrive with the approvals issue; until then a Review call is refused, saying who must approve.
+            await RefuseAsync(call, new AwsError(403, "AirlockApprovalRequired", $"Airlock holds {operation.Action} for review: {decision.Reason}"), decision: "review");
             return;
         }
 

@@ -15,6 +15,7 @@ internal static class ConfigLoader
         return path is null ? null : Path.GetFullPath(path);
     }
 
+    /// <summary>The options, the folder relative paths start from, and every configuration error.</summary>
     public static (AirlockOptions Options, string BaseDirectory, IReadOnlyList<string> Errors) Load(string? path, bool demo = false)
     {
         var resolved = ResolvePath(path);
@@ -35,5 +36,18 @@ internal static class ConfigLoader
 
         var baseDirectory = resolved is null ? Directory.GetCurrentDirectory() : Path.GetDirectoryName(resolved)!;
         return (options, baseDirectory, ConfigValidator.Validate(options));
+    }
+
+    /// <summary>Loads configuration and policy together, as <c>serve</c> and <c>demo</c> need them, with every error of both.</summary>
+    public static (AirlockOptions Options, string BaseDirectory, Policy.CompiledPolicy? Policy, IReadOnlyList<string> Errors) LoadWithPolicy(string? path, bool demo = false)
+    {
+        var (options, baseDirectory, errors) = Load(path, demo);
+        if (errors.Any(e => e.Contains("does not exist", StringComparison.Ordinal)))
+        {
+            return (options, baseDirectory, null, errors);
+        }
+
+        var (policy, policyErrors) = Policy.PolicyLoader.Load(ResolvePath(path), options.Policy.Files, Aws.Catalog.ServiceCatalog.Default);
+        return (options, baseDirectory, policy, [.. errors, .. policyErrors]);
     }
 }

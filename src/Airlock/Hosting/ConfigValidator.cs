@@ -93,30 +93,6 @@ internal static class ConfigValidator
             }
         }
 
-        for (var i = 0; i < options.Policy.Statements.Count; i++)
-        {
-            var statement = options.Policy.Statements[i];
-            if (statement.Effect is not ("Allow" or "Deny"))
-            {
-                errors.Add($"policy.statements[{i}].effect: '{statement.Effect}' must be Allow or Deny.");
-            }
-
-            if (statement.Actions.Count == 0)
-            {
-                errors.Add($"policy.statements[{i}].actions: list at least one action.");
-            }
-
-            if (statement.Actions.Any(a => a != "*" && !a.Contains(':')))
-            {
-                errors.Add($"policy.statements[{i}].actions: actions look like 'service:Operation' (wildcards allowed).");
-            }
-
-            if (statement.Groups.Count == 0 && statement.Subjects.Count == 0)
-            {
-                errors.Add($"policy.statements[{i}]: name the groups or subjects it applies to ('*' for anyone).");
-            }
-        }
-
         return errors;
     }
 }

@@ -13,7 +13,7 @@ namespace Airlock.Hosting;
 /// <summary>Wires the modules into one ASP.NET Core application on Kestrel.</summary>
 internal static class GatewayHost
 {
-    public static WebApplication Build(AirlockOptions options, string baseDirectory, DemoIssuer? demoIssuer = null)
+    public static WebApplication Build(AirlockOptions options, string baseDirectory, CompiledPolicy policy, string? configPath, DemoIssuer? demoIssuer = null)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
@@ -46,7 +46,8 @@ internal static class GatewayHost
         services.AddSingleton<IAuditStore, SqliteAuditStore>();
         services.AddSingleton<SessionIssuer>();
         services.AddSingleton(new TokenValidator(options.Issuers));
-        services.AddSingleton<IPolicyEvaluator>(new StatementPolicyEvaluator(options.Policy));
+        services.AddSingleton(sp => new PolicyHolder(policy, configPath, options.Policy.Files, ServiceCatalog.Default, sp.GetRequiredService<ILogger<PolicyHolder>>()));
+        services.AddSingleton<IPolicyEvaluator>(sp => sp.GetRequiredService<PolicyHolder>());
         services.AddSingleton(Forwarder.CreateClient());
         services.AddSingleton<Forwarder>();
         services.AddSingleton<GatewayHandler>();

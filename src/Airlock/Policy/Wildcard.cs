@@ -1,14 +1,17 @@
 namespace Airlock.Policy;
 
-/// <summary>IAM-style wildcards: '*' any run of characters, '?' exactly one; case-insensitive.</summary>
+/// <summary>IAM-style wildcards: '*' any run of characters, '?' exactly one.</summary>
 internal static class Wildcard
 {
-    public static bool Matches(string pattern, string value)
+    /// <summary>Case-insensitive, as IAM matches actions.</summary>
+    public static bool Matches(string pattern, string value) => Matches(pattern, value, ignoreCase: true);
+
+    public static bool Matches(string pattern, string value, bool ignoreCase)
     {
         int p = 0, v = 0, star = -1, mark = 0;
         while (v < value.Length)
         {
-            if (p < pattern.Length && (pattern[p] == '?' || char.ToLowerInvariant(pattern[p]) == char.ToLowerInvariant(value[v])))
+            if (p < pattern.Length && (pattern[p] == '?' || Same(pattern[p], value[v], ignoreCase)))
             {
                 p++;
                 v++;
@@ -36,4 +39,7 @@ internal static class Wildcard
 
         return p == pattern.Length;
     }
+
+    private static bool Same(char a, char b, bool ignoreCase) =>
+        a == b || (ignoreCase && char.ToLowerInvariant(a) == char.ToLowerInvariant(b));
 }

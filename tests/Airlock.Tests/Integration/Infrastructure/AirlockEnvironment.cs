@@ -63,22 +63,32 @@ public sealed class AirlockEnvironment : IAsyncLifetime
                   accessKeyIdEnv: {UpstreamKeyIdVariable}
                   secretAccessKeyEnv: {UpstreamSecretVariable}
             policy:
-              statements:
-                - sid: AgentsWork
-                  effect: Allow
-                  groups: [agents]
-                  actions: ["s3:*", "dynamodb:*", "secretsmanager:*", "sts:GetCallerIdentity"]
-                - sid: PowerAgents
-                  effect: Allow
-                  groups: [power]
-                  actions: ["*"]
-                - sid: NoBucketDeletion
-                  effect: Deny
-                  groups: ["*"]
-                  actions: ["s3:DeleteBucket"]
+              files: [policy.yaml, reloadable.yaml]
             """);
+        await File.WriteAllTextAsync(Path.Combine(WorkDir, "policy.yaml"), """
+            Statement:
+              - Sid: AgentsWork
+                Effect: Allow
+                Principal: { Group: [agents] }
+                Action: ["s3:*", "dynamodb:*", "secretsmanager:*", "sts:GetCallerIdentity"]
+                Resource: "*"
+              - Sid: PowerAgents
+                Effect: Allow
+                Principal: { Group: [power] }
+                Action: "*"
+                Resource: "*"
+              - Sid: NoBucketDeletion
+                Effect: Deny
+                Principal: "*"
+                Action: s3:DeleteBucket
+                Resource: "*"
+            """);
+        await File.WriteAllTextAsync(ReloadablePolicyPath, "Statement: []\n");
         await StartGatewayAsync();
     }
+
+    /// <summary>A policy file the reload tests rewrite while the gateway runs.</summary>
+    public string ReloadablePolicyPath => Path.Combine(WorkDir, "reloadable.yaml");
 
     private int _port;
 

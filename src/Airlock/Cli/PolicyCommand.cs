@@ -1,0 +1,91 @@
+using System.CommandLine;
+using Airlock.Aws.Catalog;
+using Airlock.Policy;
+
+namespace Airlock.Cli;
+
+/// <summary><c>airlock policy check FILE…</c> and <c>airlock policy explain …</c>.</summary>
+internal static class PolicyCommand
+{
+    public static Command Create()
+    {
+        var files = new Argument<string[]>("files") { Description = "Policy files (YAML or JSON).", Arity = ArgumentArity.OneOrMore };
+        var check = new Command("check", "Validate policy files and report every error with its file and line.") { files };
+        check.SetAction(parse =>
+        {
+            var parser = Parse(parse.GetValue(files)!);
+            foreach (var error in parser.Errors)
+            {
+                Console.Error.WriteLine(error);
+            }
+
+            Console.WriteLine(parser.Errors.Count == 0
+                ? $"ok: {parser.Statements.Count} statements"
+                : $"{parser.Errors.Count} errors");
+            return parser.Errors.Count == 0 ? 0 : 1;
+        });
+
+        var policyFiles = new Option<string[]>("--policy") { Description = "Policy files to explain against (default: the configuration's policy).", AllowMultipleArgumentsPerToken = true };
+        var subject = new Option<string>("--subject") { Description = "The caller's token subject.", DefaultValueFactory = _ => "someone" };
+        var groups = new Option<string[]>("--group") { Description = "A group of the caller (repeatable).", AllowMultipleArgumentsPerToken = true };
+        var action = new Option<string>("--action") { Description = "service:Operation, e.g. dynamodb:DeleteTable.", Required = true };
+        var resources = new Option<string[]>("--resource") { Description = "A resource ARN (repeatable; default *).", AllowMultipleArgumentsPerToken = true };
+        var connection = new Option<string>("--connection") { Description = "The connection.", DefaultValueFactory = _ => "default" };
+        var region = new Option<string>("--region") { DefaultValueFactory = _ => "us-east-1" };
+        var parameters = new Option<string[]>("--param") { Description = "A request parameter as Name=Value (repeatable).", AllowMultipleArgumentsPerToken = true };
+        var explain = new Command("explain", "Show the decision for one call and the statements behind it.")
+        {
+            CommonOptions.Config, policyFiles, subject, groups, action, resources, connection, region, parameters,
+        };
+        explain.SetAction(parse =>
+        {
+            CompiledPolicy? policy;
+            if (parse.GetValue(policyFiles) is { Length: > 0 } named)
+            {
+                var parser = Parse(named);
+                policy = parser.Errors.Count == 0 ? new CompiledPolicy(parser.Statements) : null;
+                parser.Errors.ToList().ForEach(Console.Error.WriteLine);
+            }
+            else
+            {
+                var (_, _, loaded, errors) = Hosting.ConfigLoader.LoadWithPolicy(parse.GetValue(CommonOptions.Config));
+                policy = loaded;
+                errors.ToList().ForEach(Console.Error.WriteLine);
+            }
+
+            if (policy is null)
+            {
+                return 2;
+            }
+
+            var request = new PolicyRequest(parse.GetValue(subject)!, parse.GetValue(groups) ?? [], parse.GetValue(connection)!, parse.GetValue(action)!,
+                parse.GetValue(resources) is { Length: > 0 } r ? r : ["*"])
+            {
+                Region = parse.GetValue(region)!,
+                Parameters = (parse.GetValue(parameters) ?? []).Select(p => p.Split('=', 2)).ToDictionary(p => p[0], p => p.Length > 1 ? p[1] : ""),
+            };
+            var decision = policy.Evaluate(request);
+            Console.WriteLine($"decision: {(decision.Effect?.ToString() ?? "Deny (default)").ToLowerInvariant()}");
+            Console.WriteLine($"reason:   {decision.Reason}");
+            foreach (var statement in decision.Statements)
+            {
+                Console.WriteLine($"statement {statement.Sid} ({statement.Effect}) at {statement.Source}");
+            }
+
+            return 0;
+        });
+
+        return new Command("policy", "Check and explain policies.") { check, explain };
+    }
+
+    private static PolicyParser Parse(IEnumerable<string> files)
+    {
+        var parser = new PolicyParser(ServiceCatalog.Default);
+        foreach (var file in files)
+        {
+            parser.ParseFile(file);
+        }
+
+        return parser;
+    }
+}

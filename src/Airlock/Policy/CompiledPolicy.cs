@@ -1,0 +1,161 @@
+namespace Airlock.Policy;
+
+/// <summary>
+/// An immutable, indexed policy: statements grouped by the service prefix of their actions, so a call
+/// only meets the statements that can apply to it. Evaluation follows IAM: an explicit Deny wins, then
+/// Review, then Allow; a call no statement allows is denied.
+/// </summary>
+internal sealed class CompiledPolicy : IPolicyEvaluator
+{
+    private readonly Dictionary<string, PolicyStatement[]> _byService;
+    private readonly PolicyStatement[] _anyService;
+
+    public CompiledPolicy(IReadOnlyList<PolicyStatement> statements)
+    {
+        Statements = statements;
+        var anyService = statements.Where(s => s.NotAction || s.Actions.Any(a => a == "*" || a[..a.IndexOf(':')].IndexOfAny(['*', '?']) >= 0)).ToArray();
+        _anyService = anyService;
+        _byService = statements.Except(anyService)
+            .SelectMany(s => s.Actions.Select(a => (Service: a[..a.IndexOf(':')].ToLowerInvariant(), Statement: s)))
+            .GroupBy(x => x.Service)
+            .ToDictionary(g => g.Key, g => g.Select(x => x.Statement).Distinct().Concat(anyService).ToArray(), StringComparer.OrdinalIgnoreCase);
+    }
+
+    public IReadOnlyList<PolicyStatement> Statements { get; }
+
+    public static CompiledPolicy Empty { get; } = new([]);
+
+    public PolicyDecision Evaluate(PolicyRequest request)
+    {
+        var colon = request.Action.IndexOf(':');
+        var service = colon < 0 ? request.Action : request.Action[..colon];
+        var candidates = _byService.TryGetValue(service, out var byService) ? byService : _anyService;
+        PolicyStatement? deny = null, review = null, allow = null;
+        List<PolicyStatement>? reviews = null;
+        foreach (var statement in candidates)
+        {
+            if (!Applies(statement, request))
+            {
+                continue;
+            }
+
+            switch (statement.Effect)
+            {
+                case StatementEffect.Deny:
+                    deny ??= statement;
+                    break;
+                case StatementEffect.Review when review is null:
+                    review = statement;
+                    break;
+                case StatementEffect.Review:
+                    (reviews ??= [review]).Add(statement);
+                    break;
+                default:
+                    allow ??= statement;
+                    break;
+            }
+        }
+
+        if (deny is not null)
+        {
+            return new PolicyDecision(StatementEffect.Deny, [deny], $"{request.Action} is denied by policy statement {deny.Sid}.");
+        }
+
+        if (review is not null)
+        {
+            IReadOnlyList<PolicyStatement> all = reviews ?? [review];
+            var approvers = string.Join(", ", all.SelectMany(s => s.Approvers).Distinct());
+            return new PolicyDecision(StatementEffect.Review, all, $"{request.Action} needs approval by {approvers} (policy statement {review.Sid}).");
+        }
+
+        return allow is not null
+            ? new PolicyDecision(StatementEffect.Allow, [allow], $"{request.Action} is allowed by policy statement {allow.Sid}.")
+            : new PolicyDecision(null, [], $"No policy statement allows {request.Action} for {request.Subject} on connection '{request.Connection}'.");
+    }
+
+    private static bool Applies(PolicyStatement statement, PolicyRequest request)
+    {
+        if (!PrincipalMatches(statement, request) || !ActionMatches(statement, request.Action))
+        {
+            return false;
+        }
+
+        // Allow and Review must cover every resource of the call; Deny applies when any is covered, and
+        // also when the call's resource is unknown ("*"): where Airlock cannot tell, a Deny errs towards denying.
+        var deny = statement.Effect == StatementEffect.Deny;
+        var resources = deny
+            ? request.Resources.Any(r => (r == "*" && !statement.NotResource) || ResourceMatches(statement, r))
+            : request.Resources.All(r => ResourceMatches(statement, r));
+        if (!resources)
+        {
+            return false;
+        }
+
+        foreach (var condition in statement.Conditions)
+        {
+            if (!ConditionEvaluator.Evaluate(condition, request))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private static bool PrincipalMatches(PolicyStatement statement, PolicyRequest request)
+    {
+        if (statement.Principals is not { } principals)
+        {
+            return true;
+        }
+
+        foreach (var (kind, patterns) in principals)
+        {
+            foreach (var pattern in patterns)
+            {
+                var hit = kind switch
+                {
+                    "Group" => pattern == "*" || request.Groups.Any(g => Wildcard.Matches(pattern, g, ignoreCase: false)),
+                    "Subject" => Wildcard.Matches(pattern, request.Subject, ignoreCase: false),
+                    _ => Wildcard.Matches(pattern, request.Issuer, ignoreCase: false),
+                };
+                if (hit)
+                {
+                    return true;
+                }
+            }
+        }
+
+        return false;
+    }
+
+    private static bool ActionMatches(PolicyStatement statement, string action)
+    {
+        var any = false;
+        foreach (var pattern in statement.Actions)
+        {
+            if (Wildcard.Matches(pattern, action))
+            {
+                any = true;
+                break;
+            }
+        }
+
+        return any != statement.NotAction;
+    }
+
+    private static bool ResourceMatches(PolicyStatement statement, string resource)
+    {
+        var any = false;
+        foreach (var pattern in statement.Resources)
+        {
+            if (pattern == "*" || Wildcard.Matches(pattern, resource, ignoreCase: false))
+            {
+                any = true;
+                break;
+            }
+        }
+
+        return any != statement.NotResource;
+    }
+}

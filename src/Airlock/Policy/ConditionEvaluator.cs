@@ -1,0 +1,129 @@
+using System.Globalization;
+using System.Net;
+
+namespace Airlock.Policy;
+
+/// <summary>IAM's condition operators, with IfExists and the ForAnyValue / ForAllValues set operators.</summary>
+internal static class ConditionEvaluator
+{
+    private static readonly HashSet<string> Operators = new(StringComparer.Ordinal)
+    {
+        "StringEquals", "StringNotEquals", "StringEqualsIgnoreCase", "StringNotEqualsIgnoreCase", "StringLike", "StringNotLike",
+        "NumericEquals", "NumericNotEquals", "NumericLessThan", "NumericLessThanEquals", "NumericGreaterThan", "NumericGreaterThanEquals",
+        "DateEquals", "DateNotEquals", "DateLessThan", "DateLessThanEquals", "DateGreaterThan", "DateGreaterThanEquals",
+        "Bool", "IpAddress", "NotIpAddress", "ArnEquals", "ArnLike", "ArnNotEquals", "ArnNotLike", "Null",
+    };
+
+    public static bool IsKnownOperator(string op)
+    {
+        var (_, name, _) = Split(op);
+        return Operators.Contains(name) && !(name == "Null" && op != "Null");
+    }
+
+    public static bool Evaluate(PolicyCondition condition, PolicyRequest request)
+    {
+        var (set, name, ifExists) = Split(condition.Operator);
+        var values = request.Values(condition.Key);
+        if (name == "Null")
+        {
+            var wantAbsent = condition.Values.Any(v => string.Equals(v, "true", StringComparison.OrdinalIgnoreCase));
+            return wantAbsent == (values.Count == 0);
+        }
+
+        var negated = IsNegated(name);
+        if (values.Count == 0)
+        {
+            // IAM: a missing key fails positive operators, passes negated ones and ForAllValues, passes anything with IfExists.
+            return ifExists || set == "ForAllValues" || (set is null && negated);
+        }
+
+        return set switch
+        {
+            "ForAllValues" => values.All(v => MatchesAny(name, v, condition.Values)),
+            "ForAnyValue" => values.Any(v => MatchesAny(name, v, condition.Values)),
+            // A multi-valued key under a plain operator: every value must pass a negated test, any value a positive one.
+            _ => negated ? values.All(v => MatchesAny(name, v, condition.Values)) : values.Any(v => MatchesAny(name, v, condition.Values)),
+        };
+    }
+
+    /// <summary>Positive operators: the value matches one of the policy's values. Negated: it matches none.</summary>
+    private static bool MatchesAny(string name, string value, IReadOnlyList<string> policyValues)
+    {
+        var positive = IsNegated(name) ? Positive(name) : name;
+        var any = policyValues.Any(p => Match(positive, value, p));
+        return IsNegated(name) ? !any : any;
+    }
+
+    private static bool Match(string op, string value, string policyValue) => op switch
+    {
+        "StringEquals" => string.Equals(value, policyValue, StringComparison.Ordinal),
+        "StringEqualsIgnoreCase" => string.Equals(value, policyValue, StringComparison.OrdinalIgnoreCase),
+        "StringLike" or "ArnLike" or "ArnEquals" => Wildcard.Matches(policyValue, value, ignoreCase: false),
+        "Bool" => string.Equals(value, policyValue, StringComparison.OrdinalIgnoreCase),
+        "IpAddress" => IPAddress.TryParse(value, out var ip) && InNetwork(ip, policyValue),
+        _ when op.StartsWith("Numeric", StringComparison.Ordinal) =>
+            double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var a)
+            && double.TryParse(policyValue, NumberStyles.Float, CultureInfo.InvariantCulture, out var b)
+            && Compare(op["Numeric".Length..], a.CompareTo(b)),
+        _ when op.StartsWith("Date", StringComparison.Ordinal) =>
+            TryDate(value, out var x) && TryDate(policyValue, out var y) && Compare(op["Date".Length..], x.CompareTo(y)),
+        _ => false,
+    };
+
+    private static bool Compare(string relation, int order) => relation switch
+    {
+        "Equals" => order == 0,
+        "LessThan" => order < 0,
+        "LessThanEquals" => order <= 0,
+        "GreaterThan" => order > 0,
+        "GreaterThanEquals" => order >= 0,
+        _ => false,
+    };
+
+    private static bool InNetwork(IPAddress ip, string cidr)
+    {
+        if (IPNetwork.TryParse(cidr, out var network))
+        {
+            return network.Contains(ip.IsIPv4MappedToIPv6 ? ip.MapToIPv4() : ip);
+        }
+
+        return IPAddress.TryParse(cidr, out var single) && single.Equals(ip);
+    }
+
+    public static bool TryDate(string text, out DateTimeOffset date)
+    {
+        if (long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var epoch))
+        {
+            date = DateTimeOffset.FromUnixTimeSeconds(epoch);
+            return true;
+        }
+
+        return DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out date);
+    }
+
+    private static bool IsNegated(string name) => name.Contains("Not", StringComparison.Ordinal);
+
+    private static string Positive(string name) => name switch
+    {
+        "NotIpAddress" => "IpAddress",
+        _ => name.Replace("Not", "", StringComparison.Ordinal),
+    };
+
+    private static (string? Set, string Name, bool IfExists) Split(string op)
+    {
+        string? set = null;
+        var colon = op.IndexOf(':');
+        if (colon > 0)
+        {
+            set = op[..colon];
+            op = op[(colon + 1)..];
+            if (set is not ("ForAnyValue" or "ForAllValues"))
+            {
+                return (set, "", false);
+            }
+        }
+
+        var ifExists = op.EndsWith("IfExists", StringComparison.Ordinal);
+        return (set, ifExists ? op[..^"IfExists".Length] : op, ifExists);
+    }
+}

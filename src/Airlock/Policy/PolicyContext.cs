@@ -1,0 +1,64 @@
+using System.Net;
+
+namespace Airlock.Policy;
+
+/// <summary>
+/// Everything a statement can be evaluated against: who calls, what, on which resources, and the
+/// context keys conditions read (<c>aws:SourceIp</c>, <c>airlock:Param/TableName</c>, …).
+/// </summary>
+internal sealed record PolicyRequest(
+    string Subject,
+    IReadOnlyList<string> Groups,
+    string Connection,
+    string Action,
+    IReadOnlyList<string> Resources)
+{
+    public string Issuer { get; init; } = "";
+    public string Region { get; init; } = "";
+    public IPAddress? SourceIp { get; init; }
+    public DateTimeOffset Time { get; init; } = DateTimeOffset.UtcNow;
+    public IReadOnlyDictionary<string, string> Parameters { get; init; } = EmptyParameters;
+
+    private static readonly IReadOnlyDictionary<string, string> EmptyParameters = new Dictionary<string, string>();
+
+    /// <summary>The values of a context key; empty when the key is absent. Keys are case-insensitive, as in IAM.</summary>
+    public IReadOnlyList<string> Values(string key)
+    {
+        if (key.StartsWith("airlock:Param/", StringComparison.OrdinalIgnoreCase))
+        {
+            var name = key["airlock:Param/".Length..];
+            if (Parameters.TryGetValue(name, out var value))
+            {
+                return [value];
+            }
+
+            // List parameters are Name.1, Name.2, …: a multi-valued key.
+            var items = Parameters.Where(p => p.Key.StartsWith(name + ".", StringComparison.Ordinal) && int.TryParse(p.Key[(name.Length + 1)..], out _))
+                .Select(p => p.Value).ToArray();
+            return items;
+        }
+
+        return key.ToLowerInvariant() switch
+        {
+            "airlock:subject" => [Subject],
+            "airlock:groups" => Groups,
+            "airlock:connection" => [Connection],
+            "airlock:issuer" => Issuer.Length > 0 ? [Issuer] : [],
+            "aws:requestedregion" => Region.Length > 0 ? [Region] : [],
+            "aws:sourceip" => SourceIp is null ? [] : [SourceIp.ToString()],
+            "aws:currenttime" => [Time.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture)],
+            "aws:epochtime" => [Time.ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture)],
+            _ => [],
+        };
+    }
+
+    /// <summary>Keys conditions may use; <c>airlock:Param/*</c> takes any member name.</summary>
+    public static readonly IReadOnlySet<string> KnownKeys = new HashSet<string>(StringComparer.OrdinalIgnoreCase)
+    {
+        "airlock:Subject", "airlock:Groups", "airlock:Connection", "airlock:Issuer",
+        "aws:RequestedRegion", "aws:SourceIp", "aws:CurrentTime", "aws:EpochTime",
+    };
+
+    public static bool IsKnownKey(string key) =>
+        KnownKeys.Contains(key) || (key.StartsWith("airlock:Param/", StringComparison.OrdinalIgnoreCase) && key.Length > "airlock:Param/".Length);
+}

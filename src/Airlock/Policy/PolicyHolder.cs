@@ -1,0 +1,81 @@
+using Airlock.Aws.Catalog;
+
+namespace Airlock.Policy;
+
+/// <summary>
+/// The policy in force. Watches the configuration and policy files; a valid edit replaces the whole
+/// compiled policy in one swap, an invalid one is logged and the last valid policy stays.
+/// </summary>
+internal sealed partial class PolicyHolder : IPolicyEvaluator, IDisposable
+{
+    private readonly string? _configPath;
+    private readonly IReadOnlyList<string> _files;
+    private readonly ServiceCatalog _catalog;
+    private readonly ILogger _logger;
+    private readonly List<FileSystemWatcher> _watchers = [];
+    private readonly Timer _debounce;
+    private volatile CompiledPolicy _current;
+
+    public PolicyHolder(CompiledPolicy initial, string? configPath, IReadOnlyList<string> files, ServiceCatalog catalog, ILogger<PolicyHolder> logger)
+    {
+        _current = initial;
+        _configPath = configPath;
+        _files = files;
+        _catalog = catalog;
+        _logger = logger;
+        _debounce = new Timer(_ => Reload());
+        var baseDirectory = configPath is null ? Directory.GetCurrentDirectory() : Path.GetDirectoryName(configPath)!;
+        var watched = files.Select(f => Path.GetFullPath(Path.Combine(baseDirectory, f))).Append(configPath).OfType<string>();
+        foreach (var directory in watched.Select(Path.GetDirectoryName).OfType<string>().Distinct().Where(Directory.Exists))
+        {
+            var watcher = new FileSystemWatcher(directory) { IncludeSubdirectories = false, NotifyFilter = NotifyFilters.LastWrite | NotifyFilters.FileName | NotifyFilters.Size };
+            watcher.Changed += OnChange;
+            watcher.Created += OnChange;
+            watcher.Renamed += OnChange;
+            watcher.EnableRaisingEvents = true;
+            _watchers.Add(watcher);
+        }
+    }
+
+    public CompiledPolicy Current => _current;
+
+    public PolicyDecision Evaluate(PolicyRequest request) => _current.Evaluate(request);
+
+    /// <summary>Loads the policy again; returns the errors that kept the old one in force.</summary>
+    public IReadOnlyList<string> Reload()
+    {
+        var (policy, errors) = PolicyLoader.Load(_configPath, _files, _catalog);
+        if (policy is null)
+        {
+            Log.ReloadRejected(_logger, errors.Count, string.Join(" | ", errors));
+            return errors;
+        }
+
+        _current = policy;
+        Log.Reloaded(_logger, policy.Statements.Count);
+        return [];
+    }
+
+    // Editors write a file in several steps; wait for them to settle before reading it.
+    private void OnChange(object sender, FileSystemEventArgs e) =>
+        _debounce.Change(TimeSpan.FromMilliseconds(300), Timeout.InfiniteTimeSpan);
+
+    public void Dispose()
+    {
+        foreach (var watcher in _watchers)
+        {
+            watcher.Dispose();
+        }
+
+        _debounce.Dispose();
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(20, LogLevel.Information, "policy reloaded: {Statements} statements in force")]
+        public static partial void Reloaded(ILogger logger, int statements);
+
+        [LoggerMessage(21, LogLevel.Warning, "policy edit rejected, the last valid policy stays in force; {Count} errors: {Errors}")]
+        public static partial void ReloadRejected(ILogger logger, int count, string errors);
+    }
+}
