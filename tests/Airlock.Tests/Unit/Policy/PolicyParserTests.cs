@@ -48,7 +48,7 @@ public sealed class PolicyParserTests
         Assert.Contains(errors, e => e.StartsWith("policy.yaml:19:", StringComparison.Ordinal) && e.Contains("unknown condition key 'aws:Nonsense'"));
         Assert.Contains(errors, e => e.StartsWith("policy.yaml:25:", StringComparison.Ordinal) && e.Contains("unknown statement key 'Colour'"));
         Assert.Contains(errors, e => e.Contains("statement D: a Review statement names its Approvers"));
-        Assert.Empty(parser.Statements.Where(s => s.Sid is "A" or "B" or "C" or "D"));
+        Assert.DoesNotContain(parser.Statements, s => s.Sid is "A" or "B" or "C" or "D");
     }
 
     [Fact]
