@@ -32,7 +32,7 @@ internal sealed class CompiledPolicy : IPolicyEvaluator
         var candidates = _byService.TryGetValue(service, out var byService) ? byService : _anyService;
         PolicyStatement? deny = null, review = null, allow = null;
         List<PolicyStatement>? reviews = null;
-        foreach (var statement in candidates)
+        foreach (var statement in candidates.AsSpan())
         {
             if (!Applies(statement, request))
             {
@@ -80,20 +80,14 @@ internal sealed class CompiledPolicy : IPolicyEvaluator
             return false;
         }
 
-        // Allow and Review must cover every resource of the call; Deny applies when any is covered, and
-        // also when the call's resource is unknown ("*"): where Airlock cannot tell, a Deny errs towards denying.
-        var deny = statement.Effect == StatementEffect.Deny;
-        var resources = deny
-            ? request.Resources.Any(r => (r == "*" && !statement.NotResource) || ResourceMatches(statement, r))
-            : request.Resources.All(r => ResourceMatches(statement, r));
-        if (!resources)
+        if (!ResourcesMatch(statement, request.Resources))
         {
             return false;
         }
 
-        foreach (var condition in statement.Conditions)
+        for (var i = 0; i < statement.Conditions.Count; i++)
         {
-            if (!ConditionEvaluator.Evaluate(condition, request))
+            if (!ConditionEvaluator.Evaluate(statement.Conditions[i], request))
             {
                 return false;
             }
@@ -109,36 +103,78 @@ internal sealed class CompiledPolicy : IPolicyEvaluator
             return true;
         }
 
-        foreach (var (kind, patterns) in principals)
+        if (principals.TryGetValue("Group", out var groups))
         {
-            foreach (var pattern in patterns)
+            for (var i = 0; i < groups.Count; i++)
             {
-                var hit = kind switch
-                {
-                    "Group" => pattern == "*" || request.Groups.Any(g => Wildcard.Matches(pattern, g, ignoreCase: false)),
-                    "Subject" => Wildcard.Matches(pattern, request.Subject, ignoreCase: false),
-                    _ => Wildcard.Matches(pattern, request.Issuer, ignoreCase: false),
-                };
-                if (hit)
+                if (GroupMatches(groups[i], request.Groups))
                 {
                     return true;
                 }
             }
         }
 
+        return (principals.TryGetValue("Subject", out var subjects) && AnyMatches(subjects, request.Subject))
+            || (principals.TryGetValue("Issuer", out var issuers) && AnyMatches(issuers, request.Issuer));
+    }
+
+    private static bool AnyMatches(IReadOnlyList<string> patterns, string value)
+    {
+        for (var i = 0; i < patterns.Count; i++)
+        {
+            if (Wildcard.Matches(patterns[i], value, ignoreCase: false))
+            {
+                return true;
+            }
+        }
+
         return false;
+    }
+
+    // Loops rather than LINQ: this runs for every statement of every call and must not allocate.
+    private static bool GroupMatches(string pattern, IReadOnlyList<string> groups)
+    {
+        for (var i = 0; i < groups.Count; i++)
+        {
+            if (pattern == "*" || Wildcard.Matches(pattern, groups[i], ignoreCase: false))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>
+    /// Allow and Review must cover every resource of the call; Deny applies when any is covered, and also
+    /// when the call's resource is unknown ("*"): where Airlock cannot tell, a Deny errs towards denying.
+    /// </summary>
+    private static bool ResourcesMatch(PolicyStatement statement, IReadOnlyList<string> resources)
+    {
+        var deny = statement.Effect == StatementEffect.Deny;
+        for (var i = 0; i < resources.Count; i++)
+        {
+            var hit = (deny && resources[i] == "*" && !statement.NotResource) || ResourceMatches(statement, resources[i]);
+            if (deny && hit)
+            {
+                return true;
+            }
+
+            if (!deny && !hit)
+            {
+                return false;
+            }
+        }
+
+        return !deny;
     }
 
     private static bool ActionMatches(PolicyStatement statement, string action)
     {
         var any = false;
-        foreach (var pattern in statement.Actions)
+        for (var i = 0; i < statement.Actions.Count && !any; i++)
         {
-            if (Wildcard.Matches(pattern, action))
-            {
-                any = true;
-                break;
-            }
+            any = Wildcard.Matches(statement.Actions[i], action);
         }
 
         return any != statement.NotAction;
@@ -147,13 +183,9 @@ internal sealed class CompiledPolicy : IPolicyEvaluator
     private static bool ResourceMatches(PolicyStatement statement, string resource)
     {
         var any = false;
-        foreach (var pattern in statement.Resources)
+        for (var i = 0; i < statement.Resources.Count && !any; i++)
         {
-            if (pattern == "*" || Wildcard.Matches(pattern, resource, ignoreCase: false))
-            {
-                any = true;
-                break;
-            }
+            any = statement.Resources[i] == "*" || Wildcard.Matches(statement.Resources[i], resource, ignoreCase: false);
         }
 
         return any != statement.NotResource;

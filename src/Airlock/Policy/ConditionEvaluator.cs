@@ -22,12 +22,11 @@ internal static class ConditionEvaluator
 
     public static bool Evaluate(PolicyCondition condition, PolicyRequest request)
     {
-        var (set, name, ifExists) = Split(condition.Operator);
+        var (set, name, ifExists) = condition.Parts;
         var values = request.Values(condition.Key);
         if (name == "Null")
         {
-            var wantAbsent = condition.Values.Any(v => string.Equals(v, "true", StringComparison.OrdinalIgnoreCase));
-            return wantAbsent == (values.Count == 0);
+            return condition.Values.Contains("true", StringComparer.OrdinalIgnoreCase) == (values.Count == 0);
         }
 
         var negated = IsNegated(name);
@@ -37,21 +36,37 @@ internal static class ConditionEvaluator
             return ifExists || set == "ForAllValues" || (set is null && negated);
         }
 
-        return set switch
+        // ForAllValues, and a multi-valued key under a negated operator: every value must pass.
+        // ForAnyValue, and any key under a positive operator: one value passing is enough.
+        var all = set == "ForAllValues" || (set is null && negated);
+        for (var i = 0; i < values.Count; i++)
         {
-            "ForAllValues" => values.All(v => MatchesAny(name, v, condition.Values)),
-            "ForAnyValue" => values.Any(v => MatchesAny(name, v, condition.Values)),
-            // A multi-valued key under a plain operator: every value must pass a negated test, any value a positive one.
-            _ => negated ? values.All(v => MatchesAny(name, v, condition.Values)) : values.Any(v => MatchesAny(name, v, condition.Values)),
-        };
+            var passes = MatchesAny(name, negated, values[i], condition.Values);
+            if (all && !passes)
+            {
+                return false;
+            }
+
+            if (!all && passes)
+            {
+                return true;
+            }
+        }
+
+        return all;
     }
 
     /// <summary>Positive operators: the value matches one of the policy's values. Negated: it matches none.</summary>
-    private static bool MatchesAny(string name, string value, IReadOnlyList<string> policyValues)
+    private static bool MatchesAny(string name, bool negated, string value, IReadOnlyList<string> policyValues)
     {
-        var positive = IsNegated(name) ? Positive(name) : name;
-        var any = policyValues.Any(p => Match(positive, value, p));
-        return IsNegated(name) ? !any : any;
+        var positive = negated ? Positive(name) : name;
+        var any = false;
+        for (var i = 0; i < policyValues.Count && !any; i++)
+        {
+            any = Match(positive, value, policyValues[i]);
+        }
+
+        return negated ? !any : any;
     }
 
     private static bool Match(string op, string value, string policyValue) => op switch
@@ -106,10 +121,17 @@ internal static class ConditionEvaluator
     private static string Positive(string name) => name switch
     {
         "NotIpAddress" => "IpAddress",
-        _ => name.Replace("Not", "", StringComparison.Ordinal),
+        "StringNotEquals" => "StringEquals",
+        "StringNotEqualsIgnoreCase" => "StringEqualsIgnoreCase",
+        "StringNotLike" => "StringLike",
+        "NumericNotEquals" => "NumericEquals",
+        "DateNotEquals" => "DateEquals",
+        "ArnNotEquals" => "ArnEquals",
+        "ArnNotLike" => "ArnLike",
+        _ => name,
     };
 
-    private static (string? Set, string Name, bool IfExists) Split(string op)
+    public static (string? Set, string Name, bool IfExists) Split(string op)
     {
         string? set = null;
         var colon = op.IndexOf(':');

@@ -38,19 +38,23 @@ internal sealed record PolicyRequest(
             return items;
         }
 
-        return key.ToLowerInvariant() switch
+        if (Is(key, "airlock:Groups"))
         {
-            "airlock:subject" => [Subject],
-            "airlock:groups" => Groups,
-            "airlock:connection" => [Connection],
-            "airlock:issuer" => Issuer.Length > 0 ? [Issuer] : [],
-            "aws:requestedregion" => Region.Length > 0 ? [Region] : [],
-            "aws:sourceip" => SourceIp is null ? [] : [SourceIp.ToString()],
-            "aws:currenttime" => [Time.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture)],
-            "aws:epochtime" => [Time.ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture)],
-            _ => [],
-        };
+            return Groups;
+        }
+
+        var single = Is(key, "aws:RequestedRegion") ? Region
+            : Is(key, "airlock:Subject") ? Subject
+            : Is(key, "airlock:Connection") ? Connection
+            : Is(key, "airlock:Issuer") ? Issuer
+            : Is(key, "aws:SourceIp") ? SourceIp?.ToString()
+            : Is(key, "aws:CurrentTime") ? Time.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture)
+            : Is(key, "aws:EpochTime") ? Time.ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture)
+            : null;
+        return string.IsNullOrEmpty(single) ? [] : [single];
     }
+
+    private static bool Is(string key, string known) => string.Equals(key, known, StringComparison.OrdinalIgnoreCase);
 
     /// <summary>Keys conditions may use; <c>airlock:Param/*</c> takes any member name.</summary>
     public static readonly IReadOnlySet<string> KnownKeys = new HashSet<string>(StringComparer.OrdinalIgnoreCase)

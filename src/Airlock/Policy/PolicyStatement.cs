@@ -32,4 +32,8 @@ internal sealed record PolicyStatement
 }
 
 /// <summary>One condition: an operator (with its IfExists / ForAnyValue / ForAllValues parts), a key and its values.</summary>
-internal sealed record PolicyCondition(string Operator, string Key, IReadOnlyList<string> Values, string Source);
+internal sealed record PolicyCondition(string Operator, string Key, IReadOnlyList<string> Values, string Source)
+{
+    /// <summary>The operator taken apart once, when the policy is loaded, not on every call.</summary>
+    public (string? Set, string Name, bool IfExists) Parts { get; } = ConditionEvaluator.Split(Operator);
+}
