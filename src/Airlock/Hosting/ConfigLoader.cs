@@ -47,7 +47,7 @@ internal static class ConfigLoader
             return (options, baseDirectory, null, errors);
         }
 
-        var (policy, policyErrors) = Policy.PolicyLoader.Load(ResolvePath(path), options.Policy.Files, Aws.Catalog.ServiceCatalog.Default);
+        var (policy, policyErrors, _) = Policy.PolicyLoader.Load(ResolvePath(path), options.Policy.Files, Aws.Catalog.ServiceCatalog.Default);
         return (options, baseDirectory, policy, [.. errors, .. policyErrors]);
     }
 }

@@ -10,9 +10,10 @@ internal sealed class CompiledPolicy : IPolicyEvaluator
     private readonly Dictionary<string, PolicyStatement[]> _byService;
     private readonly PolicyStatement[] _anyService;
 
-    public CompiledPolicy(IReadOnlyList<PolicyStatement> statements)
+    public CompiledPolicy(IReadOnlyList<PolicyStatement> statements, IReadOnlyCollection<string>? sources = null)
     {
         Statements = statements;
+        Sources = sources ?? [];
         var anyService = statements.Where(s => s.NotAction || s.Actions.Any(a => a == "*" || a[..a.IndexOf(':')].IndexOfAny(['*', '?']) >= 0)).ToArray();
         _anyService = anyService;
         _byService = statements.Except(anyService)
@@ -22,6 +23,9 @@ internal sealed class CompiledPolicy : IPolicyEvaluator
     }
 
     public IReadOnlyList<PolicyStatement> Statements { get; }
+
+    /// <summary>The files this policy was read from (the configuration, policy files, includes).</summary>
+    public IReadOnlyCollection<string> Sources { get; }
 
     public static CompiledPolicy Empty { get; } = new([]);
 

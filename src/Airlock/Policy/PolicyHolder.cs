@@ -15,6 +15,7 @@ internal sealed partial class PolicyHolder : IPolicyEvaluator, IDisposable
     private readonly List<FileSystemWatcher> _watchers = [];
     private readonly Timer _debounce;
     private volatile CompiledPolicy _current;
+    private volatile IReadOnlyCollection<string> _sources;
 
     public PolicyHolder(CompiledPolicy initial, string? configPath, IReadOnlyList<string> files, ServiceCatalog catalog, ILogger<PolicyHolder> logger)
     {
@@ -25,7 +26,9 @@ internal sealed partial class PolicyHolder : IPolicyEvaluator, IDisposable
         _logger = logger;
         _debounce = new Timer(_ => Reload());
         var baseDirectory = configPath is null ? Directory.GetCurrentDirectory() : Path.GetDirectoryName(configPath)!;
-        var watched = files.Select(f => Path.GetFullPath(Path.Combine(baseDirectory, f))).Append(configPath).OfType<string>();
+        var watched = files.Select(f => Path.GetFullPath(Path.Combine(baseDirectory, f))).Append(configPath).OfType<string>()
+            .Select(Path.GetFullPath).Concat(initial.Sources).ToHashSet(StringComparer.Ordinal);
+        _sources = watched;
         foreach (var directory in watched.Select(Path.GetDirectoryName).OfType<string>().Distinct().Where(Directory.Exists))
         {
             var watcher = new FileSystemWatcher(directory) { IncludeSubdirectories = false, NotifyFilter = NotifyFilters.LastWrite | NotifyFilters.FileName | NotifyFilters.Size };
@@ -44,7 +47,8 @@ internal sealed partial class PolicyHolder : IPolicyEvaluator, IDisposable
     /// <summary>Loads the policy again; returns the errors that kept the old one in force.</summary>
     public IReadOnlyList<string> Reload()
     {
-        var (policy, errors) = PolicyLoader.Load(_configPath, _files, _catalog);
+        var (policy, errors, sources) = PolicyLoader.Load(_configPath, _files, _catalog);
+        _sources = sources;
         if (policy is null)
         {
             Log.ReloadRejected(_logger, errors.Count, string.Join(" | ", errors));
@@ -56,9 +60,15 @@ internal sealed partial class PolicyHolder : IPolicyEvaluator, IDisposable
         return [];
     }
 
-    // Editors write a file in several steps; wait for them to settle before reading it.
-    private void OnChange(object sender, FileSystemEventArgs e) =>
-        _debounce.Change(TimeSpan.FromMilliseconds(300), Timeout.InfiniteTimeSpan);
+    // Only the policy's own files count (not logs or data beside them), and editors write a file in
+    // several steps: wait for them to settle before reading it.
+    private void OnChange(object sender, FileSystemEventArgs e)
+    {
+        if (_sources.Contains(e.FullPath))
+        {
+            _debounce.Change(TimeSpan.FromMilliseconds(300), Timeout.InfiniteTimeSpan);
+        }
+    }
 
     public void Dispose()
     {

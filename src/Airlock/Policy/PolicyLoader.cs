@@ -6,7 +6,9 @@ namespace Airlock.Policy;
 /// <summary>Builds the policy from the configuration: inline statements in airlock.yaml and the files it lists.</summary>
 internal static class PolicyLoader
 {
-    public static (CompiledPolicy? Policy, IReadOnlyList<string> Errors) Load(string? configPath, IEnumerable<string> files, ServiceCatalog catalog)
+    /// <returns>The policy (null when invalid), every error, and every file read (the configuration, the policy files, their includes).</returns>
+    public static (CompiledPolicy? Policy, IReadOnlyList<string> Errors, IReadOnlyCollection<string> Sources) Load(
+        string? configPath, IEnumerable<string> files, ServiceCatalog catalog)
     {
         var parser = new PolicyParser(catalog);
         var baseDirectory = configPath is null ? Directory.GetCurrentDirectory() : Path.GetDirectoryName(configPath)!;
@@ -20,7 +22,8 @@ internal static class PolicyLoader
             parser.ParseFile(Path.Combine(baseDirectory, file));
         }
 
-        return parser.Errors.Count > 0 ? (null, parser.Errors) : (new CompiledPolicy(parser.Statements), []);
+        var sources = parser.Files.Concat(configPath is null ? [] : [Path.GetFullPath(configPath)]).ToHashSet(StringComparer.Ordinal);
+        return parser.Errors.Count > 0 ? (null, parser.Errors, sources) : (new CompiledPolicy(parser.Statements, sources), [], sources);
     }
 
     /// <summary>The <c>policy</c> section of airlock.yaml, as YAML nodes, so errors keep their lines.</summary>

@@ -20,6 +20,9 @@ internal sealed partial class PolicyParser(ServiceCatalog catalog)
 
     public IReadOnlyList<PolicyStatement> Statements => _statements;
 
+    /// <summary>The files read, includes too: what a reload must watch.</summary>
+    public IReadOnlyCollection<string> Files => _included;
+
     /// <summary>Reads one file (its includes too).</summary>
     public void ParseFile(string path)
     {

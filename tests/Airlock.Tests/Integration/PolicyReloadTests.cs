@@ -65,6 +65,11 @@ public sealed class PolicyReloadTests(AirlockEnvironment env)
             Assert.Contains("policy edit rejected", env.Gateway.ReadLog());
             Assert.Contains("'dynamodb:ListTablez' matches no operation", env.Gateway.ReadLog());
 
+            // Nothing but an edit of a policy file reloads the policy, not the logs written beside it.
+            var reloads = CountLines("policy reloaded");
+            await Task.Delay(TimeSpan.FromSeconds(1.5));
+            Assert.Equal(reloads, CountLines("policy reloaded"));
+
             var audit = (await env.AuditAsync()).Where(e => e.AccessKeyId == credentials.AccessKeyId && e.Operation == "ListTables").Select(e => e.Decision).ToList();
             Assert.Equal(["allow", "deny", "review", "allow", "allow"], audit);
         }
