@@ -26,6 +26,7 @@ internal sealed partial class GatewayHandler(
     IAuditStore audit,
     IPolicyEvaluator policy,
     Forwarder forwarder,
+    AssumeRoleCredentials assumedRoles,
     TimeProvider time,
     ILogger<GatewayHandler> logger)
 {
@@ -74,12 +75,14 @@ internal sealed partial class GatewayHandler(
         var now = time.GetUtcNow();
         if (session.RevokedAt is not null)
         {
+            assumedRoles.Discard(session.Id, "session revoked");
             await RefuseAsync(call, AwsError.InvalidClientTokenId($"Airlock session {session.Id} has been revoked."));
             return;
         }
 
         if (now >= session.ExpiresAt)
         {
+            assumedRoles.Discard(session.Id, "session expired");
             await RefuseAsync(call, AwsError.ExpiredToken($"Airlock session {session.Id} expired at {StsResponses.Iso(session.ExpiresAt)}; get new credentials."));
             return;
         }
@@ -211,7 +214,9 @@ internal sealed partial class GatewayHandler(
         }
 
         var connection = options.Connection(session.Connection);
-        var credentials = connection is null ? null : UpstreamCredentialProvider.Resolve(connection.Credentials);
+        var credentials = connection is null ? null
+            : connection.Credentials.Source == "assume_role" ? await assumedRoles.GetAsync(connection, session, http.RequestAborted)
+            : UpstreamCredentialProvider.Resolve(connection.Credentials);
         if (connection is null || credentials is null)
         {
             await RefuseAsync(call, new AwsError(503, "ServiceUnavailable", $"Airlock has no upstream credential for connection '{session.Connection}'; the call was not sent."));

@@ -79,9 +79,27 @@ internal static class ConfigValidator
             }
 
             var source = connection.Credentials.Source;
-            if (source is not ("environment" or "static" or "file" or "profile" or "default"))
+            if (source == "assume_role")
             {
-                errors.Add($"connections[{i}].credentials.source: '{source}' must be environment, static, file, profile or default.");
+                var role = connection.Credentials;
+                if (role.RoleArn is null || !role.RoleArn.StartsWith("arn:", StringComparison.Ordinal))
+                {
+                    errors.Add($"connections[{i}].credentials.roleArn: assume_role needs the ARN of the role to assume.");
+                }
+
+                if (role.Base is null || role.Base.Source == "assume_role")
+                {
+                    errors.Add($"connections[{i}].credentials.base: assume_role needs the credential to call STS with (environment, static, file, profile or default).");
+                }
+
+                if (role.DurationSeconds is < 900 or > 43200)
+                {
+                    errors.Add($"connections[{i}].credentials.durationSeconds: between 900 and 43200.");
+                }
+            }
+            else if (source is not ("environment" or "static" or "file" or "profile" or "default"))
+            {
+                errors.Add($"connections[{i}].credentials.source: '{source}' must be environment, static, file, profile, default or assume_role.");
             }
             else if (source == "static" && (connection.Credentials.AccessKeyIdEnv is null || connection.Credentials.SecretAccessKeyEnv is null))
             {

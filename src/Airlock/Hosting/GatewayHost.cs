@@ -50,6 +50,7 @@ internal static class GatewayHost
         services.AddSingleton<IPolicyEvaluator>(sp => sp.GetRequiredService<PolicyHolder>());
         services.AddSingleton(Forwarder.CreateClient());
         services.AddSingleton<Forwarder>();
+        services.AddSingleton<AssumeRoleCredentials>();
         services.AddSingleton<GatewayHandler>();
 
         var app = builder.Build();

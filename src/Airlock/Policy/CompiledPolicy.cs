@@ -100,7 +100,7 @@ internal sealed class CompiledPolicy : IPolicyEvaluator
         return true;
     }
 
-    private static bool PrincipalMatches(PolicyStatement statement, PolicyRequest request)
+    internal static bool PrincipalMatches(PolicyStatement statement, PolicyRequest request)
     {
         if (statement.Principals is not { } principals)
         {

@@ -22,7 +22,8 @@ internal sealed class UpstreamCredentialOptions
 {
     /// <summary>
     /// <c>environment</c> (the AWS_* variables), <c>static</c> (named variables), <c>file</c> (one value per file),
-    /// <c>profile</c> (a shared credentials file) or <c>default</c> (environment, then the shared credentials file).
+    /// <c>profile</c> (a shared credentials file), <c>default</c> (environment, then the shared credentials file)
+    /// or <c>assume_role</c> (temporary credentials per session from STS AssumeRole, made with <see cref="Base"/>).
     /// </summary>
     public string Source { get; set; } = "environment";
 
@@ -31,6 +32,20 @@ internal sealed class UpstreamCredentialOptions
 
     /// <summary>The shared credentials file (<c>profile</c>); default $AWS_SHARED_CREDENTIALS_FILE, else ~/.aws/credentials.</summary>
     public string? SharedCredentialsFile { get; set; }
+
+    /// <summary>
+    /// <c>assume_role</c>: the role Airlock assumes for each session, with a session policy cut down to
+    /// what the caller's Airlock policy allows, so AWS itself bounds what the session can do.
+    /// </summary>
+    public string? RoleArn { get; set; }
+
+    /// <summary><c>assume_role</c>: the lifetime of the role's credentials, in seconds (900 to 43200).</summary>
+    public int DurationSeconds { get; set; } = 900;
+
+    public string? ExternalId { get; set; }
+
+    /// <summary><c>assume_role</c>: the credential Airlock calls STS AssumeRole with.</summary>
+    public UpstreamCredentialOptions? Base { get; set; }
 
     public string? AccessKeyIdEnv { get; set; }
     public string? SecretAccessKeyEnv { get; set; }

@@ -16,4 +16,12 @@ key = iam.create_access_key(UserName="airlock-upstream")["AccessKey"]
 iam.put_user_policy(UserName="airlock-upstream", PolicyName="all",
                     PolicyDocument=json.dumps({"Version": "2012-10-17",
                                                "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]}))
-print(json.dumps({"AccessKeyId": key["AccessKeyId"], "SecretAccessKey": key["SecretAccessKey"]}))
+# From here on, signed with the new key: the role that assume_role connections assume.
+signed = boto3.client("iam", endpoint_url=endpoint, region_name="us-east-1",
+                      aws_access_key_id=key["AccessKeyId"], aws_secret_access_key=key["SecretAccessKey"])
+trust = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"AWS": "*"}, "Action": "sts:AssumeRole"}]}
+role = signed.create_role(RoleName="airlock-agents", AssumeRolePolicyDocument=json.dumps(trust))["Role"]
+signed.put_role_policy(RoleName="airlock-agents", PolicyName="all",
+                       PolicyDocument=json.dumps({"Version": "2012-10-17",
+                                                  "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]}))
+print(json.dumps({"AccessKeyId": key["AccessKeyId"], "SecretAccessKey": key["SecretAccessKey"], "RoleArn": role["Arn"]}))

@@ -13,6 +13,9 @@ namespace Airlock.Tests.Integration.Infrastructure;
 public sealed class AirlockEnvironment : IAsyncLifetime
 {
     public const string Connection = "moto";
+
+    /// <summary>A connection to the same moto whose upstream credentials come from STS AssumeRole per session.</summary>
+    public const string RoleConnection = "moto-role";
     public const string UpstreamKeyIdVariable = "AIRLOCK_TEST_UPSTREAM_KEY_ID";
     public const string UpstreamSecretVariable = "AIRLOCK_TEST_UPSTREAM_SECRET";
 
@@ -62,6 +65,17 @@ public sealed class AirlockEnvironment : IAsyncLifetime
                   source: static
                   accessKeyIdEnv: {UpstreamKeyIdVariable}
                   secretAccessKeyEnv: {UpstreamSecretVariable}
+              - name: {RoleConnection}
+                region: us-east-1
+                accountId: "123456789012"
+                endpoint: {Moto.Endpoint}
+                credentials:
+                  source: assume_role
+                  roleArn: {Moto.RoleArn}
+                  base:
+                    source: static
+                    accessKeyIdEnv: {UpstreamKeyIdVariable}
+                    secretAccessKeyEnv: {UpstreamSecretVariable}
             policy:
               files: [policy.yaml, reloadable.yaml]
             """);
@@ -121,9 +135,10 @@ public sealed class AirlockEnvironment : IAsyncLifetime
         return (response.StatusCode, XElement.Parse(await response.Content.ReadAsStringAsync()));
     }
 
-    public async Task<SessionCredentials> NewSessionAsync(TimeSpan? tokenLifetime = null, string[]? groups = null, string subject = "agent-1")
+    public async Task<SessionCredentials> NewSessionAsync(
+        TimeSpan? tokenLifetime = null, string[]? groups = null, string subject = "agent-1", string connection = Connection)
     {
-        var (status, body) = await ExchangeAsync(Issuer.Mint(subject: subject, groups: groups, lifetime: tokenLifetime));
+        var (status, body) = await ExchangeAsync(Issuer.Mint(subject: subject, groups: groups, lifetime: tokenLifetime), connection);
         Assert.True(status == HttpStatusCode.OK, body.ToString());
         return new SessionCredentials(Find(body, "AccessKeyId"), Find(body, "SecretAccessKey"), Find(body, "SessionToken"));
     }

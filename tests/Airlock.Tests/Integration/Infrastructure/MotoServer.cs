@@ -10,13 +10,17 @@ public sealed class MotoServer : IDisposable
 {
     private readonly Process _process;
 
-    private MotoServer(Process process, string endpoint, string keyId, string secret)
+    private MotoServer(Process process, string endpoint, string keyId, string secret, string roleArn)
     {
         _process = process;
         Endpoint = endpoint;
         AccessKeyId = keyId;
         SecretAccessKey = secret;
+        RoleArn = roleArn;
     }
+
+    /// <summary>A role in moto that <c>assume_role</c> connections assume.</summary>
+    public string RoleArn { get; }
 
     public string Endpoint { get; }
 
@@ -45,7 +49,7 @@ public sealed class MotoServer : IDisposable
 
         using var doc = JsonDocument.Parse(result.StdOut);
         return new MotoServer(process, endpoint, doc.RootElement.GetProperty("AccessKeyId").GetString()!,
-            doc.RootElement.GetProperty("SecretAccessKey").GetString()!);
+            doc.RootElement.GetProperty("SecretAccessKey").GetString()!, doc.RootElement.GetProperty("RoleArn").GetString()!);
     }
 
     public static int FreePort()
