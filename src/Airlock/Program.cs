@@ -9,5 +9,6 @@ var root = new RootCommand("Airlock: least privilege in the data path between AI
     SessionsCommand.Create(),
     AuditCommand.Create(),
     PolicyCommand.Create(),
+    PermissionsCommand.Create(),
 };
 return await root.Parse(args).InvokeAsync();

@@ -27,6 +27,7 @@ internal sealed partial class GatewayHandler(
     IPolicyEvaluator policy,
     Forwarder forwarder,
     AssumeRoleCredentials assumedRoles,
+    PolicyHolder policyHolder,
     TimeProvider time,
     ILogger<GatewayHandler> logger)
 {
@@ -145,6 +146,12 @@ internal sealed partial class GatewayHandler(
                 SignatureCheck.PresignedExpired => new AwsError(403, "AccessDenied", "The presigned URL has expired."),
                 _ => AwsError.SignatureDoesNotMatch("The request signature Airlock calculated does not match the signature you provided. Check your Airlock session credentials and signing method."),
             });
+            return;
+        }
+
+        if (head.RawPath == PermissionsPath && HttpMethods.IsGet(head.Method))
+        {
+            await AnswerPermissionsAsync(call, session);
             return;
         }
 

@@ -1,0 +1,51 @@
+using System.Text.Json;
+using Airlock.Identity;
+using Airlock.Policy;
+
+namespace Airlock.Gateway;
+
+internal sealed partial class GatewayHandler
+{
+    public const string PermissionsPath = "/_airlock/permissions";
+
+    /// <summary>
+    /// <c>GET /_airlock/permissions</c>, signed with the session's credentials: the statements of the
+    /// policy in force that apply to this caller, so an agent can see what it may call before it tries.
+    /// </summary>
+    private async Task AnswerPermissionsAsync(CallContext call, Session session)
+    {
+        call.Service = "airlock";
+        call.Operation = "ListPermissions";
+        if (!await TryAuditAsync(call, "allow", "answered by Airlock", 200))
+        {
+            return;
+        }
+
+        var principal = new PolicyRequest(session.Subject, session.Groups, session.Connection, "", []) { Issuer = session.Issuer };
+        var statements = policyHolder.Current.Statements
+            .Where(s => CompiledPolicy.PrincipalMatches(s, principal))
+            .Select(s => new Dictionary<string, object?>
+            {
+                ["sid"] = s.Sid,
+                ["effect"] = s.Effect.ToString(),
+                [s.NotAction ? "notActions" : "actions"] = s.Actions,
+                [s.NotResource ? "notResources" : "resources"] = s.Resources,
+                ["conditions"] = s.Conditions.Select(c => new { @operator = c.Operator, key = c.Key, values = c.Values }),
+                ["approvers"] = s.Effect == StatementEffect.Review ? s.Approvers : null,
+                ["quorum"] = s.Effect == StatementEffect.Review ? s.Quorum : null,
+            });
+        var body = JsonSerializer.SerializeToUtf8Bytes(new Dictionary<string, object>
+        {
+            ["subject"] = session.Subject,
+            ["groups"] = session.Groups,
+            ["connection"] = session.Connection,
+            ["expires"] = StsResponses.Iso(session.ExpiresAt),
+            ["evaluation"] = "An explicit Deny wins, then Review, then Allow; anything not allowed is denied.",
+            ["statements"] = statements,
+        });
+        call.Http.Response.StatusCode = 200;
+        call.Http.Response.ContentType = "application/json";
+        call.Http.Response.ContentLength = body.Length;
+        await call.Http.Response.Body.WriteAsync(body);
+    }
+}
