@@ -63,6 +63,15 @@ def located_members(model, op):
     return members
 
 
+def sensitive_inputs(model, op):
+    """Top-level input members the model marks sensitive (SecretString, SSECustomerKey): never recorded."""
+    shape_name = op.get("input", {}).get("shape")
+    if not shape_name:
+        return []
+    members = model["shapes"][shape_name].get("members", {})
+    return sorted(name for name, ref in members.items() if ref.get("sensitive") or model["shapes"][ref["shape"]].get("sensitive"))
+
+
 def has_streaming_input(model, op):
     """True when the request body is a blob stream (S3 PutObject, UploadPart): never read whole."""
     shape_name = op.get("input", {}).get("shape")
@@ -147,6 +156,9 @@ def service_entry(service_id, model):
         sensitive = sensitive_paths(model, op.get("output", {}).get("shape"))
         if sensitive:
             entry["sensitiveOutput"] = sensitive
+        secret_inputs = sensitive_inputs(model, op)
+        if secret_inputs:
+            entry["sensitiveInput"] = secret_inputs
         operations.append(entry)
     entry = {
         "id": service_id,

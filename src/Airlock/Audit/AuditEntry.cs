@@ -12,6 +12,14 @@ internal sealed record AuditEntry
     public string? Connection { get; init; }
     public string? Service { get; init; }
     public string? Operation { get; init; }
+
+    /// <summary>The policy action (<c>s3:PutObject</c>) the call was decided as.</summary>
+    public string? Action { get; init; }
+
+    public string? Region { get; init; }
+
+    /// <summary>The call's parameters, minus the members the model marks sensitive; values cut at 256 characters.</summary>
+    public IReadOnlyDictionary<string, string> Parameters { get; init; } = new Dictionary<string, string>();
     public IReadOnlyList<string> Resources { get; init; } = [];
 
     /// <summary><c>allow</c>, <c>deny</c> (policy) or <c>refuse</c> (authentication, malformed input, store or upstream failure).</summary>

@@ -13,8 +13,9 @@ internal sealed class SqliteAuditStore(SqliteDatabase database) : IAuditStore
         await using var command = connection.CreateCommand();
         command.CommandText = """
             INSERT INTO audit (request_id, time, principal, session_id, access_key_id, connection, service, operation, resources,
-                               decision, reason, client_ip, upstream_status, latency_ms)
-            VALUES ($rid, $time, $principal, $session, $ak, $conn, $service, $op, $resources, $decision, $reason, $ip, $status, $latency)
+                               decision, reason, client_ip, upstream_status, latency_ms, action, region, parameters)
+            VALUES ($rid, $time, $principal, $session, $ak, $conn, $service, $op, $resources, $decision, $reason, $ip, $status, $latency,
+                    $action, $region, $parameters)
             RETURNING id
             """;
         command.Parameters.AddWithValue("$rid", entry.RequestId);
@@ -31,6 +32,9 @@ internal sealed class SqliteAuditStore(SqliteDatabase database) : IAuditStore
         command.Parameters.AddWithValue("$ip", (object?)entry.ClientIp ?? DBNull.Value);
         command.Parameters.AddWithValue("$status", (object?)entry.UpstreamStatus ?? DBNull.Value);
         command.Parameters.AddWithValue("$latency", (object?)entry.LatencyMs ?? DBNull.Value);
+        command.Parameters.AddWithValue("$action", (object?)entry.Action ?? DBNull.Value);
+        command.Parameters.AddWithValue("$region", (object?)entry.Region ?? DBNull.Value);
+        command.Parameters.AddWithValue("$parameters", entry.Parameters.Count == 0 ? DBNull.Value : System.Text.Json.JsonSerializer.Serialize(entry.Parameters));
         return (long)(await command.ExecuteScalarAsync(cancellationToken))!;
     }
 
@@ -57,7 +61,7 @@ internal sealed class SqliteAuditStore(SqliteDatabase database) : IAuditStore
         command.CommandText = """
             SELECT * FROM (
                 SELECT id, request_id, time, principal, session_id, access_key_id, connection, service, operation, resources,
-                       decision, reason, client_ip, upstream_status, latency_ms
+                       decision, reason, client_ip, upstream_status, latency_ms, action, region, parameters
                 FROM audit WHERE id > $after ORDER BY id DESC LIMIT $count)
             ORDER BY id
             """;
@@ -90,5 +94,8 @@ internal sealed class SqliteAuditStore(SqliteDatabase database) : IAuditStore
         ClientIp = r.IsDBNull(12) ? null : r.GetString(12),
         UpstreamStatus = r.IsDBNull(13) ? null : r.GetInt32(13),
         LatencyMs = r.IsDBNull(14) ? null : r.GetDouble(14),
+        Action = r.IsDBNull(15) ? null : r.GetString(15),
+        Region = r.IsDBNull(16) ? null : r.GetString(16),
+        Parameters = r.IsDBNull(17) ? new Dictionary<string, string>() : System.Text.Json.JsonSerializer.Deserialize<Dictionary<string, string>>(r.GetString(17))!,
     };
 }

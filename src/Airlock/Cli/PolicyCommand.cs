@@ -75,7 +75,33 @@ internal static class PolicyCommand
             return 0;
         });
 
-        return new Command("policy", "Check and explain policies.") { check, explain };
+        var candidate = new Argument<string[]>("files") { Description = "The candidate policy files.", Arity = ArgumentArity.OneOrMore };
+        var againstAudit = new Option<bool>("--against-audit") { Description = "Replay the recorded calls of the audit trail.", Required = true };
+        var since = new Option<DateTimeOffset?>("--since") { Description = "Only calls recorded at or after this time (ISO 8601)." };
+        var test = new Command("test", "Replay recorded calls through a candidate policy and list the decisions that would change.")
+        {
+            candidate, againstAudit, since, CommonOptions.Config,
+        };
+        test.SetAction(async (parse, cancellationToken) =>
+        {
+            var parser = Parse(parse.GetValue(candidate)!);
+            parser.Errors.ToList().ForEach(Console.Error.WriteLine);
+            if (parser.Errors.Count > 0 || StoreCommands.Open(parse.GetValue(CommonOptions.Config)) is not { } database)
+            {
+                return 2;
+            }
+
+            var replay = await PolicyReplay.RunAsync(new CompiledPolicy(parser.Statements), database, parse.GetValue(since), cancellationToken);
+            foreach (var change in replay.Changes)
+            {
+                Console.WriteLine($"{change.Entry.Time.UtcDateTime:yyyy-MM-ddTHH:mm:ssZ} {change.Entry.Principal} {change.Entry.Action} {string.Join(',', change.Entry.Resources)}: {change.Entry.Decision} -> {change.Now} ({change.Reason})");
+            }
+
+            Console.WriteLine($"{replay.Replayed} recorded calls replayed, {replay.Changes.Count} would change");
+            return 0;
+        });
+
+        return new Command("policy", "Check, explain and test policies.") { check, explain, test };
     }
 
     private static PolicyParser Parse(IEnumerable<string> files)

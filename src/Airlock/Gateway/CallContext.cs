@@ -17,6 +17,9 @@ internal sealed class CallContext(HttpContext http)
     public string? Service { get; set; }
     public string? Operation { get; set; }
     public IReadOnlyList<string> Resources { get; set; } = [];
+    public string? Action { get; set; }
+    public string? Region { get; set; }
+    public IReadOnlyDictionary<string, string> Parameters { get; set; } = new Dictionary<string, string>();
 
     public double ElapsedMs => Stopwatch.GetElapsedTime(StartedAt).TotalMilliseconds;
 
@@ -31,6 +34,9 @@ internal sealed class CallContext(HttpContext http)
         Service = Service,
         Operation = Operation,
         Resources = Resources,
+        Action = Action,
+        Region = Region,
+        Parameters = Parameters,
         Decision = decision,
         Reason = reason,
         ClientIp = Http.Connection.RemoteIpAddress?.ToString(),

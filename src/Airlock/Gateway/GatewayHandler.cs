@@ -192,6 +192,9 @@ internal sealed partial class GatewayHandler(
         call.Operation = operation.Operation.Name;
         call.Protocol = operation.WireProtocol;
         call.Resources = operation.Resources;
+        call.Action = operation.Action;
+        call.Region = auth.Scope.Region;
+        call.Parameters = operation.RecordableParameters();
 
         if (operation.Action == "sts:GetCallerIdentity")
         {

@@ -73,5 +73,28 @@ internal sealed class SqliteDatabase
             CREATE INDEX IF NOT EXISTS audit_session ON audit(session_id);
             """;
         command.ExecuteNonQuery();
+        AddMissingColumns(connection, "audit", ("action", "TEXT"), ("region", "TEXT"), ("parameters", "TEXT"));
+    }
+
+    // Stores made by an older Airlock gain the newer columns in place; records already written keep NULL there.
+    private static void AddMissingColumns(SqliteConnection connection, string table, params (string Name, string Type)[] columns)
+    {
+        using var info = connection.CreateCommand();
+        info.CommandText = $"SELECT name FROM pragma_table_info('{table}')";
+        var existing = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        using (var reader = info.ExecuteReader())
+        {
+            while (reader.Read())
+            {
+                existing.Add(reader.GetString(0));
+            }
+        }
+
+        foreach (var (name, type) in columns.Where(c => !existing.Contains(c.Name)))
+        {
+            using var alter = connection.CreateCommand();
+            alter.CommandText = $"ALTER TABLE {table} ADD COLUMN {name} {type}";
+            alter.ExecuteNonQuery();
+        }
     }
 }

@@ -23,6 +23,7 @@ public sealed class SecretLeakTests(AirlockEnvironment env)
             await env.CliV2Async(credentials, "dynamodb", "describe-table", "--table-name", "does-not-exist", "--debug"),
             await env.CliV2Async(credentials with { SecretAccessKey = "wrong" }, "s3", "ls", "--debug"),
             await env.CliV1Async(credentials, "sts", "get-caller-identity", "--debug"),
+            await env.CliV2Async(credentials, "secretsmanager", "create-secret", "--name", bucket, "--secret-string", "never-in-the-audit-7f3a"),
         };
         Assert.Equal(0, outputs[0].ExitCode);
 
@@ -34,7 +35,13 @@ public sealed class SecretLeakTests(AirlockEnvironment env)
             var bytes = await File.ReadAllBytesAsync(file);
             Assert.DoesNotContain(secret, Encoding.UTF8.GetString(bytes));
             Assert.DoesNotContain(secret, Encoding.Latin1.GetString(bytes));
+            // Parameters are recorded, but never the members the model marks sensitive.
+            Assert.DoesNotContain("never-in-the-audit-7f3a", Encoding.Latin1.GetString(bytes));
         }
+
+        var created = (await env.AuditAsync()).Last(e => e.AccessKeyId == credentials.AccessKeyId && e.Operation == "CreateSecret");
+        Assert.Equal(bucket, created.Parameters["Name"]);
+        Assert.False(created.Parameters.ContainsKey("SecretString"));
 
         // The gateway did log these calls: the search above looked at a log that has content.
         Assert.Contains("CreateBucket", env.Gateway.ReadLog());

@@ -41,6 +41,9 @@ internal sealed record OperationModel
     /// <summary>The input or output is an event stream, which Airlock does not proxy yet.</summary>
     [JsonPropertyName("eventStream")] public bool EventStream { get; init; }
 
+    /// <summary>Top-level input members the model marks sensitive (<c>SecretString</c>): kept out of the audit trail.</summary>
+    [JsonPropertyName("sensitiveInput")] public IReadOnlyList<string> SensitiveInput { get; init; } = [];
+
     /// <summary>Output member paths the model marks sensitive (<c>Credentials.SecretAccessKey</c>, <c>Parameters[].Value</c>).</summary>
     [JsonPropertyName("sensitiveOutput")] public IReadOnlyList<string> SensitiveOutput { get; init; } = [];
 

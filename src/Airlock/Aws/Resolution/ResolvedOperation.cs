@@ -14,4 +14,23 @@ internal sealed record ResolvedOperation(
     string WireProtocol)
 {
     public string Action => $"{Service.ActionPrefix}:{Operation.Name}";
+
+    /// <summary>
+    /// The parameters the audit trail may keep: not the members the model marks sensitive (nor their
+    /// list items), every value cut at 256 characters.
+    /// </summary>
+    public IReadOnlyDictionary<string, string> RecordableParameters()
+    {
+        var recorded = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var (name, value) in Parameters)
+        {
+            var member = name.Split('.')[0];
+            if (!Operation.SensitiveInput.Contains(member, StringComparer.Ordinal))
+            {
+                recorded[name] = value.Length > 256 ? value[..256] : value;
+            }
+        }
+
+        return recorded;
+    }
 }
