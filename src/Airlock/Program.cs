@@ -10,5 +10,6 @@ var root = new RootCommand("Airlock: least privilege in the data path between AI
     AuditCommand.Create(),
     PolicyCommand.Create(),
     PermissionsCommand.Create(),
+    ApprovalsCommand.Create(),
 };
 return await root.Parse(args).InvokeAsync();

@@ -1,3 +1,4 @@
+using Airlock.Approvals;
 using Airlock.Audit;
 using Airlock.Aws.Catalog;
 using Airlock.Aws.Errors;
@@ -28,6 +29,7 @@ internal sealed partial class GatewayHandler(
     Forwarder forwarder,
     AssumeRoleCredentials assumedRoles,
     PolicyHolder policyHolder,
+    ApprovalGate approvals,
     TimeProvider time,
     ILogger<GatewayHandler> logger)
 {
@@ -216,11 +218,37 @@ internal sealed partial class GatewayHandler(
             return;
         }
 
+        var reason = decision.Reason;
         if (decision.IsReview)
         {
-            // Held calls and approvals arrive with the approvals issue; until then a Review call is refused, saying who must approve.
-            await RefuseAsync(call, new AwsError(403, "AirlockApprovalRequired", $"Airlock holds {operation.Action} for review: {decision.Reason}"), decision: "review");
-            return;
+            HoldResult held;
+            try
+            {
+                held = await approvals.HoldAsync(session, decision, operation.Action, operation.Resources, call.Parameters, http.RequestAborted);
+            }
+            catch (OperationCanceledException) when (http.RequestAborted.IsCancellationRequested)
+            {
+                return;
+            }
+
+            var approval = held.Approval;
+            switch (held.Outcome)
+            {
+                case HoldOutcome.Denied:
+                    var by = approval.Votes.LastOrDefault(v => v.Decision == "deny");
+                    await RefuseAsync(call, new AwsError(403, "AirlockApprovalDenied",
+                        $"{operation.Action} was denied by {by?.Approver} (approval {approval.Id}): {by?.Reason ?? "no reason given"}"), decision: "deny");
+                    return;
+                case HoldOutcome.Pending:
+                    await RefuseAsync(call, new AwsError(403, "AirlockApprovalPending",
+                        $"{operation.Action} is waiting for approval {approval.Id} by {string.Join(", ", approval.ApproverGroups)}" +
+                        $"{(approval.Quorum > 1 ? $" ({approval.Quorum} approvers)" : "")}. Decide at {ApprovalUrl(approval.Id)}; once approved, retry the same call."),
+                        decision: "review");
+                    return;
+                default:
+                    reason = $"approved in {approval.Id} by {string.Join(", ", approval.Votes.Where(v => v.Decision == "approve").Select(v => v.Approver))}";
+                    break;
+            }
         }
 
         var connection = options.Connection(session.Connection);
@@ -236,7 +264,7 @@ internal sealed partial class GatewayHandler(
         long auditId;
         try
         {
-            auditId = await audit.AppendAsync(call.ToAudit("allow", decision.Reason), http.RequestAborted);
+            auditId = await audit.AppendAsync(call.ToAudit("allow", reason), http.RequestAborted);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
@@ -313,6 +341,9 @@ internal sealed partial class GatewayHandler(
     }
 
     private static bool IsHexSha256(string value) => value.Length == 64 && value.All(char.IsAsciiHexDigit);
+
+    private string ApprovalUrl(string id) =>
+        $"{(options.Approvals.PublicUrl ?? options.ListenUrls.First()).TrimEnd('/')}{ApprovalsApi.Prefix}/{id}";
 
     private static bool HasBody(HttpRequest request) => request.ContentLength > 0 || request.Headers.TransferEncoding.Count > 0;
 

@@ -29,6 +29,8 @@ internal sealed class AirlockOptions
 
     public PolicyOptions Policy { get; set; } = new();
 
+    public Approvals.ApprovalOptions Approvals { get; set; } = new();
+
     /// <summary>
     /// Host names under which callers address S3 buckets virtual-hosted style (<c>bucket.SUFFIX</c>).
     /// Calls on any other host are path style.

@@ -1,3 +1,4 @@
+using Airlock.Approvals;
 using Airlock.Audit;
 using Airlock.Aws.Catalog;
 using Airlock.Aws.Resolution;
@@ -51,6 +52,10 @@ internal static class GatewayHost
         services.AddSingleton(Forwarder.CreateClient());
         services.AddSingleton<Forwarder>();
         services.AddSingleton<AssumeRoleCredentials>();
+        services.AddSingleton(options.Approvals);
+        services.AddSingleton<SqliteApprovalStore>();
+        services.AddSingleton<ApprovalGate>();
+        services.ConfigureHttpJsonOptions(json => json.SerializerOptions.PropertyNamingPolicy = System.Text.Json.JsonNamingPolicy.CamelCase);
         services.AddSingleton<GatewayHandler>();
 
         var app = builder.Build();
@@ -58,6 +63,7 @@ internal static class GatewayHost
         // "_airlock" can never be an S3 bucket name, so these paths cannot shadow an AWS call.
         app.MapGet("/_airlock/health", () => Results.Text("ok"));
         demoIssuer?.Map(app);
+        app.MapApprovals();
         // Explicit so that mapped endpoints run before, and instead of, the gateway's catch-all handler.
         app.UseEndpoints(_ => { });
         var handler = app.Services.GetRequiredService<GatewayHandler>();

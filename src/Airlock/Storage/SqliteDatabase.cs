@@ -71,6 +71,31 @@ internal sealed class SqliteDatabase
                 completed_at TEXT
             );
             CREATE INDEX IF NOT EXISTS audit_session ON audit(session_id);
+            CREATE TABLE IF NOT EXISTS approvals (
+                id TEXT PRIMARY KEY,
+                created_at TEXT NOT NULL,
+                expires_at TEXT NOT NULL,
+                status TEXT NOT NULL,
+                session_id TEXT NOT NULL,
+                requester TEXT NOT NULL,
+                connection TEXT NOT NULL,
+                action TEXT NOT NULL,
+                resources TEXT NOT NULL,
+                parameters TEXT NOT NULL,
+                fingerprint TEXT NOT NULL,
+                approver_groups TEXT NOT NULL,
+                quorum INTEGER NOT NULL,
+                reason TEXT
+            );
+            CREATE INDEX IF NOT EXISTS approvals_call ON approvals(session_id, fingerprint);
+            CREATE TABLE IF NOT EXISTS approval_votes (
+                approval_id TEXT NOT NULL,
+                approver TEXT NOT NULL,
+                decision TEXT NOT NULL,
+                reason TEXT,
+                at TEXT NOT NULL,
+                PRIMARY KEY (approval_id, approver)
+            );
             """;
         command.ExecuteNonQuery();
         AddMissingColumns(connection, "audit", ("action", "TEXT"), ("region", "TEXT"), ("parameters", "TEXT"));

@@ -54,8 +54,8 @@ public sealed class PolicyReloadTests(AirlockEnvironment env)
             await WritePolicyAsync(Review);
             var held = await ListTablesAsync(credentials);
             Assert.NotEqual(0, held.ExitCode);
-            Assert.Contains("AirlockApprovalRequired", held.All);
-            Assert.Contains("needs approval by sre", held.All);
+            Assert.Contains("AirlockApprovalPending", held.All);
+            Assert.Contains("waiting for approval apr-", held.All);
 
             await WritePolicyAsync(Allow);
             Assert.Equal(0, (await ListTablesAsync(credentials)).ExitCode);

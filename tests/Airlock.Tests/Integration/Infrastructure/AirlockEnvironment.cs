@@ -14,6 +14,9 @@ public sealed class AirlockEnvironment : IAsyncLifetime
 {
     public const string Connection = "moto";
 
+    /// <summary>How long the gateway holds a call under review before answering AirlockApprovalPending.</summary>
+    public const int HoldSeconds = 8;
+
     /// <summary>A connection to the same moto whose upstream credentials come from STS AssumeRole per session.</summary>
     public const string RoleConnection = "moto-role";
     public const string UpstreamKeyIdVariable = "AIRLOCK_TEST_UPSTREAM_KEY_ID";
@@ -76,6 +79,8 @@ public sealed class AirlockEnvironment : IAsyncLifetime
                     source: static
                     accessKeyIdEnv: {UpstreamKeyIdVariable}
                     secretAccessKeyEnv: {UpstreamSecretVariable}
+            approvals:
+              holdSeconds: {HoldSeconds}
             policy:
               files: [policy.yaml, reloadable.yaml]
             """);
@@ -96,6 +101,19 @@ public sealed class AirlockEnvironment : IAsyncLifetime
                 Principal: "*"
                 Action: s3:DeleteBucket
                 Resource: "*"
+              - Sid: DropsNeedAnSre
+                Effect: Review
+                Principal: "*"
+                Action: dynamodb:DeleteTable
+                Resource: "arn:aws:dynamodb:*:*:table/*"
+                Approvers: [sre]
+              - Sid: CriticalDropsNeedTwo
+                Effect: Review
+                Principal: "*"
+                Action: dynamodb:DeleteTable
+                Resource: "arn:aws:dynamodb:*:*:table/q2-*"
+                Approvers: [sre]
+                Quorum: 2
             """);
         await File.WriteAllTextAsync(ReloadablePolicyPath, "Statement: []\n");
         await StartGatewayAsync();

@@ -1,0 +1,30 @@
+namespace Airlock.Approvals;
+
+/// <summary>A call held for review, and what approvers have said of it.</summary>
+internal sealed record Approval
+{
+    public required string Id { get; init; }
+    public required DateTimeOffset CreatedAt { get; init; }
+
+    /// <summary>Until when it may be decided (pending) or used (approved).</summary>
+    public required DateTimeOffset ExpiresAt { get; init; }
+
+    /// <summary><c>pending</c>, <c>approved</c>, <c>denied</c> or <c>used</c>.</summary>
+    public required string Status { get; init; }
+    public required string SessionId { get; init; }
+    public required string Requester { get; init; }
+    public required string Connection { get; init; }
+    public required string Action { get; init; }
+    public required IReadOnlyList<string> Resources { get; init; }
+    public required IReadOnlyDictionary<string, string> Parameters { get; init; }
+    public required string Fingerprint { get; init; }
+    public required IReadOnlyList<string> ApproverGroups { get; init; }
+    public required int Quorum { get; init; }
+    public string? Reason { get; init; }
+    public IReadOnlyList<ApprovalVote> Votes { get; init; } = [];
+
+    public bool IsUsable(DateTimeOffset now) => Status == "approved" && now < ExpiresAt;
+}
+
+/// <summary>One approver's decision.</summary>
+internal sealed record ApprovalVote(string Approver, string Decision, string? Reason, DateTimeOffset At);

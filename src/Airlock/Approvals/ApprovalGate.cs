@@ -1,0 +1,104 @@
+using System.Collections.Concurrent;
+using System.Security.Cryptography;
+using Airlock.Identity;
+using Airlock.Policy;
+
+namespace Airlock.Approvals;
+
+/// <summary>How a held call ended.</summary>
+internal enum HoldOutcome
+{
+    Approved,
+    Denied,
+    Pending,
+}
+
+internal sealed record HoldResult(HoldOutcome Outcome, Approval Approval);
+
+/// <summary>
+/// Holds a call under review: finds or opens its approval, then waits — up to the hold time — for a
+/// decision, taken on any gateway node (the store is polled) or on this one (which wakes the wait at once).
+/// An approval is used once: by the held call, or by the same call retried by the same session.
+/// </summary>
+internal sealed class ApprovalGate(SqliteApprovalStore store, ApprovalOptions options, TimeProvider time)
+{
+    private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(250);
+    private readonly ConcurrentDictionary<string, TaskCompletionSource> _wakers = new(StringComparer.Ordinal);
+
+    public async Task<HoldResult> HoldAsync(
+        Session session, PolicyDecision decision, string action, IReadOnlyList<string> resources, IReadOnlyDictionary<string, string> parameters,
+        CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        var fingerprint = ApprovalFingerprint.Of(session.Id, action, resources, parameters);
+        var approval = await store.FindForCallAsync(session.Id, fingerprint, now, cancellationToken);
+        if (approval is { Status: "approved" } && await store.ConsumeAsync(approval.Id, cancellationToken))
+        {
+            return new HoldResult(HoldOutcome.Approved, approval);
+        }
+
+        if (approval is not { Status: "pending" })
+        {
+            approval = new Approval
+            {
+                Id = "apr-" + RandomNumberGenerator.GetHexString(12, lowercase: true),
+                CreatedAt = now,
+                ExpiresAt = now + TimeSpan.FromSeconds(options.TtlSeconds),
+                Status = "pending",
+                SessionId = session.Id,
+                Requester = session.Subject,
+                Connection = session.Connection,
+                Action = action,
+                Resources = resources,
+                Parameters = parameters,
+                Fingerprint = fingerprint,
+                ApproverGroups = decision.Statements.SelectMany(s => s.Approvers).Distinct().ToArray(),
+                Quorum = decision.Statements.Max(s => s.Quorum),
+            };
+            await store.CreateAsync(approval, cancellationToken);
+        }
+
+        var deadline = now + TimeSpan.FromSeconds(options.HoldSeconds);
+        var waker = _wakers.GetOrAdd(approval.Id, _ => new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
+        try
+        {
+            while (time.GetUtcNow() < deadline)
+            {
+                var left = deadline - time.GetUtcNow();
+                await Task.WhenAny(waker.Task, Task.Delay(left < PollInterval ? left : PollInterval, cancellationToken));
+                cancellationToken.ThrowIfCancellationRequested();
+                var current = await store.GetAsync(approval.Id, cancellationToken) ?? approval;
+                if (current.Status == "approved" && await store.ConsumeAsync(current.Id, cancellationToken))
+                {
+                    return new HoldResult(HoldOutcome.Approved, current);
+                }
+
+                if (current.Status == "denied")
+                {
+                    return new HoldResult(HoldOutcome.Denied, current);
+                }
+
+                if (waker.Task.IsCompleted)
+                {
+                    _wakers.TryRemove(approval.Id, out _);
+                    waker = _wakers.GetOrAdd(approval.Id, _ => new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
+                }
+            }
+
+            return new HoldResult(HoldOutcome.Pending, approval);
+        }
+        finally
+        {
+            _wakers.TryRemove(approval.Id, out _);
+        }
+    }
+
+    /// <summary>Wakes a call held on this node: its approval was just decided here.</summary>
+    public void Wake(string approvalId)
+    {
+        if (_wakers.TryGetValue(approvalId, out var waker))
+        {
+            waker.TrySetResult();
+        }
+    }
+}

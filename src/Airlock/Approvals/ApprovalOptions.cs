@@ -1,0 +1,14 @@
+namespace Airlock.Approvals;
+
+/// <summary>How long calls are held and approvals live.</summary>
+internal sealed class ApprovalOptions
+{
+    /// <summary>How long a call under review is held open waiting for a decision; under the SDKs' read timeouts.</summary>
+    public int HoldSeconds { get; set; } = 25;
+
+    /// <summary>How long a pending approval can still be decided, and an approved one used by the retry.</summary>
+    public int TtlSeconds { get; set; } = 3600;
+
+    /// <summary>Where approvers decide; shown in AirlockApprovalPending messages. Defaults to the gateway's first listen URL.</summary>
+    public string? PublicUrl { get; set; }
+}

@@ -1,0 +1,114 @@
+using Airlock.Audit;
+using Airlock.Identity;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace Airlock.Approvals;
+
+/// <summary>
+/// The approvers' API under <c>/_airlock/api/approvals</c>, authenticated with the approver's own OIDC
+/// token (<c>Authorization: Bearer …</c>). Nobody decides their own request.
+/// </summary>
+internal static class ApprovalsApi
+{
+    public const string Prefix = "/_airlock/api/approvals";
+
+    public sealed record DecisionBody(string? Reason);
+
+    public static void MapApprovals(this WebApplication app)
+    {
+        var group = app.MapGroup(Prefix);
+        group.MapGet("/", ListAsync);
+        group.MapGet("/{id}", ShowAsync);
+        group.MapPost("/{id}/approve", (string id, DecisionBody? body, HttpContext http, SqliteApprovalStore store, ApprovalGate gate, TokenValidator tokens, IAuditStore audit, CancellationToken ct) =>
+            DecideAsync(id, "approve", body?.Reason, http, store, gate, tokens, audit, ct));
+        group.MapPost("/{id}/deny", (string id, DecisionBody? body, HttpContext http, SqliteApprovalStore store, ApprovalGate gate, TokenValidator tokens, IAuditStore audit, CancellationToken ct) =>
+            DecideAsync(id, "deny", body?.Reason, http, store, gate, tokens, audit, ct));
+    }
+
+    private static async Task<Results<Ok<IEnumerable<Approval>>, ProblemHttpResult>> ListAsync(
+        string? status, HttpContext http, SqliteApprovalStore store, TokenValidator tokens, CancellationToken ct)
+    {
+        if (await CallerAsync(http, tokens, ct) is not { } caller)
+        {
+            return Unauthorized();
+        }
+
+        var approvals = await store.ListAsync(status, ct);
+        return TypedResults.Ok(approvals.Where(a => a.Requester == caller.Subject || a.ApproverGroups.Intersect(caller.Groups).Any()));
+    }
+
+    private static async Task<Results<Ok<Approval>, ProblemHttpResult>> ShowAsync(
+        string id, HttpContext http, SqliteApprovalStore store, TokenValidator tokens, CancellationToken ct)
+    {
+        if (await CallerAsync(http, tokens, ct) is not { } caller)
+        {
+            return Unauthorized();
+        }
+
+        var approval = await store.GetAsync(id, ct);
+        return approval is not null && (approval.Requester == caller.Subject || approval.ApproverGroups.Intersect(caller.Groups).Any())
+            ? TypedResults.Ok(approval)
+            : TypedResults.Problem($"No approval {id} that you may see.", statusCode: 404);
+    }
+
+    private static async Task<Results<Ok<Approval>, ProblemHttpResult>> DecideAsync(
+        string id, string decision, string? reason, HttpContext http, SqliteApprovalStore store, ApprovalGate gate, TokenValidator tokens,
+        IAuditStore audit, CancellationToken ct)
+    {
+        if (await CallerAsync(http, tokens, ct) is not { } caller)
+        {
+            return Unauthorized();
+        }
+
+        var approval = await store.GetAsync(id, ct);
+        if (approval is null)
+        {
+            return TypedResults.Problem($"No approval {id}.", statusCode: 404);
+        }
+
+        if (!approval.ApproverGroups.Intersect(caller.Groups).Any())
+        {
+            return TypedResults.Problem($"Only members of {string.Join(", ", approval.ApproverGroups)} may decide approval {id}.", statusCode: 403);
+        }
+
+        if (approval.Requester == caller.Subject)
+        {
+            return TypedResults.Problem("You cannot decide your own request.", statusCode: 403);
+        }
+
+        var decided = await store.VoteAsync(id, new ApprovalVote(caller.Subject, decision, reason, DateTimeOffset.UtcNow), ct);
+        if (decided is null)
+        {
+            return TypedResults.Problem($"Approval {id} is {approval.Status}, or you have already decided it.", statusCode: 409);
+        }
+
+        await audit.AppendAsync(new AuditEntry
+        {
+            RequestId = Guid.NewGuid().ToString("N")[..20].ToUpperInvariant(),
+            Time = DateTimeOffset.UtcNow,
+            Principal = caller.Subject,
+            Service = "airlock",
+            Operation = decision == "approve" ? "ApproveCall" : "DenyCall",
+            Resources = [id],
+            Decision = "allow",
+            Reason = $"{decision} {approval.Action} of {approval.Requester}: {reason}; approval now {decided.Status}",
+            ClientIp = http.Connection.RemoteIpAddress?.ToString(),
+        }, ct);
+        gate.Wake(id);
+        return TypedResults.Ok(decided);
+    }
+
+    private static async Task<ValidatedIdentity?> CallerAsync(HttpContext http, TokenValidator tokens, CancellationToken ct)
+    {
+        var header = http.Request.Headers.Authorization.ToString();
+        if (!header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
+        {
+            return null;
+        }
+
+        return (await tokens.ValidateAsync(header["Bearer ".Length..], ct)).Identity;
+    }
+
+    private static ProblemHttpResult Unauthorized() =>
+        TypedResults.Problem("Send your OIDC token as 'Authorization: Bearer <token>'; it is missing or not valid.", statusCode: 401);
+}

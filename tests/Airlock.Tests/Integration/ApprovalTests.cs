@@ -1,0 +1,145 @@
+using System.Text.RegularExpressions;
+using Airlock.Tests.Integration.Infrastructure;
+using Xunit;
+
+namespace Airlock.Tests.Integration;
+
+/// <summary>Review holds a real AWS CLI call until another person decides, with the airlock CLI.</summary>
+[Collection(AirlockCollection.Name)]
+public sealed partial class ApprovalTests(AirlockEnvironment env)
+{
+    [Fact]
+    public async Task HeldDeleteTable_ApprovedByAnotherPrincipalInTime_IsDeletedUpstream()
+    {
+        var (credentials, table) = await TableAsync("held");
+        var sre = await ApproverAsync("sre-1");
+
+        var delete = DeleteTableAsync(credentials, table);
+        var id = await PendingApprovalAsync(sre, table);
+        var approve = await ApprovalsAsync(sre, "approve", id, "--reason", "cleanup is fine");
+        var result = await delete;
+
+        Assert.True(approve.ExitCode == 0, approve.ToString());
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.DoesNotContain(table, (await env.MotoAsync("dynamodb", "list-tables")).StdOut);
+        Assert.Contains(await env.AuditAsync(), e => e.Operation == "DeleteTable" && e.AccessKeyId == credentials.AccessKeyId && e.Decision == "allow" && e.Reason!.Contains($"approved in {id} by sre-1"));
+    }
+
+    [Fact]
+    public async Task HeldDeleteTable_Denied_KeepsTheTableAndShowsTheReason()
+    {
+        var (credentials, table) = await TableAsync("denied");
+        var sre = await ApproverAsync("sre-1");
+
+        var delete = DeleteTableAsync(credentials, table);
+        var id = await PendingApprovalAsync(sre, table);
+        Assert.Equal(0, (await ApprovalsAsync(sre, "deny", id, "--reason", "that table feeds billing")).ExitCode);
+        var result = await delete;
+
+        Assert.NotEqual(0, result.ExitCode);
+        Assert.Contains("AirlockApprovalDenied", result.All);
+        Assert.Contains("that table feeds billing", result.All);
+        Assert.Contains(table, (await env.MotoAsync("dynamodb", "list-tables")).StdOut);
+    }
+
+    [Fact]
+    public async Task Undecided_IsPendingWithItsId_ApprovedLater_TheRetryPassesOnce_AndCoversNoOtherCall()
+    {
+        var (credentials, table) = await TableAsync("later");
+        var (_, other) = await TableAsync("other", credentials);
+        var sre = await ApproverAsync("sre-2");
+
+        var pending = await DeleteTableAsync(credentials, table);
+        Assert.NotEqual(0, pending.ExitCode);
+        Assert.Contains("AirlockApprovalPending", pending.All);
+        var id = ApprovalId().Match(pending.All).Value;
+        Assert.StartsWith("apr-", id);
+        Assert.Equal(0, (await ApprovalsAsync(sre, "approve", id)).ExitCode);
+
+        var retry = await DeleteTableAsync(credentials, table);
+        Assert.True(retry.ExitCode == 0, retry.ToString());
+        Assert.DoesNotContain(table, (await env.MotoAsync("dynamodb", "list-tables")).StdOut);
+
+        var otherCall = await DeleteTableAsync(credentials, other);
+        Assert.Contains("AirlockApprovalPending", otherCall.All);
+        Assert.DoesNotContain(id, otherCall.All);
+        Assert.Contains(other, (await env.MotoAsync("dynamodb", "list-tables")).StdOut);
+        var again = await DeleteTableAsync(credentials, table);
+        Assert.Contains("AirlockApprovalPending", again.All);
+        Assert.DoesNotContain(id, again.All);
+    }
+
+    [Fact]
+    public async Task OwnApprovalIsRefused_AndQuorumTwoNeedsTwoDistinctApprovers()
+    {
+        var requesterToken = Path.Combine(env.WorkDir, "self-approver.jwt");
+        await File.WriteAllTextAsync(requesterToken, env.Issuer.Mint(subject: "self-approver", groups: ["agents", "sre"]));
+        var (credentials, table) = await TableAsync("q2-critical", subject: "self-approver", groups: ["agents", "sre"]);
+        var sre1 = await ApproverAsync("sre-1");
+        var sre2 = await ApproverAsync("sre-2");
+
+        var delete = DeleteTableAsync(credentials, table);
+        var id = await PendingApprovalAsync(sre1, table);
+        var own = await ApprovalsAsync(requesterToken, "approve", id);
+        var first = await ApprovalsAsync(sre1, "approve", id);
+        var twice = await ApprovalsAsync(sre1, "approve", id);
+        var second = await ApprovalsAsync(sre2, "approve", id);
+        var result = await delete;
+
+        Assert.NotEqual(0, own.ExitCode);
+        Assert.Contains("cannot decide your own request", own.StdErr);
+        Assert.Contains("approval is now pending", first.StdOut);
+        Assert.NotEqual(0, twice.ExitCode);
+        Assert.Contains("approval is now approved", second.StdOut);
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.DoesNotContain(table, (await env.MotoAsync("dynamodb", "list-tables")).StdOut);
+    }
+
+    private async Task<(SessionCredentials Credentials, string Table)> TableAsync(
+        string prefix, SessionCredentials? credentials = null, string subject = "agent-1", string[]? groups = null)
+    {
+        credentials ??= await env.NewSessionAsync(subject: subject, groups: groups);
+        var table = AirlockEnvironment.UniqueName(prefix);
+        var create = await env.CliV2Async(credentials, "dynamodb", "create-table", "--table-name", table,
+            "--attribute-definitions", "AttributeName=k,AttributeType=S", "--key-schema", "AttributeName=k,KeyType=HASH", "--billing-mode", "PAY_PER_REQUEST");
+        Assert.True(create.ExitCode == 0, create.ToString());
+        return (credentials, table);
+    }
+
+    private Task<ProcessResult> DeleteTableAsync(SessionCredentials credentials, string table) =>
+        env.CliV2Async(credentials, "dynamodb", "delete-table", "--table-name", table);
+
+    private async Task<string> ApproverAsync(string subject)
+    {
+        var file = Path.Combine(env.WorkDir, subject + ".jwt");
+        await File.WriteAllTextAsync(file, env.Issuer.Mint(subject: subject, groups: ["sre"]));
+        return file;
+    }
+
+    private Task<ProcessResult> ApprovalsAsync(string tokenFile, string verb, string id, params string[] extra) =>
+        ProcessRunner.RunAsync("dotnet", [Tools.AirlockDll, "approvals", verb, id, "--gateway", env.Gateway.Url, "--token-file", tokenFile, .. extra],
+            new Dictionary<string, string?>());
+
+    /// <summary>Waits, as the approver, for the pending approval of this table's deletion to be listed.</summary>
+    private async Task<string> PendingApprovalAsync(string tokenFile, string table)
+    {
+        for (var i = 0; i < 40; i++)
+        {
+            var list = await ProcessRunner.RunAsync("dotnet",
+                [Tools.AirlockDll, "approvals", "list", "--status", "pending", "--gateway", env.Gateway.Url, "--token-file", tokenFile],
+                new Dictionary<string, string?>());
+            var line = list.StdOut.Split('\n').FirstOrDefault(l => l.Contains($"table/{table}"));
+            if (line is not null)
+            {
+                return line.Split(' ')[0];
+            }
+
+            await Task.Delay(100);
+        }
+
+        throw new TimeoutException($"no pending approval for {table}");
+    }
+
+    [GeneratedRegex("apr-[0-9a-f]{12}")]
+    private static partial Regex ApprovalId();
+}
