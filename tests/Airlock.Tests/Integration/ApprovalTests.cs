@@ -95,6 +95,25 @@ public sealed partial class ApprovalTests(AirlockEnvironment env)
         Assert.DoesNotContain(table, (await env.MotoAsync("dynamodb", "list-tables")).StdOut);
     }
 
+    [Fact]
+    public async Task GatewayRestartedWhileACallIsPending_TheApprovalSurvivesAndAppliesToTheRetry()
+    {
+        var (credentials, table) = await TableAsync("restart");
+        var sre = await ApproverAsync("sre-1");
+
+        var delete = DeleteTableAsync(credentials, table);
+        var id = await PendingApprovalAsync(sre, table);
+        await env.RestartGatewayAsync();
+        Assert.Equal(0, (await ApprovalsAsync(sre, "approve", id)).ExitCode);
+        var first = await delete;
+        var result = first.ExitCode == 0 ? first : await DeleteTableAsync(credentials, table);
+
+        // The CLI retries the call cut by the restart on its own; either that retry or ours uses the approval.
+        Assert.True(result.ExitCode == 0, $"{first}\n{result}");
+        Assert.DoesNotContain(table, (await env.MotoAsync("dynamodb", "list-tables")).StdOut);
+        Assert.Contains(await env.AuditAsync(), e => e.Operation == "DeleteTable" && e.Decision == "allow" && e.Reason!.Contains(id));
+    }
+
     private async Task<(SessionCredentials Credentials, string Table)> TableAsync(
         string prefix, SessionCredentials? credentials = null, string subject = "agent-1", string[]? groups = null)
     {
