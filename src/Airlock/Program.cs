@@ -11,5 +11,6 @@ var root = new RootCommand("Airlock: least privilege in the data path between AI
     PolicyCommand.Create(),
     PermissionsCommand.Create(),
     ApprovalsCommand.Create(),
+    GrantsCommand.Create(),
 };
 return await root.Parse(args).InvokeAsync();

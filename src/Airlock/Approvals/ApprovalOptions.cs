@@ -9,6 +9,12 @@ internal sealed class ApprovalOptions
     /// <summary>How long a pending approval can still be decided, and an approved one used by the retry.</summary>
     public int TtlSeconds { get; set; } = 3600;
 
+    /// <summary>The groups whose members decide time-boxed grant requests.</summary>
+    public List<string> GrantApprovers { get; set; } = [];
+
+    /// <summary>The longest grant anyone may ask for, in seconds.</summary>
+    public int MaxGrantSeconds { get; set; } = 12 * 3600;
+
     /// <summary>Where approvers decide; shown in AirlockApprovalPending messages. Defaults to the gateway's first listen URL.</summary>
     public string? PublicUrl { get; set; }
 }

@@ -98,7 +98,7 @@ internal static class ApprovalsApi
         return TypedResults.Ok(decided);
     }
 
-    private static async Task<ValidatedIdentity?> CallerAsync(HttpContext http, TokenValidator tokens, CancellationToken ct)
+    internal static async Task<ValidatedIdentity?> CallerAsync(HttpContext http, TokenValidator tokens, CancellationToken ct)
     {
         var header = http.Request.Headers.Authorization.ToString();
         if (!header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
@@ -109,6 +109,6 @@ internal static class ApprovalsApi
         return (await tokens.ValidateAsync(header["Bearer ".Length..], ct)).Identity;
     }
 
-    private static ProblemHttpResult Unauthorized() =>
+    internal static ProblemHttpResult Unauthorized() =>
         TypedResults.Problem("Send your OIDC token as 'Authorization: Bearer <token>'; it is missing or not valid.", statusCode: 401);
 }

@@ -46,11 +46,15 @@ internal static class ApprovalsCommand
         };
     }
 
-    private static async Task<int> CallAsync(ParseResult parse, HttpMethod method, string path, object? body, Action<string> print, CancellationToken ct)
+    private static Task<int> CallAsync(ParseResult parse, HttpMethod method, string path, object? body, Action<string> print, CancellationToken ct) =>
+        CallApiAsync(parse, method, ApprovalsApi.Prefix + path, body, print, ct);
+
+    /// <summary>Calls the gateway's API with the token file's OIDC token; prints the answer or the problem's detail.</summary>
+    internal static async Task<int> CallApiAsync(ParseResult parse, HttpMethod method, string path, object? body, Action<string> print, CancellationToken ct)
     {
         var token = (await File.ReadAllTextAsync(parse.GetValue(CredentialsCommand.TokenFile)!, ct)).Trim();
         using var http = new HttpClient(new SocketsHttpHandler { UseProxy = false }) { Timeout = TimeSpan.FromSeconds(30) };
-        using var request = new HttpRequestMessage(method, parse.GetValue(CredentialsCommand.Gateway)!.TrimEnd('/') + ApprovalsApi.Prefix + path);
+        using var request = new HttpRequestMessage(method, parse.GetValue(CredentialsCommand.Gateway)!.TrimEnd('/') + path);
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
         if (body is not null)
         {

@@ -30,6 +30,7 @@ internal sealed partial class GatewayHandler(
     AssumeRoleCredentials assumedRoles,
     PolicyHolder policyHolder,
     ApprovalGate approvals,
+    SqliteGrantStore grants,
     TimeProvider time,
     ILogger<GatewayHandler> logger)
 {
@@ -212,13 +213,17 @@ internal sealed partial class GatewayHandler(
             Time = now,
             Parameters = operation.Parameters,
         });
-        if (decision.IsDenied)
+        var reason = decision.Reason;
+        if (decision.Effect is null && await ActiveGrantAsync(session, operation, now, http.RequestAborted) is { } grant)
+        {
+            reason = $"{operation.Action} is allowed by grant {grant.Id} (approved by {grant.DecidedBy}) until {StsResponses.Iso(grant.ExpiresAt!.Value)}.";
+        }
+        else if (decision.IsDenied)
         {
             await RefuseAsync(call, AwsError.AccessDenied($"Airlock denied {operation.Action}: {decision.Reason}", call.Protocol is "json" or "rest-json"), decision: "deny");
             return;
         }
 
-        var reason = decision.Reason;
         if (decision.IsReview)
         {
             HoldResult held;
@@ -341,6 +346,21 @@ internal sealed partial class GatewayHandler(
     }
 
     private static bool IsHexSha256(string value) => value.Length == 64 && value.All(char.IsAsciiHexDigit);
+
+    /// <summary>An approved, unexpired grant of the caller that covers this call; grants act only where nothing decided.</summary>
+    private async Task<Grant?> ActiveGrantAsync(Session session, ResolvedOperation operation, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        foreach (var grant in await grants.ActiveForAsync(session.Subject, now, cancellationToken))
+        {
+            if (grant.Actions.Any(a => Wildcard.Matches(a, operation.Action))
+                && operation.Resources.All(r => grant.Resources.Any(p => p == "*" || Wildcard.Matches(p, r, ignoreCase: false))))
+            {
+                return grant;
+            }
+        }
+
+        return null;
+    }
 
     private string ApprovalUrl(string id) =>
         $"{(options.Approvals.PublicUrl ?? options.ListenUrls.First()).TrimEnd('/')}{ApprovalsApi.Prefix}/{id}";

@@ -55,6 +55,7 @@ internal static class GatewayHost
         services.AddSingleton(options.Approvals);
         services.AddSingleton<SqliteApprovalStore>();
         services.AddSingleton<ApprovalGate>();
+        services.AddSingleton<SqliteGrantStore>();
         services.ConfigureHttpJsonOptions(json => json.SerializerOptions.PropertyNamingPolicy = System.Text.Json.JsonNamingPolicy.CamelCase);
         services.AddSingleton<GatewayHandler>();
 
@@ -64,6 +65,7 @@ internal static class GatewayHost
         app.MapGet("/_airlock/health", () => Results.Text("ok"));
         demoIssuer?.Map(app);
         app.MapApprovals();
+        app.MapGrants();
         // Explicit so that mapped endpoints run before, and instead of, the gateway's catch-all handler.
         app.UseEndpoints(_ => { });
         var handler = app.Services.GetRequiredService<GatewayHandler>();

@@ -88,6 +88,20 @@ internal sealed class SqliteDatabase
                 reason TEXT
             );
             CREATE INDEX IF NOT EXISTS approvals_call ON approvals(session_id, fingerprint);
+            CREATE TABLE IF NOT EXISTS grants (
+                id TEXT PRIMARY KEY,
+                created_at TEXT NOT NULL,
+                status TEXT NOT NULL,
+                requester TEXT NOT NULL,
+                actions TEXT NOT NULL,
+                resources TEXT NOT NULL,
+                duration_seconds INTEGER NOT NULL,
+                reason TEXT,
+                decided_by TEXT,
+                decision_reason TEXT,
+                expires_at TEXT
+            );
+            CREATE INDEX IF NOT EXISTS grants_requester ON grants(requester, status);
             CREATE TABLE IF NOT EXISTS approval_votes (
                 approval_id TEXT NOT NULL,
                 approver TEXT NOT NULL,

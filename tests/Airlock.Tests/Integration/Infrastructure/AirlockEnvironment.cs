@@ -81,6 +81,7 @@ public sealed class AirlockEnvironment : IAsyncLifetime
                     secretAccessKeyEnv: {UpstreamSecretVariable}
             approvals:
               holdSeconds: {HoldSeconds}
+              grantApprovers: [sre]
             policy:
               files: [policy.yaml, reloadable.yaml]
             """);

@@ -1,0 +1,26 @@
+namespace Airlock.Approvals;
+
+/// <summary>
+/// A time-boxed grant: once approved, it acts as an Allow statement for its requester, for its actions
+/// and resources, until it expires or is revoked. Explicit Deny and Review still win over it.
+/// </summary>
+internal sealed record Grant
+{
+    public required string Id { get; init; }
+    public required DateTimeOffset CreatedAt { get; init; }
+
+    /// <summary><c>pending</c>, <c>approved</c>, <c>denied</c> or <c>revoked</c>.</summary>
+    public required string Status { get; init; }
+    public required string Requester { get; init; }
+    public required IReadOnlyList<string> Actions { get; init; }
+    public required IReadOnlyList<string> Resources { get; init; }
+    public required int DurationSeconds { get; init; }
+    public string? Reason { get; init; }
+    public string? DecidedBy { get; init; }
+    public string? DecisionReason { get; init; }
+
+    /// <summary>Set when approved: the grant's clock starts at approval.</summary>
+    public DateTimeOffset? ExpiresAt { get; init; }
+
+    public bool IsActive(DateTimeOffset now) => Status == "approved" && now < ExpiresAt;
+}
