@@ -20,14 +20,17 @@ internal sealed record HoldResult(HoldOutcome Outcome, Approval Approval);
 /// decision, taken on any gateway node (the store is polled) or on this one (which wakes the wait at once).
 /// An approval is used once: by the held call, or by the same call retried by the same session.
 /// </summary>
-internal sealed class ApprovalGate(SqliteApprovalStore store, ApprovalOptions options, TimeProvider time)
+internal sealed class ApprovalGate(SqliteApprovalStore store, ApprovalOptions options, ApprovalNotifier notifier, TimeProvider time)
 {
+    /// <summary>Where approvers decide one approval (the API; the console later).</summary>
+    public string DecideUrl(string id, string gateway) => $"{(options.PublicUrl ?? gateway).TrimEnd('/')}{ApprovalsApi.Prefix}/{id}";
+
     private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(250);
     private readonly ConcurrentDictionary<string, TaskCompletionSource> _wakers = new(StringComparer.Ordinal);
 
     public async Task<HoldResult> HoldAsync(
         Session session, PolicyDecision decision, string action, IReadOnlyList<string> resources, IReadOnlyDictionary<string, string> parameters,
-        CancellationToken cancellationToken)
+        string gateway, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
         var fingerprint = ApprovalFingerprint.Of(session.Id, action, resources, parameters);
@@ -56,6 +59,7 @@ internal sealed class ApprovalGate(SqliteApprovalStore store, ApprovalOptions op
                 Quorum = decision.Statements.Max(s => s.Quorum),
             };
             await store.CreateAsync(approval, cancellationToken);
+            notifier.Notify("approval.requested", approval, DecideUrl(approval.Id, gateway));
         }
 
         var deadline = now + TimeSpan.FromSeconds(options.HoldSeconds);

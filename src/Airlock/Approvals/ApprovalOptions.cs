@@ -9,6 +9,9 @@ internal sealed class ApprovalOptions
     /// <summary>How long a pending approval can still be decided, and an approved one used by the retry.</summary>
     public int TtlSeconds { get; set; } = 3600;
 
+    /// <summary>Where to tell approvers about new held calls and decisions.</summary>
+    public List<WebhookOptions> Webhooks { get; set; } = [];
+
     /// <summary>The groups whose members decide time-boxed grant requests.</summary>
     public List<string> GrantApprovers { get; set; } = [];
 
@@ -17,4 +20,13 @@ internal sealed class ApprovalOptions
 
     /// <summary>Where approvers decide; shown in AirlockApprovalPending messages. Defaults to the gateway's first listen URL.</summary>
     public string? PublicUrl { get; set; }
+}
+
+/// <summary>One notification target.</summary>
+internal sealed class WebhookOptions
+{
+    public string Url { get; set; } = "";
+
+    /// <summary><c>json</c> (Airlock's event) or <c>slack</c> (an incoming-webhook message with a link to decide).</summary>
+    public string Format { get; set; } = "json";
 }

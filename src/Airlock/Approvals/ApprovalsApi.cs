@@ -19,10 +19,10 @@ internal static class ApprovalsApi
         var group = app.MapGroup(Prefix);
         group.MapGet("/", ListAsync);
         group.MapGet("/{id}", ShowAsync);
-        group.MapPost("/{id}/approve", (string id, DecisionBody? body, HttpContext http, SqliteApprovalStore store, ApprovalGate gate, TokenValidator tokens, IAuditStore audit, CancellationToken ct) =>
-            DecideAsync(id, "approve", body?.Reason, http, store, gate, tokens, audit, ct));
-        group.MapPost("/{id}/deny", (string id, DecisionBody? body, HttpContext http, SqliteApprovalStore store, ApprovalGate gate, TokenValidator tokens, IAuditStore audit, CancellationToken ct) =>
-            DecideAsync(id, "deny", body?.Reason, http, store, gate, tokens, audit, ct));
+        group.MapPost("/{id}/approve", (string id, DecisionBody? body, HttpContext http, SqliteApprovalStore store, ApprovalGate gate, ApprovalNotifier notifier, TokenValidator tokens, IAuditStore audit, CancellationToken ct) =>
+            DecideAsync(id, "approve", body?.Reason, http, store, gate, notifier, tokens, audit, ct));
+        group.MapPost("/{id}/deny", (string id, DecisionBody? body, HttpContext http, SqliteApprovalStore store, ApprovalGate gate, ApprovalNotifier notifier, TokenValidator tokens, IAuditStore audit, CancellationToken ct) =>
+            DecideAsync(id, "deny", body?.Reason, http, store, gate, notifier, tokens, audit, ct));
     }
 
     private static async Task<Results<Ok<IEnumerable<Approval>>, ProblemHttpResult>> ListAsync(
@@ -52,8 +52,8 @@ internal static class ApprovalsApi
     }
 
     private static async Task<Results<Ok<Approval>, ProblemHttpResult>> DecideAsync(
-        string id, string decision, string? reason, HttpContext http, SqliteApprovalStore store, ApprovalGate gate, TokenValidator tokens,
-        IAuditStore audit, CancellationToken ct)
+        string id, string decision, string? reason, HttpContext http, SqliteApprovalStore store, ApprovalGate gate, ApprovalNotifier notifier,
+        TokenValidator tokens, IAuditStore audit, CancellationToken ct)
     {
         if (await CallerAsync(http, tokens, ct) is not { } caller)
         {
@@ -95,6 +95,7 @@ internal static class ApprovalsApi
             ClientIp = http.Connection.RemoteIpAddress?.ToString(),
         }, ct);
         gate.Wake(id);
+        notifier.Notify("approval.decided", decided, gate.DecideUrl(id, $"{http.Request.Scheme}://{http.Request.Host}"));
         return TypedResults.Ok(decided);
     }
 

@@ -229,7 +229,8 @@ internal sealed partial class GatewayHandler(
             HoldResult held;
             try
             {
-                held = await approvals.HoldAsync(session, decision, operation.Action, operation.Resources, call.Parameters, http.RequestAborted);
+                held = await approvals.HoldAsync(session, decision, operation.Action, operation.Resources, call.Parameters,
+                    options.ListenUrls.First(), http.RequestAborted);
             }
             catch (OperationCanceledException) when (http.RequestAborted.IsCancellationRequested)
             {
@@ -247,7 +248,7 @@ internal sealed partial class GatewayHandler(
                 case HoldOutcome.Pending:
                     await RefuseAsync(call, new AwsError(403, "AirlockApprovalPending",
                         $"{operation.Action} is waiting for approval {approval.Id} by {string.Join(", ", approval.ApproverGroups)}" +
-                        $"{(approval.Quorum > 1 ? $" ({approval.Quorum} approvers)" : "")}. Decide at {ApprovalUrl(approval.Id)}; once approved, retry the same call."),
+                        $"{(approval.Quorum > 1 ? $" ({approval.Quorum} approvers)" : "")}. Decide at {approvals.DecideUrl(approval.Id, options.ListenUrls.First())}; once approved, retry the same call."),
                         decision: "review");
                     return;
                 default:
@@ -361,9 +362,6 @@ internal sealed partial class GatewayHandler(
 
         return null;
     }
-
-    private string ApprovalUrl(string id) =>
-        $"{(options.Approvals.PublicUrl ?? options.ListenUrls.First()).TrimEnd('/')}{ApprovalsApi.Prefix}/{id}";
 
     private static bool HasBody(HttpRequest request) => request.ContentLength > 0 || request.Headers.TransferEncoding.Count > 0;
 

@@ -56,6 +56,8 @@ internal static class GatewayHost
         services.AddSingleton<SqliteApprovalStore>();
         services.AddSingleton<ApprovalGate>();
         services.AddSingleton<SqliteGrantStore>();
+        services.AddSingleton<ApprovalNotifier>();
+        services.AddHostedService(sp => sp.GetRequiredService<ApprovalNotifier>());
         services.ConfigureHttpJsonOptions(json => json.SerializerOptions.PropertyNamingPolicy = System.Text.Json.JsonNamingPolicy.CamelCase);
         services.AddSingleton<GatewayHandler>();
 

@@ -23,6 +23,17 @@ public sealed partial class ApprovalTests(AirlockEnvironment env)
         Assert.True(result.ExitCode == 0, result.ToString());
         Assert.DoesNotContain(table, (await env.MotoAsync("dynamodb", "list-tables")).StdOut);
         Assert.Contains(await env.AuditAsync(), e => e.Operation == "DeleteTable" && e.AccessKeyId == credentials.AccessKeyId && e.Decision == "allow" && e.Reason!.Contains($"approved in {id} by sre-1"));
+
+        // Approvers were told, both ways, despite the first webhook call failing (it is retried).
+        for (var i = 0; i < 100 && env.Webhooks.Received.Count(r => r.Body.Contains(id) && r.Body.Contains("approval.decided")) == 0; i++)
+        {
+            await Task.Delay(100);
+        }
+
+        Assert.Contains(env.Webhooks.Received, r => r.Path == "flaky" && r.Body.Contains("\"approval.requested\"") && r.Body.Contains(id));
+        Assert.Contains(env.Webhooks.Received, r => r.Path == "flaky" && r.Body.Contains("\"approval.decided\"") && r.Body.Contains(id));
+        Assert.Contains(env.Webhooks.Received, r => r.Path == "slack" && r.Body.Contains("\"text\"") && r.Body.Contains(table) && r.Body.Contains(id));
+        Assert.Contains(await env.AuditAsync(), e => e.Operation == "NotifyApprovers" && e.Resources.Contains(id));
     }
 
     [Fact]

@@ -35,9 +35,12 @@ public sealed class AirlockEnvironment : IAsyncLifetime
     public string CaBundle { get; private set; } = "";
     public string DatabasePath => Path.Combine(WorkDir, "data", "airlock.db");
 
+    public WebhookReceiver Webhooks { get; private set; } = null!;
+
     public async Task InitializeAsync()
     {
         Issuer = await TestIssuer.StartAsync();
+        Webhooks = await WebhookReceiver.StartAsync();
         Moto = await MotoServer.StartAsync(WorkDir);
         _port = MotoServer.FreePort();
         var tlsPort = MotoServer.FreePort();
@@ -82,6 +85,11 @@ public sealed class AirlockEnvironment : IAsyncLifetime
             approvals:
               holdSeconds: {HoldSeconds}
               grantApprovers: [sre]
+              webhooks:
+                - url: {Webhooks.Url}/flaky
+                  format: json
+                - url: {Webhooks.Url}/slack
+                  format: slack
             policy:
               files: [policy.yaml, reloadable.yaml]
             """);
@@ -214,6 +222,11 @@ public sealed class AirlockEnvironment : IAsyncLifetime
         if (Issuer is not null)
         {
             await Issuer.DisposeAsync();
+        }
+
+        if (Webhooks is not null)
+        {
+            await Webhooks.DisposeAsync();
         }
     }
 }
