@@ -22,10 +22,12 @@ public sealed class PermissionsTests(AirlockEnvironment env)
         Assert.Contains("curious-agent on moto (groups: agents)", table.StdOut);
         Assert.Contains("Allow  AgentsWork: s3:*, dynamodb:*, secretsmanager:*, sts:GetCallerIdentity on *", table.StdOut);
         Assert.Contains("Deny   NoBucketDeletion: s3:DeleteBucket on *", table.StdOut);
+        Assert.Contains("Review DropsNeedAnSre: dynamodb:DeleteTable on arn:aws:dynamodb:*:*:table/*", table.StdOut);
         Assert.DoesNotContain("PowerAgents", table.StdOut);
         Assert.True(json.ExitCode == 0, json.ToString());
         using var doc = System.Text.Json.JsonDocument.Parse(json.StdOut);
-        Assert.Equal(2, doc.RootElement.GetProperty("statements").GetArrayLength());
+        var sids = doc.RootElement.GetProperty("statements").EnumerateArray().Select(s => s.GetProperty("sid").GetString()).ToList();
+        Assert.Equal(["AgentsWork", "NoBucketDeletion", "DropsNeedAnSre", "CriticalDropsNeedTwo"], sids);
         Assert.Contains(await env.AuditAsync(), e => e.Principal == "curious-agent" && e.Operation == "ListPermissions" && e.Decision == "allow");
     }
 
