@@ -25,7 +25,8 @@ internal sealed class ApprovalGate(SqliteApprovalStore store, ApprovalOptions op
     /// <summary>Where approvers decide one approval (the API; the console later).</summary>
     public string DecideUrl(string id, string gateway) => $"{(options.PublicUrl ?? gateway).TrimEnd('/')}{ApprovalsApi.Prefix}/{id}";
 
-    private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(250);
+    // Decisions taken on this node wake the held call at once; the poll only catches those taken on other nodes.
+    private static readonly TimeSpan PollInterval = TimeSpan.FromSeconds(1);
     private readonly ConcurrentDictionary<string, TaskCompletionSource> _wakers = new(StringComparer.Ordinal);
 
     public async Task<HoldResult> HoldAsync(

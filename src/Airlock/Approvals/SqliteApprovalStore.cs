@@ -41,8 +41,8 @@ internal sealed class SqliteApprovalStore(SqliteDatabase database)
 
     public async Task<IReadOnlyList<Approval>> ListAsync(string? status, CancellationToken cancellationToken) =>
         status is null
-            ? await QueryAsync("ORDER BY created_at DESC LIMIT 500", null, null, cancellationToken)
-            : await QueryAsync("WHERE status = $p1 ORDER BY created_at DESC LIMIT 500", status, null, cancellationToken);
+            ? await QueryAsync("ORDER BY created_at DESC LIMIT 5000", null, null, cancellationToken)
+            : await QueryAsync("WHERE status = $p1 ORDER BY created_at DESC LIMIT 5000", status, null, cancellationToken);
 
     /// <summary>Records a vote and settles the approval: one deny denies; quorum approvals approve.</summary>
     /// <returns>The approval after the vote, or null when this approver already voted or it is no longer pending.</returns>

@@ -11,6 +11,8 @@ namespace Airlock.Tests.Integration;
 /// It has a stack of its own: moto's state dump (/moto-api/data.json) fails once other services'
 /// models hold some kinds of objects, so this test keeps moto's state to IAM, STS and S3.
 /// </remarks>
+// In the shared collection only to run one at a time with the other heavy tests; it has a stack of its own.
+[Collection(AirlockCollection.Name)]
 public sealed class AssumeRoleConnectionTests : IAsyncLifetime
 {
     private readonly AirlockEnvironment env = new();

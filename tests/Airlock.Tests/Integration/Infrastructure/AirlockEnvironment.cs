@@ -15,7 +15,7 @@ public sealed class AirlockEnvironment : IAsyncLifetime
     public const string Connection = "moto";
 
     /// <summary>How long the gateway holds a call under review before answering AirlockApprovalPending.</summary>
-    public const int HoldSeconds = 8;
+    public int HoldSeconds { get; init; } = 8;
 
     /// <summary>A connection to the same moto whose upstream credentials come from STS AssumeRole per session.</summary>
     public const string RoleConnection = "moto-role";

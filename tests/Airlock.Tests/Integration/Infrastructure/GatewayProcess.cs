@@ -20,6 +20,22 @@ public sealed class GatewayProcess : IDisposable
 
     public string LogPath { get; }
 
+    public int ProcessId => _process.Id;
+
+    /// <summary>The gateway process's resident memory, in MiB.</summary>
+    public double ResidentMegabytes()
+    {
+        foreach (var line in File.ReadLines($"/proc/{_process.Id}/status"))
+        {
+            if (line.StartsWith("VmRSS:", StringComparison.Ordinal))
+            {
+                return double.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], System.Globalization.CultureInfo.InvariantCulture) / 1024;
+            }
+        }
+
+        return 0;
+    }
+
     public static async Task<GatewayProcess> StartAsync(string configPath, int port, IDictionary<string, string?> environment)
     {
         var info = new ProcessStartInfo("dotnet", [Tools.AirlockDll, "serve", "--config", configPath]);

@@ -1,0 +1,77 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+using Airlock.Tests.Integration.Infrastructure;
+using Xunit;
+using Xunit.Abstractions;
+
+namespace Airlock.Tests.Integration;
+
+/// <summary>
+/// A thousand calls held for review at once on one gateway: they stay held with bounded memory, then
+/// all go upstream when approved. Bounded in count and time, loopback only. `bash bench/held-calls.sh`
+/// runs it alone and prints the figures.
+/// </summary>
+// In the shared collection only to run one at a time with the other heavy tests; it has a stack of its own.
+[Collection(AirlockCollection.Name)]
+public sealed class HeldCallsLoadTests(ITestOutputHelper output) : IAsyncLifetime
+{
+    private const int Calls = 1000;
+    private readonly AirlockEnvironment env = new() { HoldSeconds = 120 };
+
+    public Task InitializeAsync() => env.InitializeAsync();
+
+    public Task DisposeAsync() => env.DisposeAsync();
+
+    [Fact]
+    public async Task ThousandHeldCalls_StayHeldWithBoundedMemory_ThenAllReleaseOnApproval()
+    {
+        var credentials = await env.NewSessionAsync(subject: "busy-agent");
+        var approver = env.Issuer.Mint(subject: "sre-load", groups: ["sre"]);
+        using var api = new HttpClient { BaseAddress = new Uri(env.Gateway.Url) };
+        api.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", approver);
+        var baseline = env.Gateway.ResidentMegabytes();
+
+        var calls = Enumerable.Range(0, Calls).Select(i => SignedHttp.SendAsync(env.Gateway.Url, credentials, HttpMethod.Post, "/", "dynamodb",
+            new Dictionary<string, string> { ["x-amz-target"] = "DynamoDB_20120810.DeleteTable", ["content-type"] = "application/x-amz-json-1.0" },
+            Encoding.UTF8.GetBytes($$"""{"TableName":"load-{{i}}"}"""))).ToList();
+
+        var pending = new HashSet<string>();
+        var peak = baseline;
+        for (var i = 0; i < 600 && pending.Count < Calls; i++)
+        {
+            foreach (var approval in (await api.GetFromJsonAsync<JsonElement>("/_airlock/api/approvals?status=pending")).EnumerateArray())
+            {
+                pending.Add(approval.GetProperty("id").GetString()!);
+            }
+
+            peak = Math.Max(peak, env.Gateway.ResidentMegabytes());
+            if (pending.Count < Calls)
+            {
+                await Task.Delay(100);
+            }
+        }
+
+        Assert.Equal(Calls, pending.Count);
+        Assert.DoesNotContain(calls, c => c.IsCompleted);
+        peak = Math.Max(peak, env.Gateway.ResidentMegabytes());
+
+        var started = DateTime.UtcNow;
+        foreach (var id in pending)
+        {
+            (await api.PostAsJsonAsync($"/_airlock/api/approvals/{id}/approve", new { reason = "load" })).EnsureSuccessStatusCode();
+        }
+
+        var results = await Task.WhenAll(calls);
+        var released = DateTime.UtcNow - started;
+
+        // Released means sent upstream: moto answers that these tables do not exist.
+        Assert.All(results, r => Assert.Contains("ResourceNotFoundException", r.Body));
+        Assert.All(results, r => Assert.Equal(HttpStatusCode.BadRequest, r.Status));
+        var growth = peak - baseline;
+        output.WriteLine($"held_calls={Calls} rss_baseline_mb={baseline:F1} rss_peak_while_held_mb={peak:F1} rss_growth_mb={growth:F1} approve_and_release_all_s={released.TotalSeconds:F1}");
+        Assert.True(growth < 300, $"{growth:F1} MiB for {Calls} held calls");
+    }
+}
