@@ -21,6 +21,10 @@ internal sealed record Approval
     public required IReadOnlyList<string> ApproverGroups { get; init; }
     public required int Quorum { get; init; }
     public string? Reason { get; init; }
+
+    /// <summary>How many more times the approved call may pass (1 unless the approver chose more).</summary>
+    public int UsesLeft { get; init; } = 1;
+
     public IReadOnlyList<ApprovalVote> Votes { get; init; } = [];
 
     public bool IsUsable(DateTimeOffset now) => Status == "approved" && now < ExpiresAt;

@@ -12,7 +12,9 @@ internal static class ApprovalsApi
 {
     public const string Prefix = "/_airlock/api/approvals";
 
-    public sealed record DecisionBody(string? Reason);
+    /// <param name="Uses">On approve: how many times the same call may pass (default 1).</param>
+    /// <param name="ValidForSeconds">On approve: for how long it may be used (default: the approval's time to live).</param>
+    public sealed record DecisionBody(string? Reason, int? Uses = null, int? ValidForSeconds = null);
 
     public static void MapApprovals(this WebApplication app)
     {
@@ -20,9 +22,9 @@ internal static class ApprovalsApi
         group.MapGet("/", ListAsync);
         group.MapGet("/{id}", ShowAsync);
         group.MapPost("/{id}/approve", (string id, DecisionBody? body, HttpContext http, SqliteApprovalStore store, ApprovalGate gate, ApprovalNotifier notifier, TokenValidator tokens, IAuditStore audit, CancellationToken ct) =>
-            DecideAsync(id, "approve", body?.Reason, http, store, gate, notifier, tokens, audit, ct));
+            DecideAsync(id, "approve", body, http, store, gate, notifier, tokens, audit, ct));
         group.MapPost("/{id}/deny", (string id, DecisionBody? body, HttpContext http, SqliteApprovalStore store, ApprovalGate gate, ApprovalNotifier notifier, TokenValidator tokens, IAuditStore audit, CancellationToken ct) =>
-            DecideAsync(id, "deny", body?.Reason, http, store, gate, notifier, tokens, audit, ct));
+            DecideAsync(id, "deny", body, http, store, gate, notifier, tokens, audit, ct));
     }
 
     private static async Task<Results<Ok<IEnumerable<Approval>>, ProblemHttpResult>> ListAsync(
@@ -52,9 +54,10 @@ internal static class ApprovalsApi
     }
 
     private static async Task<Results<Ok<Approval>, ProblemHttpResult>> DecideAsync(
-        string id, string decision, string? reason, HttpContext http, SqliteApprovalStore store, ApprovalGate gate, ApprovalNotifier notifier,
+        string id, string decision, DecisionBody? body, HttpContext http, SqliteApprovalStore store, ApprovalGate gate, ApprovalNotifier notifier,
         TokenValidator tokens, IAuditStore audit, CancellationToken ct)
     {
+        var reason = body?.Reason;
         if (await CallerAsync(http, tokens, ct) is not { } caller)
         {
             return Unauthorized();
@@ -76,7 +79,9 @@ internal static class ApprovalsApi
             return TypedResults.Problem("You cannot decide your own request.", statusCode: 403);
         }
 
-        var decided = await store.VoteAsync(id, new ApprovalVote(caller.Subject, decision, reason, DateTimeOffset.UtcNow), ct);
+        var now = DateTimeOffset.UtcNow;
+        var decided = await store.VoteAsync(id, new ApprovalVote(caller.Subject, decision, reason, now), ct,
+            body?.Uses ?? 1, body?.ValidForSeconds is { } seconds ? now.AddSeconds(seconds) : null);
         if (decided is null)
         {
             return TypedResults.Problem($"Approval {id} is {approval.Status}, or you have already decided it.", statusCode: 409);

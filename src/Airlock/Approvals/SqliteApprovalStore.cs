@@ -8,13 +8,13 @@ namespace Airlock.Approvals;
 /// <summary>Approvals and their votes in the store, so a decision reaches every gateway node and survives restarts.</summary>
 internal sealed class SqliteApprovalStore(SqliteDatabase database)
 {
-    private const string Columns = "id, created_at, expires_at, status, session_id, requester, connection, action, resources, parameters, fingerprint, approver_groups, quorum, reason";
+    private const string Columns = "id, created_at, expires_at, status, session_id, requester, connection, action, resources, parameters, fingerprint, approver_groups, quorum, reason, uses_left";
 
     public async Task CreateAsync(Approval approval, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
         await using var command = connection.CreateCommand();
-        command.CommandText = $"INSERT INTO approvals ({Columns}) VALUES ($id, $created, $expires, $status, $session, $requester, $conn, $action, $resources, $parameters, $fingerprint, $groups, $quorum, NULL)";
+        command.CommandText = $"INSERT INTO approvals ({Columns}) VALUES ($id, $created, $expires, $status, $session, $requester, $conn, $action, $resources, $parameters, $fingerprint, $groups, $quorum, NULL, 1)";
         command.Parameters.AddWithValue("$id", approval.Id);
         command.Parameters.AddWithValue("$created", SqliteSessionStore.Format(approval.CreatedAt));
         command.Parameters.AddWithValue("$expires", SqliteSessionStore.Format(approval.ExpiresAt));
@@ -45,8 +45,10 @@ internal sealed class SqliteApprovalStore(SqliteDatabase database)
             : await QueryAsync("WHERE status = $p1 ORDER BY created_at DESC LIMIT 5000", status, null, cancellationToken);
 
     /// <summary>Records a vote and settles the approval: one deny denies; quorum approvals approve.</summary>
+    /// <param name="uses">On approval: how many times the call may pass.</param>
+    /// <param name="validUntil">On approval: until when the approval may be used.</param>
     /// <returns>The approval after the vote, or null when this approver already voted or it is no longer pending.</returns>
-    public async Task<Approval?> VoteAsync(string id, ApprovalVote vote, CancellationToken cancellationToken)
+    public async Task<Approval?> VoteAsync(string id, ApprovalVote vote, CancellationToken cancellationToken, int uses = 1, DateTimeOffset? validUntil = null)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
         await using (var insert = connection.CreateCommand())
@@ -73,8 +75,15 @@ internal sealed class SqliteApprovalStore(SqliteDatabase database)
             : "pending";
         await using (var update = connection.CreateCommand())
         {
-            update.CommandText = "UPDATE approvals SET status = $status, reason = COALESCE($reason, reason) WHERE id = $id AND status = 'pending'";
+            update.CommandText = """
+                UPDATE approvals SET status = $status, reason = COALESCE($reason, reason),
+                    uses_left = CASE WHEN $status = 'approved' THEN $uses ELSE uses_left END,
+                    expires_at = CASE WHEN $status = 'approved' AND $until IS NOT NULL THEN $until ELSE expires_at END
+                WHERE id = $id AND status = 'pending'
+                """;
             update.Parameters.AddWithValue("$status", status);
+            update.Parameters.AddWithValue("$uses", Math.Max(1, uses));
+            update.Parameters.AddWithValue("$until", validUntil is { } until ? SqliteSessionStore.Format(until) : DBNull.Value);
             update.Parameters.AddWithValue("$reason", (object?)vote.Reason ?? DBNull.Value);
             update.Parameters.AddWithValue("$id", id);
             await update.ExecuteNonQueryAsync(cancellationToken);
@@ -83,12 +92,15 @@ internal sealed class SqliteApprovalStore(SqliteDatabase database)
         return approval with { Status = status, Reason = vote.Reason ?? approval.Reason };
     }
 
-    /// <summary>Uses an approved approval once; false when another retry used it first.</summary>
+    /// <summary>Uses an approved approval once; false when its uses are spent (another retry took the last).</summary>
     public async Task<bool> ConsumeAsync(string id, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
         await using var command = connection.CreateCommand();
-        command.CommandText = "UPDATE approvals SET status = 'used' WHERE id = $id AND status = 'approved'";
+        command.CommandText = """
+            UPDATE approvals SET uses_left = uses_left - 1, status = CASE WHEN uses_left <= 1 THEN 'used' ELSE 'approved' END
+            WHERE id = $id AND status = 'approved' AND uses_left >= 1
+            """;
         command.Parameters.AddWithValue("$id", id);
         return await command.ExecuteNonQueryAsync(cancellationToken) == 1;
     }
@@ -127,6 +139,7 @@ internal sealed class SqliteApprovalStore(SqliteDatabase database)
                     ApproverGroups = reader.GetString(11).Split('\n', StringSplitOptions.RemoveEmptyEntries),
                     Quorum = reader.GetInt32(12),
                     Reason = reader.IsDBNull(13) ? null : reader.GetString(13),
+                    UsesLeft = reader.GetInt32(14),
                 });
             }
         }

@@ -31,11 +31,13 @@ internal static class ApprovalsCommand
         show.SetAction((parse, ct) => CallAsync(parse, HttpMethod.Get, "/" + parse.GetValue(id), null, body => Console.WriteLine(body), ct));
 
         var reason = new Option<string?>("--reason") { Description = "Why; shown to the requester." };
+        var uses = new Option<int?>("--uses") { Description = "approve: how many times the same call may pass (default 1)." };
+        var validFor = new Option<int?>("--valid-for") { Description = "approve: for how many seconds it may be used." };
         Command Decide(string verb, string description)
         {
-            var command = new Command(verb, description) { CredentialsCommand.Gateway, CredentialsCommand.TokenFile, id, reason };
+            var command = new Command(verb, description) { CredentialsCommand.Gateway, CredentialsCommand.TokenFile, id, reason, uses, validFor };
             command.SetAction((parse, ct) => CallAsync(parse, HttpMethod.Post, $"/{parse.GetValue(id)}/{verb}",
-                new ApprovalsApi.DecisionBody(parse.GetValue(reason)),
+                new ApprovalsApi.DecisionBody(parse.GetValue(reason), parse.GetValue(uses), parse.GetValue(validFor)),
                 body => Console.WriteLine($"{verb}d: approval is now {JsonDocument.Parse(body).RootElement.GetProperty("status").GetString()}"), ct));
             return command;
         }

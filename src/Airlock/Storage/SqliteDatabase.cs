@@ -113,6 +113,7 @@ internal sealed class SqliteDatabase
             """;
         command.ExecuteNonQuery();
         AddMissingColumns(connection, "audit", ("action", "TEXT"), ("region", "TEXT"), ("parameters", "TEXT"));
+        AddMissingColumns(connection, "approvals", ("uses_left", "INTEGER NOT NULL DEFAULT 1"));
     }
 
     // Stores made by an older Airlock gain the newer columns in place; records already written keep NULL there.

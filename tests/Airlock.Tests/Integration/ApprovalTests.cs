@@ -81,6 +81,25 @@ public sealed partial class ApprovalTests(AirlockEnvironment env)
     }
 
     [Fact]
+    public async Task ApproverChoosesTwoUses_TheSameCallPassesTwiceThenIsHeldAgain()
+    {
+        var (credentials, table) = await TableAsync("twice");
+        var sre = await ApproverAsync("sre-2");
+
+        var delete = DeleteTableAsync(credentials, table);
+        var id = await PendingApprovalAsync(sre, table);
+        Assert.Equal(0, (await ApprovalsAsync(sre, "approve", id, "--uses", "2", "--valid-for", "600")).ExitCode);
+        Assert.Equal(0, (await delete).ExitCode);
+        var second = await DeleteTableAsync(credentials, table);
+        var third = await DeleteTableAsync(credentials, table);
+
+        // The second use reaches moto, which no longer has the table; the third is held anew.
+        Assert.Contains("ResourceNotFoundException", second.All);
+        Assert.Contains("AirlockApprovalPending", third.All);
+        Assert.DoesNotContain(id, third.All);
+    }
+
+    [Fact]
     public async Task OwnApprovalIsRefused_AndQuorumTwoNeedsTwoDistinctApprovers()
     {
         var requesterToken = Path.Combine(env.WorkDir, "self-approver.jwt");
