@@ -1,0 +1,60 @@
+using Airlock.Approvals;
+using Airlock.Audit;
+using Airlock.Aws.Errors;
+using Airlock.Aws.Resolution;
+using Airlock.Aws.SigV4;
+using Airlock.Aws.Streaming;
+using Airlock.Identity;
+using Airlock.Policy;
+
+namespace Airlock.Gateway;
+
+// How a call ends: refused (audited), completed in the audit trail, or allowed by a grant.
+internal sealed partial class GatewayHandler
+{
+    private async Task CompleteAsync(CallContext call, long auditId, int? status, string? failure)
+    {
+        try
+        {
+            await audit.CompleteAsync(auditId, status, call.ElapsedMs, failure, CancellationToken.None);
+        }
+        catch (Exception e)
+        {
+            // The decision is already durable; a lost completion leaves the record without its status.
+            Log.AuditFailed(logger, call.RequestId, e);
+        }
+    }
+
+    /// <summary>An approved, unexpired grant of the caller that covers this call; grants act only where nothing decided.</summary>
+    private async Task<Grant?> ActiveGrantAsync(Session session, ResolvedOperation operation, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        foreach (var grant in await grants.ActiveForAsync(session.Subject, now, cancellationToken))
+        {
+            if (grant.Actions.Any(a => Wildcard.Matches(a, operation.Action))
+                && operation.Resources.All(r => grant.Resources.Any(p => p == "*" || Wildcard.Matches(p, r, ignoreCase: false))))
+            {
+                return grant;
+            }
+        }
+
+        return null;
+    }
+
+    private async Task RefuseAsync(CallContext call, AwsError error, bool audited = true, string decision = "refuse")
+    {
+        Log.CallRefused(logger, call.RequestId, error.Code, error.Message);
+        if (audited)
+        {
+            try
+            {
+                await audit.AppendAsync(call.ToAudit(decision, $"{error.Code}: {error.Message}"), CancellationToken.None);
+            }
+            catch (Exception e)
+            {
+                Log.AuditFailed(logger, call.RequestId, e);
+            }
+        }
+
+        await AwsErrorWriter.WriteAsync(call.Http, call.Protocol, error, call.RequestId);
+    }
+}
