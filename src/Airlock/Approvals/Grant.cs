@@ -23,4 +23,17 @@ internal sealed record Grant
     public DateTimeOffset? ExpiresAt { get; init; }
 
     public bool IsActive(DateTimeOffset now) => Status == "approved" && now < ExpiresAt;
+
+    /// <summary>
+    /// The grant as the Allow statement it acts as. It names no principal: grants are looked up by
+    /// their requester, and a subject is not a pattern.
+    /// </summary>
+    public Policy.PolicyStatement AsStatement() => new()
+    {
+        Sid = Id,
+        Effect = Policy.StatementEffect.Allow,
+        Source = $"grant {Id}",
+        Actions = Actions,
+        Resources = Resources,
+    };
 }

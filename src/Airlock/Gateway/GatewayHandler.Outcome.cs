@@ -26,12 +26,11 @@ internal sealed partial class GatewayHandler
     }
 
     /// <summary>An approved, unexpired grant of the caller that covers this call; grants act only where nothing decided.</summary>
-    private async Task<Grant?> ActiveGrantAsync(Session session, ResolvedOperation operation, DateTimeOffset now, CancellationToken cancellationToken)
+    private async Task<Grant?> ActiveGrantAsync(PolicyRequest request, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        foreach (var grant in await grants.ActiveForAsync(session.Subject, now, cancellationToken))
+        foreach (var grant in await grants.ActiveForAsync(request.Subject, now, cancellationToken))
         {
-            if (grant.Actions.Any(a => Wildcard.Matches(a, operation.Action))
-                && operation.Resources.All(r => grant.Resources.Any(p => p == "*" || Wildcard.Matches(p, r, ignoreCase: false))))
+            if (CompiledPolicy.Applies(grant.AsStatement(), request))
             {
                 return grant;
             }

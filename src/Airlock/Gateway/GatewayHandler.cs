@@ -205,16 +205,17 @@ internal sealed partial class GatewayHandler(
             return;
         }
 
-        var decision = policy.Evaluate(new PolicyRequest(session.Subject, session.Groups, session.Connection, operation.Action, operation.Resources)
+        var policyRequest = new PolicyRequest(session.Subject, session.Groups, session.Connection, operation.Action, operation.Resources)
         {
             Issuer = session.Issuer,
             Region = auth.Scope.Region,
             SourceIp = http.Connection.RemoteIpAddress,
             Time = now,
             Parameters = operation.Parameters,
-        });
+        };
+        var decision = policy.Evaluate(policyRequest);
         var reason = decision.Reason;
-        if (decision.Effect is null && await ActiveGrantAsync(session, operation, now, http.RequestAborted) is { } grant)
+        if (decision.Effect is null && await ActiveGrantAsync(policyRequest, now, http.RequestAborted) is { } grant)
         {
             reason = $"{operation.Action} is allowed by grant {grant.Id} (approved by {grant.DecidedBy}) until {StsResponses.Iso(grant.ExpiresAt!.Value)}.";
         }

@@ -77,7 +77,8 @@ internal sealed class CompiledPolicy : IPolicyEvaluator
             : new PolicyDecision(null, [], $"No policy statement allows {request.Action} for {request.Subject} on connection '{request.Connection}'.");
     }
 
-    private static bool Applies(PolicyStatement statement, PolicyRequest request)
+    /// <summary>Whether one statement covers a call: principal, action, resources and conditions.</summary>
+    internal static bool Applies(PolicyStatement statement, PolicyRequest request)
     {
         if (!PrincipalMatches(statement, request) || !ActionMatches(statement, request.Action))
         {
