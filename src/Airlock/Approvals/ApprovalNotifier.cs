@@ -72,17 +72,7 @@ internal sealed partial class ApprovalNotifier(ApprovalOptions options, IAuditSt
     {
         try
         {
-            await audit.AppendAsync(new AuditEntry
-            {
-                RequestId = Guid.NewGuid().ToString("N")[..20].ToUpperInvariant(),
-                Time = DateTimeOffset.UtcNow,
-                Principal = "airlock",
-                Service = "airlock",
-                Operation = "NotifyApprovers",
-                Resources = [approval.Id],
-                Decision = "allow",
-                Reason = $"{@event}: {reason}",
-            }, cancellationToken);
+            await audit.AppendAsync(AuditEntry.OfAirlock("airlock", "NotifyApprovers", approval.Id, $"{@event}: {reason}"), cancellationToken);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {

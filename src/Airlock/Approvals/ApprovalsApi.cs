@@ -87,18 +87,8 @@ internal static class ApprovalsApi
             return TypedResults.Problem($"Approval {id} is {approval.Status}, or you have already decided it.", statusCode: 409);
         }
 
-        await audit.AppendAsync(new AuditEntry
-        {
-            RequestId = Guid.NewGuid().ToString("N")[..20].ToUpperInvariant(),
-            Time = DateTimeOffset.UtcNow,
-            Principal = caller.Subject,
-            Service = "airlock",
-            Operation = decision == "approve" ? "ApproveCall" : "DenyCall",
-            Resources = [id],
-            Decision = "allow",
-            Reason = $"{decision} {approval.Action} of {approval.Requester}: {reason}; approval now {decided.Status}",
-            ClientIp = http.Connection.RemoteIpAddress?.ToString(),
-        }, ct);
+        await audit.AppendAsync(AuditEntry.OfAirlock(caller.Subject, decision == "approve" ? "ApproveCall" : "DenyCall", id,
+            $"{decision} {approval.Action} of {approval.Requester}: {reason}; approval now {decided.Status}", http.Connection.RemoteIpAddress?.ToString()), ct);
         gate.Wake(id);
         notifier.Notify("approval.decided", decided, gate.DecideUrl(id, $"{http.Request.Scheme}://{http.Request.Host}"));
         return TypedResults.Ok(decided);

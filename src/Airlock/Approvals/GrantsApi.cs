@@ -133,16 +133,7 @@ internal static class GrantsApi
     }
 
     private static Task AuditAsync(IAuditStore audit, HttpContext http, string principal, string operation, Grant grant, string? reason, CancellationToken ct) =>
-        audit.AppendAsync(new AuditEntry
-        {
-            RequestId = Guid.NewGuid().ToString("N")[..20].ToUpperInvariant(),
-            Time = DateTimeOffset.UtcNow,
-            Principal = principal,
-            Service = "airlock",
-            Operation = operation,
-            Resources = [grant.Id],
-            Decision = "allow",
-            Reason = $"{grant.Requester}: {string.Join(',', grant.Actions)} on {string.Join(',', grant.Resources)} for {grant.DurationSeconds}s; {grant.Status}; {reason}",
-            ClientIp = http.Connection.RemoteIpAddress?.ToString(),
-        }, ct);
+        audit.AppendAsync(AuditEntry.OfAirlock(principal, operation, grant.Id,
+            $"{grant.Requester}: {string.Join(',', grant.Actions)} on {string.Join(',', grant.Resources)} for {grant.DurationSeconds}s; {grant.Status}; {reason}",
+            http.Connection.RemoteIpAddress?.ToString()), ct);
 }

@@ -29,4 +29,21 @@ internal sealed record AuditEntry
     public string? ClientIp { get; init; }
     public int? UpstreamStatus { get; init; }
     public double? LatencyMs { get; init; }
+
+    /// <summary>A new request id, in the form every record and error uses.</summary>
+    public static string NewRequestId() => Guid.NewGuid().ToString("N").ToUpperInvariant()[..20];
+
+    /// <summary>A record of Airlock's own work (deciding, notifying), not of a forwarded call.</summary>
+    public static AuditEntry OfAirlock(string principal, string operation, string resource, string reason, string? clientIp = null) => new()
+    {
+        RequestId = NewRequestId(),
+        Time = DateTimeOffset.UtcNow,
+        Principal = principal,
+        Service = "airlock",
+        Operation = operation,
+        Resources = [resource],
+        Decision = "allow",
+        Reason = reason,
+        ClientIp = clientIp,
+    };
 }

@@ -21,9 +21,7 @@ internal sealed partial class GatewayHandler
             return;
         }
 
-        var principal = new PolicyRequest(session.Subject, session.Groups, session.Connection, "", []) { Issuer = session.Issuer };
-        var statements = policyHolder.Current.Statements
-            .Where(s => CompiledPolicy.PrincipalMatches(s, principal))
+        var statements = policyHolder.Current.StatementsFor(session.Subject, session.Groups, session.Connection, session.Issuer)
             .Select(s => new Dictionary<string, object?>
             {
                 ["sid"] = s.Sid,

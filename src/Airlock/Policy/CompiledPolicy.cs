@@ -29,6 +29,13 @@ internal sealed class CompiledPolicy : IPolicyEvaluator
 
     public static CompiledPolicy Empty { get; } = new([]);
 
+    /// <summary>The statements whose principal covers this caller, whatever the call.</summary>
+    public IEnumerable<PolicyStatement> StatementsFor(string subject, IReadOnlyList<string> groups, string connection, string issuer)
+    {
+        var principal = new PolicyRequest(subject, groups, connection, "", []) { Issuer = issuer };
+        return Statements.Where(s => PrincipalMatches(s, principal));
+    }
+
     public PolicyDecision Evaluate(PolicyRequest request)
     {
         var colon = request.Action.IndexOf(':');
@@ -101,7 +108,7 @@ internal sealed class CompiledPolicy : IPolicyEvaluator
         return true;
     }
 
-    internal static bool PrincipalMatches(PolicyStatement statement, PolicyRequest request)
+    private static bool PrincipalMatches(PolicyStatement statement, PolicyRequest request)
     {
         if (statement.Principals is not { } principals)
         {

@@ -16,9 +16,8 @@ internal static class SessionPolicy
     /// <summary>The policy JSON, or null when even the per-service form is too long (the call is then refused).</summary>
     public static string? For(CompiledPolicy policy, Session session)
     {
-        var principal = new PolicyRequest(session.Subject, session.Groups, session.Connection, "", []) { Issuer = session.Issuer };
-        var granting = policy.Statements
-            .Where(s => s.Effect is StatementEffect.Allow or StatementEffect.Review && CompiledPolicy.PrincipalMatches(s, principal))
+        var granting = policy.StatementsFor(session.Subject, session.Groups, session.Connection, session.Issuer)
+            .Where(s => s.Effect is StatementEffect.Allow or StatementEffect.Review)
             .ToList();
         if (granting.Count == 0)
         {

@@ -18,11 +18,11 @@ internal static class UpstreamCredentialProvider
                 // The AWS SDKs' chain, as far as it needs no network: environment, then the shared credentials file.
                 return Resolve(new UpstreamCredentialOptions { Source = "environment" })
                     ?? SharedCredentialsFile.Read(
-                        Env("AWS_SHARED_CREDENTIALS_FILE") ?? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".aws", "credentials"),
+                        DefaultSharedCredentialsFile(),
                         options.Profile ?? Env("AWS_PROFILE") ?? "default");
             case "profile":
                 return SharedCredentialsFile.Read(
-                    options.SharedCredentialsFile ?? Env("AWS_SHARED_CREDENTIALS_FILE") ?? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".aws", "credentials"),
+                    options.SharedCredentialsFile ?? DefaultSharedCredentialsFile(),
                     options.Profile ?? "default");
             case "static":
                 keyId = Env(options.AccessKeyIdEnv);
@@ -40,6 +40,9 @@ internal static class UpstreamCredentialProvider
 
         return string.IsNullOrEmpty(keyId) || string.IsNullOrEmpty(secret) ? null : new UpstreamCredentials(keyId, secret, token);
     }
+
+    private static string DefaultSharedCredentialsFile() =>
+        Env("AWS_SHARED_CREDENTIALS_FILE") ?? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".aws", "credentials");
 
     private static string? Env(string? name) => name is null ? null : Environment.GetEnvironmentVariable(name)?.Trim();
 
