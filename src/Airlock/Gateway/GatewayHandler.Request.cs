@@ -1,11 +1,6 @@
-using Airlock.Approvals;
-using Airlock.Audit;
 using Airlock.Aws.Errors;
-using Airlock.Aws.Resolution;
 using Airlock.Aws.SigV4;
 using Airlock.Aws.Streaming;
-using Airlock.Identity;
-using Airlock.Policy;
 
 namespace Airlock.Gateway;
 
