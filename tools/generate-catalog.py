@@ -10,6 +10,7 @@ import gzip
 import io
 import json
 import os
+import re
 import sys
 
 import botocore
@@ -26,13 +27,20 @@ def load_model(path):
 
 
 def latest_model(service_dir):
+    """The newest API version's service model and its paginators ({} when it has none)."""
     versions = sorted(v for v in os.listdir(service_dir) if os.path.isdir(os.path.join(service_dir, v)))
     for version in reversed(versions):
         for name in ("service-2.json.gz", "service-2.json"):
             path = os.path.join(service_dir, version, name)
             if os.path.exists(path):
-                return load_model(path)
-    return None
+                paginators = {}
+                for pname in ("paginators-1.json.gz", "paginators-1.json"):
+                    ppath = os.path.join(service_dir, version, pname)
+                    if os.path.exists(ppath):
+                        paginators = load_model(ppath).get("pagination", {})
+                        break
+                return load_model(path), paginators
+    return None, {}
 
 
 def required_members(model, op, location):
@@ -96,42 +104,122 @@ def has_event_stream(model, ref):
     return any(model["shapes"][m["shape"]].get("eventstream") for m in shape.get("members", {}).values())
 
 
-def sensitive_paths(model, shape_name, prefix="", seen=None, depth=0):
-    """Dotted paths of output members the model marks sensitive ([] for list items, {} for map values)."""
-    if not shape_name or depth > 8:
-        return []
-    seen = seen or set()
-    if shape_name in seen:
-        return []
+SCALAR_KINDS = {"string": "s", "blob": "b"}
+
+
+def is_sensitive(model, ref):
+    return bool(ref.get("sensitive") or model["shapes"][ref["shape"]].get("sensitive"))
+
+
+XML_PROTOCOLS = ("query", "ec2", "rest-xml")
+
+
+def leaves(model, protocol, shape_name, path, masked, depth=0, seen=()):
+    """(path, kind) of every scalar a response can carry below a shape that is, or holds, a sensitive member.
+    Paths are wire names joined by '/', '*' standing for a list item or a map key; kind is s (string),
+    b (blob, base64 on the wire) or x (a number, boolean or timestamp: removed rather than faked)."""
     shape = model["shapes"][shape_name]
-    seen = seen | {shape_name}
-    paths = []
-    kind = shape.get("type")
+    kind = shape["type"]
+    if kind not in ("structure", "list", "map"):
+        return [(path, SCALAR_KINDS.get(kind, "x"))] if masked else []
+    if depth > 10 or shape_name in seen:
+        return []
+    seen = seen + (shape_name,)
+    out = []
+    xml = protocol in XML_PROTOCOLS
     if kind == "structure":
         for name, ref in sorted(shape.get("members", {}).items()):
-            path = f"{prefix}.{name}" if prefix else name
+            if ref.get("location"):
+                continue
             target = model["shapes"][ref["shape"]]
-            if ref.get("sensitive") or target.get("sensitive"):
-                paths.append(path)
+            wire = ref.get("locationName", name)
+            if xml and target.get("type") == "list" and target.get("flattened") and target["member"].get("locationName"):
+                wire = target["member"]["locationName"]
+            child = f"{path}/{wire}" if path else wire
+            if xml and target.get("type") == "list" and target.get("flattened"):
+                out.extend(leaves(model, protocol, target["member"]["shape"], child, masked or is_sensitive(model, ref), depth + 1, seen))
+            elif xml and target.get("type") == "map" and target.get("flattened"):
+                value = target["value"]
+                out.extend(leaves(model, protocol, value["shape"], f"{child}/{value.get('locationName', 'value')}",
+                                  masked or is_sensitive(model, ref) or is_sensitive(model, value), depth + 1, seen))
             else:
-                paths.extend(sensitive_paths(model, ref["shape"], path, seen, depth + 1))
+                out.extend(leaves(model, protocol, ref["shape"], child, masked or is_sensitive(model, ref), depth + 1, seen))
     elif kind == "list":
         member = shape["member"]
-        if model["shapes"][member["shape"]].get("sensitive"):
-            paths.append(prefix + "[]")
-        else:
-            paths.extend(sensitive_paths(model, member["shape"], prefix + "[]", seen, depth + 1))
-    elif kind == "map":
+        out.extend(leaves(model, protocol, member["shape"], f"{path}/*" if path else "*", masked or is_sensitive(model, member), depth + 1, seen))
+    else:
         value = shape["value"]
-        if model["shapes"][value["shape"]].get("sensitive"):
-            paths.append(prefix + "{}")
-        else:
-            paths.extend(sensitive_paths(model, value["shape"], prefix + "{}", seen, depth + 1))
-    return paths
+        item = f"{path}/*" if path else "*"
+        if xml:
+            item += "/" + value.get("locationName", "value")
+        out.extend(leaves(model, protocol, value["shape"], item, masked or is_sensitive(model, value), depth + 1, seen))
+    return out
 
 
-def service_entry(service_id, model):
+def output_body(model, protocol, op):
+    """The shape the response body serializes, the path its members start from, and whether the body is a
+    raw payload ('stream' for streaming blobs such as S3 objects, 'blob' for other blob or string payloads)."""
+    ref = op.get("output")
+    if not ref:
+        return None, "", None
+    shape = model["shapes"][ref["shape"]]
+    payload = shape.get("payload") if protocol.startswith("rest-") else None
+    if payload:
+        member = shape["members"][payload]
+        target_name = member["shape"]
+        target = model["shapes"][target_name]
+        if target.get("type") in ("blob", "string"):
+            return None, "", "stream" if target.get("streaming") or member.get("streaming") else "blob"
+        return target_name, "", None
+    prefix = ref.get("resultWrapper", "") if protocol == "query" else ""
+    return ref["shape"], prefix, None
+
+
+def mask_output(model, protocol, op):
+    """Where the model's sensitive output members travel: 'body|PATH|KIND', 'header|NAME|KIND' or 'payload||KIND'."""
+    ref = op.get("output")
+    if not ref:
+        return []
+    shape = model["shapes"][ref["shape"]]
+    entries = []
+    for name, member in sorted(shape.get("members", {}).items()):
+        if member.get("location") == "header" and is_sensitive(model, member):
+            entries.append(f"header|{member.get('locationName', name).lower()}|s")
+    body, prefix, raw = output_body(model, protocol, op)
+    payload = shape.get("payload") if protocol.startswith("rest-") else None
+    if raw:
+        if is_sensitive(model, shape["members"][payload]):
+            entries.append(f"payload||{'s' if model['shapes'][shape['members'][payload]['shape']]['type'] == 'string' else 'b'}")
+        return entries
+    if body:
+        whole = bool(payload) and is_sensitive(model, shape["members"][payload])
+        seen = set()
+        for path, kind in leaves(model, protocol, body, prefix, whole):
+            if path not in seen:
+                seen.add(path)
+                entries.append(f"body|{path}|{kind}")
+    return entries
+
+
+def page_tokens(paginators, op_name):
+    """Top-level output members that carry pagination state: content detectors leave them alone."""
+    config = paginators.get(op_name)
+    if not config:
+        return []
+    tokens = config.get("output_token", [])
+    tokens = tokens if isinstance(tokens, list) else [tokens]
+    names = set()
+    for token in tokens:
+        for alternative in token.split("||"):
+            match = re.match(r"\s*([A-Za-z0-9_]+)", alternative)
+            if match:
+                names.add(match.group(1))
+    return sorted(names)
+
+
+def service_entry(service_id, model, paginators):
     meta = model["metadata"]
+    protocol = meta.get("protocol") or (meta.get("protocols") or ["json"])[0]
     operations = []
     for name, op in sorted(model["operations"].items()):
         http = op.get("http", {})
@@ -153,16 +241,21 @@ def service_entry(service_id, model):
             entry["streamingInput"] = True
         if has_event_stream(model, op.get("input")) or has_event_stream(model, op.get("output")):
             entry["eventStream"] = True
-        sensitive = sensitive_paths(model, op.get("output", {}).get("shape"))
-        if sensitive:
-            entry["sensitiveOutput"] = sensitive
+        masked = mask_output(model, protocol, op)
+        if masked:
+            entry["maskOutput"] = masked
+        if output_body(model, protocol, op)[2]:
+            entry["rawOutput"] = output_body(model, protocol, op)[2]
+        tokens = page_tokens(paginators, name)
+        if tokens:
+            entry["pageTokens"] = tokens
         secret_inputs = sensitive_inputs(model, op)
         if secret_inputs:
             entry["sensitiveInput"] = secret_inputs
         operations.append(entry)
     entry = {
         "id": service_id,
-        "protocol": meta.get("protocol") or (meta.get("protocols") or ["json"])[0],
+        "protocol": protocol,
         "signingName": meta.get("signingName") or meta.get("endpointPrefix") or service_id,
         "endpointPrefix": meta.get("endpointPrefix") or service_id,
         "apiVersion": meta.get("apiVersion", ""),
@@ -182,10 +275,10 @@ def build():
         path = os.path.join(data_dir, service_id)
         if not os.path.isdir(path):
             continue
-        model = latest_model(path)
+        model, paginators = latest_model(path)
         if model is None or "operations" not in model:
             continue
-        services.append(service_entry(service_id, model))
+        services.append(service_entry(service_id, model, paginators))
     doc = {"source": "botocore " + botocore.__version__, "services": services}
     raw = json.dumps(doc, separators=(",", ":"), sort_keys=True).encode("utf-8")
     buf = io.BytesIO()
@@ -206,7 +299,7 @@ def main():
     os.makedirs(os.path.dirname(OUT), exist_ok=True)
     with open(OUT, "wb") as f:
         f.write(data)
-    sensitive = sum(1 for s in doc["services"] for o in s["operations"] if o.get("sensitiveOutput"))
+    sensitive = sum(1 for s in doc["services"] for o in s["operations"] if o.get("maskOutput"))
     print(f"wrote {OUT}: {len(doc['services'])} services, {ops} operations ({sensitive} with sensitive output), {len(data)} bytes")
 
 

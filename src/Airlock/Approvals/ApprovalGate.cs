@@ -31,10 +31,11 @@ internal sealed class ApprovalGate(SqliteApprovalStore store, ApprovalOptions op
 
     public async Task<HoldResult> HoldAsync(
         Session session, PolicyDecision decision, string action, IReadOnlyList<string> resources, IReadOnlyDictionary<string, string> parameters,
-        string gateway, CancellationToken cancellationToken)
+        IReadOnlyDictionary<string, string> callParameters, string gateway, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
-        var fingerprint = ApprovalFingerprint.Of(session.Id, action, resources, parameters);
+        // The fingerprint takes the call's whole parameters: the recorded ones are masked, and two masked values may look alike.
+        var fingerprint = ApprovalFingerprint.Of(session.Id, action, resources, callParameters);
         var approval = await store.FindForCallAsync(session.Id, fingerprint, now, cancellationToken);
         if (approval is { Status: "approved" } && await store.ConsumeAsync(approval.Id, cancellationToken))
         {

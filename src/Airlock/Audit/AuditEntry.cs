@@ -30,6 +30,12 @@ internal sealed record AuditEntry
     public int? UpstreamStatus { get; init; }
     public double? LatencyMs { get; init; }
 
+    /// <summary>The response fields masked, each with what masked it (<c>SecretString by model</c>).</summary>
+    public IReadOnlyList<string> Masked { get; init; } = [];
+
+    /// <summary>The start of the response body, masked as the caller saw it (when masking read it).</summary>
+    public string? Response { get; init; }
+
     /// <summary>A new request id, in the form every record and error uses.</summary>
     public static string NewRequestId() => Guid.NewGuid().ToString("N").ToUpperInvariant()[..20];
 

@@ -7,8 +7,18 @@ internal interface IAuditStore
     Task<long> AppendAsync(AuditEntry entry, CancellationToken cancellationToken);
 
     /// <summary>Adds the outcome of a call that was forwarded or answered.</summary>
-    Task CompleteAsync(long id, int? upstreamStatus, double latencyMs, string? reason, CancellationToken cancellationToken);
+    Task CompleteAsync(long id, AuditCompletion completion, CancellationToken cancellationToken);
 
     /// <summary>The newest <paramref name="count"/> records after <paramref name="afterId"/>, oldest first.</summary>
     Task<IReadOnlyList<AuditEntry>> TailAsync(int count, long afterId, CancellationToken cancellationToken);
+}
+
+/// <summary>How a recorded call ended: the upstream status, time taken, any failure, and what was masked in the response.</summary>
+internal sealed record AuditCompletion(int? UpstreamStatus, double LatencyMs, string? Failure)
+{
+    /// <summary>The response fields masked, each with the rule or detector that masked it.</summary>
+    public IReadOnlyList<string> Masked { get; init; } = [];
+
+    /// <summary>The start of the response body as the caller saw it, masked, when masking read it.</summary>
+    public string? Response { get; init; }
 }

@@ -38,19 +38,22 @@ internal sealed class SqliteAuditStore(SqliteDatabase database) : IAuditStore
         return (long)(await command.ExecuteScalarAsync(cancellationToken))!;
     }
 
-    public async Task CompleteAsync(long id, int? upstreamStatus, double latencyMs, string? reason, CancellationToken cancellationToken)
+    public async Task CompleteAsync(long id, AuditCompletion completion, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
         await using var command = connection.CreateCommand();
         command.CommandText = """
-            UPDATE audit SET upstream_status = $status, latency_ms = $latency, reason = COALESCE($reason, reason), completed_at = $now
+            UPDATE audit SET upstream_status = $status, latency_ms = $latency, reason = COALESCE($reason, reason), completed_at = $now,
+                             masked = $masked, response = $response
             WHERE id = $id
             """;
         command.Parameters.AddWithValue("$id", id);
-        command.Parameters.AddWithValue("$status", (object?)upstreamStatus ?? DBNull.Value);
-        command.Parameters.AddWithValue("$latency", latencyMs);
-        command.Parameters.AddWithValue("$reason", (object?)reason ?? DBNull.Value);
+        command.Parameters.AddWithValue("$status", (object?)completion.UpstreamStatus ?? DBNull.Value);
+        command.Parameters.AddWithValue("$latency", completion.LatencyMs);
+        command.Parameters.AddWithValue("$reason", (object?)completion.Failure ?? DBNull.Value);
         command.Parameters.AddWithValue("$now", SqliteSessionStore.Format(DateTimeOffset.UtcNow));
+        command.Parameters.AddWithValue("$masked", completion.Masked.Count == 0 ? DBNull.Value : string.Join('\n', completion.Masked));
+        command.Parameters.AddWithValue("$response", (object?)completion.Response ?? DBNull.Value);
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
@@ -61,7 +64,7 @@ internal sealed class SqliteAuditStore(SqliteDatabase database) : IAuditStore
         command.CommandText = """
             SELECT * FROM (
                 SELECT id, request_id, time, principal, session_id, access_key_id, connection, service, operation, resources,
-                       decision, reason, client_ip, upstream_status, latency_ms, action, region, parameters
+                       decision, reason, client_ip, upstream_status, latency_ms, action, region, parameters, masked, response
                 FROM audit WHERE id > $after ORDER BY id DESC LIMIT $count)
             ORDER BY id
             """;
@@ -97,5 +100,7 @@ internal sealed class SqliteAuditStore(SqliteDatabase database) : IAuditStore
         Action = r.IsDBNull(15) ? null : r.GetString(15),
         Region = r.IsDBNull(16) ? null : r.GetString(16),
         Parameters = r.IsDBNull(17) ? new Dictionary<string, string>() : System.Text.Json.JsonSerializer.Deserialize<Dictionary<string, string>>(r.GetString(17))!,
+        Masked = r.IsDBNull(18) ? [] : r.GetString(18).Split('\n'),
+        Response = r.IsDBNull(19) ? null : r.GetString(19),
     };
 }

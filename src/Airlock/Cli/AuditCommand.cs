@@ -54,6 +54,11 @@ internal static class AuditCommand
             detail = (detail.Length > 0 ? detail + " " : "") + e.Reason;
         }
 
+        if (e.Masked.Count > 0)
+        {
+            detail = (detail.Length > 0 ? detail + " " : "") + "masked: " + string.Join("; ", e.Masked);
+        }
+
         return $"{e.Time.UtcDateTime:yyyy-MM-ddTHH:mm:ss.fffZ} {e.Principal ?? "-",-20} {e.SessionId ?? "-",-22} {e.Connection ?? "-",-10} {e.Service ?? "-",-14} {e.Operation ?? "-",-28} {e.Decision,-8} {(e.UpstreamStatus?.ToString(CultureInfo.InvariantCulture) ?? "-"),-6} {latency,-9} {detail}";
     }
 }

@@ -1,6 +1,9 @@
 using Airlock.Approvals;
 using Airlock.Audit;
 using Airlock.Aws.Errors;
+using Airlock.Aws.Resolution;
+using Airlock.Identity;
+using Airlock.Masking;
 using Airlock.Policy;
 
 namespace Airlock.Gateway;
@@ -8,17 +11,35 @@ namespace Airlock.Gateway;
 // How a call ends: refused (audited), completed in the audit trail, or allowed by a grant.
 internal sealed partial class GatewayHandler
 {
-    private async Task CompleteAsync(CallContext call, long auditId, int? status, string? failure)
+    private async Task CompleteAsync(CallContext call, long auditId, int? status, string? failure, Masking.MaskReport? masked = null)
     {
         try
         {
-            await audit.CompleteAsync(auditId, status, call.ElapsedMs, failure, CancellationToken.None);
+            await audit.CompleteAsync(auditId, new AuditCompletion(status, call.ElapsedMs, failure)
+            {
+                Masked = masked?.Fields ?? [],
+                Response = masked?.RecordedBody,
+            }, CancellationToken.None);
         }
         catch (Exception e)
         {
             // The decision is already durable; a lost completion leaves the record without its status.
             Log.AuditFailed(logger, call.RequestId, e);
         }
+    }
+
+    /// <summary>The masking of this call's response: the caller's plan (their exemptions applied) and the audit trail's (none).</summary>
+    private ResponseMasking? ResponseMaskingFor(ResolvedOperation operation, Session session)
+    {
+        var caller = masking.Plan(operation.Service, operation.Operation, operation.Action, session.Groups);
+        if (caller.IsEmpty)
+        {
+            return null;
+        }
+
+        var options = masking.Options;
+        return new ResponseMasking(caller, masking.Plan(operation.Service, operation.Operation, operation.Action, []), operation.Service, operation.Operation,
+            masking.Masker, options.MaxBodyBytes, options.AuditResponseBytes, options.Objects.ContentTypes);
     }
 
     /// <summary>An approved, unexpired grant of the caller that covers this call; grants act only where nothing decided.</summary>

@@ -7,6 +7,7 @@ using Airlock.Aws.SigV4;
 using Airlock.Aws.Streaming;
 using Airlock.Hosting;
 using Airlock.Identity;
+using Airlock.Masking;
 using Airlock.Policy;
 using Airlock.Upstream;
 
@@ -31,6 +32,7 @@ internal sealed partial class GatewayHandler(
     PolicyHolder policyHolder,
     ApprovalGate approvals,
     SqliteGrantStore grants,
+    MaskPlanner masking,
     TimeProvider time,
     ILogger<GatewayHandler> logger)
 {
@@ -197,7 +199,7 @@ internal sealed partial class GatewayHandler(
         call.Resources = operation.Resources;
         call.Action = operation.Action;
         call.Region = auth.Scope.Region;
-        call.Parameters = operation.RecordableParameters();
+        call.Parameters = masking.MaskRecorded(operation.RecordableParameters());
 
         if (operation.Action == "sts:GetCallerIdentity")
         {
@@ -230,7 +232,7 @@ internal sealed partial class GatewayHandler(
             HoldResult held;
             try
             {
-                held = await approvals.HoldAsync(session, decision, operation.Action, operation.Resources, call.Parameters,
+                held = await approvals.HoldAsync(session, decision, operation.Action, operation.Resources, call.Parameters, operation.Parameters,
                     options.ListenUrls.First(), http.RequestAborted);
             }
             catch (OperationCanceledException) when (http.RequestAborted.IsCancellationRequested)
@@ -291,18 +293,26 @@ internal sealed partial class GatewayHandler(
             payloadHash = chunked.UpstreamPayload;
         }
 
-        var (outcome, status, bodyError) = await forwarder.ForwardAsync(http, new ForwardRequest(
-            connection, credentials, operation.Service, auth.Scope.Region, head, body, payloadHash, declaredSha, chunked));
+        var forwarded = await forwarder.ForwardAsync(http, new ForwardRequest(
+            connection, credentials, operation.Service, auth.Scope.Region, head, body, payloadHash, declaredSha, chunked, ResponseMaskingFor(operation, session)));
+        var (outcome, status, bodyError) = forwarded;
         string? failure = outcome switch
         {
             ForwardOutcome.UpstreamUnreachable => "upstream unreachable",
             ForwardOutcome.RequestBodyInvalid => $"request body refused, upstream request aborted: {bodyError?.Message}",
             ForwardOutcome.ClientAborted => "caller went away",
+            ForwardOutcome.MaskingFailed => $"response withheld: {bodyError?.Message}",
             _ => null,
         };
         if (outcome is ForwardOutcome.UpstreamUnreachable && !http.Response.HasStarted)
         {
             await AwsErrorWriter.WriteAsync(http, call.Protocol, AwsError.UpstreamUnavailable(connection.Name), call.RequestId);
+        }
+        else if (outcome is ForwardOutcome.MaskingFailed && !http.Response.HasStarted)
+        {
+            var error = new AwsError(502, "AirlockMaskingFailed", $"Airlock could not mask the response, so it was withheld: {bodyError?.Message}.");
+            Log.CallRefused(logger, call.RequestId, error.Code, error.Message);
+            await AwsErrorWriter.WriteAsync(http, call.Protocol, error, call.RequestId);
         }
         else if (outcome is ForwardOutcome.RequestBodyInvalid && !http.Response.HasStarted)
         {
@@ -316,7 +326,7 @@ internal sealed partial class GatewayHandler(
             await AwsErrorWriter.WriteAsync(http, call.Protocol, error, call.RequestId);
         }
 
-        await CompleteAsync(call, auditId, status, failure);
+        await CompleteAsync(call, auditId, status, failure, forwarded.Masked);
         Log.CallCompleted(logger, call.RequestId, session.Subject, session.Connection, operation.Action, "allow", status, call.ElapsedMs,
             declaredSha is null || IsHexSha256(declaredSha) ? "signed" : declaredSha);
     }

@@ -31,6 +31,8 @@ internal sealed class AirlockOptions
 
     public Approvals.ApprovalOptions Approvals { get; set; } = new();
 
+    public Masking.MaskingOptions Masking { get; set; } = new();
+
     /// <summary>
     /// Host names under which callers address S3 buckets virtual-hosted style (<c>bucket.SUFFIX</c>).
     /// Calls on any other host are path style.

@@ -33,6 +33,8 @@ internal static class ConfigValidator
             errors.Add("sessions.maxDurationSeconds: must be between 60 and 43200.");
         }
 
+        errors.AddRange(Masking.MaskingValidator.Validate(options.Masking));
+
         if (options.Issuers.Count == 0 && !options.DemoIssuer)
         {
             errors.Add("issuers: at least one trusted OIDC issuer is needed.");

@@ -1,5 +1,6 @@
 using Airlock.Approvals;
 using Airlock.Audit;
+using Airlock.Masking;
 using Airlock.Aws.Catalog;
 using Airlock.Aws.Resolution;
 using Airlock.Demo;
@@ -59,6 +60,10 @@ internal static class GatewayHost
         services.AddSingleton<ApprovalNotifier>();
         services.AddHostedService(sp => sp.GetRequiredService<ApprovalNotifier>());
         services.ConfigureHttpJsonOptions(json => json.SerializerOptions.PropertyNamingPolicy = System.Text.Json.JsonNamingPolicy.CamelCase);
+        var hashKeyFile = options.Masking.HashKeyFile is { } keyFile
+            ? Path.Combine(baseDirectory, keyFile)
+            : Path.Combine(Path.GetDirectoryName(Path.Combine(baseDirectory, options.Store.Path))!, "masking.key");
+        services.AddSingleton(new MaskPlanner(options.Masking, Masker.FromKeyFile(hashKeyFile)));
         services.AddSingleton<GatewayHandler>();
 
         var app = builder.Build();

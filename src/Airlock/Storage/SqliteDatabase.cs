@@ -112,7 +112,7 @@ internal sealed class SqliteDatabase
             );
             """;
         command.ExecuteNonQuery();
-        AddMissingColumns(connection, "audit", ("action", "TEXT"), ("region", "TEXT"), ("parameters", "TEXT"));
+        AddMissingColumns(connection, "audit", ("action", "TEXT"), ("region", "TEXT"), ("parameters", "TEXT"), ("masked", "TEXT"), ("response", "TEXT"));
         AddMissingColumns(connection, "approvals", ("uses_left", "INTEGER NOT NULL DEFAULT 1"));
     }
 

@@ -1,6 +1,7 @@
 using Airlock.Aws.Catalog;
 using Airlock.Aws.SigV4;
 using Airlock.Aws.Streaming;
+using Airlock.Masking;
 
 namespace Airlock.Upstream;
 
@@ -17,7 +18,8 @@ internal sealed record ForwardRequest(
     ReadOnlyMemory<byte>? Body,
     string PayloadHash,
     string? DeclaredContentSha256,
-    ChunkedUpload? Chunked = null);
+    ChunkedUpload? Chunked = null,
+    ResponseMasking? Masking = null);
 
 /// <summary>A caller's aws-chunked body, verified as it is read, to be re-framed and re-signed upstream.</summary>
 internal sealed record ChunkedUpload(AwsChunkedReader Reader, long DecodedLength, string? TrailerName)
@@ -25,8 +27,12 @@ internal sealed record ChunkedUpload(AwsChunkedReader Reader, long DecodedLength
     public string UpstreamPayload => TrailerName is null ? StreamingPayload.Signed : StreamingPayload.SignedTrailer;
 }
 
-/// <summary>How a forward ended, with the reason the caller's body was refused mid-stream, if it was.</summary>
-internal readonly record struct ForwardResult(ForwardOutcome Outcome, int? Status, Exception? BodyError = null);
+/// <summary>How a forward ended, with the reason the caller's body was refused mid-stream (or the response could not be masked), if it was.</summary>
+internal readonly record struct ForwardResult(ForwardOutcome Outcome, int? Status, Exception? BodyError = null)
+{
+    /// <summary>What masking did to the response, when the call had anything to mask.</summary>
+    public MaskReport? Masked { get; init; }
+}
 
 /// <summary>How a forward ended, as a result rather than an exception.</summary>
 internal enum ForwardOutcome
@@ -35,4 +41,7 @@ internal enum ForwardOutcome
     UpstreamUnreachable,
     RequestBodyInvalid,
     ClientAborted,
+
+    /// <summary>The response needed masking and could not be (too large, malformed): nothing of it was sent.</summary>
+    MaskingFailed,
 }

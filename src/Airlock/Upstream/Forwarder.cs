@@ -1,6 +1,7 @@
 using System.Net;
 using Airlock.Aws.SigV4;
 using Airlock.Aws.Streaming;
+using Airlock.Masking;
 
 namespace Airlock.Upstream;
 
@@ -61,16 +62,14 @@ internal sealed class Forwarder(HttpMessageInvoker client, TimeProvider time)
 
         using (response)
         {
-            var outgoing = context.Response;
-            outgoing.StatusCode = (int)response.StatusCode;
-            foreach (var header in response.Headers.Concat(response.Content.Headers))
+            if (request.Masking is { Caller.IsEmpty: false } masking)
             {
-                if (!NotReturned.Contains(header.Key))
-                {
-                    outgoing.Headers[header.Key] = header.Value.ToArray();
-                }
+                return await ForwardMaskedAsync(context, response, masking);
             }
 
+            var outgoing = context.Response;
+            outgoing.StatusCode = (int)response.StatusCode;
+            CopyHeaders(outgoing, response.Headers.Concat(response.Content.Headers));
             try
             {
                 if (!HttpMethods.IsHead(context.Request.Method))
@@ -87,6 +86,33 @@ internal sealed class Forwarder(HttpMessageInvoker client, TimeProvider time)
             }
 
             return new(ForwardOutcome.Completed, (int)response.StatusCode);
+        }
+    }
+
+    private static async Task<ForwardResult> ForwardMaskedAsync(HttpContext context, HttpResponseMessage response, ResponseMasking masking)
+    {
+        try
+        {
+            var (status, report, failure) = await MaskedResponse.WriteAsync(context, response, masking, CopyHeaders);
+            return failure is null
+                ? new(ForwardOutcome.Completed, status) { Masked = report }
+                : new(ForwardOutcome.MaskingFailed, status, new InvalidDataException(failure)) { Masked = report };
+        }
+        catch (Exception e) when (e is IOException or OperationCanceledException or HttpRequestException)
+        {
+            context.Abort();
+            return new(ForwardOutcome.ClientAborted, (int)response.StatusCode);
+        }
+    }
+
+    private static void CopyHeaders(HttpResponse outgoing, IEnumerable<KeyValuePair<string, IEnumerable<string>>> headers)
+    {
+        foreach (var header in headers)
+        {
+            if (!NotReturned.Contains(header.Key))
+            {
+                outgoing.Headers[header.Key] = header.Value.ToArray();
+            }
         }
     }
 
@@ -173,6 +199,13 @@ internal sealed class Forwarder(HttpMessageInvoker client, TimeProvider time)
                 chunked.Headers.ContentEncoding.Add("aws-chunked");
             }
         }
+        if (request.Masking is { Caller.ReadsBody: true })
+        {
+            // Masking reads the body: ask for it plain rather than inflate it here.
+            message.Headers.Remove("Accept-Encoding");
+            message.Headers.TryAddWithoutValidation("Accept-Encoding", "identity");
+        }
+
         message.Headers.TryAddWithoutValidation("Authorization", authorization);
         return message;
     }

@@ -44,8 +44,21 @@ internal sealed record OperationModel
     /// <summary>Top-level input members the model marks sensitive (<c>SecretString</c>): kept out of the audit trail.</summary>
     [JsonPropertyName("sensitiveInput")] public IReadOnlyList<string> SensitiveInput { get; init; } = [];
 
-    /// <summary>Output member paths the model marks sensitive (<c>Credentials.SecretAccessKey</c>, <c>Parameters[].Value</c>).</summary>
-    [JsonPropertyName("sensitiveOutput")] public IReadOnlyList<string> SensitiveOutput { get; init; } = [];
+    /// <summary>
+    /// Where the output members the model marks sensitive travel, one scalar each:
+    /// <c>body|Parameter/Value|s</c>, <c>header|x-amz-…|s</c> or <c>payload||b</c> (see <see cref="SensitiveOutput"/>).
+    /// </summary>
+    [JsonPropertyName("maskOutput")] public IReadOnlyList<string> MaskOutput { get; init; } = [];
+
+    /// <summary><c>stream</c> (S3 objects) or <c>blob</c> when the response body is a raw payload rather than json or xml.</summary>
+    [JsonPropertyName("rawOutput")] public string? RawOutput { get; init; }
+
+    /// <summary>Top-level output members that carry pagination state (<c>NextToken</c>, <c>LastEvaluatedKey</c>).</summary>
+    [JsonPropertyName("pageTokens")] public IReadOnlyList<string> PageTokens { get; init; } = [];
+
+    private IReadOnlyList<SensitiveOutput>? _sensitive;
+
+    public IReadOnlyList<SensitiveOutput> SensitiveOutput => _sensitive ??= MaskOutput.Select(Catalog.SensitiveOutput.Parse).ToArray();
 
     private UriTemplate? _template;
 

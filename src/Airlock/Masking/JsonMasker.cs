@@ -1,0 +1,204 @@
+using System.Text;
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using Airlock.Aws.Catalog;
+
+namespace Airlock.Masking;
+
+/// <summary>
+/// Masks a json body in one pass of <see cref="Utf8JsonReader"/>: each masked value becomes an edit of its
+/// bytes, everything else is copied as it came, so an untouched body stays byte-identical.
+/// </summary>
+internal static class JsonMasker
+{
+    private static readonly JsonReaderOptions ReaderOptions = new() { MaxDepth = 512 };
+
+    /// <summary>The masked body, or null when nothing in it needed masking. Throws <see cref="JsonException"/> on malformed json.</summary>
+    /// <param name="dynamoDb">Items are DynamoDB attribute values: a number a detector masks becomes a string (<c>N</c> to <c>S</c>).</param>
+    public static byte[]? Mask(ReadOnlySpan<byte> json, MaskPlan plan, Masker masker, bool dynamoDb, MaskReport report)
+    {
+        var reader = new Utf8JsonReader(json, ReaderOptions);
+        var frames = new List<Frame>();
+        var edits = new List<Edit>();
+        var hits = new List<string>(2);
+        while (reader.Read())
+        {
+            switch (reader.TokenType)
+            {
+                case JsonTokenType.PropertyName:
+                    var top = frames[^1];
+                    top.Name = reader.GetString();
+                    top.NameStart = (int)reader.TokenStartIndex;
+                    frames[^1] = top;
+                    break;
+                case JsonTokenType.StartObject:
+                case JsonTokenType.StartArray:
+                    var (state, mask, quiet) = Locate(frames, plan);
+                    frames.Add(new Frame { State = state, Mask = mask, Quiet = quiet, IsArray = reader.TokenType == JsonTokenType.StartArray });
+                    break;
+                case JsonTokenType.EndObject:
+                case JsonTokenType.EndArray:
+                    frames.RemoveAt(frames.Count - 1);
+                    break;
+                case JsonTokenType.String:
+                    MaskString(ref reader, frames, plan, masker, dynamoDb, edits, hits, report);
+                    break;
+                case JsonTokenType.Number:
+                case JsonTokenType.True:
+                case JsonTokenType.False:
+                    if (Locate(frames, plan).Mask is { } scalarMask)
+                    {
+                        // No mask parses as a number or boolean: the value goes, and SDKs see the member absent.
+                        edits.Add(new Edit((int)reader.TokenStartIndex, reader.ValueSpan.Length, "null"u8.ToArray()));
+                        report.Add(PathOf(frames), scalarMask.Source);
+                    }
+
+                    break;
+            }
+        }
+
+        return edits.Count == 0 ? null : Apply(json, edits);
+    }
+
+    private static void MaskString(
+        ref Utf8JsonReader reader, List<Frame> frames, MaskPlan plan, Masker masker, bool dynamoDb, List<Edit> edits, List<string> hits, MaskReport report)
+    {
+        var (_, mask, quiet) = Locate(frames, plan);
+        var start = (int)reader.TokenStartIndex;
+        var length = reader.ValueSpan.Length + 2;
+        if (mask is not null)
+        {
+            var value = reader.GetString() ?? "";
+            var masked = masker.Mask(value, mask.Style);
+            edits.Add(mask.Kind switch
+            {
+                ScalarKind.Blob => new Edit(start, length, Quote(Convert.ToBase64String(Encoding.UTF8.GetBytes(masked)))),
+                ScalarKind.Other => new Edit(start, length, "null"u8.ToArray()),
+                _ => new Edit(start, length, Quote(masked)),
+            });
+            report.Add(PathOf(frames), mask.Source);
+            return;
+        }
+
+        if (quiet || plan.Detectors.IsEmpty)
+        {
+            return;
+        }
+
+        hits.Clear();
+        var text = reader.GetString() ?? "";
+        if (plan.Detectors.Apply(text, FieldOf(frames, dynamoDb), hits) is not { } found)
+        {
+            return;
+        }
+
+        if (dynamoDb)
+        {
+            RetypeNumber(frames, edits);
+        }
+
+        edits.Add(new Edit(start, length, Quote(found)));
+        report.Add(PathOf(frames), "detector:" + string.Join(",detector:", hits));
+    }
+
+    /// <summary>A masked DynamoDB number is no number: its attribute becomes a string (<c>N</c> → <c>S</c>, <c>NS</c> → <c>SS</c>).</summary>
+    private static void RetypeNumber(List<Frame> frames, List<Edit> edits)
+    {
+        var owner = frames.Count >= 2 && frames[^1].IsArray ? frames.Count - 2 : frames.Count - 1;
+        var tag = owner < 0 ? null : frames[owner].Name;
+        if (tag is not ("N" or "NS"))
+        {
+            return;
+        }
+
+        var at = frames[owner].NameStart;
+        if (edits.Any(e => e.Start == at))
+        {
+            return;
+        }
+
+        // The name precedes every value edit made inside it; keep the edits in order.
+        var index = edits.FindIndex(e => e.Start > at);
+        edits.Insert(index < 0 ? edits.Count : index, new Edit(at, tag.Length + 2, Quote(tag == "N" ? "S" : "SS")));
+    }
+
+    /// <summary>Where the value being read sits: its path state, the mask that covers it, and whether detectors keep out (page tokens).</summary>
+    private static (PathTrie<FieldMask>.PathState State, FieldMask? Mask, bool Quiet) Locate(List<Frame> frames, MaskPlan plan)
+    {
+        if (frames.Count == 0)
+        {
+            return (plan.JsonFields.Root, null, false);
+        }
+
+        var parent = frames[^1];
+        var state = parent.State.Step(parent.IsArray ? null : parent.Name);
+        var quiet = parent.Quiet || (frames.Count == 1 && !parent.IsArray && parent.Name is { } name && plan.PageTokens.Contains(name));
+        return (state, parent.Mask ?? state.Value, quiet);
+    }
+
+    /// <summary>The member that holds a value, for detectors that judge by context; DynamoDB's type tags (<c>S</c>) are skipped.</summary>
+    private static string? FieldOf(List<Frame> frames, bool dynamoDb)
+    {
+        for (var i = frames.Count - 1; i >= 0; i--)
+        {
+            if (!frames[i].IsArray && !(dynamoDb && IsAttributeTag(frames[i].Name)))
+            {
+                return frames[i].Name;
+            }
+        }
+
+        return null;
+    }
+
+    private static bool IsAttributeTag(string? name) => name is "S" or "N" or "B" or "SS" or "NS" or "BS" or "M" or "L" or "BOOL" or "NULL";
+
+    private static string PathOf(List<Frame> frames)
+    {
+        var path = new StringBuilder();
+        foreach (var frame in frames)
+        {
+            path.Append(path.Length == 0 ? "" : "/").Append(frame.IsArray ? "*" : frame.Name);
+        }
+
+        return path.ToString();
+    }
+
+    private static byte[] Quote(string value)
+    {
+        var encoded = JsonEncodedText.Encode(value, JavaScriptEncoder.UnsafeRelaxedJsonEscaping).EncodedUtf8Bytes;
+        var quoted = new byte[encoded.Length + 2];
+        quoted[0] = quoted[^1] = (byte)'"';
+        encoded.CopyTo(quoted.AsSpan(1));
+        return quoted;
+    }
+
+    private static byte[] Apply(ReadOnlySpan<byte> json, List<Edit> edits)
+    {
+        var size = json.Length + edits.Sum(e => e.Replacement.Length - e.Length);
+        var output = new byte[size];
+        int from = 0, to = 0;
+        foreach (var edit in edits)
+        {
+            json[from..edit.Start].CopyTo(output.AsSpan(to));
+            to += edit.Start - from;
+            edit.Replacement.CopyTo(output, to);
+            to += edit.Replacement.Length;
+            from = edit.Start + edit.Length;
+        }
+
+        json[from..].CopyTo(output.AsSpan(to));
+        return output;
+    }
+
+    private struct Frame
+    {
+        public PathTrie<FieldMask>.PathState State;
+        public FieldMask? Mask;
+        public bool Quiet;
+        public bool IsArray;
+        public string? Name;
+        public int NameStart;
+    }
+
+    private readonly record struct Edit(int Start, int Length, byte[] Replacement);
+}

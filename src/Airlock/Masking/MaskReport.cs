@@ -1,0 +1,22 @@
+namespace Airlock.Masking;
+
+/// <summary>What masking did to one response: the fields it masked and by what, for the audit record.</summary>
+internal sealed class MaskReport
+{
+    private readonly List<string> _fields = [];
+
+    /// <summary>One line per field path and source (<c>Item/card/S by detector:credit-card</c>), list items as <c>*</c>.</summary>
+    public IReadOnlyList<string> Fields => _fields;
+
+    /// <summary>The response body as the audit trail may keep it (masked, cut to the configured size), when it was read.</summary>
+    public string? RecordedBody { get; set; }
+
+    public void Add(string path, string source)
+    {
+        var line = $"{(path.Length == 0 ? "(body)" : path)} by {source}";
+        if (_fields.Count < 200 && !_fields.Contains(line))
+        {
+            _fields.Add(line);
+        }
+    }
+}

@@ -1,0 +1,167 @@
+using System.Text;
+using System.Xml;
+using Airlock.Aws.Catalog;
+
+namespace Airlock.Masking;
+
+/// <summary>
+/// Masks a query, ec2 or rest-xml body: read with <see cref="XmlReader"/> (no DTDs), written again with the
+/// masked text in place. Paths start below the root element. When nothing is masked the original bytes are kept.
+/// </summary>
+internal static class XmlMasker
+{
+    private static readonly XmlReaderSettings ReaderSettings = new()
+    {
+        DtdProcessing = DtdProcessing.Prohibit,
+        XmlResolver = null,
+        IgnoreWhitespace = false,
+        CloseInput = false,
+    };
+
+    private static readonly XmlWriterSettings WriterSettings = new()
+    {
+        Encoding = new UTF8Encoding(false),
+        OmitXmlDeclaration = true,
+        NewLineHandling = NewLineHandling.None,
+        CloseOutput = false,
+    };
+
+    /// <summary>The masked body, or null when nothing needed masking. Throws <see cref="XmlException"/> on malformed xml.</summary>
+    public static byte[]? Mask(ReadOnlyMemory<byte> xml, MaskPlan plan, Masker masker, MaskReport report)
+    {
+        using var input = System.Runtime.InteropServices.MemoryMarshal.TryGetArray(xml, out var segment)
+            ? new MemoryStream(segment.Array!, segment.Offset, segment.Count, writable: false)
+            : new MemoryStream(xml.ToArray(), writable: false);
+        using var reader = XmlReader.Create(input, ReaderSettings);
+        using var output = new MemoryStream(xml.Length + 256);
+        var changed = false;
+        var hits = new List<string>(2);
+        using (var writer = XmlWriter.Create(output, WriterSettings))
+        {
+            var frames = new List<Frame>();
+            reader.Read();
+            while (!reader.EOF)
+            {
+                switch (reader.NodeType)
+                {
+                    case XmlNodeType.XmlDeclaration:
+                        writer.WriteProcessingInstruction("xml", reader.Value);
+                        break;
+                    case XmlNodeType.Element:
+                        var (state, mask, quiet) = Locate(frames, plan, reader.LocalName);
+                        if (mask is { Kind: ScalarKind.Other })
+                        {
+                            // No mask parses as a number, boolean or timestamp: the element goes, and SDKs see the member absent.
+                            report.Add(PathOf(frames, reader.LocalName), mask.Source);
+                            changed = true;
+                            reader.Skip();
+                            continue;
+                        }
+
+                        writer.WriteStartElement(reader.Prefix, reader.LocalName, reader.NamespaceURI);
+                        writer.WriteAttributes(reader, defattr: false);
+                        if (reader.IsEmptyElement)
+                        {
+                            writer.WriteEndElement();
+                        }
+                        else
+                        {
+                            frames.Add(new Frame(reader.LocalName, state, mask, quiet));
+                        }
+
+                        break;
+                    case XmlNodeType.EndElement:
+                        frames.RemoveAt(frames.Count - 1);
+                        writer.WriteFullEndElement();
+                        break;
+                    case XmlNodeType.Text:
+                    case XmlNodeType.CDATA:
+                        changed |= WriteText(reader, writer, frames, plan, masker, hits, report);
+                        break;
+                    case XmlNodeType.Whitespace:
+                    case XmlNodeType.SignificantWhitespace:
+                        writer.WriteWhitespace(reader.Value);
+                        break;
+                    case XmlNodeType.Comment:
+                        writer.WriteComment(reader.Value);
+                        break;
+                    case XmlNodeType.ProcessingInstruction:
+                        writer.WriteProcessingInstruction(reader.Name, reader.Value);
+                        break;
+                }
+
+                reader.Read();
+            }
+        }
+
+        return changed ? output.ToArray() : null;
+    }
+
+    private static bool WriteText(XmlReader reader, XmlWriter writer, List<Frame> frames, MaskPlan plan, Masker masker, List<string> hits, MaskReport report)
+    {
+        var frame = frames.Count > 0 ? frames[^1] : null;
+        var text = reader.Value;
+        if (frame?.Mask is { } mask)
+        {
+            // One mask per element, however its text was split (around a comment, say).
+            if (!frame.Masked)
+            {
+                var masked = masker.Mask(text, mask.Style);
+                writer.WriteString(mask.Kind == ScalarKind.Blob ? Convert.ToBase64String(Encoding.UTF8.GetBytes(masked)) : masked);
+                frame.Masked = true;
+                report.Add(PathOf(frames, null), mask.Source);
+            }
+
+            return true;
+        }
+
+        hits.Clear();
+        if (frame is not null && !frame.Quiet && plan.Detectors.Apply(text, frame.Name, hits) is { } found)
+        {
+            writer.WriteString(found);
+            report.Add(PathOf(frames, null), "detector:" + string.Join(",detector:", hits));
+            return true;
+        }
+
+        if (reader.NodeType == XmlNodeType.CDATA)
+        {
+            writer.WriteCData(text);
+        }
+        else
+        {
+            writer.WriteString(text);
+        }
+
+        return false;
+    }
+
+    private static (PathTrie<FieldMask>.PathState State, FieldMask? Mask, bool Quiet) Locate(List<Frame> frames, MaskPlan plan, string name)
+    {
+        if (frames.Count == 0)
+        {
+            // The root element (GetUserResponse) is not part of any path.
+            return (plan.XmlFields.Root, null, false);
+        }
+
+        var parent = frames[^1];
+        var state = parent.State.Step(name);
+        // Page tokens sit at the top of the output: below the root, or below query's result wrapper.
+        var quiet = parent.Quiet || (frames.Count <= 2 && plan.PageTokens.Contains(name));
+        return (state, parent.Mask ?? state.Value, quiet);
+    }
+
+    private static string PathOf(List<Frame> frames, string? leaf)
+    {
+        var names = frames.Skip(1).Select(f => f.Name);
+        return string.Join('/', leaf is null ? names : names.Append(leaf));
+    }
+
+    private sealed class Frame(string name, PathTrie<FieldMask>.PathState state, FieldMask? mask, bool quiet)
+    {
+        public string Name { get; } = name;
+        public PathTrie<FieldMask>.PathState State { get; } = state;
+        public FieldMask? Mask { get; } = mask;
+        public bool Quiet { get; } = quiet;
+        public bool Masked { get; set; }
+    }
+}
