@@ -21,7 +21,7 @@ internal sealed class PathTrie<T> where T : class
             node = segment switch
             {
                 "*" => node.Any ??= new Node(),
-                "**" => node.AnyDepth ??= new Node(),
+                "**" => node.AnyDepth ??= new Node { IsAnyDepth = true },
                 _ => (node.Children ??= new Dictionary<string, Node>(StringComparer.Ordinal)).TryGetValue(segment, out var child)
                     ? child
                     : node.Children[segment] = new Node(),
@@ -37,6 +37,7 @@ internal sealed class PathTrie<T> where T : class
         public Dictionary<string, Node>? Children;
         public Node? Any;
         public Node? AnyDepth;
+        public bool IsAnyDepth;
         public T? Value;
     }
 
@@ -78,6 +79,12 @@ internal sealed class PathTrie<T> where T : class
             List<Node>? next = null;
             foreach (var node in nodes)
             {
+                if (node.IsAnyDepth)
+                {
+                    // '**' takes this level too, and stays for the levels below.
+                    Add(ref next, node);
+                }
+
                 Match(node, name, ref next);
                 if (node.AnyDepth is { } deep)
                 {

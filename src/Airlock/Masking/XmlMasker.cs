@@ -45,7 +45,8 @@ internal static class XmlMasker
                 switch (reader.NodeType)
                 {
                     case XmlNodeType.XmlDeclaration:
-                        writer.WriteProcessingInstruction("xml", reader.Value);
+                        // Written raw: with the declaration switched off, XmlWriter drops even an explicit one.
+                        writer.WriteRaw($"<?xml {reader.Value}?>");
                         break;
                     case XmlNodeType.Element:
                         var (state, mask, quiet) = Locate(frames, plan, reader.LocalName);

@@ -69,7 +69,8 @@ internal static partial class BuiltInDetectors
     [GeneratedRegex(@"(?<![\d-])\d(?:[ -]?\d){12,18}(?![\d-])")]
     private static partial Regex CardNumber();
 
-    [GeneratedRegex(@"(?<![A-Za-z0-9._%+-])[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}(?![A-Za-z0-9-])")]
+    // Not the password@host of a URL's user info, which the password detector masks.
+    [GeneratedRegex(@"(?<![A-Za-z0-9._%+-])(?<!://[^\s:/@]*:)[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}(?![A-Za-z0-9-])")]
     private static partial Regex Email();
 
     // International numbers with their '+', or North American ones with separators; bare digit runs are ids, not phones.
