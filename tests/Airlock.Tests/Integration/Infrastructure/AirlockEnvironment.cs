@@ -92,6 +92,18 @@ public sealed class AirlockEnvironment : IAsyncLifetime
                   format: slack
             policy:
               files: [policy.yaml, reloadable.yaml]
+            masking:
+              model:
+                unmaskedFor: [security-admins]
+              rules:
+                - name: customer-notes
+                  action: "dynamodb:GetItem"
+                  path: $.Item.notes.S
+                  style: hash
+                - name: iam-user-names
+                  action: "iam:*"
+                  path: "**/UserName"
+                  style: partial
             """);
         await File.WriteAllTextAsync(Path.Combine(WorkDir, "policy.yaml"), """
             Statement:

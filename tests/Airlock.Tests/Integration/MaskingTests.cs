@@ -1,0 +1,239 @@
+using System.Text;
+using System.Text.Json;
+using Airlock.Tests.Integration.Infrastructure;
+using Amazon.DynamoDBv2;
+using Amazon.DynamoDBv2.Model;
+using Amazon.Runtime;
+using Xunit;
+
+namespace Airlock.Tests.Integration;
+
+/// <summary>
+/// Secrets and personal data in responses are masked before they reach the agent, through the real AWS CLI,
+/// boto3 and the .NET SDK against moto; the audit trail and the log keep only the masked form.
+/// </summary>
+[Collection(AirlockCollection.Name)]
+public sealed class MaskingTests(AirlockEnvironment env)
+{
+    private const string Card = "4111111111111111";
+    private const string Email = "jane.doe@example.com";
+
+    [Fact]
+    public async Task SecretValue_IsMaskedForAgents_AndShownToTheExemptGroup()
+    {
+        var name = AirlockEnvironment.UniqueName("masked-secret");
+        const string Value = "db-password-5d1c9e";
+        Assert.Equal(0, (await env.MotoAsync("secretsmanager", "create-secret", "--name", name, "--secret-string", Value)).ExitCode);
+
+        var agent = await env.NewSessionAsync(groups: ["agents"]);
+        var masked = await env.CliV2Async(agent, "secretsmanager", "get-secret-value", "--secret-id", name, "--output", "json");
+        Assert.True(masked.ExitCode == 0, masked.ToString());
+        using (var doc = JsonDocument.Parse(masked.StdOut))
+        {
+            Assert.Equal("****", doc.RootElement.GetProperty("SecretString").GetString());
+            Assert.Equal(name, doc.RootElement.GetProperty("Name").GetString());
+        }
+
+        var boto = await Boto3Async(agent, $"print(boto3.client('secretsmanager').get_secret_value(SecretId='{name}')['SecretString'])");
+        Assert.True(boto.ExitCode == 0, boto.ToString());
+        Assert.Equal("****", boto.StdOut.Trim());
+
+        var admin = await env.NewSessionAsync(groups: ["agents", "security-admins"]);
+        var real = await env.CliV2Async(admin, "secretsmanager", "get-secret-value", "--secret-id", name, "--query", "SecretString", "--output", "text");
+        Assert.True(real.ExitCode == 0, real.ToString());
+        Assert.Equal(Value, real.StdOut.Trim());
+
+        var records = (await env.AuditAsync()).Where(e => e.Operation == "GetSecretValue" && e.Parameters.GetValueOrDefault("SecretId") == name).ToList();
+        Assert.Contains(records, r => r.AccessKeyId == agent.AccessKeyId && r.Masked.Contains("SecretString by model"));
+        // The exempt caller saw the value; the audit trail still keeps the masked form.
+        var adminRecord = records.Last(r => r.AccessKeyId == admin.AccessKeyId);
+        Assert.Contains("\"SecretString\":\"****\"", adminRecord.Response!.Replace(" ", ""));
+        await AssertNowhereInAirlockAsync(Value);
+    }
+
+    [Fact]
+    public async Task NewAccessKeyAndAssumedRoleCredentials_AreMasked()
+    {
+        var user = AirlockEnvironment.UniqueName("masked-user")[..30];
+        Assert.Equal(0, (await env.MotoAsync("iam", "create-user", "--user-name", user)).ExitCode);
+        var power = await env.NewSessionAsync(groups: ["power"]);
+
+        var created = await env.CliV2Async(power, "iam", "create-access-key", "--user-name", user, "--output", "json");
+        Assert.True(created.ExitCode == 0, created.ToString());
+        using (var doc = JsonDocument.Parse(created.StdOut))
+        {
+            var key = doc.RootElement.GetProperty("AccessKey");
+            Assert.Equal("****", key.GetProperty("SecretAccessKey").GetString());
+            Assert.Matches(@"^\[aws-access-key-id:\*\*\*\*[A-Z0-9]{4}\]$", key.GetProperty("AccessKeyId").GetString());
+            Assert.Equal("****" + user[^4..], key.GetProperty("UserName").GetString()); // the configured iam-user-names rule, partial style
+        }
+
+        var keys = await env.MotoAsync("iam", "list-access-keys", "--user-name", user, "--query", "AccessKeyMetadata[0].AccessKeyId", "--output", "text");
+        var keyId = keys.StdOut.Trim();
+        Assert.StartsWith("AKIA", keyId);
+
+        var assumed = await env.CliV1Async(power, "sts", "assume-role", "--role-arn", env.Moto.RoleArn, "--role-session-name", "masking", "--output", "json");
+        Assert.True(assumed.ExitCode == 0, assumed.ToString());
+        using (var doc = JsonDocument.Parse(assumed.StdOut))
+        {
+            var credentials = doc.RootElement.GetProperty("Credentials");
+            Assert.Equal("****", credentials.GetProperty("SecretAccessKey").GetString());
+            Assert.Equal("[aws-session-token:****]", credentials.GetProperty("SessionToken").GetString());
+            Assert.StartsWith("[aws-access-key-id:****", credentials.GetProperty("AccessKeyId").GetString());
+            Assert.True(credentials.TryGetProperty("Expiration", out _));
+        }
+
+        var record = (await env.AuditAsync()).Last(e => e.AccessKeyId == power.AccessKeyId && e.Operation == "AssumeRole");
+        Assert.Contains("AssumeRoleResult/Credentials/SecretAccessKey by model", record.Masked);
+        Assert.Contains("AssumeRoleResult/Credentials/SessionToken by detector:aws-session-token", record.Masked);
+        await AssertNowhereInAirlockAsync(keyId);
+    }
+
+    [Fact]
+    public async Task SecureStringParameter_IsMasked()
+    {
+        var name = "/airlock/" + AirlockEnvironment.UniqueName("param");
+        const string Value = "ssm-secure-9b27";
+        Assert.Equal(0, (await env.MotoAsync("ssm", "put-parameter", "--name", name, "--type", "SecureString", "--value", Value)).ExitCode);
+        var power = await env.NewSessionAsync(groups: ["power"]);
+
+        var result = await env.CliV2Async(power, "ssm", "get-parameter", "--name", name, "--with-decryption", "--output", "json");
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        using var doc = JsonDocument.Parse(result.StdOut);
+        Assert.Equal("****", doc.RootElement.GetProperty("Parameter").GetProperty("Value").GetString());
+        Assert.Equal(name, doc.RootElement.GetProperty("Parameter").GetProperty("Name").GetString());
+        await AssertNowhereInAirlockAsync(Value);
+    }
+
+    [Fact]
+    public async Task DynamoDbItem_CardAndEmailAreMasked_AndEverySdkAcceptsTheResponse()
+    {
+        var table = AirlockEnvironment.UniqueName("masked-items");
+        Assert.Equal(0, (await env.MotoAsync("dynamodb", "create-table", "--table-name", table, "--billing-mode", "PAY_PER_REQUEST",
+            "--attribute-definitions", "AttributeName=pk,AttributeType=S", "--key-schema", "AttributeName=pk,KeyType=HASH")).ExitCode);
+        var agent = await env.NewSessionAsync(groups: ["agents"]);
+        // Written through Airlock: the recorded parameters must not keep the card or the address either.
+        var put = await env.CliV2Async(agent, "dynamodb", "put-item", "--table-name", table, "--item",
+            $$$"""{"pk":{"S":"customer-1"},"card":{"S":"{{{Card}}}"},"contact":{"S":"write to {{{Email}}}"},"points":{"N":"1200"},"notes":{"S":"prefers email"}}""");
+        Assert.True(put.ExitCode == 0, put.ToString());
+
+        var cli = await env.CliV2Async(agent, "dynamodb", "get-item", "--table-name", table, "--key", """{"pk":{"S":"customer-1"}}""", "--output", "json");
+        Assert.True(cli.ExitCode == 0, cli.ToString());
+        using (var doc = JsonDocument.Parse(cli.StdOut))
+        {
+            var item = doc.RootElement.GetProperty("Item");
+            Assert.Equal("[credit-card:****1111]", item.GetProperty("card").GetProperty("S").GetString());
+            Assert.Equal("write to [email:****]", item.GetProperty("contact").GetProperty("S").GetString());
+            Assert.Equal("1200", item.GetProperty("points").GetProperty("N").GetString());
+            Assert.StartsWith("masked:sha256:", item.GetProperty("notes").GetProperty("S").GetString());
+        }
+
+        // botocore checks x-amz-crc32 and retries, then fails, on a mismatch: a clean answer means the CRC is right.
+        var boto = await Boto3Async(agent, $$$"""
+            c = boto3.client('dynamodb', config=botocore.config.Config(retries={'max_attempts': 1}))
+            r = c.get_item(TableName='{{{table}}}', Key={'pk': {'S': 'customer-1'}})
+            print(r['ResponseMetadata']['HTTPHeaders']['x-amz-crc32'], r['Item']['card']['S'], r['Item']['notes']['S'])
+            """);
+        Assert.True(boto.ExitCode == 0, boto.ToString());
+        Assert.Contains("[credit-card:****1111]", boto.StdOut);
+
+        using var dynamo = new AmazonDynamoDBClient(new SessionAWSCredentials(agent.AccessKeyId, agent.SecretAccessKey, agent.SessionToken),
+            new AmazonDynamoDBConfig { ServiceURL = env.Gateway.Url, AuthenticationRegion = "us-east-1", MaxErrorRetry = 0 });
+        var got = await dynamo.GetItemAsync(table, new Dictionary<string, AttributeValue> { ["pk"] = new() { S = "customer-1" } });
+        Assert.Equal("write to [email:****]", got.Item["contact"].S);
+
+        // The hash token is stable: the same value gives the same token on every call.
+        Assert.Contains(JsonDocument.Parse(cli.StdOut).RootElement.GetProperty("Item").GetProperty("notes").GetProperty("S").GetString()!, boto.StdOut);
+
+        var record = (await env.AuditAsync()).Last(e => e.AccessKeyId == agent.AccessKeyId && e.Operation == "GetItem");
+        Assert.Contains("Item/card/S by detector:credit-card", record.Masked);
+        Assert.Contains("Item/notes/S by rule:customer-notes", record.Masked);
+        await AssertNowhereInAirlockAsync(Card, Email);
+    }
+
+    [Fact]
+    public async Task ResponsesWithNothingSensitive_AreByteIdenticalToTheUpstreams()
+    {
+        var table = AirlockEnvironment.UniqueName("plain");
+        Assert.Equal(0, (await env.MotoAsync("dynamodb", "create-table", "--table-name", table, "--billing-mode", "PAY_PER_REQUEST",
+            "--attribute-definitions", "AttributeName=pk,AttributeType=S", "--key-schema", "AttributeName=pk,KeyType=HASH")).ExitCode);
+        Assert.Equal(0, (await env.MotoAsync("dynamodb", "put-item", "--table-name", table, "--item", """{"pk":{"S":"a"},"n":{"N":"7"},"tags":{"SS":["x","y"]}}""")).ExitCode);
+        var bucket = AirlockEnvironment.UniqueName("plain");
+        Assert.Equal(0, (await env.MotoAsync("s3", "mb", $"s3://{bucket}")).ExitCode);
+        Assert.Equal(0, (await env.MotoAsync("s3api", "put-object", "--bucket", bucket, "--key", "report.csv", "--body", env.ConfigPath)).ExitCode);
+        var agent = await env.NewSessionAsync(groups: ["agents"]);
+
+        foreach (var (service, method, path, target, body) in new[]
+        {
+            ("dynamodb", "POST", "/", "DynamoDB_20120810.GetItem", $$$$"""{"TableName":"{{{{table}}}}","Key":{"pk":{"S":"a"}}}"""),
+            ("dynamodb", "POST", "/", "DynamoDB_20120810.DescribeTable", $$"""{"TableName":"{{table}}"}"""),
+            ("s3", "GET", $"/{bucket}?list-type=2", "", ""),
+        })
+        {
+            var direct = await RawAsync(env.Moto.Endpoint, new SessionCredentials(env.Moto.AccessKeyId, env.Moto.SecretAccessKey, ""), service, method, path, target, body);
+            var through = await RawAsync(env.Gateway.Url, agent, service, method, path, target, body);
+            Assert.Equal(direct, through);
+        }
+    }
+
+    [Fact]
+    public async Task TheGatewayLog_HoldsNoMaskedValue()
+    {
+        var name = AirlockEnvironment.UniqueName("log-secret");
+        const string Value = "log-check-secret-31c7";
+        Assert.Equal(0, (await env.MotoAsync("secretsmanager", "create-secret", "--name", name, "--secret-string", Value)).ExitCode);
+        var agent = await env.NewSessionAsync(groups: ["agents"]);
+        var result = await env.CliV2Async(agent, "secretsmanager", "get-secret-value", "--secret-id", name, "--debug");
+        Assert.True(result.ExitCode == 0, result.ToString());
+        // --debug prints the raw response body the CLI received: the value never reached it.
+        Assert.DoesNotContain(Value, result.All);
+        Assert.Contains("GetSecretValue", env.Gateway.ReadLog());
+        await AssertNowhereInAirlockAsync(Value);
+    }
+
+    private async Task<ProcessResult> Boto3Async(SessionCredentials credentials, string code)
+    {
+        var environment = env.WithCredentials(credentials);
+        environment["AWS_ENDPOINT_URL"] = env.Gateway.Url;
+        return await ProcessRunner.RunAsync(Tools.Python, ["-c", "import boto3, botocore.config\n" + code], environment);
+    }
+
+    /// <summary>One request signed by botocore and sent with urllib; the response body, base64.</summary>
+    private async Task<string> RawAsync(string endpoint, SessionCredentials credentials, string service, string method, string path, string target, string body)
+    {
+        const string Script = """
+            import base64, sys, urllib.request, os
+            from botocore.auth import SigV4Auth, S3SigV4Auth
+            from botocore.awsrequest import AWSRequest
+            from botocore.credentials import Credentials
+            endpoint, service, method, path, target, body = sys.argv[1:7]
+            headers = {'Content-Type': 'application/x-amz-json-1.0', 'X-Amz-Target': target} if target else {}
+            request = AWSRequest(method=method, url=endpoint + path, data=body.encode() or None, headers=headers)
+            creds = Credentials(os.environ['AWS_ACCESS_KEY_ID'], os.environ['AWS_SECRET_ACCESS_KEY'], os.environ.get('AWS_SESSION_TOKEN'))
+            (S3SigV4Auth if service == 's3' else SigV4Auth)(creds, service, 'us-east-1').add_auth(request)
+            prepared = request.prepare()
+            with urllib.request.urlopen(urllib.request.Request(prepared.url, data=prepared.body, headers=dict(prepared.headers), method=method)) as r:
+                sys.stdout.write(base64.b64encode(r.read()).decode())
+            """;
+        var result = await ProcessRunner.RunAsync(Tools.Python, ["-c", Script, endpoint, service, method, path, target, body], env.WithCredentials(credentials));
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.NotEmpty(result.StdOut);
+        return Encoding.UTF8.GetString(Convert.FromBase64String(result.StdOut));
+    }
+
+    /// <summary>No file of the store (database, WAL) and no line of the gateway's log holds any of the values.</summary>
+    private async Task AssertNowhereInAirlockAsync(params string[] values)
+    {
+        var log = env.Gateway.ReadLog();
+        foreach (var file in Directory.GetFiles(Path.GetDirectoryName(env.DatabasePath)!))
+        {
+            var text = Encoding.Latin1.GetString(await File.ReadAllBytesAsync(file));
+            foreach (var value in values)
+            {
+                Assert.DoesNotContain(value, text);
+                Assert.DoesNotContain(value, log);
+            }
+        }
+    }
+}
