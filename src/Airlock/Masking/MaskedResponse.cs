@@ -149,6 +149,12 @@ internal static class MaskedResponse
 
     private static byte[]? MaskBody(ReadOnlyMemory<byte> body, BodyTreatment treatment, MaskPlan plan, ResponseMasking masking, MaskReport report)
     {
+        if (body.Span.TrimStart(" \t\r\n"u8).IsEmpty)
+        {
+            // An empty answer (many rest operations return none) holds nothing to mask.
+            return null;
+        }
+
         switch (treatment)
         {
             case BodyTreatment.Json:
