@@ -4,9 +4,12 @@ using Airlock.Masking.Detectors;
 namespace Airlock.Masking;
 
 /// <summary>The detectors that apply to one caller, each with its mask style, run together over a string.</summary>
-internal sealed class DetectorSet(IReadOnlyList<(Detector Detector, MaskStyle Style)> active, Masker masker)
+internal sealed class DetectorSet(IReadOnlyList<(Detector Detector, MaskStyle Style)> detectors, Masker masker)
 {
-    public bool IsEmpty => active.Count == 0;
+    // An array: this is walked for every string of every response, and a list's enumerator would be allocated each time.
+    private readonly (Detector Detector, MaskStyle Style)[] active = [.. detectors];
+
+    public bool IsEmpty => active.Length == 0;
 
     /// <summary>
     /// The text with every match masked, or null when nothing matched. Overlapping matches keep the
@@ -18,6 +21,31 @@ internal sealed class DetectorSet(IReadOnlyList<(Detector Detector, MaskStyle St
         return ReferenceEquals(masked, text) ? null : masked;
     }
 
+    /// <summary>As <see cref="Apply(string, string?, ICollection{string})"/>, for text not yet a string: most values are ruled out without becoming one.</summary>
+    public string? Apply(ReadOnlySpan<char> text, string? field, ICollection<string> hits) =>
+        MayMatch(text, field) ? Apply(text.ToString(), field, hits) : null;
+
+    /// <summary>Whether any detector's cheap test lets the text through.</summary>
+    public bool MayMatch(ReadOnlySpan<char> text, string? field)
+    {
+        // Nothing any detector finds is shorter ("pwd=x").
+        if (text.Length < 5 || active.Length == 0)
+        {
+            return false;
+        }
+
+        var traits = new TextTraits(text);
+        foreach (var (detector, _) in active)
+        {
+            if (detector.MayMatch(text, traits, field))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
     /// <summary>
     /// Masks the text that can be settled before <paramref name="boundary"/> (for streams: what follows may still
     /// complete a match): returns it masked, and in <paramref name="consumed"/> how much of the text that covers —
@@ -26,15 +54,16 @@ internal sealed class DetectorSet(IReadOnlyList<(Detector Detector, MaskStyle St
     public string MaskPrefix(string text, string? field, int boundary, ICollection<string> hits, out int consumed)
     {
         consumed = boundary;
-        if (text.Length == 0 || active.Count == 0)
+        if (text.Length == 0 || active.Length == 0)
         {
             return boundary == text.Length ? text : text[..boundary];
         }
 
         var found = new List<TextMatch>();
+        var traits = new TextTraits(text);
         foreach (var (detector, _) in active)
         {
-            detector.Find(text, field, found);
+            detector.Find(text, field, traits, found);
         }
 
         found.RemoveAll(m => m.Start >= boundary);

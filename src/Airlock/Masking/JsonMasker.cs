@@ -21,13 +21,14 @@ internal static class JsonMasker
         var frames = new List<Frame>();
         var edits = new List<Edit>();
         var hits = new List<string>(2);
+        using var text = new TextBuffer();
         while (reader.Read())
         {
             switch (reader.TokenType)
             {
                 case JsonTokenType.PropertyName:
                     var top = frames[^1];
-                    top.Name = reader.GetString();
+                    top.Name = text.Name(ref reader);
                     top.NameStart = (int)reader.TokenStartIndex;
                     frames[^1] = top;
                     break;
@@ -41,7 +42,7 @@ internal static class JsonMasker
                     frames.RemoveAt(frames.Count - 1);
                     break;
                 case JsonTokenType.String:
-                    MaskString(ref reader, frames, plan, masker, dynamoDb, edits, hits, report);
+                    MaskString(ref reader, frames, plan, masker, dynamoDb, edits, hits, report, text);
                     break;
                 case JsonTokenType.Number:
                 case JsonTokenType.True:
@@ -61,7 +62,8 @@ internal static class JsonMasker
     }
 
     private static void MaskString(
-        ref Utf8JsonReader reader, List<Frame> frames, MaskPlan plan, Masker masker, bool dynamoDb, List<Edit> edits, List<string> hits, MaskReport report)
+        ref Utf8JsonReader reader, List<Frame> frames, MaskPlan plan, Masker masker, bool dynamoDb, List<Edit> edits, List<string> hits, MaskReport report,
+        TextBuffer text)
     {
         var (_, mask, quiet) = Locate(frames, plan);
         var start = (int)reader.TokenStartIndex;
@@ -86,8 +88,7 @@ internal static class JsonMasker
         }
 
         hits.Clear();
-        var text = reader.GetString() ?? "";
-        if (plan.Detectors.Apply(text, FieldOf(frames, dynamoDb), hits) is not { } found)
+        if (plan.Detectors.Apply(text.Value(ref reader), FieldOf(frames, dynamoDb), hits) is not { } found)
         {
             return;
         }

@@ -29,83 +29,112 @@ internal static class XmlMasker
     /// <summary>The masked body, or null when nothing needed masking. Throws <see cref="XmlException"/> on malformed xml.</summary>
     public static byte[]? Mask(ReadOnlyMemory<byte> xml, MaskPlan plan, Masker masker, MaskReport report)
     {
+        // A first read only looks: most bodies need nothing, and are then never written out again.
+        if (!Walk(xml, plan, masker, report, writer: null))
+        {
+            return null;
+        }
+
+        using var output = new MemoryStream(xml.Length + 256);
+        using (var writer = XmlWriter.Create(output, WriterSettings))
+        {
+            Walk(xml, plan, masker, report, writer);
+        }
+
+        return output.ToArray();
+    }
+
+    /// <summary>Reads the document, writing it with its masks when a writer is given; true when anything is masked.</summary>
+    private static bool Walk(ReadOnlyMemory<byte> xml, MaskPlan plan, Masker masker, MaskReport report, XmlWriter? writer)
+    {
         using var input = System.Runtime.InteropServices.MemoryMarshal.TryGetArray(xml, out var segment)
             ? new MemoryStream(segment.Array!, segment.Offset, segment.Count, writable: false)
             : new MemoryStream(xml.ToArray(), writable: false);
         using var reader = XmlReader.Create(input, ReaderSettings);
-        using var output = new MemoryStream(xml.Length + 256);
         var changed = false;
         var hits = new List<string>(2);
-        using (var writer = XmlWriter.Create(output, WriterSettings))
+        var frames = new List<Frame>();
+        reader.Read();
+        while (!reader.EOF)
         {
-            var frames = new List<Frame>();
-            reader.Read();
-            while (!reader.EOF)
+            switch (reader.NodeType)
             {
-                switch (reader.NodeType)
-                {
-                    case XmlNodeType.XmlDeclaration:
-                        // Written raw: with the declaration switched off, XmlWriter drops even an explicit one.
-                        writer.WriteRaw($"<?xml {reader.Value}?>");
-                        break;
-                    case XmlNodeType.Element:
-                        var (state, mask, quiet) = Locate(frames, plan, reader.LocalName);
-                        if (mask is { Kind: ScalarKind.Other })
+                case XmlNodeType.XmlDeclaration:
+                    // Written raw: with the declaration switched off, XmlWriter drops even an explicit one.
+                    writer?.WriteRaw($"<?xml {reader.Value}?>");
+                    break;
+                case XmlNodeType.Element:
+                    var (state, mask, quiet) = Locate(frames, plan, reader.LocalName);
+                    if (mask is { Kind: ScalarKind.Other })
+                    {
+                        // No mask parses as a number, boolean or timestamp: the element goes, and SDKs see the member absent.
+                        if (writer is null)
                         {
-                            // No mask parses as a number, boolean or timestamp: the element goes, and SDKs see the member absent.
-                            report.Add(PathOf(frames, reader.LocalName), mask.Source);
-                            changed = true;
-                            reader.Skip();
-                            continue;
+                            return true;
                         }
 
-                        writer.WriteStartElement(reader.Prefix, reader.LocalName, reader.NamespaceURI);
-                        writer.WriteAttributes(reader, defattr: false);
-                        if (reader.IsEmptyElement)
+                        report.Add(PathOf(frames, reader.LocalName), mask.Source);
+                        changed = true;
+                        reader.Skip();
+                        continue;
+                    }
+
+                    writer?.WriteStartElement(reader.Prefix, reader.LocalName, reader.NamespaceURI);
+                    writer?.WriteAttributes(reader, defattr: false);
+                    if (reader.IsEmptyElement)
+                    {
+                        writer?.WriteEndElement();
+                    }
+                    else
+                    {
+                        frames.Add(new Frame(reader.LocalName, state, mask, quiet));
+                    }
+
+                    break;
+                case XmlNodeType.EndElement:
+                    frames.RemoveAt(frames.Count - 1);
+                    writer?.WriteFullEndElement();
+                    break;
+                case XmlNodeType.Text:
+                case XmlNodeType.CDATA:
+                    if (WriteText(reader, writer, frames, plan, masker, hits, report))
+                    {
+                        if (writer is null)
                         {
-                            writer.WriteEndElement();
-                        }
-                        else
-                        {
-                            frames.Add(new Frame(reader.LocalName, state, mask, quiet));
+                            return true;
                         }
 
-                        break;
-                    case XmlNodeType.EndElement:
-                        frames.RemoveAt(frames.Count - 1);
-                        writer.WriteFullEndElement();
-                        break;
-                    case XmlNodeType.Text:
-                    case XmlNodeType.CDATA:
-                        changed |= WriteText(reader, writer, frames, plan, masker, hits, report);
-                        break;
-                    case XmlNodeType.Whitespace:
-                    case XmlNodeType.SignificantWhitespace:
-                        writer.WriteWhitespace(reader.Value);
-                        break;
-                    case XmlNodeType.Comment:
-                        writer.WriteComment(reader.Value);
-                        break;
-                    case XmlNodeType.ProcessingInstruction:
-                        writer.WriteProcessingInstruction(reader.Name, reader.Value);
-                        break;
-                }
+                        changed = true;
+                    }
 
-                reader.Read();
+                    break;
+                case XmlNodeType.Whitespace:
+                case XmlNodeType.SignificantWhitespace:
+                    writer?.WriteWhitespace(reader.Value);
+                    break;
+                case XmlNodeType.Comment:
+                    writer?.WriteComment(reader.Value);
+                    break;
+                case XmlNodeType.ProcessingInstruction:
+                    writer?.WriteProcessingInstruction(reader.Name, reader.Value);
+                    break;
             }
+
+            reader.Read();
         }
 
-        return changed ? output.ToArray() : null;
+        return changed;
     }
 
-    private static bool WriteText(XmlReader reader, XmlWriter writer, List<Frame> frames, MaskPlan plan, Masker masker, List<string> hits, MaskReport report)
+    /// <summary>Writes a text node, masked where it must be (with no writer, only tells); true when it was masked.</summary>
+    private static bool WriteText(XmlReader reader, XmlWriter? writer, List<Frame> frames, MaskPlan plan, Masker masker, List<string> hits, MaskReport report)
     {
         var frame = frames.Count > 0 ? frames[^1] : null;
         var text = reader.Value;
         if (frame?.Mask is { } mask)
         {
             // One mask per element, however its text was split (around a comment, say).
-            if (!frame.Masked)
+            if (writer is not null && !frame.Masked)
             {
                 var masked = masker.Mask(text, mask.Style);
                 writer.WriteString(mask.Kind == ScalarKind.Blob ? Convert.ToBase64String(Encoding.UTF8.GetBytes(masked)) : masked);
@@ -116,21 +145,28 @@ internal static class XmlMasker
             return true;
         }
 
-        hits.Clear();
-        if (frame is not null && !frame.Quiet && plan.Detectors.Apply(text, frame.Name, hits) is { } found)
+        if (frame is not null && !frame.Quiet && plan.Detectors.MayMatch(text, frame.Name))
         {
-            writer.WriteString(found);
-            report.Add(PathOf(frames, null), "detector:" + string.Join(",detector:", hits));
-            return true;
+            hits.Clear();
+            if (plan.Detectors.Apply(text, frame.Name, hits) is { } found)
+            {
+                writer?.WriteString(found);
+                if (writer is not null)
+                {
+                    report.Add(PathOf(frames, null), "detector:" + string.Join(",detector:", hits));
+                }
+
+                return true;
+            }
         }
 
         if (reader.NodeType == XmlNodeType.CDATA)
         {
-            writer.WriteCData(text);
+            writer?.WriteCData(text);
         }
         else
         {
-            writer.WriteString(text);
+            writer?.WriteString(text);
         }
 
         return false;

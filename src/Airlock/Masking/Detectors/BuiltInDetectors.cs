@@ -12,37 +12,28 @@ internal static partial class BuiltInDetectors
 
     public static IReadOnlyList<Detector> All { get; } =
     [
-        new RegexDetector("aws-access-key-id", AccessKeyId(), t => t.Contains("AKIA", StringComparison.Ordinal) || t.Contains("ASIA", StringComparison.Ordinal),
+        new RegexDetector("aws-access-key-id", AccessKeyId(),
+            (t, in x) => x.Length >= 20 && x.Upper >= 4 && (t.Contains("AKIA", StringComparison.Ordinal) || t.Contains("ASIA", StringComparison.Ordinal)),
             defaultStyle: MaskStyle.Partial),
-        new RegexDetector("aws-secret-access-key", SecretKeyAfterKeyword(), t => t.Contains("secret", StringComparison.OrdinalIgnoreCase),
-            wholeField: (field, text) => field is not null && field.Contains("secret", StringComparison.OrdinalIgnoreCase) && SecretKey().IsMatch(text)),
-        new RegexDetector("aws-session-token", SessionToken(), t => t.Length >= 40 && (t.Contains("GZXIvYXdz", StringComparison.Ordinal) || t.Contains("IQoJb3JpZ2luX2", StringComparison.Ordinal)),
-            wholeField: (field, text) => field is not null && text.Length >= 16 && SessionTokenFields.Contains(field)),
-        new RegexDetector("private-key", PrivateKey(), t => t.Contains("PRIVATE KEY-----", StringComparison.Ordinal)),
-        new RegexDetector("jwt", Jwt(), t => t.Contains("eyJ", StringComparison.Ordinal)),
-        new RegexDetector("password", Password(), t => t.Contains("://", StringComparison.Ordinal) || t.Contains("pass", StringComparison.OrdinalIgnoreCase) || t.Contains("pwd", StringComparison.OrdinalIgnoreCase)),
-        new RegexDetector("credit-card", CardNumber(), t => DigitCount(t) >= 13, PaymentCard.IsValid, MaskStyle.Partial),
-        new RegexDetector("email", Email(), t => t.Contains('@')),
-        new RegexDetector("phone", Phone(), t => DigitCount(t) >= 8, c => DigitCount(c) is >= 8 and <= 15),
-        new RegexDetector("us-ssn", Ssn(), t => DigitCount(t) >= 9 && t.Contains('-')),
-        new RegexDetector("iban", IbanPattern(), t => t.Length >= 15 && DigitCount(t) >= 2, Iban.IsValid),
+        new RegexDetector("aws-secret-access-key", SecretKeyAfterKeyword(),
+            (t, in x) => x.Length >= 40 && (x.Colon || x.Equal) && t.Contains("secret", StringComparison.OrdinalIgnoreCase),
+            wholeField: (field, text) => text.Length == 40 && field is not null && field.Contains("secret", StringComparison.OrdinalIgnoreCase) && SecretKey().IsMatch(text)),
+        new RegexDetector("aws-session-token", SessionToken(),
+            (t, in x) => x.Length >= 40 && (t.Contains("GZXIvYXdz", StringComparison.Ordinal) || t.Contains("IQoJb3JpZ2luX2", StringComparison.Ordinal)),
+            wholeField: (field, text) => text.Length >= 16 && field is not null && SessionTokenFields.Contains(field)),
+        new RegexDetector("private-key", PrivateKey(), (t, in x) => x.Length >= 60 && x.Dash && t.Contains("PRIVATE KEY-----", StringComparison.Ordinal)),
+        new RegexDetector("jwt", Jwt(), (t, in x) => x.Length >= 20 && x.Dot && t.Contains("eyJ", StringComparison.Ordinal)),
+        new RegexDetector("password", Password(),
+            (t, in x) => (x.Colon || x.Equal) && (t.Contains("://", StringComparison.Ordinal) || t.Contains("pass", StringComparison.OrdinalIgnoreCase) || t.Contains("pwd", StringComparison.OrdinalIgnoreCase))),
+        new RegexDetector("credit-card", CardNumber(), (t, in x) => x.Digits >= 13 && TextShape.HasDigitRun(t, 13), PaymentCard.IsValid, MaskStyle.Partial),
+        new RegexDetector("email", Email(), (_, in x) => x.At && x.Dot),
+        new RegexDetector("phone", Phone(), (t, in x) => x.Digits >= 8 && (x.Plus || x.Paren || x.Dash || x.Dot) && TextShape.HasPhoneShape(t),
+            c => Detector.DigitCount(c) is >= 8 and <= 15),
+        new RegexDetector("us-ssn", Ssn(), (t, in x) => x.Digits >= 9 && x.Dash && TextShape.HasSsnShape(t)),
+        new RegexDetector("iban", IbanPattern(), (t, in x) => x.Length >= 15 && x.Digits >= 2 && x.Upper >= 2 && TextShape.HasIbanStart(t), Iban.IsValid),
     ];
 
     public static Detector? Named(string name) => All.FirstOrDefault(d => string.Equals(d.Name, name, StringComparison.OrdinalIgnoreCase));
-
-    private static int DigitCount(string text)
-    {
-        var count = 0;
-        foreach (var c in text)
-        {
-            if (char.IsAsciiDigit(c))
-            {
-                count++;
-            }
-        }
-
-        return count;
-    }
 
     [GeneratedRegex(@"(?<![A-Z0-9])(?:AKIA|ASIA)[A-Z0-9]{16}(?![A-Z0-9])")]
     private static partial Regex AccessKeyId();

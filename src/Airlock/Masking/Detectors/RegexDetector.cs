@@ -9,11 +9,14 @@ namespace Airlock.Masking.Detectors;
 /// a value is one by its field alone.
 /// </summary>
 internal sealed class RegexDetector(
-    string name, Regex pattern, Func<string, bool> mayMatch, Func<string, bool>? isValid = null, MaskStyle defaultStyle = MaskStyle.Full,
-    Func<string?, string, bool>? wholeField = null)
+    string name, Regex pattern, Precheck mayMatch, Func<string, bool>? isValid = null, MaskStyle defaultStyle = MaskStyle.Full,
+    FieldCheck? wholeField = null)
     : Detector(name, defaultStyle)
 {
-    public override void Find(string text, string? field, List<TextMatch> found)
+    public override bool MayMatch(ReadOnlySpan<char> text, in TextTraits traits, string? field) =>
+        (wholeField is not null && wholeField(field, text)) || mayMatch(text, traits);
+
+    public override void Find(string text, string? field, in TextTraits traits, List<TextMatch> found)
     {
         if (wholeField is not null && wholeField(field, text))
         {
@@ -21,7 +24,7 @@ internal sealed class RegexDetector(
             return;
         }
 
-        if (!mayMatch(text))
+        if (!mayMatch(text, traits))
         {
             return;
         }
