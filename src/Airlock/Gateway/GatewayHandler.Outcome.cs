@@ -11,7 +11,7 @@ namespace Airlock.Gateway;
 // How a call ends: refused (audited), completed in the audit trail, or allowed by a grant.
 internal sealed partial class GatewayHandler
 {
-    private async Task CompleteAsync(CallContext call, long auditId, int? status, string? failure, Masking.MaskReport? masked = null)
+    private async Task CompleteAsync(CallContext call, long auditId, int? status, string? failure, MaskReport? masked = null)
     {
         try
         {

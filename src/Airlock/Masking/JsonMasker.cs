@@ -99,7 +99,7 @@ internal static class JsonMasker
         }
 
         edits.Add(new Edit(start, length, Quote(found)));
-        report.Add(PathOf(frames), "detector:" + string.Join(",detector:", hits));
+        report.AddDetectors(PathOf(frames), hits);
     }
 
     /// <summary>A masked DynamoDB number is no number: its attribute becomes a string (<c>N</c> → <c>S</c>, <c>NS</c> → <c>SS</c>).</summary>

@@ -11,6 +11,9 @@ internal sealed class MaskReport
     /// <summary>The response body as the audit trail may keep it (masked, cut to the configured size), when it was read.</summary>
     public string? RecordedBody { get; set; }
 
+    /// <summary>A value masked by the detectors that matched in it.</summary>
+    public void AddDetectors(string path, IEnumerable<string> detectors) => Add(path, "detector:" + string.Join(",detector:", detectors));
+
     public void Add(string path, string source)
     {
         var line = $"{(path.Length == 0 ? "(body)" : path)} by {source}";

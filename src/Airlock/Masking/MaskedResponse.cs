@@ -122,7 +122,14 @@ internal static class MaskedResponse
             }
             catch (Exception e) when (e is JsonException or XmlException or DecoderFallbackException)
             {
-                return new Result(status, report, $"the response is not the {treatment.ToString().ToLowerInvariant()} its operation promises ({e.Message})");
+                // Only where it broke: parser messages can quote the body, and the body is what must not leak.
+                var at = e switch
+                {
+                    JsonException j => $" (line {j.LineNumber + 1}, byte {j.BytePositionInLine + 1})",
+                    XmlException x => $" (line {x.LineNumber}, position {x.LinePosition})",
+                    _ => " (not UTF-8)",
+                };
+                return new Result(status, report, $"the response is not the {treatment.ToString().ToLowerInvariant()} its operation promises{at}");
             }
 
             var sent = masked ?? original.ToArray();
@@ -169,7 +176,7 @@ internal static class MaskedResponse
                     return null;
                 }
 
-                report.Add("", "detector:" + string.Join(",detector:", hits));
+                report.AddDetectors("", hits);
                 return Encoding.UTF8.GetBytes(found);
         }
     }

@@ -48,7 +48,7 @@ internal static class TextScan
 
             if (hits.Count > 0)
             {
-                report.Add("", "detector:" + string.Join(",detector:", hits));
+                report.AddDetectors("", hits);
             }
         }
         finally

@@ -153,7 +153,7 @@ internal static class XmlMasker
                 writer?.WriteString(found);
                 if (writer is not null)
                 {
-                    report.Add(PathOf(frames, null), "detector:" + string.Join(",detector:", hits));
+                    report.AddDetectors(PathOf(frames, null), hits);
                 }
 
                 return true;

@@ -82,6 +82,8 @@ public sealed class MaskedResponseTests
     {
         var (result, response, body) = await RunAsync(MaskingFor("secretsmanager", "GetSecretValue"), Upstream(upstreamBody, "application/x-amz-json-1.1"));
         Assert.NotNull(result.Failure);
+        Assert.DoesNotContain("hunter2", result.Failure);
+        Assert.DoesNotContain("not json", result.Failure);
         Assert.Equal("", body);
         Assert.False(response.HasStarted);
     }
