@@ -1,75 +1,75 @@
+using Airlock.Audit.Chain;
 using Airlock.Identity;
 using Airlock.Storage;
 using Microsoft.Data.Sqlite;
 
 namespace Airlock.Audit;
 
-/// <summary>The audit trail in the embedded SQLite store.</summary>
-internal sealed class SqliteAuditStore(SqliteDatabase database) : IAuditStore
+/// <summary>
+/// The audit trail in the embedded SQLite store: written through one chained, batching writer (started on the first
+/// write, so read-only commands neither start it nor create the signing key), read from the <c>audit</c> table.
+/// </summary>
+internal sealed class SqliteAuditStore(SqliteDatabase database, AuditOptions? options = null, string? signingKeyFile = null) : IAuditStore, IAsyncDisposable
 {
-    public async Task<long> AppendAsync(AuditEntry entry, CancellationToken cancellationToken)
+    private readonly Lock _gate = new();
+    private SqliteAuditWriter? _writer;
+
+    /// <summary>Where the checkpoint key lives: as configured, else beside the store.</summary>
+    public string SigningKeyFile { get; } = signingKeyFile ?? System.IO.Path.Combine(System.IO.Path.GetDirectoryName(database.Path)!, "audit-signing.key");
+
+    public Task<long> AppendAsync(AuditEntry entry, CancellationToken cancellationToken) => Writer().AppendAsync(entry);
+
+    public Task CompleteAsync(long id, AuditCompletion completion, CancellationToken cancellationToken) => Writer().CompleteAsync(id, completion);
+
+    private SqliteAuditWriter Writer()
     {
-        await using var connection = await database.OpenAsync(cancellationToken);
-        await using var command = connection.CreateCommand();
-        command.CommandText = """
-            INSERT INTO audit (request_id, time, principal, session_id, access_key_id, connection, service, operation, resources,
-                               decision, reason, client_ip, upstream_status, latency_ms, action, region, parameters)
-            VALUES ($rid, $time, $principal, $session, $ak, $conn, $service, $op, $resources, $decision, $reason, $ip, $status, $latency,
-                    $action, $region, $parameters)
-            RETURNING id
-            """;
-        command.Parameters.AddWithValue("$rid", entry.RequestId);
-        command.Parameters.AddWithValue("$time", SqliteSessionStore.Format(entry.Time));
-        command.Parameters.AddWithValue("$principal", (object?)entry.Principal ?? DBNull.Value);
-        command.Parameters.AddWithValue("$session", (object?)entry.SessionId ?? DBNull.Value);
-        command.Parameters.AddWithValue("$ak", (object?)entry.AccessKeyId ?? DBNull.Value);
-        command.Parameters.AddWithValue("$conn", (object?)entry.Connection ?? DBNull.Value);
-        command.Parameters.AddWithValue("$service", (object?)entry.Service ?? DBNull.Value);
-        command.Parameters.AddWithValue("$op", (object?)entry.Operation ?? DBNull.Value);
-        command.Parameters.AddWithValue("$resources", string.Join('\n', entry.Resources));
-        command.Parameters.AddWithValue("$decision", entry.Decision);
-        command.Parameters.AddWithValue("$reason", (object?)entry.Reason ?? DBNull.Value);
-        command.Parameters.AddWithValue("$ip", (object?)entry.ClientIp ?? DBNull.Value);
-        command.Parameters.AddWithValue("$status", (object?)entry.UpstreamStatus ?? DBNull.Value);
-        command.Parameters.AddWithValue("$latency", (object?)entry.LatencyMs ?? DBNull.Value);
-        command.Parameters.AddWithValue("$action", (object?)entry.Action ?? DBNull.Value);
-        command.Parameters.AddWithValue("$region", (object?)entry.Region ?? DBNull.Value);
-        command.Parameters.AddWithValue("$parameters", entry.Parameters.Count == 0 ? DBNull.Value : System.Text.Json.JsonSerializer.Serialize(entry.Parameters));
-        return (long)(await command.ExecuteScalarAsync(cancellationToken))!;
+        lock (_gate)
+        {
+            return _writer ??= new SqliteAuditWriter(database, options ?? new AuditOptions(), AuditSigningKey.LoadOrCreate(SigningKeyFile));
+        }
     }
 
-    public async Task CompleteAsync(long id, AuditCompletion completion, CancellationToken cancellationToken)
+    public async ValueTask DisposeAsync()
     {
-        await using var connection = await database.OpenAsync(cancellationToken);
-        await using var command = connection.CreateCommand();
-        command.CommandText = """
-            UPDATE audit SET upstream_status = $status, latency_ms = $latency, reason = COALESCE($reason, reason), completed_at = $now,
-                             masked = $masked, response = $response
-            WHERE id = $id
-            """;
-        command.Parameters.AddWithValue("$id", id);
-        command.Parameters.AddWithValue("$status", (object?)completion.UpstreamStatus ?? DBNull.Value);
-        command.Parameters.AddWithValue("$latency", completion.LatencyMs);
-        command.Parameters.AddWithValue("$reason", (object?)completion.Failure ?? DBNull.Value);
-        command.Parameters.AddWithValue("$now", SqliteSessionStore.Format(DateTimeOffset.UtcNow));
-        command.Parameters.AddWithValue("$masked", completion.Masked.Count == 0 ? DBNull.Value : string.Join('\n', completion.Masked));
-        command.Parameters.AddWithValue("$response", (object?)completion.Response ?? DBNull.Value);
-        await command.ExecuteNonQueryAsync(cancellationToken);
+        SqliteAuditWriter? writer;
+        lock (_gate)
+        {
+            writer = _writer;
+        }
+
+        if (writer is not null)
+        {
+            await writer.DisposeAsync();
+        }
     }
 
     public async Task<IReadOnlyList<AuditEntry>> TailAsync(int count, long afterId, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
+        return await QueryAsync(connection, $"""
+            SELECT * FROM (SELECT {Columns} FROM audit WHERE id > $after ORDER BY id DESC LIMIT $count) ORDER BY id
+            """, [("$after", afterId), ("$count", count)], cancellationToken);
+    }
+
+    /// <summary>Every row of the audit table, oldest first.</summary>
+    public static Task<IReadOnlyList<AuditEntry>> ReadAllAsync(SqliteConnection connection, CancellationToken cancellationToken) =>
+        QueryAsync(connection, $"SELECT {Columns} FROM audit ORDER BY id", [], cancellationToken);
+
+    private const string Columns = """
+        id, request_id, time, principal, session_id, access_key_id, connection, service, operation, resources,
+        decision, reason, client_ip, upstream_status, latency_ms, action, region, parameters, masked, response
+        """;
+
+    private static async Task<IReadOnlyList<AuditEntry>> QueryAsync(
+        SqliteConnection connection, string sql, (string Name, object Value)[] parameters, CancellationToken cancellationToken)
+    {
         await using var command = connection.CreateCommand();
-        command.CommandText = """
-            SELECT * FROM (
-                SELECT id, request_id, time, principal, session_id, access_key_id, connection, service, operation, resources,
-                       decision, reason, client_ip, upstream_status, latency_ms, action, region, parameters, masked, response
-                FROM audit WHERE id > $after ORDER BY id DESC LIMIT $count)
-            ORDER BY id
-            """;
-        command.Parameters.AddWithValue("$after", afterId);
-        command.Parameters.AddWithValue("$count", count);
+        command.CommandText = sql;
+        foreach (var (name, value) in parameters)
+        {
+            command.Parameters.AddWithValue(name, value);
+        }
+
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         var entries = new List<AuditEntry>();
         while (await reader.ReadAsync(cancellationToken))

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using Airlock.Audit;
+using Airlock.Audit.Chain;
 
 namespace Airlock.Cli;
 
@@ -42,7 +43,73 @@ internal static class AuditCommand
             return 0;
         });
 
-        return new Command("audit", "Read the audit trail.") { tail };
+        return new Command("audit", "Read and check the audit trail.") { tail, Verify(), PublicKey() };
+    }
+
+    private static Command Verify()
+    {
+        var key = new Option<string?>("--public-key") { Description = "The gateway's public key (ed25519:BASE64, from 'airlock audit public-key'); default: derived from the store's signing key file." };
+        var verify = new Command("verify", "Check the whole audit log: hashes, links, signed checkpoints and the audit table; names the first record modified, deleted, inserted or reordered.")
+        {
+            CommonOptions.Config, key,
+        };
+        verify.SetAction(async (parse, cancellationToken) =>
+        {
+            if (StoreCommands.OpenAuditStore(parse.GetValue(CommonOptions.Config)) is not { } opened)
+            {
+                return 2;
+            }
+
+            var (database, keyFile) = opened;
+
+            byte[] publicKey;
+            if (parse.GetValue(key) is { } given)
+            {
+                publicKey = AuditSigningKey.Parse(given);
+            }
+            else if (File.Exists(keyFile))
+            {
+                publicKey = AuditSigningKey.LoadOrCreate(keyFile).PublicKey;
+            }
+            else
+            {
+                Console.Error.WriteLine($"airlock: no signing key at {keyFile}; give --public-key.");
+                return 2;
+            }
+
+            var report = await AuditVerifier.VerifyAsync(database, publicKey, cancellationToken);
+            if (report.Intact)
+            {
+                Console.WriteLine($"intact: {report.Records} log records, {report.Checkpoints} signed checkpoints (last at record {report.LastCheckpoint})" +
+                    (report.UnchainedRows > 0 ? $"; {report.UnchainedRows} older audit rows predate the log and are not covered" : ""));
+                return 0;
+            }
+
+            Console.WriteLine($"TAMPERED: {report.Problems[0]}");
+            foreach (var problem in report.Problems.Skip(1))
+            {
+                Console.WriteLine("  also: " + problem);
+            }
+
+            return 1;
+        });
+        return verify;
+    }
+
+    private static Command PublicKey()
+    {
+        var command = new Command("public-key", "Print the public key that verifies the audit log's checkpoints (creates the signing key if there is none).") { CommonOptions.Config };
+        command.SetAction(parse =>
+        {
+            if (StoreCommands.OpenAuditStore(parse.GetValue(CommonOptions.Config)) is not { } opened)
+            {
+                return 2;
+            }
+
+            Console.WriteLine(AuditSigningKey.Format(AuditSigningKey.LoadOrCreate(opened.SigningKeyFile).PublicKey));
+            return 0;
+        });
+        return command;
     }
 
     private static string Format(AuditEntry e)

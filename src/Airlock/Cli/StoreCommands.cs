@@ -6,7 +6,10 @@ namespace Airlock.Cli;
 /// <summary>Opens the store the configuration names, for the commands that read it directly.</summary>
 internal static class StoreCommands
 {
-    public static SqliteDatabase? Open(string? configPath)
+    public static SqliteDatabase? Open(string? configPath) => OpenAuditStore(configPath)?.Database;
+
+    /// <summary>The store and its audit trail, with the checkpoint key the configuration names.</summary>
+    public static (SqliteDatabase Database, string SigningKeyFile)? OpenAuditStore(string? configPath)
     {
         var (options, baseDirectory, errors) = ConfigLoader.Load(configPath);
         if (errors.Count > 0)
@@ -17,6 +20,8 @@ internal static class StoreCommands
 
         var database = new SqliteDatabase(Path.Combine(baseDirectory, options.Store.Path));
         database.EnsureSchema();
-        return database;
+        var store = new Audit.SqliteAuditStore(database, options.Audit,
+            options.Audit.SigningKeyFile is { } keyFile ? Path.Combine(baseDirectory, keyFile) : null);
+        return (database, store.SigningKeyFile);
     }
 }

@@ -33,6 +33,8 @@ internal sealed class AirlockOptions
 
     public Masking.MaskingOptions Masking { get; set; } = new();
 
+    public Audit.AuditOptions Audit { get; set; } = new();
+
     /// <summary>
     /// Host names under which callers address S3 buckets virtual-hosted style (<c>bucket.SUFFIX</c>).
     /// Calls on any other host are path style.

@@ -45,7 +45,8 @@ internal static class GatewayHost
         services.AddSingleton(ServiceCatalog.Default);
         services.AddSingleton<OperationResolver>();
         services.AddSingleton<ISessionStore, SqliteSessionStore>();
-        services.AddSingleton<IAuditStore, SqliteAuditStore>();
+        services.AddSingleton<IAuditStore>(_ => new SqliteAuditStore(database, options.Audit,
+            options.Audit.SigningKeyFile is { } keyFile ? Path.Combine(baseDirectory, keyFile) : null));
         services.AddSingleton<SessionIssuer>();
         services.AddSingleton(new TokenValidator(options.Issuers));
         services.AddSingleton(sp => new PolicyHolder(policy, configPath, options.Policy.Files, ServiceCatalog.Default, sp.GetRequiredService<ILogger<PolicyHolder>>()));

@@ -29,33 +29,9 @@ internal sealed class Masker(byte[] hashKey)
     /// <summary>The installation's hash key, created (owner-readable only) on first use.</summary>
     public static Masker FromKeyFile(string path)
     {
-        if (!File.Exists(path))
-        {
-            Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
-            var fresh = RandomNumberGenerator.GetBytes(32);
-            try
-            {
-                var create = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
-                if (!OperatingSystem.IsWindows())
-                {
-                    create.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
-                }
-
-                using var file = new FileStream(path, create);
-                file.Write(fresh);
-            }
-            catch (IOException) when (File.Exists(path))
-            {
-                // Another node or process made it first: use theirs.
-            }
-        }
-
-        var key = File.ReadAllBytes(path);
-        if (key.Length < 16)
-        {
-            throw new InvalidOperationException($"The masking key file {path} holds {key.Length} bytes; it needs at least 16.");
-        }
-
-        return new Masker(key);
+        var key = Storage.KeyFile.ReadOrCreate(path, 32);
+        return key.Length >= 16
+            ? new Masker(key)
+            : throw new InvalidOperationException($"The masking key file {path} holds {key.Length} bytes; it needs at least 16.");
     }
 }

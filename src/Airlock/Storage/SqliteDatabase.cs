@@ -71,6 +71,22 @@ internal sealed class SqliteDatabase
                 completed_at TEXT
             );
             CREATE INDEX IF NOT EXISTS audit_session ON audit(session_id);
+            CREATE TABLE IF NOT EXISTS audit_log (
+                seq INTEGER PRIMARY KEY,
+                time TEXT NOT NULL,
+                kind TEXT NOT NULL,
+                record_id INTEGER NOT NULL,
+                body TEXT NOT NULL,
+                prev_hash TEXT NOT NULL,
+                hash TEXT NOT NULL
+            );
+            CREATE TABLE IF NOT EXISTS audit_checkpoints (
+                seq INTEGER PRIMARY KEY,
+                hash TEXT NOT NULL,
+                time TEXT NOT NULL,
+                key_id TEXT NOT NULL,
+                signature TEXT NOT NULL
+            );
             CREATE TABLE IF NOT EXISTS approvals (
                 id TEXT PRIMARY KEY,
                 created_at TEXT NOT NULL,

@@ -1,0 +1,20 @@
+namespace Airlock.Audit;
+
+/// <summary>How the audit log is written and sealed.</summary>
+internal sealed class AuditOptions
+{
+    /// <summary>The Ed25519 key that signs checkpoints; relative to the configuration file. Default: <c>audit-signing.key</c> beside the store.</summary>
+    public string? SigningKeyFile { get; set; }
+
+    /// <summary>A signed checkpoint after this many records…</summary>
+    public int CheckpointEvery { get; set; } = 1000;
+
+    /// <summary>…or after this many seconds, whichever comes first (and when the gateway stops).</summary>
+    public int CheckpointSeconds { get; set; } = 60;
+
+    /// <summary>Records waiting to be written; when it is full new calls are refused rather than left unrecorded.</summary>
+    public int QueueCapacity { get; set; } = 10_000;
+
+    /// <summary>The most records written in one transaction.</summary>
+    public int BatchSize { get; set; } = 512;
+}

@@ -1,0 +1,198 @@
+using System.Text.Json;
+using Airlock.Identity;
+using Airlock.Storage;
+
+namespace Airlock.Audit.Chain;
+
+/// <summary>What a check of the audit log found: the first problem is the place to look.</summary>
+internal sealed record VerifyReport(long Records, int Checkpoints, long LastCheckpoint, long UnchainedRows, IReadOnlyList<string> Problems)
+{
+    public bool Intact => Problems.Count == 0;
+}
+
+/// <summary>
+/// Checks the whole audit log: every record's hash and link to the one before, every checkpoint's signature and
+/// that the log still reaches it, and that the <c>audit</c> table (what <c>tail</c> and searches read) says what
+/// the log says. Names the records that were modified, deleted, inserted or reordered, and a cut tail.
+/// </summary>
+internal static class AuditVerifier
+{
+    private const int MaxProblems = 50;
+
+    public static async Task<VerifyReport> VerifyAsync(SqliteDatabase database, byte[] publicKey, CancellationToken cancellationToken = default)
+    {
+        var problems = new List<string>();
+        var expected = new Dictionary<long, AuditEntry>();
+        await using var connection = await database.OpenAsync(cancellationToken);
+
+        long records = 0, lastSeq = 0;
+        var hashes = new Dictionary<long, string>();
+        var previous = ChainHash.Genesis;
+        await using (var command = connection.CreateCommand())
+        {
+            command.CommandText = "SELECT seq, time, kind, record_id, body, prev_hash, hash FROM audit_log ORDER BY seq";
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                records++;
+                var (seq, time, kind, recordId, body, prev, hash) =
+                    (reader.GetInt64(0), reader.GetString(1), reader.GetString(2), reader.GetInt64(3), reader.GetString(4), reader.GetString(5), reader.GetString(6));
+                if (seq != lastSeq + 1)
+                {
+                    Add(problems, $"records {lastSeq + 1}..{seq - 1} are missing: deleted from the log");
+                }
+                else if (prev != previous)
+                {
+                    Add(problems, $"record {seq} does not follow record {lastSeq}: a record was inserted, removed or moved here");
+                }
+
+                if (ChainHash.Compute(prev, seq, kind, time, body) != hash)
+                {
+                    Add(problems, $"record {seq} (audit row {recordId}) was modified: its content no longer matches its hash");
+                }
+
+                Project(expected, kind, recordId, body, seq, problems);
+                hashes[seq] = hash;
+                previous = hash;
+                lastSeq = seq;
+            }
+        }
+
+        var (checkpoints, lastCheckpoint) = await CheckCheckpointsAsync(connection, publicKey, hashes, lastSeq, problems, cancellationToken);
+        var unchained = await CheckTableAsync(connection, expected, problems, cancellationToken);
+        return new VerifyReport(records, checkpoints, lastCheckpoint, unchained, problems);
+    }
+
+    private static async Task<(int Count, long Last)> CheckCheckpointsAsync(
+        Microsoft.Data.Sqlite.SqliteConnection connection, byte[] publicKey, Dictionary<long, string> hashes, long lastSeq, List<string> problems,
+        CancellationToken cancellationToken)
+    {
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT seq, hash, time, key_id, signature FROM audit_checkpoints ORDER BY seq";
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        int count = 0;
+        long last = 0;
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            count++;
+            var checkpoint = new Checkpoint(reader.GetInt64(0), reader.GetString(1), reader.GetString(2), reader.GetString(3), reader.GetString(4));
+            last = checkpoint.Seq;
+            if (!IsSigned(checkpoint, publicKey))
+            {
+                Add(problems, $"checkpoint at record {checkpoint.Seq} is not signed by this gateway's key: forged or altered");
+            }
+            else if (checkpoint.Seq > lastSeq)
+            {
+                Add(problems, $"the log ends at record {lastSeq} but a signed checkpoint covers {checkpoint.Seq}: records {lastSeq + 1}..{checkpoint.Seq} were cut off");
+            }
+            else if (!hashes.TryGetValue(checkpoint.Seq, out var hash) || hash != checkpoint.Hash)
+            {
+                Add(problems, $"record {checkpoint.Seq} is not what its signed checkpoint saw: the log up to it was rewritten");
+            }
+        }
+
+        return (count, last);
+    }
+
+    private static bool IsSigned(Checkpoint checkpoint, byte[] publicKey)
+    {
+        try
+        {
+            return checkpoint.IsSignedBy(publicKey);
+        }
+        catch (FormatException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>What each <c>audit</c> row must hold, rebuilt from the log.</summary>
+    private static void Project(Dictionary<long, AuditEntry> expected, string kind, long recordId, string body, long seq, List<string> problems)
+    {
+        try
+        {
+            if (kind == "call")
+            {
+                expected[recordId] = JsonSerializer.Deserialize<AuditEntry>(body)!;
+            }
+            else if (expected.TryGetValue(recordId, out var entry))
+            {
+                var completion = JsonSerializer.Deserialize<AuditCompletion>(body)!;
+                expected[recordId] = entry with
+                {
+                    UpstreamStatus = completion.UpstreamStatus,
+                    LatencyMs = completion.LatencyMs,
+                    Reason = completion.Failure ?? entry.Reason,
+                    Masked = completion.Masked,
+                    Response = completion.Response,
+                };
+            }
+        }
+        catch (JsonException)
+        {
+            Add(problems, $"record {seq} does not hold a readable record");
+        }
+    }
+
+    private static async Task<long> CheckTableAsync(
+        Microsoft.Data.Sqlite.SqliteConnection connection, Dictionary<long, AuditEntry> expected, List<string> problems, CancellationToken cancellationToken)
+    {
+        var firstChained = expected.Count == 0 ? long.MaxValue : expected.Keys.Min();
+        var seen = new HashSet<long>();
+        long unchained = 0;
+        foreach (var row in await SqliteAuditStore.ReadAllAsync(connection, cancellationToken))
+        {
+            if (!expected.TryGetValue(row.Id, out var entry))
+            {
+                if (row.Id < firstChained)
+                {
+                    // Written by an Airlock from before the chain: kept, but nothing vouches for it.
+                    unchained++;
+                }
+                else
+                {
+                    Add(problems, $"audit row {row.Id} ({row.RequestId}) is not in the log: inserted");
+                }
+
+                continue;
+            }
+
+            seen.Add(row.Id);
+            if (Difference(row, entry) is { } field)
+            {
+                Add(problems, $"audit row {row.Id} ({row.RequestId}) differs from its log record in {field}: modified");
+            }
+        }
+
+        foreach (var id in expected.Keys.Where(id => !seen.Contains(id)).Order())
+        {
+            Add(problems, $"audit row {id} ({expected[id].RequestId}) is in the log but not in the audit table: deleted");
+        }
+
+        return unchained;
+    }
+
+    private static string? Difference(AuditEntry row, AuditEntry log)
+    {
+        (string Name, object? Row, object? Log)[] fields =
+        [
+            ("request_id", row.RequestId, log.RequestId), ("time", SqliteSessionStore.Format(row.Time), SqliteSessionStore.Format(log.Time)),
+            ("principal", row.Principal, log.Principal), ("session_id", row.SessionId, log.SessionId), ("access_key_id", row.AccessKeyId, log.AccessKeyId),
+            ("connection", row.Connection, log.Connection), ("service", row.Service, log.Service), ("operation", row.Operation, log.Operation),
+            ("action", row.Action, log.Action), ("region", row.Region, log.Region), ("decision", row.Decision, log.Decision), ("reason", row.Reason, log.Reason),
+            ("client_ip", row.ClientIp, log.ClientIp), ("upstream_status", row.UpstreamStatus, log.UpstreamStatus), ("latency_ms", row.LatencyMs, log.LatencyMs),
+            ("resources", string.Join('\n', row.Resources), string.Join('\n', log.Resources)),
+            ("parameters", JsonSerializer.Serialize(row.Parameters), JsonSerializer.Serialize(log.Parameters)),
+            ("masked", string.Join('\n', row.Masked), string.Join('\n', log.Masked)), ("response", row.Response, log.Response),
+        ];
+        return fields.FirstOrDefault(f => !Equals(f.Row, f.Log)).Name;
+    }
+
+    private static void Add(List<string> problems, string problem)
+    {
+        if (problems.Count < MaxProblems)
+        {
+            problems.Add(problem);
+        }
+    }
+}
