@@ -46,14 +46,14 @@ internal sealed class SqliteAuditStore(SqliteDatabase database, AuditOptions? op
     public async Task<IReadOnlyList<AuditEntry>> TailAsync(int count, long afterId, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
-        return await QueryAsync(connection, $"""
+        return await QueryAsync(connection, null, $"""
             SELECT * FROM (SELECT {Columns} FROM audit WHERE id > $after ORDER BY id DESC LIMIT $count) ORDER BY id
             """, [("$after", afterId), ("$count", count)], cancellationToken);
     }
 
-    /// <summary>Every row of the audit table, oldest first.</summary>
-    public static Task<IReadOnlyList<AuditEntry>> ReadAllAsync(SqliteConnection connection, CancellationToken cancellationToken) =>
-        QueryAsync(connection, $"SELECT {Columns} FROM audit ORDER BY id", [], cancellationToken);
+    /// <summary>Every row of the audit table, oldest first, as the transaction sees them.</summary>
+    public static Task<IReadOnlyList<AuditEntry>> ReadAllAsync(SqliteTransaction snapshot, CancellationToken cancellationToken) =>
+        QueryAsync(snapshot.Connection!, snapshot, $"SELECT {Columns} FROM audit ORDER BY id", [], cancellationToken);
 
     private const string Columns = """
         id, request_id, time, principal, session_id, access_key_id, connection, service, operation, resources,
@@ -61,9 +61,10 @@ internal sealed class SqliteAuditStore(SqliteDatabase database, AuditOptions? op
         """;
 
     private static async Task<IReadOnlyList<AuditEntry>> QueryAsync(
-        SqliteConnection connection, string sql, (string Name, object Value)[] parameters, CancellationToken cancellationToken)
+        SqliteConnection connection, SqliteTransaction? transaction, string sql, (string Name, object Value)[] parameters, CancellationToken cancellationToken)
     {
         await using var command = connection.CreateCommand();
+        command.Transaction = transaction;
         command.CommandText = sql;
         foreach (var (name, value) in parameters)
         {

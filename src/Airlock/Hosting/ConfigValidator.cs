@@ -34,6 +34,15 @@ internal static class ConfigValidator
         }
 
         errors.AddRange(Masking.MaskingValidator.Validate(options.Masking));
+        if (options.Audit.CheckpointEvery < 1 || options.Audit.CheckpointSeconds < 1)
+        {
+            errors.Add("audit.checkpointEvery and audit.checkpointSeconds: must be 1 or more.");
+        }
+
+        if (options.Audit.QueueCapacity < 1 || options.Audit.BatchSize < 1)
+        {
+            errors.Add("audit.queueCapacity and audit.batchSize: must be 1 or more.");
+        }
 
         if (options.Issuers.Count == 0 && !options.DemoIssuer)
         {

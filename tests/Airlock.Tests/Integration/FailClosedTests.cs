@@ -14,7 +14,7 @@ public sealed class FailClosedTests(AirlockEnvironment env)
         var credentials = await env.NewSessionAsync();
         var bucket = AirlockEnvironment.UniqueName("failclosed");
         // A real SQLite failure: the store itself rejects every new audit record, as a full or broken disk would.
-        await ExecuteAsync("CREATE TRIGGER IF NOT EXISTS audit_down BEFORE INSERT ON audit BEGIN SELECT RAISE(ABORT, 'audit store down'); END;");
+        await env.ExecuteSqlAsync("CREATE TRIGGER IF NOT EXISTS audit_down BEFORE INSERT ON audit BEGIN SELECT RAISE(ABORT, 'audit store down'); END;");
         ProcessResult refused;
         try
         {
@@ -22,7 +22,7 @@ public sealed class FailClosedTests(AirlockEnvironment env)
         }
         finally
         {
-            await ExecuteAsync("DROP TRIGGER IF EXISTS audit_down;");
+            await env.ExecuteSqlAsync("DROP TRIGGER IF EXISTS audit_down;");
         }
 
         Assert.NotEqual(0, refused.ExitCode);
@@ -44,14 +44,5 @@ public sealed class FailClosedTests(AirlockEnvironment env)
 
         Assert.True(result.ExitCode == 0, result.ToString());
         Assert.Contains("survivor", result.StdOut);
-    }
-
-    private async Task ExecuteAsync(string sql)
-    {
-        await using var connection = new SqliteConnection($"Data Source={env.DatabasePath};Pooling=False");
-        await connection.OpenAsync();
-        await using var command = connection.CreateCommand();
-        command.CommandText = sql;
-        await command.ExecuteNonQueryAsync();
     }
 }

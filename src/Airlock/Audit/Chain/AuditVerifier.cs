@@ -24,12 +24,15 @@ internal static class AuditVerifier
         var problems = new List<string>();
         var expected = new Dictionary<long, AuditEntry>();
         await using var connection = await database.OpenAsync(cancellationToken);
+        // One snapshot for every read: a gateway writing meanwhile must not look like tampering.
+        await using var snapshot = connection.BeginTransaction(deferred: true);
 
         long records = 0, lastSeq = 0;
         var hashes = new Dictionary<long, string>();
         var previous = ChainHash.Genesis;
         await using (var command = connection.CreateCommand())
         {
+            command.Transaction = snapshot;
             command.CommandText = "SELECT seq, time, kind, record_id, body, prev_hash, hash FROM audit_log ORDER BY seq";
             await using var reader = await command.ExecuteReaderAsync(cancellationToken);
             while (await reader.ReadAsync(cancellationToken))
@@ -58,16 +61,17 @@ internal static class AuditVerifier
             }
         }
 
-        var (checkpoints, lastCheckpoint) = await CheckCheckpointsAsync(connection, publicKey, hashes, lastSeq, problems, cancellationToken);
-        var unchained = await CheckTableAsync(connection, expected, problems, cancellationToken);
+        var (checkpoints, lastCheckpoint) = await CheckCheckpointsAsync(snapshot, publicKey, hashes, lastSeq, problems, cancellationToken);
+        var unchained = await CheckTableAsync(snapshot, expected, problems, cancellationToken);
         return new VerifyReport(records, checkpoints, lastCheckpoint, unchained, problems);
     }
 
     private static async Task<(int Count, long Last)> CheckCheckpointsAsync(
-        Microsoft.Data.Sqlite.SqliteConnection connection, byte[] publicKey, Dictionary<long, string> hashes, long lastSeq, List<string> problems,
+        Microsoft.Data.Sqlite.SqliteTransaction snapshot, byte[] publicKey, Dictionary<long, string> hashes, long lastSeq, List<string> problems,
         CancellationToken cancellationToken)
     {
-        await using var command = connection.CreateCommand();
+        await using var command = snapshot.Connection!.CreateCommand();
+        command.Transaction = snapshot;
         command.CommandText = "SELECT seq, hash, time, key_id, signature FROM audit_checkpoints ORDER BY seq";
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         int count = 0;
@@ -100,7 +104,7 @@ internal static class AuditVerifier
         {
             return checkpoint.IsSignedBy(publicKey);
         }
-        catch (FormatException)
+        catch (Exception e) when (e is FormatException or System.Security.Cryptography.CryptographicException)
         {
             return false;
         }
@@ -135,12 +139,12 @@ internal static class AuditVerifier
     }
 
     private static async Task<long> CheckTableAsync(
-        Microsoft.Data.Sqlite.SqliteConnection connection, Dictionary<long, AuditEntry> expected, List<string> problems, CancellationToken cancellationToken)
+        Microsoft.Data.Sqlite.SqliteTransaction snapshot, Dictionary<long, AuditEntry> expected, List<string> problems, CancellationToken cancellationToken)
     {
         var firstChained = expected.Count == 0 ? long.MaxValue : expected.Keys.Min();
         var seen = new HashSet<long>();
         long unchained = 0;
-        foreach (var row in await SqliteAuditStore.ReadAllAsync(connection, cancellationToken))
+        foreach (var row in await SqliteAuditStore.ReadAllAsync(snapshot, cancellationToken))
         {
             if (!expected.TryGetValue(row.Id, out var entry))
             {

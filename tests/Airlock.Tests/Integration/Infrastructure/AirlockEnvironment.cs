@@ -213,6 +213,16 @@ public sealed class AirlockEnvironment : IAsyncLifetime
     public Task<ProcessResult> AirlockAsync(params string[] args) =>
         ProcessRunner.RunAsync("dotnet", [Tools.AirlockDll, .. args, "--config", ConfigPath], new Dictionary<string, string?>());
 
+    /// <summary>SQL straight on the store's file, as someone with access to it would run it.</summary>
+    public async Task ExecuteSqlAsync(string sql)
+    {
+        await using var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={DatabasePath};Pooling=False");
+        await connection.OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        await command.ExecuteNonQueryAsync();
+    }
+
     internal async Task<IReadOnlyList<AuditEntry>> AuditAsync() =>
         await new SqliteAuditStore(new SqliteDatabase(DatabasePath)).TailAsync(100000, 0, CancellationToken.None);
 
