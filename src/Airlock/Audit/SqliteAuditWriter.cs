@@ -87,6 +87,13 @@ internal sealed class SqliteAuditWriter : IAsyncDisposable
         try
         {
             await using var connection = await _database.OpenAsync();
+            await using (var durable = connection.CreateCommand())
+            {
+                // FULL: the batch is on disk (WAL fsynced) when the calls in it are told so, power loss included.
+                durable.CommandText = "PRAGMA synchronous = FULL";
+                await durable.ExecuteNonQueryAsync();
+            }
+
             await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync();
             foreach (var item in batch)
             {
