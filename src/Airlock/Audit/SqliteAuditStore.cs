@@ -51,6 +51,55 @@ internal sealed class SqliteAuditStore(SqliteDatabase database, AuditOptions? op
             """, [("$after", afterId), ("$count", count)], cancellationToken);
     }
 
+    /// <summary>The records a query asks for, oldest first, at most its limit, after its <see cref="AuditQuery.AfterId"/>.</summary>
+    public async Task<IReadOnlyList<AuditEntry>> SearchAsync(AuditQuery query, CancellationToken cancellationToken)
+    {
+        var where = new List<string> { "id > $after" };
+        var parameters = new List<(string, object)> { ("$after", query.AfterId), ("$limit", Math.Clamp(query.Limit, 1, 10_000)) };
+        void Equal(string column, string? value)
+        {
+            if (value is not null)
+            {
+                where.Add($"{column} = ${column}");
+                parameters.Add(($"${column}", value));
+            }
+        }
+
+        Equal("principal", query.Subject);
+        Equal("session_id", query.Session);
+        Equal("connection", query.Connection);
+        Equal("service", query.Service);
+        Equal("operation", query.Operation);
+        Equal("decision", query.Decision);
+        if (query.Resource is { } resource)
+        {
+            where.Add("instr(resources, $resource) > 0");
+            parameters.Add(("$resource", resource));
+        }
+
+        if (query.Text is { } text)
+        {
+            where.Add("(instr(coalesce(parameters, ''), $text) > 0 OR instr(coalesce(reason, ''), $text) > 0 OR instr(coalesce(response, ''), $text) > 0)");
+            parameters.Add(("$text", text));
+        }
+
+        if (query.Since is { } since)
+        {
+            where.Add("time >= $since");
+            parameters.Add(("$since", SqliteSessionStore.Format(since)));
+        }
+
+        if (query.Until is { } until)
+        {
+            where.Add("time < $until");
+            parameters.Add(("$until", SqliteSessionStore.Format(until)));
+        }
+
+        await using var connection = await database.OpenAsync(cancellationToken);
+        return await QueryAsync(connection, null, $"SELECT {Columns} FROM audit WHERE {string.Join(" AND ", where)} ORDER BY id LIMIT $limit",
+            [.. parameters], cancellationToken);
+    }
+
     /// <summary>Every row of the audit table, oldest first, as the transaction sees them.</summary>
     public static Task<IReadOnlyList<AuditEntry>> ReadAllAsync(SqliteTransaction snapshot, CancellationToken cancellationToken) =>
         QueryAsync(snapshot.Connection!, snapshot, $"SELECT {Columns} FROM audit ORDER BY id", [], cancellationToken);

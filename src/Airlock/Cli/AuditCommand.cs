@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using System.Text.Json;
 using Airlock.Audit;
 using Airlock.Audit.Chain;
 
@@ -43,7 +44,97 @@ internal static class AuditCommand
             return 0;
         });
 
-        return new Command("audit", "Read and check the audit trail.") { tail, Verify(), PublicKey() };
+        return new Command("audit", "Read, search, export and check the audit trail.") { tail, Search(), Export(), Verify(), PublicKey() };
+    }
+
+    /// <summary>The JSON every export and <c>--json</c> output uses, one record per line.</summary>
+    public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    private static readonly Option<string?> Subject = new("--subject") { Description = "The token subject (principal)." };
+    private static readonly Option<string?> Session = new("--session") { Description = "The Airlock session id." };
+    private static readonly Option<string?> ConnectionName = new("--connection") { Description = "The connection." };
+    private static readonly Option<string?> Service = new("--service") { Description = "The service (s3, dynamodb, …)." };
+    private static readonly Option<string?> Operation = new("--operation") { Description = "The operation (GetObject, …)." };
+    private static readonly Option<string?> Resource = new("--resource") { Description = "Any part of a resource ARN." };
+    private static readonly Option<string?> Decision = new("--decision") { Description = "allow, deny, review or refuse." };
+    private static readonly Option<DateTimeOffset?> Since = new("--since") { Description = "From this time (ISO 8601)." };
+    private static readonly Option<DateTimeOffset?> Until = new("--until") { Description = "Before this time (ISO 8601)." };
+    private static readonly Option<string?> Text = new("--text") { Description = "Free text in the parameters, reason or masked response." };
+    private static readonly Option<long> After = new("--after") { Description = "Only records after this id (the last id of the previous page)." };
+    private static readonly Option<int> Limit = new("--limit") { Description = "At most this many records.", DefaultValueFactory = _ => 100 };
+
+    private static AuditQuery QueryOf(ParseResult parse) => new()
+    {
+        Subject = parse.GetValue(Subject), Session = parse.GetValue(Session), Connection = parse.GetValue(ConnectionName),
+        Service = parse.GetValue(Service), Operation = parse.GetValue(Operation), Resource = parse.GetValue(Resource),
+        Decision = parse.GetValue(Decision), Since = parse.GetValue(Since), Until = parse.GetValue(Until), Text = parse.GetValue(Text),
+        AfterId = parse.GetValue(After), Limit = parse.GetValue(Limit),
+    };
+
+    private static Command Search()
+    {
+        var json = new Option<bool>("--json") { Description = "One JSON record per line, every field." };
+        var search = new Command("search", "Find audit records by subject, session, connection, service, operation, resource, decision, time or text.")
+        {
+            CommonOptions.Config, Subject, Session, ConnectionName, Service, Operation, Resource, Decision, Since, Until, Text, After, Limit, json,
+        };
+        search.SetAction(async (parse, cancellationToken) =>
+        {
+            if (StoreCommands.Open(parse.GetValue(CommonOptions.Config)) is not { } database)
+            {
+                return 2;
+            }
+
+            var found = await new SqliteAuditStore(database).SearchAsync(QueryOf(parse), cancellationToken);
+            foreach (var entry in found)
+            {
+                Console.WriteLine(parse.GetValue(json) ? JsonSerializer.Serialize(entry, Json) : $"{entry.Id,8} {Format(entry)}");
+            }
+
+            if (!parse.GetValue(json) && found.Count == parse.GetValue(Limit))
+            {
+                Console.WriteLine($"(more: --after {found[^1].Id})");
+            }
+
+            return 0;
+        });
+        return search;
+    }
+
+    private static Command Export()
+    {
+        var format = new Option<string>("--format") { Description = "jsonl (the only format).", DefaultValueFactory = _ => "jsonl" };
+        format.AcceptOnlyFromAmong("jsonl");
+        var export = new Command("export", "Write audit records as JSON lines, every field, oldest first (for SIEMs).")
+        {
+            CommonOptions.Config, Subject, Session, ConnectionName, Service, Operation, Resource, Decision, Since, Until, Text, format,
+        };
+        export.SetAction(async (parse, cancellationToken) =>
+        {
+            if (StoreCommands.Open(parse.GetValue(CommonOptions.Config)) is not { } database)
+            {
+                return 2;
+            }
+
+            var store = new SqliteAuditStore(database);
+            var query = QueryOf(parse) with { AfterId = 0, Limit = 1000 };
+            while (true)
+            {
+                var page = await store.SearchAsync(query, cancellationToken);
+                foreach (var entry in page)
+                {
+                    Console.WriteLine(JsonSerializer.Serialize(entry, Json));
+                }
+
+                if (page.Count < query.Limit)
+                {
+                    return 0;
+                }
+
+                query = query with { AfterId = page[^1].Id };
+            }
+        });
+        return export;
     }
 
     private static Command Verify()
@@ -112,7 +203,7 @@ internal static class AuditCommand
         return command;
     }
 
-    private static string Format(AuditEntry e)
+    internal static string Format(AuditEntry e)
     {
         var latency = e.LatencyMs is { } ms ? ms.ToString("F1", CultureInfo.InvariantCulture) + "ms" : "-";
         var detail = string.Join(',', e.Resources);

@@ -48,6 +48,6 @@ internal static class SessionsCommand
             return 0;
         });
 
-        return new Command("sessions", "Inspect and revoke Airlock sessions.") { list, revoke };
+        return new Command("sessions", "Inspect, revoke and replay Airlock sessions.") { list, revoke, ReplayCommand.Create() };
     }
 }
