@@ -44,7 +44,7 @@ internal static class AuditCommand
             return 0;
         });
 
-        return new Command("audit", "Read, search, export and check the audit trail.") { tail, Search(), Export(), Verify(), PublicKey() };
+        return new Command("audit", "Read, search, export and check the audit trail.") { tail, Search(), Export(), Verify(), PublicKey(), Prune() };
     }
 
     /// <summary>The JSON every export and <c>--json</c> output uses, one record per line.</summary>
@@ -185,6 +185,29 @@ internal static class AuditCommand
             return 1;
         });
         return verify;
+    }
+
+    private static Command Prune()
+    {
+        var before = new Option<DateTimeOffset>("--before") { Description = "Remove records older than this (ISO 8601), up to the newest signed checkpoint before it.", Required = true };
+        var prune = new Command("prune", "Remove old audit records, keeping the log verifiable: a signed checkpoint anchors what remains.") { CommonOptions.Config, before };
+        prune.SetAction(async (parse, cancellationToken) =>
+        {
+            if (StoreCommands.Open(parse.GetValue(CommonOptions.Config)) is not { } database)
+            {
+                return 2;
+            }
+
+            if (await AuditRetention.PruneAsync(database, parse.GetValue(before), cancellationToken) is not { } pruned)
+            {
+                Console.WriteLine("nothing to prune: no signed checkpoint before that time");
+                return 0;
+            }
+
+            Console.WriteLine($"pruned {pruned.LogRecords} log records and {pruned.AuditRows} audit rows; the log now starts after checkpoint {pruned.AnchorSeq}");
+            return 0;
+        });
+        return prune;
     }
 
     private static Command PublicKey()

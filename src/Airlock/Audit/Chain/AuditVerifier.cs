@@ -30,6 +30,7 @@ internal static class AuditVerifier
         long records = 0, lastSeq = 0;
         var hashes = new Dictionary<long, string>();
         var previous = ChainHash.Genesis;
+        var checkpoints = await ReadCheckpointsAsync(snapshot, cancellationToken);
         await using (var command = connection.CreateCommand())
         {
             command.Transaction = snapshot;
@@ -40,6 +41,14 @@ internal static class AuditVerifier
                 records++;
                 var (seq, time, kind, recordId, body, prev, hash) =
                     (reader.GetInt64(0), reader.GetString(1), reader.GetString(2), reader.GetInt64(3), reader.GetString(4), reader.GetString(5), reader.GetString(6));
+                if (records == 1 && seq > 1 && checkpoints.FirstOrDefault(c => c.Seq == seq - 1) is { } anchor && IsSigned(anchor, publicKey))
+                {
+                    // Records up to a signed checkpoint were pruned: the chain goes on from the hash it vouches for.
+                    previous = anchor.Hash;
+                    lastSeq = seq - 1;
+                    hashes[anchor.Seq] = anchor.Hash;
+                }
+
                 if (seq != lastSeq + 1)
                 {
                     Add(problems, $"records {lastSeq + 1}..{seq - 1} are missing: deleted from the log");
@@ -61,25 +70,32 @@ internal static class AuditVerifier
             }
         }
 
-        var (checkpoints, lastCheckpoint) = await CheckCheckpointsAsync(snapshot, publicKey, hashes, lastSeq, problems, cancellationToken);
+        var firstSeq = hashes.Count == 0 ? 1 : hashes.Keys.Min();
+        var lastCheckpoint = CheckCheckpoints(checkpoints, publicKey, hashes, firstSeq, lastSeq, problems);
         var unchained = await CheckTableAsync(snapshot, expected, problems, cancellationToken);
-        return new VerifyReport(records, checkpoints, lastCheckpoint, unchained, problems);
+        return new VerifyReport(records, checkpoints.Count, lastCheckpoint, unchained, problems);
     }
 
-    private static async Task<(int Count, long Last)> CheckCheckpointsAsync(
-        Microsoft.Data.Sqlite.SqliteTransaction snapshot, byte[] publicKey, Dictionary<long, string> hashes, long lastSeq, List<string> problems,
-        CancellationToken cancellationToken)
+    private static async Task<List<Checkpoint>> ReadCheckpointsAsync(Microsoft.Data.Sqlite.SqliteTransaction snapshot, CancellationToken cancellationToken)
     {
         await using var command = snapshot.Connection!.CreateCommand();
         command.Transaction = snapshot;
         command.CommandText = "SELECT seq, hash, time, key_id, signature FROM audit_checkpoints ORDER BY seq";
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        int count = 0;
-        long last = 0;
+        var checkpoints = new List<Checkpoint>();
         while (await reader.ReadAsync(cancellationToken))
         {
-            count++;
-            var checkpoint = new Checkpoint(reader.GetInt64(0), reader.GetString(1), reader.GetString(2), reader.GetString(3), reader.GetString(4));
+            checkpoints.Add(new Checkpoint(reader.GetInt64(0), reader.GetString(1), reader.GetString(2), reader.GetString(3), reader.GetString(4)));
+        }
+
+        return checkpoints;
+    }
+
+    private static long CheckCheckpoints(List<Checkpoint> checkpoints, byte[] publicKey, Dictionary<long, string> hashes, long firstSeq, long lastSeq, List<string> problems)
+    {
+        long last = 0;
+        foreach (var checkpoint in checkpoints)
+        {
             last = checkpoint.Seq;
             if (!IsSigned(checkpoint, publicKey))
             {
@@ -89,13 +105,13 @@ internal static class AuditVerifier
             {
                 Add(problems, $"the log ends at record {lastSeq} but a signed checkpoint covers {checkpoint.Seq}: records {lastSeq + 1}..{checkpoint.Seq} were cut off");
             }
-            else if (!hashes.TryGetValue(checkpoint.Seq, out var hash) || hash != checkpoint.Hash)
+            else if (checkpoint.Seq >= firstSeq && (!hashes.TryGetValue(checkpoint.Seq, out var hash) || hash != checkpoint.Hash))
             {
                 Add(problems, $"record {checkpoint.Seq} is not what its signed checkpoint saw: the log up to it was rewritten");
             }
         }
 
-        return (count, last);
+        return last;
     }
 
     private static bool IsSigned(Checkpoint checkpoint, byte[] publicKey)

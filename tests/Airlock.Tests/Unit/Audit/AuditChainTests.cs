@@ -169,6 +169,36 @@ public sealed class AuditChainTests
     }
 
     [Fact]
+    public async Task Pruning_KeepsTheRestVerifiable_AndTamperingAfterItIsStillSeen()
+    {
+        var (database, key) = await StoreWithRecordsAsync();
+        var pruned = await AuditRetention.PruneAsync(database, DateTimeOffset.UtcNow.AddMinutes(1), CancellationToken.None);
+        Assert.NotNull(pruned);
+        Assert.InRange(pruned.Value.AnchorSeq, 8, 29);
+        Assert.Equal(pruned.Value.AnchorSeq, pruned.Value.LogRecords);
+
+        var report = await AuditVerifier.VerifyAsync(database, key);
+        Assert.True(report.Intact, string.Join("\n", report.Problems));
+        Assert.Equal(30 - pruned.Value.AnchorSeq, report.Records);
+        Assert.Equal(0, report.UnchainedRows);
+
+        await ExecuteAsync(database, $"DELETE FROM audit_log WHERE seq = {pruned.Value.AnchorSeq + 1}");
+        var after = await AuditVerifier.VerifyAsync(database, key);
+        Assert.False(after.Intact);
+        // The first remaining record no longer follows the anchor: everything before it reads as deleted.
+        Assert.Equal($"records 1..{pruned.Value.AnchorSeq + 1} are missing: deleted from the log", after.Problems[0]);
+    }
+
+    [Fact]
+    public async Task PruningWithoutAnAnchor_IsDeletion()
+    {
+        var (database, key) = await StoreWithRecordsAsync();
+        await ExecuteAsync(database, "DELETE FROM audit_log WHERE seq <= 5; DELETE FROM audit_checkpoints WHERE seq <= 8");
+        var report = await AuditVerifier.VerifyAsync(database, key);
+        Assert.Equal("records 1..5 are missing: deleted from the log", report.Problems[0]);
+    }
+
+    [Fact]
     public async Task AStoreThatRefusesWrites_FailsTheAppend_AndTheChainStaysWhole()
     {
         var (database, key) = await StoreWithRecordsAsync(calls: 3);
