@@ -15,6 +15,9 @@ internal sealed class AuditOptions
     /// <summary>Records waiting to be written; when it is full new calls are refused rather than left unrecorded.</summary>
     public int QueueCapacity { get; set; } = 10_000;
 
+    /// <summary>Groups whose members may read the trail over HTTP (<c>/_airlock/api/audit</c>, session replays). None by default.</summary>
+    public List<string> Readers { get; set; } = [];
+
     /// <summary>The most records written in one transaction.</summary>
     public int BatchSize { get; set; } = 512;
 }

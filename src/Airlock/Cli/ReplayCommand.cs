@@ -23,22 +23,16 @@ internal static class ReplayCommand
             }
 
             var target = parse.GetValue(id)!;
-            var sessions = await new SqliteSessionStore(database).ListAsync(includeEnded: true, cancellationToken);
-            var session = sessions.Select(s => s.Session).FirstOrDefault(s => s.Id == target || s.AccessKeyId == target);
-            var calls = await new SqliteAuditStore(database).SearchAsync(new AuditQuery { Session = session?.Id ?? target, Limit = 10_000 }, cancellationToken);
-            if (session is null && calls.Count == 0)
+            if (await SessionReplay.LoadAsync(database, target, cancellationToken) is not { } replayed)
             {
                 await Console.Error.WriteLineAsync($"airlock: no session {target}.");
                 return 1;
             }
 
+            var (session, calls) = (replayed.Session, replayed.Calls);
             if (parse.GetValue(json))
             {
-                Console.WriteLine(JsonSerializer.Serialize(new
-                {
-                    session = session?.Id ?? target, subject = session?.Subject, groups = session?.Groups, connection = session?.Connection,
-                    issuer = session?.Issuer, createdAt = session?.CreatedAt, expiresAt = session?.ExpiresAt, revokedAt = session?.RevokedAt,
-                }, AuditCommand.Json));
+                Console.WriteLine(JsonSerializer.Serialize(replayed.Summary, AuditCommand.Json));
             }
             else if (session is not null)
             {

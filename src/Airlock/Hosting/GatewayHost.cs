@@ -55,6 +55,7 @@ internal static class GatewayHost
         services.AddSingleton<Forwarder>();
         services.AddSingleton<AssumeRoleCredentials>();
         services.AddSingleton(options.Approvals);
+        services.AddSingleton(options.Audit);
         services.AddSingleton<SqliteApprovalStore>();
         services.AddSingleton<ApprovalGate>();
         services.AddSingleton<SqliteGrantStore>();
@@ -74,6 +75,7 @@ internal static class GatewayHost
         demoIssuer?.Map(app);
         app.MapApprovals();
         app.MapGrants();
+        app.MapAudit();
         // Explicit so that mapped endpoints run before, and instead of, the gateway's catch-all handler.
         app.UseEndpoints(_ => { });
         var handler = app.Services.GetRequiredService<GatewayHandler>();

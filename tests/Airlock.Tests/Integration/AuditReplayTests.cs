@@ -59,5 +59,38 @@ public sealed class AuditReplayTests(AirlockEnvironment env)
         Assert.DoesNotContain("CreateBucket", denied.StdOut);
         var byText = await env.AirlockAsync("audit", "search", "--text", secret, "--json");
         Assert.Contains("GetSecretValue", byText.StdOut);
+
+        // The same over HTTP, for the members of audit.readers only.
+        using var http = new HttpClient { BaseAddress = new Uri(env.Gateway.Url) };
+        Assert.Equal(System.Net.HttpStatusCode.Unauthorized, (await http.GetAsync($"/_airlock/api/audit?session={session}")).StatusCode);
+        using (var asAgent = new HttpRequestMessage(HttpMethod.Get, $"/_airlock/api/audit?session={session}"))
+        {
+            asAgent.Headers.Authorization = new("Bearer", env.Issuer.Mint(subject: "nosy-agent", groups: ["agents"]));
+            Assert.Equal(System.Net.HttpStatusCode.Forbidden, (await http.SendAsync(asAgent)).StatusCode);
+        }
+
+        var auditor = env.Issuer.Mint(subject: "auditor-1", groups: ["auditors"]);
+        using (var page = new HttpRequestMessage(HttpMethod.Get, $"/_airlock/api/audit?session={session}&limit=2"))
+        {
+            page.Headers.Authorization = new("Bearer", auditor);
+            var response = await http.SendAsync(page);
+            Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync());
+            using var doc = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+            Assert.Equal(2, doc.RootElement.GetProperty("records").GetArrayLength());
+            Assert.Equal(stored[1].Id, doc.RootElement.GetProperty("next").GetInt64());
+        }
+
+        using (var replayed = new HttpRequestMessage(HttpMethod.Get, $"/_airlock/api/sessions/{credentials.AccessKeyId}/replay"))
+        {
+            replayed.Headers.Authorization = new("Bearer", auditor);
+            var response = await http.SendAsync(replayed);
+            var body = await response.Content.ReadAsStringAsync();
+            Assert.True(response.IsSuccessStatusCode, body);
+            using var doc = JsonDocument.Parse(body);
+            Assert.Equal("replayed-agent", doc.RootElement.GetProperty("session").GetProperty("subject").GetString());
+            Assert.Equal(stored.Count, doc.RootElement.GetProperty("calls").GetArrayLength());
+            Assert.DoesNotContain(credentials.SecretAccessKey, body);
+            Assert.DoesNotContain("replay-hidden-value", body);
+        }
     }
 }

@@ -92,6 +92,8 @@ public sealed class AirlockEnvironment : IAsyncLifetime
                   format: slack
             policy:
               files: [policy.yaml, reloadable.yaml]
+            audit:
+              readers: [auditors]
             masking:
               model:
                 unmaskedFor: [security-admins]
