@@ -33,6 +33,12 @@ internal sealed class SqliteAuditWriter : IAsyncDisposable
 
     public Task<long> AppendAsync(AuditEntry entry)
     {
+        if (_loop.IsCompleted)
+        {
+            // A writer that stopped would leave the call waiting forever: refuse it instead.
+            throw new InvalidOperationException("The audit writer has stopped; the call is refused rather than left unrecorded.");
+        }
+
         var pending = new PendingWrite(entry, null, 0);
         return _queue.Writer.TryWrite(pending) ? pending.Done.Task : throw new AuditQueueFullException(_options.QueueCapacity);
     }
@@ -215,7 +221,7 @@ internal sealed class SqliteAuditWriter : IAsyncDisposable
             await InsertCheckpointAsync(connection, transaction);
             await transaction.CommitAsync();
         }
-        catch (SqliteException)
+        catch (Exception)
         {
             // The next batch or tick tries again; records stay chained meanwhile.
             _state = before;
