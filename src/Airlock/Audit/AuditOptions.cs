@@ -6,6 +6,9 @@ internal sealed class AuditOptions
     /// <summary>The Ed25519 key that signs checkpoints; relative to the configuration file. Default: <c>audit-signing.key</c> beside the store.</summary>
     public string? SigningKeyFile { get; set; }
 
+    /// <summary>The signing key file as configured, resolved against the configuration's folder; null for the default.</summary>
+    public string? SigningKeyPath(string baseDirectory) => SigningKeyFile is { } file ? Path.Combine(baseDirectory, file) : null;
+
     /// <summary>A signed checkpoint after this many records…</summary>
     public int CheckpointEvery { get; set; } = 1000;
 

@@ -9,8 +9,7 @@ internal sealed record SessionReplay(string SessionId, Session? Session, IReadOn
     /// <summary>By session id or access key id; null when neither the session nor any record of it is known.</summary>
     public static async Task<SessionReplay?> LoadAsync(SqliteDatabase database, string target, CancellationToken cancellationToken)
     {
-        var sessions = await new SqliteSessionStore(database).ListAsync(includeEnded: true, cancellationToken);
-        var session = sessions.Select(s => s.Session).FirstOrDefault(s => s.Id == target || s.AccessKeyId == target);
+        var session = (await new SqliteSessionStore(database).FindAsync(target, cancellationToken))?.Session;
         var calls = await new SqliteAuditStore(database).SearchAsync(new AuditQuery { Session = session?.Id ?? target, Limit = 10_000 }, cancellationToken);
         return session is null && calls.Count == 0 ? null : new SessionReplay(session?.Id ?? target, session, calls);
     }

@@ -15,7 +15,7 @@ internal sealed class SqliteAuditStore(SqliteDatabase database, AuditOptions? op
     private SqliteAuditWriter? _writer;
 
     /// <summary>Where the checkpoint key lives: as configured, else beside the store.</summary>
-    public string SigningKeyFile { get; } = signingKeyFile ?? System.IO.Path.Combine(System.IO.Path.GetDirectoryName(database.Path)!, "audit-signing.key");
+    public string SigningKeyFile { get; } = signingKeyFile ?? database.Beside("audit-signing.key");
 
     public Task<long> AppendAsync(AuditEntry entry, CancellationToken cancellationToken) => Writer().AppendAsync(entry);
 

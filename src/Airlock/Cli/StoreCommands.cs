@@ -20,8 +20,7 @@ internal static class StoreCommands
 
         var database = new SqliteDatabase(Path.Combine(baseDirectory, options.Store.Path));
         database.EnsureSchema();
-        var store = new Audit.SqliteAuditStore(database, options.Audit,
-            options.Audit.SigningKeyFile is { } keyFile ? Path.Combine(baseDirectory, keyFile) : null);
+        var store = new Audit.SqliteAuditStore(database, options.Audit, options.Audit.SigningKeyPath(baseDirectory));
         return (database, store.SigningKeyFile);
     }
 }

@@ -45,8 +45,7 @@ internal static class GatewayHost
         services.AddSingleton(ServiceCatalog.Default);
         services.AddSingleton<OperationResolver>();
         services.AddSingleton<ISessionStore, SqliteSessionStore>();
-        services.AddSingleton<IAuditStore>(_ => new SqliteAuditStore(database, options.Audit,
-            options.Audit.SigningKeyFile is { } keyFile ? Path.Combine(baseDirectory, keyFile) : null));
+        services.AddSingleton<IAuditStore>(_ => new SqliteAuditStore(database, options.Audit, options.Audit.SigningKeyPath(baseDirectory)));
         services.AddSingleton<SessionIssuer>();
         services.AddSingleton(new TokenValidator(options.Issuers));
         services.AddSingleton(sp => new PolicyHolder(policy, configPath, options.Policy.Files, ServiceCatalog.Default, sp.GetRequiredService<ILogger<PolicyHolder>>()));
@@ -64,7 +63,7 @@ internal static class GatewayHost
         services.ConfigureHttpJsonOptions(json => json.SerializerOptions.PropertyNamingPolicy = System.Text.Json.JsonNamingPolicy.CamelCase);
         var hashKeyFile = options.Masking.HashKeyFile is { } keyFile
             ? Path.Combine(baseDirectory, keyFile)
-            : Path.Combine(Path.GetDirectoryName(Path.Combine(baseDirectory, options.Store.Path))!, "masking.key");
+            : database.Beside("masking.key");
         services.AddSingleton(new MaskPlanner(options.Masking, Masker.FromKeyFile(hashKeyFile)));
         services.AddSingleton<GatewayHandler>();
 

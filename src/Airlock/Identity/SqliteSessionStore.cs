@@ -29,12 +29,19 @@ internal sealed class SqliteSessionStore(SqliteDatabase database) : ISessionStor
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
-    public async Task<StoredSession?> FindByAccessKeyAsync(string accessKeyId, CancellationToken cancellationToken)
+    public Task<StoredSession?> FindByAccessKeyAsync(string accessKeyId, CancellationToken cancellationToken) =>
+        FindOneAsync("access_key_id = $key", accessKeyId, cancellationToken);
+
+    /// <summary>A session, ended or not, by its id or its access key id.</summary>
+    public Task<StoredSession?> FindAsync(string idOrAccessKey, CancellationToken cancellationToken) =>
+        FindOneAsync("id = $key OR access_key_id = $key", idOrAccessKey, cancellationToken);
+
+    private async Task<StoredSession?> FindOneAsync(string where, string key, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
         await using var command = connection.CreateCommand();
-        command.CommandText = $"SELECT {Columns} FROM sessions WHERE access_key_id = $ak";
-        command.Parameters.AddWithValue("$ak", accessKeyId);
+        command.CommandText = $"SELECT {Columns} FROM sessions WHERE {where}";
+        command.Parameters.AddWithValue("$key", key);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         return await reader.ReadAsync(cancellationToken) ? Read(reader) : null;
     }

@@ -23,6 +23,9 @@ internal sealed class SqliteDatabase
 
     public string Path { get; }
 
+    /// <summary>A file in the store's folder (the default home of the masking and audit keys).</summary>
+    public string Beside(string fileName) => System.IO.Path.Combine(System.IO.Path.GetDirectoryName(Path)!, fileName);
+
     public async Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken = default)
     {
         var connection = new SqliteConnection(_connectionString);
