@@ -19,7 +19,7 @@ namespace Airlock.Tests.Integration;
 public sealed class HeldCallsLoadTests(ITestOutputHelper output) : IAsyncLifetime
 {
     private const int Calls = 1000;
-    private readonly AirlockEnvironment env = new() { HoldSeconds = 120 };
+    private readonly AirlockEnvironment env = new() { HoldSeconds = 300 };
 
     public Task InitializeAsync() => env.InitializeAsync();
 
@@ -59,10 +59,8 @@ public sealed class HeldCallsLoadTests(ITestOutputHelper output) : IAsyncLifetim
         peak = Math.Max(peak, env.Gateway.ResidentMegabytes());
 
         var started = DateTime.UtcNow;
-        foreach (var id in pending)
-        {
-            (await api.PostAsJsonAsync($"/_airlock/api/approvals/{id}/approve", new { reason = "load" })).EnsureSuccessStatusCode();
-        }
+        await Parallel.ForEachAsync(pending, new ParallelOptions { MaxDegreeOfParallelism = 8 }, async (id, _) =>
+            (await api.PostAsJsonAsync($"/_airlock/api/approvals/{id}/approve", new { reason = "load" })).EnsureSuccessStatusCode());
 
         var results = await Task.WhenAll(calls);
         var released = DateTime.UtcNow - started;

@@ -65,7 +65,8 @@ internal static class SignedHttp
         }
 
         request.Headers.TryAddWithoutValidation("Authorization", authorization);
-        using var http = new HttpClient();
+        // Held calls wait for a human; the hold window, not HttpClient's 100 s default, bounds them.
+        using var http = new HttpClient { Timeout = TimeSpan.FromMinutes(6) };
         using var response = await http.SendAsync(request);
         return (response.StatusCode, await response.Content.ReadAsStringAsync());
     }
