@@ -14,6 +14,9 @@ apt_install() {
 # AWS CLI v2 from Debian (2.9.19): one of the real clients the tests drive.
 [ -x /usr/bin/aws ] || apt_install awscli
 
+# PostgreSQL's server binaries: the audit store suite starts a server of its own on 127.0.0.1.
+ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || apt_install postgresql
+
 # A Python with moto (the upstream emulator), boto3 and AWS CLI v1.
 python_ok() { "$1" -c 'import moto, boto3, awscli' >/dev/null 2>&1; }
 PY="${AIRLOCK_TEST_PYTHON:-}"

@@ -20,7 +20,7 @@ internal static class AuditWriteRate
             var directory = Directory.CreateTempSubdirectory("airlock-audit-bench-");
             var database = new SqliteDatabase(Path.Combine(directory.FullName, "airlock.db"));
             database.EnsureSchema();
-            var store = new SqliteAuditStore(database, new AuditOptions());
+            var store = new AuditStore(new Airlock.Audit.Stores.SqliteAuditDatabase(database), new AuditOptions(), database.Beside("audit-signing.key"));
             await store.AppendAsync(Record(-1), CancellationToken.None); // start the writer and load the key outside the timing
 
             var latencies = new double[records];

@@ -20,7 +20,7 @@ internal static class AuditApi
     private static async Task<Results<Ok<AuditPage>, ProblemHttpResult>> SearchAsync(
         string? subject, string? session, string? connection, string? service, string? operation, string? resource, string? decision,
         DateTimeOffset? since, DateTimeOffset? until, string? text, long? after, int? limit,
-        HttpContext http, TokenValidator tokens, AuditOptions options, SqliteDatabase database, CancellationToken ct)
+        HttpContext http, TokenValidator tokens, AuditOptions options, AuditStore audit, CancellationToken ct)
     {
         if (await ReaderAsync(http, tokens, options, ct) is { } refused)
         {
@@ -32,19 +32,19 @@ internal static class AuditApi
             Subject = subject, Session = session, Connection = connection, Service = service, Operation = operation, Resource = resource,
             Decision = decision, Since = since, Until = until, Text = text, AfterId = after ?? 0, Limit = Math.Clamp(limit ?? 100, 1, 1000),
         };
-        var records = await new SqliteAuditStore(database).SearchAsync(query, ct);
+        var records = await audit.SearchAsync(query, ct);
         return TypedResults.Ok(new AuditPage(records, records.Count == query.Limit ? records[^1].Id : null));
     }
 
     private static async Task<Results<Ok<object>, ProblemHttpResult>> ReplayAsync(
-        string id, HttpContext http, TokenValidator tokens, AuditOptions options, SqliteDatabase database, CancellationToken ct)
+        string id, HttpContext http, TokenValidator tokens, AuditOptions options, SqliteDatabase database, AuditStore audit, CancellationToken ct)
     {
         if (await ReaderAsync(http, tokens, options, ct) is { } refused)
         {
             return refused;
         }
 
-        return await SessionReplay.LoadAsync(database, id, ct) is { } replay
+        return await SessionReplay.LoadAsync(database, audit, id, ct) is { } replay
             ? TypedResults.Ok<object>(new { session = replay.Summary, calls = replay.Calls })
             : TypedResults.Problem($"No session {id}.", statusCode: 404);
     }

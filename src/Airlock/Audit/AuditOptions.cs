@@ -21,6 +21,12 @@ internal sealed class AuditOptions
     /// <summary>Groups whose members may read the trail over HTTP (<c>/_airlock/api/audit</c>, session replays). None by default.</summary>
     public List<string> Readers { get; set; } = [];
 
+    /// <summary>
+    /// An Npgsql connection string: the trail goes to this PostgreSQL database, which several gateway nodes can share
+    /// (one chain, appended under an advisory lock), instead of the SQLite store. A password may come from <c>PGPASSWORD</c>.
+    /// </summary>
+    public string? Postgresql { get; set; }
+
     /// <summary>The most records written in one transaction.</summary>
     public int BatchSize { get; set; } = 512;
 }

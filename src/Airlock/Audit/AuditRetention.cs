@@ -1,6 +1,5 @@
+using Airlock.Audit.Stores;
 using Airlock.Identity;
-using Airlock.Storage;
-using Microsoft.Data.Sqlite;
 
 namespace Airlock.Audit;
 
@@ -14,21 +13,19 @@ internal static class AuditRetention
     /// <summary>What a prune removed: up to which record, anchored where, and how many audit rows went.</summary>
     public readonly record struct PruneResult(long AnchorSeq, long LogRecords, long AuditRows);
 
-    public static async Task<PruneResult?> PruneAsync(SqliteDatabase database, DateTimeOffset before, CancellationToken cancellationToken)
+    public static async Task<PruneResult?> PruneAsync(IAuditDatabase database, DateTimeOffset before, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
-        await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
+        // The append lock: no gateway extends the chain while its start is cut.
+        await using var transaction = await database.BeginAppendAsync(connection, cancellationToken);
         long? anchor;
-        await using (var find = connection.CreateCommand())
+        // The newest checkpoint before the cut whose record is still there to anchor on; the newest record always stays.
+        await using (var find = connection.Command(transaction, """
+            SELECT c.seq FROM audit_checkpoints c JOIN audit_log l ON l.seq = c.seq
+            WHERE c.time < @before AND c.seq < (SELECT max(seq) FROM audit_log) ORDER BY c.seq DESC LIMIT 1
+            """, ("@before", SqliteSessionStore.Format(before))))
         {
-            find.Transaction = transaction;
-            // The newest checkpoint before the cut whose record is still there to anchor on; the newest record always stays.
-            find.CommandText = """
-                SELECT c.seq FROM audit_checkpoints c JOIN audit_log l ON l.seq = c.seq
-                WHERE c.time < $before AND c.seq < (SELECT max(seq) FROM audit_log) ORDER BY c.seq DESC LIMIT 1
-                """;
-            find.Parameters.AddWithValue("$before", SqliteSessionStore.Format(before));
-            anchor = await find.ExecuteScalarAsync(cancellationToken) as long?;
+            anchor = await find.ExecuteScalarAsync(cancellationToken) is { } found and not DBNull ? Convert.ToInt64(found) : null;
         }
 
         if (anchor is not { } seq)
@@ -36,16 +33,11 @@ internal static class AuditRetention
             return null;
         }
 
-        await using var prune = connection.CreateCommand();
-        prune.Transaction = transaction;
-        prune.CommandText = """
-            DELETE FROM audit WHERE id IN (SELECT record_id FROM audit_log WHERE seq <= $seq AND kind = 'call');
-            SELECT changes();
-            """;
-        prune.Parameters.AddWithValue("$seq", seq);
-        var rows = (long)(await prune.ExecuteScalarAsync(cancellationToken))!;
-        prune.CommandText = "DELETE FROM audit_log WHERE seq <= $seq; SELECT changes();";
-        var records = (long)(await prune.ExecuteScalarAsync(cancellationToken))!;
+        await using var pruneRows = connection.Command(transaction,
+            "DELETE FROM audit WHERE id IN (SELECT record_id FROM audit_log WHERE seq <= @seq AND kind = 'call')", ("@seq", seq));
+        long rows = await pruneRows.ExecuteNonQueryAsync(cancellationToken);
+        await using var pruneLog = connection.Command(transaction, "DELETE FROM audit_log WHERE seq <= @seq", ("@seq", seq));
+        long records = await pruneLog.ExecuteNonQueryAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return new PruneResult(seq, records, rows);
     }

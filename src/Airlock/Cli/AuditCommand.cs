@@ -16,12 +16,11 @@ internal static class AuditCommand
         var tail = new Command("tail", "Show the newest audit records.") { CommonOptions.Config, lines, follow };
         tail.SetAction(async (parse, cancellationToken) =>
         {
-            if (StoreCommands.Open(parse.GetValue(CommonOptions.Config)) is not { } database)
+            if (await StoreCommands.OpenAsync(parse.GetValue(CommonOptions.Config), cancellationToken) is not { Audit: var store })
             {
                 return 2;
             }
 
-            var store = new SqliteAuditStore(database);
             Console.WriteLine($"{"TIME",-24} {"PRINCIPAL",-20} {"SESSION",-22} {"CONNECTION",-10} {"SERVICE",-14} {"OPERATION",-28} {"DECISION",-8} {"STATUS",-6} {"LATENCY",-9} RESOURCES / REASON");
             long last = 0;
             var count = parse.GetValue(lines);
@@ -80,12 +79,12 @@ internal static class AuditCommand
         };
         search.SetAction(async (parse, cancellationToken) =>
         {
-            if (StoreCommands.Open(parse.GetValue(CommonOptions.Config)) is not { } database)
+            if (await StoreCommands.OpenAsync(parse.GetValue(CommonOptions.Config), cancellationToken) is not { Audit: var store })
             {
                 return 2;
             }
 
-            var found = await new SqliteAuditStore(database).SearchAsync(QueryOf(parse), cancellationToken);
+            var found = await store.SearchAsync(QueryOf(parse), cancellationToken);
             foreach (var entry in found)
             {
                 Console.WriteLine(parse.GetValue(json) ? JsonSerializer.Serialize(entry, Json) : $"{entry.Id,8} {Format(entry)}");
@@ -111,12 +110,11 @@ internal static class AuditCommand
         };
         export.SetAction(async (parse, cancellationToken) =>
         {
-            if (StoreCommands.Open(parse.GetValue(CommonOptions.Config)) is not { } database)
+            if (await StoreCommands.OpenAsync(parse.GetValue(CommonOptions.Config), cancellationToken) is not { Audit: var store })
             {
                 return 2;
             }
 
-            var store = new SqliteAuditStore(database);
             var query = QueryOf(parse) with { AfterId = 0, Limit = 1000 };
             while (true)
             {
@@ -146,12 +144,12 @@ internal static class AuditCommand
         };
         verify.SetAction(async (parse, cancellationToken) =>
         {
-            if (StoreCommands.OpenAuditStore(parse.GetValue(CommonOptions.Config)) is not { } opened)
+            if (await StoreCommands.OpenAsync(parse.GetValue(CommonOptions.Config), cancellationToken) is not { Audit: var store })
             {
                 return 2;
             }
 
-            var (database, keyFile) = opened;
+            var keyFile = store.SigningKeyFile;
 
             byte[] publicKey;
             if (parse.GetValue(key) is { } given)
@@ -168,7 +166,7 @@ internal static class AuditCommand
                 return 2;
             }
 
-            var report = await AuditVerifier.VerifyAsync(database, publicKey, cancellationToken);
+            var report = await AuditVerifier.VerifyAsync(store.Database, publicKey, cancellationToken);
             if (report.Intact)
             {
                 Console.WriteLine($"intact: {report.Records} log records, {report.Checkpoints} signed checkpoints (last at record {report.LastCheckpoint})" +
@@ -193,12 +191,12 @@ internal static class AuditCommand
         var prune = new Command("prune", "Remove old audit records, keeping the log verifiable: a signed checkpoint anchors what remains.") { CommonOptions.Config, before };
         prune.SetAction(async (parse, cancellationToken) =>
         {
-            if (StoreCommands.Open(parse.GetValue(CommonOptions.Config)) is not { } database)
+            if (await StoreCommands.OpenAsync(parse.GetValue(CommonOptions.Config), cancellationToken) is not { Audit: var store })
             {
                 return 2;
             }
 
-            if (await AuditRetention.PruneAsync(database, parse.GetValue(before), cancellationToken) is not { } pruned)
+            if (await AuditRetention.PruneAsync(store.Database, parse.GetValue(before), cancellationToken) is not { } pruned)
             {
                 Console.WriteLine("nothing to prune: no signed checkpoint before that time");
                 return 0;
@@ -215,12 +213,12 @@ internal static class AuditCommand
         var command = new Command("public-key", "Print the public key that verifies the audit log's checkpoints (creates the signing key if there is none).") { CommonOptions.Config };
         command.SetAction(parse =>
         {
-            if (StoreCommands.OpenAuditStore(parse.GetValue(CommonOptions.Config)) is not { } opened)
+            if (StoreCommands.OpenBoth(parse.GetValue(CommonOptions.Config)) is not { Audit: var store })
             {
                 return 2;
             }
 
-            Console.WriteLine(AuditSigningKey.Format(AuditSigningKey.LoadOrCreate(opened.SigningKeyFile).PublicKey));
+            Console.WriteLine(AuditSigningKey.Format(AuditSigningKey.LoadOrCreate(store.SigningKeyFile).PublicKey));
             return 0;
         });
         return command;

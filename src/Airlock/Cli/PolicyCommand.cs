@@ -86,12 +86,12 @@ internal static class PolicyCommand
         {
             var parser = Parse(parse.GetValue(candidate)!);
             parser.Errors.ToList().ForEach(Console.Error.WriteLine);
-            if (parser.Errors.Count > 0 || StoreCommands.Open(parse.GetValue(CommonOptions.Config)) is not { } database)
+            if (parser.Errors.Count > 0 || await StoreCommands.OpenAsync(parse.GetValue(CommonOptions.Config), cancellationToken) is not { } stores)
             {
                 return 2;
             }
 
-            var replay = await PolicyReplay.RunAsync(new CompiledPolicy(parser.Statements), database, parse.GetValue(since), cancellationToken);
+            var replay = await PolicyReplay.RunAsync(new CompiledPolicy(parser.Statements), stores.Database, stores.Audit, parse.GetValue(since), cancellationToken);
             foreach (var change in replay.Changes)
             {
                 Console.WriteLine($"{change.Entry.Time.UtcDateTime:yyyy-MM-ddTHH:mm:ssZ} {change.Entry.Principal} {change.Entry.Action} {string.Join(',', change.Entry.Resources)}: {change.Entry.Decision} -> {change.Now} ({change.Reason})");

@@ -17,13 +17,13 @@ internal static class ReplayCommand
         var replay = new Command("replay", "Replay a session call by call: decisions, approvals, masked responses, timings.") { CommonOptions.Config, id, pace, json };
         replay.SetAction(async (parse, cancellationToken) =>
         {
-            if (StoreCommands.Open(parse.GetValue(CommonOptions.Config)) is not { } database)
+            if (await StoreCommands.OpenAsync(parse.GetValue(CommonOptions.Config), cancellationToken) is not { } stores)
             {
                 return 2;
             }
 
             var target = parse.GetValue(id)!;
-            if (await SessionReplay.LoadAsync(database, target, cancellationToken) is not { } replayed)
+            if (await SessionReplay.LoadAsync(stores.Database, stores.Audit, target, cancellationToken) is not { } replayed)
             {
                 await Console.Error.WriteLineAsync($"airlock: no session {target}.");
                 return 1;

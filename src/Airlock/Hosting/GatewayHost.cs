@@ -1,5 +1,6 @@
 using Airlock.Approvals;
 using Airlock.Audit;
+using Airlock.Audit.Stores;
 using Airlock.Masking;
 using Airlock.Aws.Catalog;
 using Airlock.Aws.Resolution;
@@ -45,7 +46,9 @@ internal static class GatewayHost
         services.AddSingleton(ServiceCatalog.Default);
         services.AddSingleton<OperationResolver>();
         services.AddSingleton<ISessionStore, SqliteSessionStore>();
-        services.AddSingleton<IAuditStore>(_ => new SqliteAuditStore(database, options.Audit, options.Audit.SigningKeyPath(baseDirectory)));
+        // From factories, so the container disposes the store at shutdown: the writer drains and signs a last checkpoint.
+        services.AddSingleton(_ => AuditDatabases.Open(options.Audit, database, baseDirectory));
+        services.AddSingleton<IAuditStore>(sp => sp.GetRequiredService<AuditStore>());
         services.AddSingleton<SessionIssuer>();
         services.AddSingleton(new TokenValidator(options.Issuers));
         services.AddSingleton(sp => new PolicyHolder(policy, configPath, options.Policy.Files, ServiceCatalog.Default, sp.GetRequiredService<ILogger<PolicyHolder>>()));

@@ -14,13 +14,13 @@ internal static class PolicyReplay
 
     public sealed record Result(int Replayed, IReadOnlyList<Change> Changes);
 
-    public static async Task<Result> RunAsync(CompiledPolicy candidate, SqliteDatabase database, DateTimeOffset? since, CancellationToken cancellationToken)
+    public static async Task<Result> RunAsync(CompiledPolicy candidate, SqliteDatabase database, AuditStore audit, DateTimeOffset? since, CancellationToken cancellationToken)
     {
         var sessions = new SqliteSessionStore(database);
         var known = new Dictionary<string, Session?>(StringComparer.Ordinal);
         var changes = new List<Change>();
         var replayed = 0;
-        foreach (var entry in await new SqliteAuditStore(database).TailAsync(int.MaxValue, 0, cancellationToken))
+        foreach (var entry in await audit.TailAsync(int.MaxValue, 0, cancellationToken))
         {
             // GetCallerIdentity is Airlock's own answer, never a policy decision.
             if (entry.Action is null or "sts:GetCallerIdentity" || entry.AccessKeyId is null

@@ -1,6 +1,7 @@
+using System.Data.Common;
 using System.Text.Json;
+using Airlock.Audit.Stores;
 using Airlock.Identity;
-using Airlock.Storage;
 
 namespace Airlock.Audit.Chain;
 
@@ -19,22 +20,20 @@ internal static class AuditVerifier
 {
     private const int MaxProblems = 50;
 
-    public static async Task<VerifyReport> VerifyAsync(SqliteDatabase database, byte[] publicKey, CancellationToken cancellationToken = default)
+    public static async Task<VerifyReport> VerifyAsync(IAuditDatabase database, byte[] publicKey, CancellationToken cancellationToken = default)
     {
         var problems = new List<string>();
         var expected = new Dictionary<long, AuditEntry>();
         await using var connection = await database.OpenAsync(cancellationToken);
         // One snapshot for every read: a gateway writing meanwhile must not look like tampering.
-        await using var snapshot = connection.BeginTransaction(deferred: true);
+        await using var snapshot = await database.BeginSnapshotAsync(connection, cancellationToken);
 
         long records = 0, lastSeq = 0;
         var hashes = new Dictionary<long, string>();
         var previous = ChainHash.Genesis;
         var checkpoints = await ReadCheckpointsAsync(snapshot, cancellationToken);
-        await using (var command = connection.CreateCommand())
+        await using (var command = connection.Command(snapshot, "SELECT seq, time, kind, record_id, body, prev_hash, hash FROM audit_log ORDER BY seq"))
         {
-            command.Transaction = snapshot;
-            command.CommandText = "SELECT seq, time, kind, record_id, body, prev_hash, hash FROM audit_log ORDER BY seq";
             await using var reader = await command.ExecuteReaderAsync(cancellationToken);
             while (await reader.ReadAsync(cancellationToken))
             {
@@ -76,11 +75,9 @@ internal static class AuditVerifier
         return new VerifyReport(records, checkpoints.Count, lastCheckpoint, unchained, problems);
     }
 
-    private static async Task<List<Checkpoint>> ReadCheckpointsAsync(Microsoft.Data.Sqlite.SqliteTransaction snapshot, CancellationToken cancellationToken)
+    private static async Task<List<Checkpoint>> ReadCheckpointsAsync(DbTransaction snapshot, CancellationToken cancellationToken)
     {
-        await using var command = snapshot.Connection!.CreateCommand();
-        command.Transaction = snapshot;
-        command.CommandText = "SELECT seq, hash, time, key_id, signature FROM audit_checkpoints ORDER BY seq";
+        await using var command = snapshot.Connection!.Command(snapshot, "SELECT seq, hash, time, key_id, signature FROM audit_checkpoints ORDER BY seq");
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         var checkpoints = new List<Checkpoint>();
         while (await reader.ReadAsync(cancellationToken))
@@ -155,12 +152,12 @@ internal static class AuditVerifier
     }
 
     private static async Task<long> CheckTableAsync(
-        Microsoft.Data.Sqlite.SqliteTransaction snapshot, Dictionary<long, AuditEntry> expected, List<string> problems, CancellationToken cancellationToken)
+        DbTransaction snapshot, Dictionary<long, AuditEntry> expected, List<string> problems, CancellationToken cancellationToken)
     {
         var firstChained = expected.Count == 0 ? long.MaxValue : expected.Keys.Min();
         var seen = new HashSet<long>();
         long unchained = 0;
-        foreach (var row in await SqliteAuditStore.ReadAllAsync(snapshot, cancellationToken))
+        foreach (var row in await AuditStore.ReadAllAsync(snapshot, cancellationToken))
         {
             if (!expected.TryGetValue(row.Id, out var entry))
             {

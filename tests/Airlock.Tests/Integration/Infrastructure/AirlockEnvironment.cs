@@ -226,7 +226,8 @@ public sealed class AirlockEnvironment : IAsyncLifetime
     }
 
     internal async Task<IReadOnlyList<AuditEntry>> AuditAsync() =>
-        await new SqliteAuditStore(new SqliteDatabase(DatabasePath)).TailAsync(100000, 0, CancellationToken.None);
+        await new AuditStore(new Airlock.Audit.Stores.SqliteAuditDatabase(new SqliteDatabase(DatabasePath)), new AuditOptions(), "")
+            .TailAsync(100000, 0, CancellationToken.None);
 
     public Dictionary<string, string?> WithCredentials(SessionCredentials credentials)
     {

@@ -1,37 +1,39 @@
+using System.Data.Common;
 using Airlock.Audit.Chain;
+using Airlock.Audit.Stores;
 using Airlock.Identity;
-using Airlock.Storage;
-using Microsoft.Data.Sqlite;
 
 namespace Airlock.Audit;
 
 /// <summary>
-/// The audit trail in the embedded SQLite store: written through one chained, batching writer (started on the first
+/// The audit trail, in SQLite or PostgreSQL: written through one chained, batching writer (started on the first
 /// write, so read-only commands neither start it nor create the signing key), read from the <c>audit</c> table.
 /// </summary>
-internal sealed class SqliteAuditStore(SqliteDatabase database, AuditOptions? options = null, string? signingKeyFile = null) : IAuditStore, IAsyncDisposable
+internal sealed class AuditStore(IAuditDatabase database, AuditOptions options, string signingKeyFile) : IAuditStore, IAsyncDisposable
 {
     private readonly Lock _gate = new();
-    private SqliteAuditWriter? _writer;
+    private AuditWriter? _writer;
 
-    /// <summary>Where the checkpoint key lives: as configured, else beside the store.</summary>
-    public string SigningKeyFile { get; } = signingKeyFile ?? database.Beside("audit-signing.key");
+    public IAuditDatabase Database => database;
+
+    /// <summary>The Ed25519 key file that signs checkpoints.</summary>
+    public string SigningKeyFile => signingKeyFile;
 
     public Task<long> AppendAsync(AuditEntry entry, CancellationToken cancellationToken) => Writer().AppendAsync(entry);
 
     public Task CompleteAsync(long id, AuditCompletion completion, CancellationToken cancellationToken) => Writer().CompleteAsync(id, completion);
 
-    private SqliteAuditWriter Writer()
+    private AuditWriter Writer()
     {
         lock (_gate)
         {
-            return _writer ??= new SqliteAuditWriter(database, options ?? new AuditOptions(), AuditSigningKey.LoadOrCreate(SigningKeyFile));
+            return _writer ??= new AuditWriter(database, options, AuditSigningKey.LoadOrCreate(SigningKeyFile));
         }
     }
 
     public async ValueTask DisposeAsync()
     {
-        SqliteAuditWriter? writer;
+        AuditWriter? writer;
         lock (_gate)
         {
             writer = _writer;
@@ -41,27 +43,29 @@ internal sealed class SqliteAuditStore(SqliteDatabase database, AuditOptions? op
         {
             await writer.DisposeAsync();
         }
+
+        (database as IDisposable)?.Dispose();
     }
 
     public async Task<IReadOnlyList<AuditEntry>> TailAsync(int count, long afterId, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
         return await QueryAsync(connection, null, $"""
-            SELECT * FROM (SELECT {Columns} FROM audit WHERE id > $after ORDER BY id DESC LIMIT $count) ORDER BY id
-            """, [("$after", afterId), ("$count", count)], cancellationToken);
+            SELECT * FROM (SELECT {Columns} FROM audit WHERE id > @after ORDER BY id DESC LIMIT @count) newest ORDER BY id
+            """, [("@after", afterId), ("@count", count)], cancellationToken);
     }
 
     /// <summary>The records a query asks for, oldest first, at most its limit, after its <see cref="AuditQuery.AfterId"/>.</summary>
     public async Task<IReadOnlyList<AuditEntry>> SearchAsync(AuditQuery query, CancellationToken cancellationToken)
     {
-        var where = new List<string> { "id > $after" };
-        var parameters = new List<(string, object)> { ("$after", query.AfterId), ("$limit", Math.Clamp(query.Limit, 1, 10_000)) };
+        var where = new List<string> { "id > @after" };
+        var parameters = new List<(string, object?)> { ("@after", query.AfterId), ("@limit", Math.Clamp(query.Limit, 1, 10_000)) };
         void Equal(string column, string? value)
         {
             if (value is not null)
             {
-                where.Add($"{column} = ${column}");
-                parameters.Add(($"${column}", value));
+                where.Add($"{column} = @{column}");
+                parameters.Add(($"@{column}", value));
             }
         }
 
@@ -73,35 +77,35 @@ internal sealed class SqliteAuditStore(SqliteDatabase database, AuditOptions? op
         Equal("decision", query.Decision);
         if (query.Resource is { } resource)
         {
-            where.Add("instr(resources, $resource) > 0");
-            parameters.Add(("$resource", resource));
+            where.Add(database.Contains("resources", "@resource"));
+            parameters.Add(("@resource", resource));
         }
 
         if (query.Text is { } text)
         {
-            where.Add("(instr(coalesce(parameters, ''), $text) > 0 OR instr(coalesce(reason, ''), $text) > 0 OR instr(coalesce(response, ''), $text) > 0)");
-            parameters.Add(("$text", text));
+            where.Add($"({string.Join(" OR ", new[] { "parameters", "reason", "response" }.Select(c => database.Contains($"coalesce({c}, '')", "@text")))})");
+            parameters.Add(("@text", text));
         }
 
         if (query.Since is { } since)
         {
-            where.Add("time >= $since");
-            parameters.Add(("$since", SqliteSessionStore.Format(since)));
+            where.Add("time >= @since");
+            parameters.Add(("@since", SqliteSessionStore.Format(since)));
         }
 
         if (query.Until is { } until)
         {
-            where.Add("time < $until");
-            parameters.Add(("$until", SqliteSessionStore.Format(until)));
+            where.Add("time < @until");
+            parameters.Add(("@until", SqliteSessionStore.Format(until)));
         }
 
         await using var connection = await database.OpenAsync(cancellationToken);
-        return await QueryAsync(connection, null, $"SELECT {Columns} FROM audit WHERE {string.Join(" AND ", where)} ORDER BY id LIMIT $limit",
+        return await QueryAsync(connection, null, $"SELECT {Columns} FROM audit WHERE {string.Join(" AND ", where)} ORDER BY id LIMIT @limit",
             [.. parameters], cancellationToken);
     }
 
     /// <summary>Every row of the audit table, oldest first, as the transaction sees them.</summary>
-    public static Task<IReadOnlyList<AuditEntry>> ReadAllAsync(SqliteTransaction snapshot, CancellationToken cancellationToken) =>
+    public static Task<IReadOnlyList<AuditEntry>> ReadAllAsync(DbTransaction snapshot, CancellationToken cancellationToken) =>
         QueryAsync(snapshot.Connection!, snapshot, $"SELECT {Columns} FROM audit ORDER BY id", [], cancellationToken);
 
     private const string Columns = """
@@ -110,16 +114,9 @@ internal sealed class SqliteAuditStore(SqliteDatabase database, AuditOptions? op
         """;
 
     private static async Task<IReadOnlyList<AuditEntry>> QueryAsync(
-        SqliteConnection connection, SqliteTransaction? transaction, string sql, (string Name, object Value)[] parameters, CancellationToken cancellationToken)
+        DbConnection connection, DbTransaction? transaction, string sql, (string Name, object? Value)[] parameters, CancellationToken cancellationToken)
     {
-        await using var command = connection.CreateCommand();
-        command.Transaction = transaction;
-        command.CommandText = sql;
-        foreach (var (name, value) in parameters)
-        {
-            command.Parameters.AddWithValue(name, value);
-        }
-
+        await using var command = connection.Command(transaction, sql, parameters);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         var entries = new List<AuditEntry>();
         while (await reader.ReadAsync(cancellationToken))
@@ -130,7 +127,7 @@ internal sealed class SqliteAuditStore(SqliteDatabase database, AuditOptions? op
         return entries;
     }
 
-    private static AuditEntry Read(SqliteDataReader r) => new()
+    private static AuditEntry Read(DbDataReader r) => new()
     {
         Id = r.GetInt64(0),
         RequestId = r.GetString(1),

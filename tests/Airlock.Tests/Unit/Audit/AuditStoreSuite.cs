@@ -1,22 +1,24 @@
+using System.Data.Common;
 using Airlock.Audit;
 using Airlock.Audit.Chain;
-using Airlock.Storage;
-using Microsoft.Data.Sqlite;
+using Airlock.Audit.Stores;
 using Xunit;
 
 namespace Airlock.Tests.Unit.Audit;
 
 /// <summary>
-/// The audit log on a real SQLite file: written through the chained writer, then tampered with by plain SQL
-/// the way someone with the file would, and checked by the verifier.
+/// One suite for every audit store, run on a real SQLite file and a real PostgreSQL server: records written through
+/// the chained writer, then tampered with by plain SQL the way someone with the database would, and checked by the
+/// verifier; searches; a store that refuses writes, a held lock, a full queue; writers racing on one chain.
 /// </summary>
-public sealed class AuditChainTests
+public abstract class AuditStoreSuite
 {
-    private static async Task<(SqliteDatabase Database, byte[] PublicKey)> StoreWithRecordsAsync(int calls = 20, AuditOptions? options = null)
+    private protected abstract Task<AuditTestDatabase> NewDatabaseAsync();
+
+    private async Task<(AuditTestDatabase Database, byte[] PublicKey)> StoreWithRecordsAsync(int calls = 20, AuditOptions? options = null)
     {
-        var database = new SqliteDatabase(Path.Combine(Directory.CreateTempSubdirectory("airlock-chain-").FullName, "airlock.db"));
-        database.EnsureSchema();
-        var store = new SqliteAuditStore(database, options ?? new AuditOptions { CheckpointEvery = 8 });
+        var database = await NewDatabaseAsync();
+        var store = database.NewStore(options ?? new AuditOptions { CheckpointEvery = 8 });
         for (var i = 0; i < calls; i++)
         {
             var id = await store.AppendAsync(Entry(i), CancellationToken.None);
@@ -27,7 +29,7 @@ public sealed class AuditChainTests
         }
 
         await store.DisposeAsync();
-        return (database, AuditSigningKey.LoadOrCreate(store.SigningKeyFile).PublicKey);
+        return (database, AuditSigningKey.LoadOrCreate(database.KeyFile).PublicKey);
     }
 
     private static AuditEntry Entry(int i) => new()
@@ -46,20 +48,12 @@ public sealed class AuditChainTests
         LatencyMs = 0.25,
     };
 
-    private static async Task ExecuteAsync(SqliteDatabase database, string sql)
-    {
-        await using var connection = await database.OpenAsync();
-        await using var command = connection.CreateCommand();
-        command.CommandText = sql;
-        await command.ExecuteNonQueryAsync();
-    }
-
-    private static async Task<string> FirstProblemAfterAsync(string sql)
+    private async Task<string> FirstProblemAfterAsync(string sql)
     {
         var (database, key) = await StoreWithRecordsAsync();
-        Assert.True((await AuditVerifier.VerifyAsync(database, key)).Intact);
-        await ExecuteAsync(database, sql);
-        var report = await AuditVerifier.VerifyAsync(database, key);
+        Assert.True((await AuditVerifier.VerifyAsync(database.Database, key)).Intact);
+        await database.ExecuteAsync(sql);
+        var report = await AuditVerifier.VerifyAsync(database.Database, key);
         Assert.False(report.Intact, "the verifier found nothing");
         return report.Problems[0];
     }
@@ -68,7 +62,7 @@ public sealed class AuditChainTests
     public async Task AnUntouchedLog_IsIntact()
     {
         var (database, key) = await StoreWithRecordsAsync();
-        var report = await AuditVerifier.VerifyAsync(database, key);
+        var report = await AuditVerifier.VerifyAsync(database.Database, key);
         Assert.True(report.Intact, string.Join("\n", report.Problems));
         Assert.Equal(30, report.Records); // 20 calls, 10 completions
         Assert.Equal(30, report.LastCheckpoint); // the writer seals the log when it stops
@@ -134,12 +128,11 @@ public sealed class AuditChainTests
     {
         // Someone with the file but not the key recomputes every hash after changing record 3.
         var (database, key) = await StoreWithRecordsAsync();
-        await using (var connection = await database.OpenAsync())
+        await using (var connection = await database.Database.OpenAsync(CancellationToken.None))
         {
             var rows = new List<(long Seq, string Time, string Kind, string Body)>();
-            await using (var read = connection.CreateCommand())
+            await using (var read = connection.Command(null, "SELECT seq, time, kind, body FROM audit_log ORDER BY seq"))
             {
-                read.CommandText = "SELECT seq, time, kind, body FROM audit_log ORDER BY seq";
                 await using var reader = await read.ExecuteReaderAsync();
                 while (await reader.ReadAsync())
                 {
@@ -152,18 +145,14 @@ public sealed class AuditChainTests
             {
                 var newBody = seq == 3 ? body.Replace("agent-1", "someone-else") : body;
                 var hash = ChainHash.Compute(previous, seq, kind, time, newBody);
-                await using var write = connection.CreateCommand();
-                write.CommandText = "UPDATE audit_log SET body = $body, prev_hash = $prev, hash = $hash WHERE seq = $seq";
-                write.Parameters.AddWithValue("$body", newBody);
-                write.Parameters.AddWithValue("$prev", previous);
-                write.Parameters.AddWithValue("$hash", hash);
-                write.Parameters.AddWithValue("$seq", seq);
+                await using var write = connection.Command(null, "UPDATE audit_log SET body = @body, prev_hash = @prev, hash = @hash WHERE seq = @seq",
+                    ("@body", newBody), ("@prev", previous), ("@hash", hash), ("@seq", seq));
                 await write.ExecuteNonQueryAsync();
                 previous = hash;
             }
         }
 
-        var report = await AuditVerifier.VerifyAsync(database, key);
+        var report = await AuditVerifier.VerifyAsync(database.Database, key);
         Assert.False(report.Intact);
         Assert.Contains("record 8 is not what its signed checkpoint saw: the log up to it was rewritten", report.Problems);
     }
@@ -172,18 +161,18 @@ public sealed class AuditChainTests
     public async Task Pruning_KeepsTheRestVerifiable_AndTamperingAfterItIsStillSeen()
     {
         var (database, key) = await StoreWithRecordsAsync();
-        var pruned = await AuditRetention.PruneAsync(database, DateTimeOffset.UtcNow.AddMinutes(1), CancellationToken.None);
+        var pruned = await AuditRetention.PruneAsync(database.Database, DateTimeOffset.UtcNow.AddMinutes(1), CancellationToken.None);
         Assert.NotNull(pruned);
         Assert.InRange(pruned.Value.AnchorSeq, 8, 29);
         Assert.Equal(pruned.Value.AnchorSeq, pruned.Value.LogRecords);
 
-        var report = await AuditVerifier.VerifyAsync(database, key);
+        var report = await AuditVerifier.VerifyAsync(database.Database, key);
         Assert.True(report.Intact, string.Join("\n", report.Problems));
         Assert.Equal(30 - pruned.Value.AnchorSeq, report.Records);
         Assert.Equal(0, report.UnchainedRows);
 
-        await ExecuteAsync(database, $"DELETE FROM audit_log WHERE seq = {pruned.Value.AnchorSeq + 1}");
-        var after = await AuditVerifier.VerifyAsync(database, key);
+        await database.ExecuteAsync($"DELETE FROM audit_log WHERE seq = {pruned.Value.AnchorSeq + 1}");
+        var after = await AuditVerifier.VerifyAsync(database.Database, key);
         Assert.False(after.Intact);
         // The first remaining record no longer follows the anchor: everything before it reads as deleted.
         Assert.Equal($"records 1..{pruned.Value.AnchorSeq + 1} are missing: deleted from the log", after.Problems[0]);
@@ -193,8 +182,8 @@ public sealed class AuditChainTests
     public async Task PruningWithoutAnAnchor_IsDeletion()
     {
         var (database, key) = await StoreWithRecordsAsync();
-        await ExecuteAsync(database, "DELETE FROM audit_log WHERE seq <= 5; DELETE FROM audit_checkpoints WHERE seq <= 8");
-        var report = await AuditVerifier.VerifyAsync(database, key);
+        await database.ExecuteAsync("DELETE FROM audit_log WHERE seq <= 5; DELETE FROM audit_checkpoints WHERE seq <= 8");
+        var report = await AuditVerifier.VerifyAsync(database.Database, key);
         Assert.Equal("records 1..5 are missing: deleted from the log", report.Problems[0]);
     }
 
@@ -202,14 +191,15 @@ public sealed class AuditChainTests
     public async Task AStoreThatRefusesWrites_FailsTheAppend_AndTheChainStaysWhole()
     {
         var (database, key) = await StoreWithRecordsAsync(calls: 3);
-        var store = new SqliteAuditStore(database, new AuditOptions());
-        await ExecuteAsync(database, "CREATE TRIGGER audit_down BEFORE INSERT ON audit BEGIN SELECT RAISE(ABORT, 'audit store down'); END;");
-        await Assert.ThrowsAsync<SqliteException>(() => store.AppendAsync(Entry(100), CancellationToken.None));
-        await ExecuteAsync(database, "DROP TRIGGER audit_down;");
+        var store = database.NewStore();
+        await database.ExecuteAsync(database.RefuseInserts.Refuse);
+        var refused = await Assert.ThrowsAnyAsync<DbException>(() => store.AppendAsync(Entry(100), CancellationToken.None));
+        Assert.Contains("audit store down", refused.Message);
+        await database.ExecuteAsync(database.RefuseInserts.Accept);
         await store.AppendAsync(Entry(101), CancellationToken.None);
         await store.DisposeAsync();
 
-        var report = await AuditVerifier.VerifyAsync(database, key);
+        var report = await AuditVerifier.VerifyAsync(database.Database, key);
         Assert.True(report.Intact, string.Join("\n", report.Problems));
         Assert.Equal(6, report.Records);
     }
@@ -218,14 +208,9 @@ public sealed class AuditChainTests
     public async Task AFullQueue_RefusesAtOnce_AndDrainsWhenTheStoreComesBack()
     {
         var (database, key) = await StoreWithRecordsAsync(calls: 1);
-        var store = new SqliteAuditStore(database, new AuditOptions { QueueCapacity = 2, BatchSize = 1 });
-        // Another connection holds the write lock: the writer waits on SQLite's busy timeout and the queue fills.
-        await using var blocker = await database.OpenAsync();
-        await using (var begin = blocker.CreateCommand())
-        {
-            begin.CommandText = "BEGIN EXCLUSIVE";
-            await begin.ExecuteNonQueryAsync();
-        }
+        var store = database.NewStore(new AuditOptions { QueueCapacity = 2, BatchSize = 1 });
+        // Another client holds the write lock: the writer waits (up to the store's lock timeout) and the queue fills.
+        var blocker = await database.HoldWriteLockAsync();
 
         var waiting = new List<Task<long>>();
         var refused = 0;
@@ -244,11 +229,7 @@ public sealed class AuditChainTests
         // The queue took what it holds (and the writer one more); every other call was refused at once, not left waiting.
         Assert.InRange(waiting.Count, 2, 3);
         Assert.Equal(10 - waiting.Count, refused);
-        await using (var rollback = blocker.CreateCommand())
-        {
-            rollback.CommandText = "ROLLBACK";
-            await rollback.ExecuteNonQueryAsync();
-        }
+        await blocker.DisposeAsync();
 
         foreach (var task in waiting)
         {
@@ -256,14 +237,100 @@ public sealed class AuditChainTests
             {
                 await task;
             }
-            catch (SqliteException)
+            catch (DbException)
             {
-                // A batch that waited past the busy timeout fails: its call would have been refused.
+                // A batch that waited past the lock timeout fails: its call would have been refused.
             }
         }
 
         await store.DisposeAsync();
-        var report = await AuditVerifier.VerifyAsync(database, key);
+        var report = await AuditVerifier.VerifyAsync(database.Database, key);
         Assert.True(report.Intact, string.Join("\n", report.Problems));
     }
+
+    [Fact]
+    public async Task TwoWritersOnOneDatabase_ExtendOneVerifiableChain()
+    {
+        // Two gateway nodes sharing the store, with the same signing key: their records interleave in one chain.
+        var database = await NewDatabaseAsync();
+        var nodes = new[] { database.NewStore(new AuditOptions { CheckpointEvery = 50 }), database.NewStore(new AuditOptions { CheckpointEvery = 50 }) };
+        await Task.WhenAll(Enumerable.Range(0, 200).Select(async i =>
+        {
+            var node = nodes[i % 2];
+            var id = await node.AppendAsync(Entry(i), CancellationToken.None);
+            await node.CompleteAsync(id, new AuditCompletion(200, 1, null), CancellationToken.None);
+        }));
+        Assert.Equal(200, (await nodes[1].SearchAsync(new AuditQuery { Limit = 1000 }, CancellationToken.None)).Count(e => e.UpstreamStatus == 200));
+        foreach (var node in nodes)
+        {
+            await node.DisposeAsync();
+        }
+
+        var report = await AuditVerifier.VerifyAsync(database.Database, AuditSigningKey.LoadOrCreate(database.KeyFile).PublicKey);
+        Assert.True(report.Intact, string.Join("\n", report.Problems));
+        Assert.Equal(400, report.Records);
+        Assert.Equal(400, report.LastCheckpoint);
+    }
+
+    private static readonly DateTimeOffset SearchStart = DateTimeOffset.UtcNow.AddMinutes(-10);
+
+    private async Task<AuditStore> SearchableStoreAsync()
+    {
+        var store = (await NewDatabaseAsync()).NewStore();
+        for (var i = 0; i < 12; i++)
+        {
+            await store.AppendAsync(new AuditEntry
+            {
+                RequestId = $"R{i}",
+                Time = SearchStart.AddMinutes(i),
+                Principal = i % 2 == 0 ? "alice" : "bob",
+                SessionId = $"s-{i % 3}",
+                Connection = i < 6 ? "prod" : "staging",
+                Service = i % 4 == 0 ? "s3" : "dynamodb",
+                Operation = i % 4 == 0 ? "GetObject" : "Query",
+                Resources = [i % 4 == 0 ? $"arn:aws:s3:::reports/q{i}.csv" : $"arn:aws:dynamodb:us-east-1:1:table/orders-{i}"],
+                Parameters = new Dictionary<string, string> { ["Marker"] = $"needle-{i}" },
+                Decision = i == 5 ? "deny" : "allow",
+            }, CancellationToken.None);
+        }
+
+        return store;
+    }
+
+    [Fact]
+    public async Task EachFilterNarrowsTheRecords()
+    {
+        await using var store = await SearchableStoreAsync();
+        async Task<string[]> FindAsync(AuditQuery query) => (await store.SearchAsync(query, CancellationToken.None)).Select(e => e.RequestId).ToArray();
+        Assert.Equal(6, (await FindAsync(new AuditQuery { Subject = "alice" })).Length);
+        Assert.Equal(["R1", "R4", "R7", "R10"], await FindAsync(new AuditQuery { Session = "s-1" }));
+        Assert.Equal(6, (await FindAsync(new AuditQuery { Connection = "staging" })).Length);
+        Assert.Equal(["R0", "R4", "R8"], await FindAsync(new AuditQuery { Service = "s3" }));
+        Assert.Equal(["R0", "R4", "R8"], await FindAsync(new AuditQuery { Operation = "GetObject" }));
+        Assert.Equal(["R4"], await FindAsync(new AuditQuery { Resource = "reports/q4" }));
+        Assert.Equal(["R5"], await FindAsync(new AuditQuery { Decision = "deny" }));
+        Assert.Equal(["R11"], await FindAsync(new AuditQuery { Text = "needle-11" }));
+        Assert.Equal(["R3", "R4"], await FindAsync(new AuditQuery { Since = SearchStart.AddMinutes(3), Until = SearchStart.AddMinutes(5) }));
+        Assert.Equal(["R8"], await FindAsync(new AuditQuery { Subject = "alice", Service = "s3", Connection = "staging" }));
+    }
+
+    [Fact]
+    public async Task PagesFollowOneAnother()
+    {
+        await using var store = await SearchableStoreAsync();
+        var first = await store.SearchAsync(new AuditQuery { Limit = 5 }, CancellationToken.None);
+        var second = await store.SearchAsync(new AuditQuery { Limit = 5, AfterId = first[^1].Id }, CancellationToken.None);
+        Assert.Equal(["R0", "R1", "R2", "R3", "R4"], first.Select(e => e.RequestId));
+        Assert.Equal(["R5", "R6", "R7", "R8", "R9"], second.Select(e => e.RequestId));
+    }
+}
+
+public sealed class SqliteAuditStoreTests : AuditStoreSuite
+{
+    private protected override Task<AuditTestDatabase> NewDatabaseAsync() => Task.FromResult<AuditTestDatabase>(new SqliteTestDatabase());
+}
+
+public sealed class PostgresAuditStoreTests : AuditStoreSuite
+{
+    private protected override async Task<AuditTestDatabase> NewDatabaseAsync() => await PostgresTestDatabase.CreateAsync();
 }

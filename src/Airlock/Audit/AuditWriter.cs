@@ -1,0 +1,248 @@
+using System.Data.Common;
+using System.Text.Json;
+using System.Threading.Channels;
+using Airlock.Audit.Chain;
+using Airlock.Audit.Stores;
+using Airlock.Identity;
+
+namespace Airlock.Audit;
+
+/// <summary>
+/// A gateway's writer of the audit log: records queue (bounded) and are written in batches, one transaction each,
+/// every record chained to the one before it (<see cref="ChainHash"/>) and the chain sealed by signed checkpoints.
+/// Each batch reads the chain's tail inside its append transaction, so writers on several nodes extend one chain.
+/// A call's append returns only when its batch is committed; a batch that fails fails every call in it.
+/// </summary>
+internal sealed class AuditWriter : IAsyncDisposable
+{
+    private readonly IAuditDatabase _database;
+    private readonly AuditOptions _options;
+    private readonly AuditSigningKey _key;
+    private readonly Channel<PendingWrite> _queue;
+    private readonly Task _loop;
+    private DateTimeOffset _checkpointAt = DateTimeOffset.UtcNow;
+    private bool _schemaReady;
+
+    public AuditWriter(IAuditDatabase database, AuditOptions options, AuditSigningKey key)
+    {
+        _database = database;
+        _options = options;
+        _key = key;
+        _queue = Channel.CreateBounded<PendingWrite>(new BoundedChannelOptions(options.QueueCapacity) { SingleReader = true });
+        _loop = Task.Run(RunAsync);
+    }
+
+    public Task<long> AppendAsync(AuditEntry entry)
+    {
+        if (_loop.IsCompleted)
+        {
+            // A writer that stopped would leave the call waiting forever: refuse it instead.
+            throw new InvalidOperationException("The audit writer has stopped; the call is refused rather than left unrecorded.");
+        }
+
+        var pending = new PendingWrite(entry, null, 0);
+        return _queue.Writer.TryWrite(pending) ? pending.Done.Task : throw new AuditQueueFullException(_options.QueueCapacity);
+    }
+
+    public async Task CompleteAsync(long id, AuditCompletion completion)
+    {
+        // The decision is already durable: a completion may wait for room rather than be lost.
+        var pending = new PendingWrite(null, completion, id);
+        await _queue.Writer.WriteAsync(pending);
+        await pending.Done.Task;
+    }
+
+    private async Task RunAsync()
+    {
+        var batch = new List<PendingWrite>(_options.BatchSize);
+        while (true)
+        {
+            bool more;
+            using (var idle = new CancellationTokenSource(TimeSpan.FromSeconds(_options.CheckpointSeconds)))
+            {
+                try
+                {
+                    more = await _queue.Reader.WaitToReadAsync(idle.Token);
+                }
+                catch (OperationCanceledException)
+                {
+                    await TryCheckpointAsync();
+                    continue;
+                }
+            }
+
+            if (!more)
+            {
+                break;
+            }
+
+            while (batch.Count < _options.BatchSize && _queue.Reader.TryRead(out var item))
+            {
+                batch.Add(item);
+            }
+
+            await WriteAsync(batch);
+            batch.Clear();
+        }
+
+        await TryCheckpointAsync();
+    }
+
+    private async Task WriteAsync(List<PendingWrite> batch)
+    {
+        try
+        {
+            if (!_schemaReady)
+            {
+                await _database.EnsureSchemaAsync(CancellationToken.None);
+                _schemaReady = true;
+            }
+
+            await using var connection = await _database.OpenAsync(CancellationToken.None);
+            await using var transaction = await _database.BeginAppendAsync(connection, CancellationToken.None);
+            var tail = await ReadTailAsync(connection, transaction);
+            foreach (var item in batch)
+            {
+                (item.Id, tail) = item.Entry is { } entry
+                    ? await InsertAsync(connection, transaction, tail, entry)
+                    : await UpdateAsync(connection, transaction, tail, item);
+            }
+
+            var due = tail.Seq - tail.CheckpointSeq >= _options.CheckpointEvery || DateTimeOffset.UtcNow - _checkpointAt >= TimeSpan.FromSeconds(_options.CheckpointSeconds);
+            if (due)
+            {
+                await InsertCheckpointAsync(connection, transaction, tail);
+            }
+
+            await transaction.CommitAsync();
+            if (due)
+            {
+                _checkpointAt = DateTimeOffset.UtcNow;
+            }
+        }
+        catch (Exception e)
+        {
+            foreach (var item in batch)
+            {
+                item.Done.TrySetException(e);
+            }
+
+            return;
+        }
+
+        foreach (var item in batch)
+        {
+            item.Done.TrySetResult(item.Id);
+        }
+    }
+
+    private static async Task<(long, ChainTail)> InsertAsync(DbConnection connection, DbTransaction transaction, ChainTail tail, AuditEntry entry)
+    {
+        await using var command = connection.Command(transaction, """
+            INSERT INTO audit (request_id, time, principal, session_id, access_key_id, connection, service, operation, resources,
+                               decision, reason, client_ip, upstream_status, latency_ms, action, region, parameters)
+            VALUES (@rid, @time, @principal, @session, @ak, @conn, @service, @op, @resources, @decision, @reason, @ip, @status, @latency,
+                    @action, @region, @parameters)
+            RETURNING id
+            """,
+            ("@rid", entry.RequestId), ("@time", SqliteSessionStore.Format(entry.Time)), ("@principal", entry.Principal), ("@session", entry.SessionId),
+            ("@ak", entry.AccessKeyId), ("@conn", entry.Connection), ("@service", entry.Service), ("@op", entry.Operation),
+            ("@resources", string.Join('\n', entry.Resources)), ("@decision", entry.Decision), ("@reason", entry.Reason), ("@ip", entry.ClientIp),
+            ("@status", entry.UpstreamStatus), ("@latency", entry.LatencyMs), ("@action", entry.Action), ("@region", entry.Region),
+            ("@parameters", entry.Parameters.Count == 0 ? null : JsonSerializer.Serialize(entry.Parameters)));
+        var id = Convert.ToInt64(await command.ExecuteScalarAsync());
+        return (id, await ChainAsync(connection, transaction, tail, "call", id, JsonSerializer.Serialize(entry with { Id = id })));
+    }
+
+    private static async Task<(long, ChainTail)> UpdateAsync(DbConnection connection, DbTransaction transaction, ChainTail tail, PendingWrite item)
+    {
+        var completion = item.Completion!;
+        await using var command = connection.Command(transaction, """
+            UPDATE audit SET upstream_status = @status, latency_ms = @latency, reason = COALESCE(@reason, reason), completed_at = @now,
+                             masked = @masked, response = @response
+            WHERE id = @id
+            """,
+            ("@id", item.CompletesId), ("@status", completion.UpstreamStatus), ("@latency", completion.LatencyMs), ("@reason", completion.Failure),
+            ("@now", SqliteSessionStore.Format(DateTimeOffset.UtcNow)), ("@masked", completion.Masked.Count == 0 ? null : string.Join('\n', completion.Masked)),
+            ("@response", completion.Response));
+        await command.ExecuteNonQueryAsync();
+        return (item.CompletesId, await ChainAsync(connection, transaction, tail, "complete", item.CompletesId, JsonSerializer.Serialize(completion)));
+    }
+
+    private static async Task<ChainTail> ChainAsync(DbConnection connection, DbTransaction transaction, ChainTail tail, string kind, long recordId, string body)
+    {
+        var seq = tail.Seq + 1;
+        var time = SqliteSessionStore.Format(DateTimeOffset.UtcNow);
+        var hash = ChainHash.Compute(tail.Hash, seq, kind, time, body);
+        await using var command = connection.Command(transaction, """
+            INSERT INTO audit_log (seq, time, kind, record_id, body, prev_hash, hash) VALUES (@seq, @time, @kind, @record, @body, @prev, @hash)
+            """,
+            ("@seq", seq), ("@time", time), ("@kind", kind), ("@record", recordId), ("@body", body), ("@prev", tail.Hash), ("@hash", hash));
+        await command.ExecuteNonQueryAsync();
+        return tail with { Seq = seq, Hash = hash };
+    }
+
+    private async Task TryCheckpointAsync()
+    {
+        try
+        {
+            await using var connection = await _database.OpenAsync(CancellationToken.None);
+            await using var transaction = await _database.BeginAppendAsync(connection, CancellationToken.None);
+            var tail = await ReadTailAsync(connection, transaction);
+            if (tail.Seq > tail.CheckpointSeq)
+            {
+                await InsertCheckpointAsync(connection, transaction, tail);
+                await transaction.CommitAsync();
+            }
+
+            _checkpointAt = DateTimeOffset.UtcNow;
+        }
+        catch (Exception)
+        {
+            // The next batch or tick tries again; records stay chained meanwhile.
+        }
+    }
+
+    private async Task InsertCheckpointAsync(DbConnection connection, DbTransaction transaction, ChainTail tail)
+    {
+        var checkpoint = _key.Sign(tail.Seq, tail.Hash, SqliteSessionStore.Format(DateTimeOffset.UtcNow));
+        await using var command = connection.Command(transaction, """
+            INSERT INTO audit_checkpoints (seq, hash, time, key_id, signature) VALUES (@seq, @hash, @time, @key, @signature)
+            ON CONFLICT (seq) DO UPDATE SET hash = excluded.hash, time = excluded.time, key_id = excluded.key_id, signature = excluded.signature
+            """,
+            ("@seq", checkpoint.Seq), ("@hash", checkpoint.Hash), ("@time", checkpoint.Time), ("@key", checkpoint.KeyId), ("@signature", checkpoint.Signature));
+        await command.ExecuteNonQueryAsync();
+    }
+
+    /// <summary>The chain's last record and last checkpoint, read under the append lock.</summary>
+    private static async Task<ChainTail> ReadTailAsync(DbConnection connection, DbTransaction transaction)
+    {
+        await using var command = connection.Command(transaction, """
+            SELECT (SELECT seq FROM audit_log ORDER BY seq DESC LIMIT 1), (SELECT hash FROM audit_log ORDER BY seq DESC LIMIT 1),
+                   (SELECT seq FROM audit_checkpoints ORDER BY seq DESC LIMIT 1)
+            """);
+        await using var reader = await command.ExecuteReaderAsync();
+        await reader.ReadAsync();
+        return new ChainTail(
+            reader.IsDBNull(0) ? 0 : reader.GetInt64(0),
+            reader.IsDBNull(1) ? ChainHash.Genesis : reader.GetString(1),
+            reader.IsDBNull(2) ? 0 : reader.GetInt64(2));
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        _queue.Writer.TryComplete();
+        await _loop;
+    }
+
+    private sealed class PendingWrite(AuditEntry? entry, AuditCompletion? completion, long completesId)
+    {
+        public AuditEntry? Entry { get; } = entry;
+        public AuditCompletion? Completion { get; } = completion;
+        public long CompletesId { get; } = completesId;
+        public long Id { get; set; }
+        public TaskCompletionSource<long> Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    }
+
+    private readonly record struct ChainTail(long Seq, string Hash, long CheckpointSeq);
+}
