@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Security.Cryptography;
+using Airlock.Audit;
 using Airlock.Identity;
 using Airlock.Policy;
 
@@ -20,7 +21,7 @@ internal sealed record HoldResult(HoldOutcome Outcome, Approval Approval);
 /// decision, taken on any gateway node (the store is polled) or on this one (which wakes the wait at once).
 /// An approval is used once: by the held call, or by the same call retried by the same session.
 /// </summary>
-internal sealed class ApprovalGate(SqliteApprovalStore store, ApprovalOptions options, ApprovalNotifier notifier, TimeProvider time)
+internal sealed class ApprovalGate(SqliteApprovalStore store, ApprovalOptions options, ApprovalNotifier notifier, IAuditStore audit, TimeProvider time)
 {
     /// <summary>Where approvers decide one approval (the API; the console later).</summary>
     public string DecideUrl(string id, string gateway) => $"{(options.PublicUrl ?? gateway).TrimEnd('/')}{ApprovalsApi.Prefix}/{id}";
@@ -61,6 +62,10 @@ internal sealed class ApprovalGate(SqliteApprovalStore store, ApprovalOptions op
                 Quorum = decision.Statements.Max(s => s.Quorum),
             };
             await store.CreateAsync(approval, cancellationToken);
+            // The hold is part of the session's story: a replay shows it between the call and its approval.
+            await audit.AppendAsync(AuditEntry.OfAirlock(session.Subject, "RequestApproval", approval.Id,
+                $"{action} held for {string.Join(", ", approval.ApproverGroups)}{(approval.Quorum > 1 ? $" (quorum {approval.Quorum})" : "")}")
+                with { SessionId = session.Id, Connection = session.Connection }, cancellationToken);
             notifier.Notify("approval.requested", approval, DecideUrl(approval.Id, gateway));
         }
 

@@ -88,7 +88,8 @@ internal static class ApprovalsApi
         }
 
         await audit.AppendAsync(AuditEntry.OfAirlock(caller.Subject, decision == "approve" ? "ApproveCall" : "DenyCall", id,
-            $"{decision} {approval.Action} of {approval.Requester}: {reason}; approval now {decided.Status}", http.Connection.RemoteIpAddress?.ToString()), ct);
+            $"{decision} {approval.Action} of {approval.Requester}: {reason}; approval now {decided.Status}", http.Connection.RemoteIpAddress?.ToString())
+            with { SessionId = approval.SessionId, Connection = approval.Connection }, ct);
         gate.Wake(id);
         notifier.Notify("approval.decided", decided, gate.DecideUrl(id, $"{http.Request.Scheme}://{http.Request.Host}"));
         return TypedResults.Ok(decided);

@@ -33,8 +33,27 @@ internal sealed record AuditEntry
     /// <summary>The response fields masked, each with what masked it (<c>SecretString by model</c>).</summary>
     public IReadOnlyList<string> Masked { get; init; } = [];
 
-    /// <summary>The start of the response body, masked as the caller saw it (when masking read it).</summary>
+    /// <summary>The start of the response body as recorded: masked for a caller with no exemptions.</summary>
     public string? Response { get; init; }
+
+    /// <summary>The HTTP method and path (with query, minus any presigning signature and token) the caller sent.</summary>
+    public string? Method { get; init; }
+
+    public string? Path { get; init; }
+
+    public string? UserAgent { get; init; }
+
+    /// <summary>The caller's request headers without credentials (Authorization, security token, SSE-C keys); values through the detectors.</summary>
+    public IReadOnlyDictionary<string, string> Headers { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>The start of a buffered request body, through the detectors; absent when the model marks any input member sensitive.</summary>
+    public string? RequestBody { get; init; }
+
+    /// <summary>The upstream's own request id (x-amz-request-id / x-amzn-RequestId), to find the call in CloudTrail.</summary>
+    public string? UpstreamRequestId { get; init; }
+
+    /// <summary>Milliseconds spent in each stage of the call (verify, resolve, policy, approval, audit, upstream, response).</summary>
+    public IReadOnlyDictionary<string, double> Timings { get; init; } = new Dictionary<string, double>();
 
     /// <summary>A new request id, in the form every record and error uses.</summary>
     public static string NewRequestId() => Guid.NewGuid().ToString("N").ToUpperInvariant()[..20];

@@ -27,6 +27,9 @@ internal sealed class AuditOptions
     /// </summary>
     public string? Postgresql { get; set; }
 
+    /// <summary>How many bytes of a buffered request body (json, query, xml; never S3 object data) a record keeps, through the detectors. 0: none.</summary>
+    public int RequestBodyBytes { get; set; } = 4096;
+
     /// <summary>The most records written in one transaction.</summary>
     public int BatchSize { get; set; } = 512;
 }

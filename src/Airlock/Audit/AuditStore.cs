@@ -110,7 +110,8 @@ internal sealed class AuditStore(IAuditDatabase database, AuditOptions options, 
 
     private const string Columns = """
         id, request_id, time, principal, session_id, access_key_id, connection, service, operation, resources,
-        decision, reason, client_ip, upstream_status, latency_ms, action, region, parameters, masked, response
+        decision, reason, client_ip, upstream_status, latency_ms, action, region, parameters, masked, response,
+        method, path, user_agent, headers, request_body, upstream_request_id, timings
         """;
 
     private static async Task<IReadOnlyList<AuditEntry>> QueryAsync(
@@ -146,8 +147,18 @@ internal sealed class AuditStore(IAuditDatabase database, AuditOptions options, 
         LatencyMs = r.IsDBNull(14) ? null : r.GetDouble(14),
         Action = r.IsDBNull(15) ? null : r.GetString(15),
         Region = r.IsDBNull(16) ? null : r.GetString(16),
-        Parameters = r.IsDBNull(17) ? new Dictionary<string, string>() : System.Text.Json.JsonSerializer.Deserialize<Dictionary<string, string>>(r.GetString(17))!,
+        Parameters = Map<string>(r, 17),
         Masked = r.IsDBNull(18) ? [] : r.GetString(18).Split('\n'),
         Response = r.IsDBNull(19) ? null : r.GetString(19),
+        Method = r.IsDBNull(20) ? null : r.GetString(20),
+        Path = r.IsDBNull(21) ? null : r.GetString(21),
+        UserAgent = r.IsDBNull(22) ? null : r.GetString(22),
+        Headers = Map<string>(r, 23),
+        RequestBody = r.IsDBNull(24) ? null : r.GetString(24),
+        UpstreamRequestId = r.IsDBNull(25) ? null : r.GetString(25),
+        Timings = Map<double>(r, 26),
     };
+
+    private static Dictionary<string, T> Map<T>(DbDataReader r, int column) =>
+        r.IsDBNull(column) ? [] : System.Text.Json.JsonSerializer.Deserialize<Dictionary<string, T>>(r.GetString(column))!;
 }

@@ -140,16 +140,18 @@ internal sealed class AuditWriter : IAsyncDisposable
     {
         await using var command = connection.Command(transaction, """
             INSERT INTO audit (request_id, time, principal, session_id, access_key_id, connection, service, operation, resources,
-                               decision, reason, client_ip, upstream_status, latency_ms, action, region, parameters)
+                               decision, reason, client_ip, upstream_status, latency_ms, action, region, parameters,
+                               method, path, user_agent, headers, request_body, upstream_request_id, timings)
             VALUES (@rid, @time, @principal, @session, @ak, @conn, @service, @op, @resources, @decision, @reason, @ip, @status, @latency,
-                    @action, @region, @parameters)
+                    @action, @region, @parameters, @method, @path, @agent, @headers, @body, @upstream, @timings)
             RETURNING id
             """,
             ("@rid", entry.RequestId), ("@time", SqliteSessionStore.Format(entry.Time)), ("@principal", entry.Principal), ("@session", entry.SessionId),
             ("@ak", entry.AccessKeyId), ("@conn", entry.Connection), ("@service", entry.Service), ("@op", entry.Operation),
             ("@resources", string.Join('\n', entry.Resources)), ("@decision", entry.Decision), ("@reason", entry.Reason), ("@ip", entry.ClientIp),
             ("@status", entry.UpstreamStatus), ("@latency", entry.LatencyMs), ("@action", entry.Action), ("@region", entry.Region),
-            ("@parameters", entry.Parameters.Count == 0 ? null : JsonSerializer.Serialize(entry.Parameters)));
+            ("@parameters", JsonOrNull(entry.Parameters)), ("@method", entry.Method), ("@path", entry.Path), ("@agent", entry.UserAgent),
+            ("@headers", JsonOrNull(entry.Headers)), ("@body", entry.RequestBody), ("@upstream", entry.UpstreamRequestId), ("@timings", JsonOrNull(entry.Timings)));
         var id = Convert.ToInt64(await command.ExecuteScalarAsync());
         return (id, await ChainAsync(connection, transaction, tail, "call", id, JsonSerializer.Serialize(entry with { Id = id })));
     }
@@ -159,15 +161,17 @@ internal sealed class AuditWriter : IAsyncDisposable
         var completion = item.Completion!;
         await using var command = connection.Command(transaction, """
             UPDATE audit SET upstream_status = @status, latency_ms = @latency, reason = COALESCE(@reason, reason), completed_at = @now,
-                             masked = @masked, response = @response
+                             masked = @masked, response = @response, upstream_request_id = @upstream, timings = @timings
             WHERE id = @id
             """,
             ("@id", item.CompletesId), ("@status", completion.UpstreamStatus), ("@latency", completion.LatencyMs), ("@reason", completion.Failure),
             ("@now", SqliteSessionStore.Format(DateTimeOffset.UtcNow)), ("@masked", completion.Masked.Count == 0 ? null : string.Join('\n', completion.Masked)),
-            ("@response", completion.Response));
+            ("@response", completion.Response), ("@upstream", completion.UpstreamRequestId), ("@timings", JsonOrNull(completion.Timings)));
         await command.ExecuteNonQueryAsync();
         return (item.CompletesId, await ChainAsync(connection, transaction, tail, "complete", item.CompletesId, JsonSerializer.Serialize(completion)));
     }
+
+    private static string? JsonOrNull<T>(IReadOnlyDictionary<string, T> values) => values.Count == 0 ? null : JsonSerializer.Serialize(values);
 
     private static async Task<ChainTail> ChainAsync(DbConnection connection, DbTransaction transaction, ChainTail tail, string kind, long recordId, string body)
     {

@@ -19,6 +19,11 @@ internal sealed record AuditCompletion(int? UpstreamStatus, double LatencyMs, st
     /// <summary>The response fields masked, each with the rule or detector that masked it.</summary>
     public IReadOnlyList<string> Masked { get; init; } = [];
 
-    /// <summary>The start of the response body as the caller saw it, masked, when masking read it.</summary>
+    /// <summary>The start of the response body as recorded: masked for a caller with no exemptions.</summary>
     public string? Response { get; init; }
+
+    public string? UpstreamRequestId { get; init; }
+
+    /// <summary>Milliseconds spent in each stage of the call.</summary>
+    public IReadOnlyDictionary<string, double> Timings { get; init; } = new Dictionary<string, double>();
 }

@@ -73,6 +73,16 @@ internal static class ReplayCommand
             lines.Add("    why: " + call.Reason);
         }
 
+        if (call.Method is not null)
+        {
+            lines.Add($"    request: {call.Method} {call.Path}" + (call.UserAgent is { } agent ? $" ({agent})" : ""));
+        }
+
+        if (call.RequestBody is not null)
+        {
+            lines.Add("    body: " + call.RequestBody.ReplaceLineEndings(" "));
+        }
+
         if (call.Parameters.Count > 0)
         {
             lines.Add("    parameters: " + string.Join(", ", call.Parameters.Select(p => $"{p.Key}={p.Value}")));
@@ -86,6 +96,16 @@ internal static class ReplayCommand
         if (call.Response is not null)
         {
             lines.Add("    response: " + call.Response.ReplaceLineEndings(" "));
+        }
+
+        if (call.UpstreamRequestId is not null)
+        {
+            lines.Add("    upstream request id: " + call.UpstreamRequestId);
+        }
+
+        if (call.Timings.Count > 0)
+        {
+            lines.Add("    timings: " + string.Join(", ", call.Timings.Select(t => $"{t.Key} {t.Value.ToString("F2", CultureInfo.InvariantCulture)} ms")));
         }
 
         return string.Join('\n', lines);

@@ -20,8 +20,23 @@ internal sealed class CallContext(HttpContext http)
     public string? Action { get; set; }
     public string? Region { get; set; }
     public IReadOnlyDictionary<string, string> Parameters { get; set; } = new Dictionary<string, string>();
+    public IReadOnlyDictionary<string, string> Headers { get; set; } = new Dictionary<string, string>();
+    public string? RequestBody { get; set; }
+
+    /// <summary>Milliseconds per stage, in the order the call went through them.</summary>
+    public Dictionary<string, double> Timings { get; } = [];
+
+    private long _stageStartedAt = Stopwatch.GetTimestamp();
 
     public double ElapsedMs => Stopwatch.GetElapsedTime(StartedAt).TotalMilliseconds;
+
+    /// <summary>Ends the current stage under <paramref name="stage"/>; the next starts now.</summary>
+    public void Mark(string stage, long? at = null)
+    {
+        var now = at ?? Stopwatch.GetTimestamp();
+        Timings[stage] = Math.Round(Stopwatch.GetElapsedTime(_stageStartedAt, now).TotalMilliseconds, 3);
+        _stageStartedAt = now;
+    }
 
     public AuditEntry ToAudit(string decision, string? reason) => new()
     {
@@ -41,5 +56,11 @@ internal sealed class CallContext(HttpContext http)
         Reason = reason,
         ClientIp = Http.Connection.RemoteIpAddress?.ToString(),
         LatencyMs = ElapsedMs,
+        Method = Http.Request.Method,
+        Path = RecordedRequest.Path(Http.Request),
+        UserAgent = Http.Request.Headers.UserAgent.ToString() is { Length: > 0 } agent ? agent : null,
+        Headers = Headers,
+        RequestBody = RequestBody,
+        Timings = new Dictionary<string, double>(Timings),
     };
 }

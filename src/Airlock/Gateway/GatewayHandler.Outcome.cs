@@ -5,20 +5,23 @@ using Airlock.Aws.Resolution;
 using Airlock.Identity;
 using Airlock.Masking;
 using Airlock.Policy;
+using Airlock.Upstream;
 
 namespace Airlock.Gateway;
 
 // How a call ends: refused (audited), completed in the audit trail, or allowed by a grant.
 internal sealed partial class GatewayHandler
 {
-    private async Task CompleteAsync(CallContext call, long auditId, int? status, string? failure, MaskReport? masked = null)
+    private async Task CompleteAsync(CallContext call, long auditId, int? status, string? failure, ForwardResult? forwarded = null)
     {
         try
         {
             await audit.CompleteAsync(auditId, new AuditCompletion(status, call.ElapsedMs, failure)
             {
-                Masked = masked?.Fields ?? [],
-                Response = masked?.RecordedBody,
+                Masked = forwarded?.Masked?.Fields ?? [],
+                Response = forwarded?.Masked?.RecordedBody ?? forwarded?.RecordedResponse,
+                UpstreamRequestId = forwarded?.UpstreamRequestId,
+                Timings = call.Timings,
             }, CancellationToken.None);
         }
         catch (Exception e)
@@ -41,6 +44,15 @@ internal sealed partial class GatewayHandler
         return new ResponseMasking(caller, masking.Plan(operation.Service, operation.Operation, operation.Action, []), operation.Service, operation.Operation,
             masking.Masker, options.MaxBodyBytes, options.AuditResponseBytes, options.Objects.ContentTypes);
     }
+
+    /// <summary>
+    /// How much of a response that is not masked the record keeps: only where masking would change nothing even for a
+    /// caller with no exemptions (so an exempt caller's unmasked view never reaches the trail), and never object data.
+    /// </summary>
+    private int RecordedResponseBytes(ResolvedOperation operation) =>
+        operation.Operation.RawOutput is null && masking.Plan(operation.Service, operation.Operation, operation.Action, []).IsEmpty
+            ? masking.Options.AuditResponseBytes
+            : 0;
 
     /// <summary>An approved, unexpired grant of the caller that covers this call; grants act only where nothing decided.</summary>
     private async Task<Grant?> ActiveGrantAsync(PolicyRequest request, DateTimeOffset now, CancellationToken cancellationToken)

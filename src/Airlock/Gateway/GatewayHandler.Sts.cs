@@ -55,6 +55,16 @@ internal sealed partial class GatewayHandler
         }
 
         call.Principal = identity.Subject;
+        // The claims that decided the session: never the token itself.
+        call.Parameters = new Dictionary<string, string>
+        {
+            ["RoleArn"] = roleArn,
+            ["RoleSessionName"] = Get("RoleSessionName") ?? "",
+            ["DurationSeconds"] = Get("DurationSeconds") ?? "",
+            ["Issuer"] = identity.Issuer,
+            ["Groups"] = string.Join(',', identity.Groups),
+            ["TokenExpiresAt"] = StsResponses.Iso(identity.ExpiresAt),
+        };
         var connection = SessionIssuer.ConnectionFromRoleArn(roleArn);
         call.Resources = [roleArn];
         int? duration = int.TryParse(Get("DurationSeconds"), NumberStyles.None, CultureInfo.InvariantCulture, out var d) ? d : null;

@@ -38,7 +38,7 @@ internal sealed partial class GatewayHandler(
 {
     public async Task HandleAsync(HttpContext http)
     {
-        var call = new CallContext(http);
+        var call = new CallContext(http) { Headers = RecordedRequest.Headers(http.Request.Headers, masking.Recording) };
         var head = IncomingRequest.Read(http);
         var auth = ReadAuthorization(head, out var hasAuthorization);
         if (auth is null)
@@ -154,6 +154,7 @@ internal sealed partial class GatewayHandler(
             return;
         }
 
+        call.Mark("verify");
         if (head.RawPath == PermissionsPath && HttpMethods.IsGet(head.Method))
         {
             await AnswerPermissionsAsync(call, session);
@@ -200,6 +201,12 @@ internal sealed partial class GatewayHandler(
         call.Action = operation.Action;
         call.Region = auth.Scope.Region;
         call.Parameters = masking.MaskRecorded(operation.RecordableParameters());
+        if (body is { } buffered)
+        {
+            call.RequestBody = RecordedRequest.Body(buffered.Span, options.Audit.RequestBodyBytes, operation.Operation.SensitiveInput.Count > 0, masking.Recording);
+        }
+
+        call.Mark("resolve");
 
         if (operation.Action == "sts:GetCallerIdentity")
         {
@@ -227,6 +234,7 @@ internal sealed partial class GatewayHandler(
             return;
         }
 
+        call.Mark("policy");
         if (decision.IsReview)
         {
             HoldResult held;
@@ -237,6 +245,13 @@ internal sealed partial class GatewayHandler(
             }
             catch (OperationCanceledException) when (http.RequestAborted.IsCancellationRequested)
             {
+                return;
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                // The hold could not be stored or recorded: no one could approve it, so the call is refused.
+                Log.AuditFailed(logger, call.RequestId, e);
+                await RefuseAsync(call, AwsError.AuditUnavailable(), audited: false);
                 return;
             }
 
@@ -258,6 +273,8 @@ internal sealed partial class GatewayHandler(
                     reason = $"approved in {approval.Id} by {string.Join(", ", approval.Votes.Where(v => v.Decision == "approve").Select(v => v.Approver))}";
                     break;
             }
+
+            call.Mark("approval");
         }
 
         var connection = options.Connection(session.Connection);
@@ -270,6 +287,7 @@ internal sealed partial class GatewayHandler(
             return;
         }
 
+        call.Mark("credentials");
         long auditId;
         try
         {
@@ -282,6 +300,7 @@ internal sealed partial class GatewayHandler(
             return;
         }
 
+        call.Mark("audit");
         ChunkedUpload? chunked = null;
         if (StreamingPayload.IsStreaming(payloadHash))
         {
@@ -294,7 +313,16 @@ internal sealed partial class GatewayHandler(
         }
 
         var forwarded = await forwarder.ForwardAsync(http, new ForwardRequest(
-            connection, credentials, operation.Service, auth.Scope.Region, head, body, payloadHash, declaredSha, chunked, ResponseMaskingFor(operation, session)));
+            connection, credentials, operation.Service, auth.Scope.Region, head, body, payloadHash, declaredSha, chunked, ResponseMaskingFor(operation, session))
+        {
+            RecordResponseBytes = RecordedResponseBytes(operation),
+        });
+        if (forwarded.HeadersAt is { } headersAt)
+        {
+            call.Mark("upstream", headersAt);
+        }
+
+        call.Mark("response");
         var (outcome, status, bodyError) = forwarded;
         string? failure = outcome switch
         {
@@ -326,7 +354,7 @@ internal sealed partial class GatewayHandler(
             await AwsErrorWriter.WriteAsync(http, call.Protocol, error, call.RequestId);
         }
 
-        await CompleteAsync(call, auditId, status, failure, forwarded.Masked);
+        await CompleteAsync(call, auditId, status, failure, forwarded);
         Log.CallCompleted(logger, call.RequestId, session.Subject, session.Connection, operation.Action, "allow", status, call.ElapsedMs,
             declaredSha is null || IsHexSha256(declaredSha) ? "signed" : declaredSha);
     }

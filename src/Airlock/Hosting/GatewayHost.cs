@@ -63,6 +63,7 @@ internal static class GatewayHost
         services.AddSingleton<SqliteGrantStore>();
         services.AddSingleton<ApprovalNotifier>();
         services.AddHostedService(sp => sp.GetRequiredService<ApprovalNotifier>());
+        services.AddHostedService<SessionEndRecorder>();
         services.ConfigureHttpJsonOptions(json => json.SerializerOptions.PropertyNamingPolicy = System.Text.Json.JsonNamingPolicy.CamelCase);
         var hashKeyFile = options.Masking.HashKeyFile is { } keyFile
             ? Path.Combine(baseDirectory, keyFile)

@@ -11,6 +11,11 @@ internal interface ISessionStore
     Task<IReadOnlyList<StoredSession>> ListAsync(bool includeEnded, CancellationToken cancellationToken);
 
     Task<bool> RevokeAsync(string id, DateTimeOffset at, CancellationToken cancellationToken);
+
+    /// <summary>Sessions that ended (revoked, or expired by <paramref name="now"/>) whose end the audit trail does not hold yet.</summary>
+    Task<IReadOnlyList<Session>> UnrecordedEndsAsync(DateTimeOffset now, CancellationToken cancellationToken);
+
+    Task MarkEndRecordedAsync(string id, DateTimeOffset at, CancellationToken cancellationToken);
 }
 
 /// <summary>A session as the store keeps it: the token only as a SHA-256 hash.</summary>

@@ -74,6 +74,34 @@ internal sealed class SqliteSessionStore(SqliteDatabase database) : ISessionStor
         return await command.ExecuteNonQueryAsync(cancellationToken) > 0;
     }
 
+    public async Task<IReadOnlyList<Session>> UnrecordedEndsAsync(DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = $"""
+            SELECT {Columns} FROM sessions WHERE end_recorded_at IS NULL AND (revoked_at IS NOT NULL OR expires_at <= $now) ORDER BY expires_at LIMIT 500
+            """;
+        command.Parameters.AddWithValue("$now", Format(now));
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var ended = new List<Session>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            ended.Add(Read(reader).Session);
+        }
+
+        return ended;
+    }
+
+    public async Task MarkEndRecordedAsync(string id, DateTimeOffset at, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "UPDATE sessions SET end_recorded_at = $at WHERE id = $id";
+        command.Parameters.AddWithValue("$id", id);
+        command.Parameters.AddWithValue("$at", Format(at));
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
     private static StoredSession Read(SqliteDataReader r) => new(
         new Session(
             r.GetString(0), r.GetString(1), r.GetString(2), "", r.GetString(4), r.GetString(5),

@@ -131,12 +131,22 @@ internal sealed class SqliteDatabase
             );
             """;
         command.ExecuteNonQuery();
-        AddMissingColumns(connection, "audit", ("action", "TEXT"), ("region", "TEXT"), ("parameters", "TEXT"), ("masked", "TEXT"), ("response", "TEXT"));
+        AddMissingColumns(connection, "audit", ("action", "TEXT"), ("region", "TEXT"), ("parameters", "TEXT"), ("masked", "TEXT"), ("response", "TEXT"),
+            ("method", "TEXT"), ("path", "TEXT"), ("user_agent", "TEXT"), ("headers", "TEXT"), ("request_body", "TEXT"), ("upstream_request_id", "TEXT"),
+            ("timings", "TEXT"));
         AddMissingColumns(connection, "approvals", ("uses_left", "INTEGER NOT NULL DEFAULT 1"));
+        if (AddMissingColumns(connection, "sessions", ("end_recorded_at", "TEXT")) > 0)
+        {
+            // Sessions that ended before Airlock recorded ends are not reported as ending now.
+            using var backfill = connection.CreateCommand();
+            backfill.CommandText = "UPDATE sessions SET end_recorded_at = created_at WHERE revoked_at IS NOT NULL OR expires_at <= $now";
+            backfill.Parameters.AddWithValue("$now", Identity.SqliteSessionStore.Format(DateTimeOffset.UtcNow));
+            backfill.ExecuteNonQuery();
+        }
     }
 
     // Stores made by an older Airlock gain the newer columns in place; records already written keep NULL there.
-    private static void AddMissingColumns(SqliteConnection connection, string table, params (string Name, string Type)[] columns)
+    private static int AddMissingColumns(SqliteConnection connection, string table, params (string Name, string Type)[] columns)
     {
         using var info = connection.CreateCommand();
         info.CommandText = $"SELECT name FROM pragma_table_info('{table}')";
@@ -149,11 +159,14 @@ internal sealed class SqliteDatabase
             }
         }
 
-        foreach (var (name, type) in columns.Where(c => !existing.Contains(c.Name)))
+        var missing = columns.Where(c => !existing.Contains(c.Name)).ToList();
+        foreach (var (name, type) in missing)
         {
             using var alter = connection.CreateCommand();
             alter.CommandText = $"ALTER TABLE {table} ADD COLUMN {name} {type}";
             alter.ExecuteNonQuery();
         }
+
+        return missing.Count;
     }
 }

@@ -19,7 +19,11 @@ internal sealed record ForwardRequest(
     string PayloadHash,
     string? DeclaredContentSha256,
     ChunkedUpload? Chunked = null,
-    ResponseMasking? Masking = null);
+    ResponseMasking? Masking = null)
+{
+    /// <summary>How many bytes of an unmasked response the audit record keeps (0: none; only where masking would change nothing).</summary>
+    public int RecordResponseBytes { get; init; }
+}
 
 /// <summary>A caller's aws-chunked body, verified as it is read, to be re-framed and re-signed upstream.</summary>
 internal sealed record ChunkedUpload(AwsChunkedReader Reader, long DecodedLength, string? TrailerName)
@@ -32,6 +36,14 @@ internal readonly record struct ForwardResult(ForwardOutcome Outcome, int? Statu
 {
     /// <summary>What masking did to the response, when the call had anything to mask.</summary>
     public MaskReport? Masked { get; init; }
+
+    /// <summary>The start of a response that needed no masking, when asked for.</summary>
+    public string? RecordedResponse { get; init; }
+
+    /// <summary>When the upstream's response headers arrived (a <see cref="System.Diagnostics.Stopwatch"/> timestamp).</summary>
+    public long? HeadersAt { get; init; }
+
+    public string? UpstreamRequestId { get; init; }
 }
 
 /// <summary>How a forward ended, as a result rather than an exception.</summary>

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Net;
 using Airlock.Aws.SigV4;
 using Airlock.Aws.Streaming;
@@ -60,34 +61,54 @@ internal sealed class Forwarder(HttpMessageInvoker client, TimeProvider time)
             return new(ForwardOutcome.UpstreamUnreachable, null);
         }
 
+        var headersAt = Stopwatch.GetTimestamp();
         using (response)
         {
-            if (request.Masking is { Caller.IsEmpty: false } masking)
-            {
-                return await ForwardMaskedAsync(context, response, masking);
-            }
-
-            var outgoing = context.Response;
-            outgoing.StatusCode = (int)response.StatusCode;
-            CopyHeaders(outgoing, response.Headers.Concat(response.Content.Headers));
-            try
-            {
-                if (!HttpMethods.IsHead(context.Request.Method))
-                {
-                    await using var body = await response.Content.ReadAsStreamAsync(context.RequestAborted);
-                    await body.CopyToAsync(outgoing.Body, context.RequestAborted);
-                }
-            }
-            catch (Exception e) when (e is IOException or OperationCanceledException or HttpRequestException)
-            {
-                // The response had started: the only honest signal left is to cut the connection.
-                context.Abort();
-                return new(ForwardOutcome.ClientAborted, (int)response.StatusCode);
-            }
-
-            return new(ForwardOutcome.Completed, (int)response.StatusCode);
+            var result = await RelayAsync(context, request, response);
+            return result with { HeadersAt = headersAt, UpstreamRequestId = UpstreamRequestId(response) };
         }
     }
+
+    private static async Task<ForwardResult> RelayAsync(HttpContext context, ForwardRequest request, HttpResponseMessage response)
+    {
+        if (request.Masking is { Caller.IsEmpty: false } masking)
+        {
+            return await ForwardMaskedAsync(context, response, masking);
+        }
+
+        var outgoing = context.Response;
+        outgoing.StatusCode = (int)response.StatusCode;
+        CopyHeaders(outgoing, response.Headers.Concat(response.Content.Headers));
+        var recorded = request.RecordResponseBytes > 0 ? new RecordingCopy(request.RecordResponseBytes) : null;
+        try
+        {
+            if (!HttpMethods.IsHead(context.Request.Method))
+            {
+                await using var body = await response.Content.ReadAsStreamAsync(context.RequestAborted);
+                if (recorded is null)
+                {
+                    await body.CopyToAsync(outgoing.Body, context.RequestAborted);
+                }
+                else
+                {
+                    await recorded.CopyAsync(body, outgoing.Body, context.RequestAborted);
+                }
+            }
+        }
+        catch (Exception e) when (e is IOException or OperationCanceledException or HttpRequestException)
+        {
+            // The response had started: the only honest signal left is to cut the connection.
+            context.Abort();
+            return new(ForwardOutcome.ClientAborted, (int)response.StatusCode);
+        }
+
+        return new(ForwardOutcome.Completed, (int)response.StatusCode) { RecordedResponse = recorded?.Text };
+    }
+
+    private static string? UpstreamRequestId(HttpResponseMessage response) =>
+        response.Headers.TryGetValues("x-amz-request-id", out var s3) ? s3.FirstOrDefault()
+        : response.Headers.TryGetValues("x-amzn-RequestId", out var json) ? json.FirstOrDefault()
+        : null;
 
     private static async Task<ForwardResult> ForwardMaskedAsync(HttpContext context, HttpResponseMessage response, ResponseMasking masking)
     {

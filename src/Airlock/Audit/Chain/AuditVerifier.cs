@@ -142,6 +142,8 @@ internal static class AuditVerifier
                     Reason = completion.Failure ?? entry.Reason,
                     Masked = completion.Masked,
                     Response = completion.Response,
+                    UpstreamRequestId = completion.UpstreamRequestId,
+                    Timings = completion.Timings,
                 };
             }
         }
@@ -201,6 +203,10 @@ internal static class AuditVerifier
             ("resources", string.Join('\n', row.Resources), string.Join('\n', log.Resources)),
             ("parameters", JsonSerializer.Serialize(row.Parameters), JsonSerializer.Serialize(log.Parameters)),
             ("masked", string.Join('\n', row.Masked), string.Join('\n', log.Masked)), ("response", row.Response, log.Response),
+            ("method", row.Method, log.Method), ("path", row.Path, log.Path), ("user_agent", row.UserAgent, log.UserAgent),
+            ("headers", JsonSerializer.Serialize(row.Headers), JsonSerializer.Serialize(log.Headers)), ("request_body", row.RequestBody, log.RequestBody),
+            ("upstream_request_id", row.UpstreamRequestId, log.UpstreamRequestId),
+            ("timings", JsonSerializer.Serialize(row.Timings), JsonSerializer.Serialize(log.Timings)),
         ];
         return fields.FirstOrDefault(f => !Equals(f.Row, f.Log)).Name;
     }

@@ -53,7 +53,14 @@ internal sealed class PostgresAuditDatabase : IAuditDatabase, IDisposable
                 region TEXT,
                 parameters TEXT,
                 masked TEXT,
-                response TEXT
+                response TEXT,
+                method TEXT,
+                path TEXT,
+                user_agent TEXT,
+                headers TEXT,
+                request_body TEXT,
+                upstream_request_id TEXT,
+                timings TEXT
             );
             CREATE INDEX IF NOT EXISTS audit_session ON audit(session_id);
             CREATE TABLE IF NOT EXISTS audit_log (

@@ -1,0 +1,65 @@
+using Airlock.Masking;
+
+namespace Airlock.Audit;
+
+/// <summary>What the audit trail keeps of a caller's request line, headers and body: never a credential.</summary>
+internal static class RecordedRequest
+{
+    private const int MaxValue = 256;
+
+    // Credentials and key material: the SigV4 signature, the session token, SSE-C keys, cookies.
+    private static readonly HashSet<string> Withheld = new(StringComparer.OrdinalIgnoreCase)
+    {
+        "authorization", "proxy-authorization", "cookie", "x-amz-security-token",
+        "x-amz-server-side-encryption-customer-key", "x-amz-copy-source-server-side-encryption-customer-key",
+    };
+
+    private static readonly string[] PresignSecrets = ["X-Amz-Signature", "X-Amz-Security-Token", "X-Amz-Credential"];
+
+    /// <summary>The path and query as sent, minus a presigned URL's signature, token and credential.</summary>
+    public static string Path(HttpRequest request)
+    {
+        var query = request.QueryString.Value;
+        if (string.IsNullOrEmpty(query))
+        {
+            return request.Path.Value ?? "/";
+        }
+
+        var kept = query.TrimStart('?').Split('&')
+            .Where(p => !PresignSecrets.Any(s => p.StartsWith(s + "=", StringComparison.OrdinalIgnoreCase) || p.Equals(s, StringComparison.OrdinalIgnoreCase)));
+        var rest = string.Join('&', kept);
+        return (request.Path.Value ?? "/") + (rest.Length > 0 ? "?" + rest : "");
+    }
+
+    public static Dictionary<string, string> Headers(IHeaderDictionary headers, DetectorSet detectors)
+    {
+        var recorded = new Dictionary<string, string>(StringComparer.Ordinal);
+        var hits = new List<string>(0);
+        foreach (var (name, values) in headers)
+        {
+            if (Withheld.Contains(name))
+            {
+                continue;
+            }
+
+            var value = Cut(values.ToString());
+            recorded[name.ToLowerInvariant()] = detectors.Apply(value, name, hits) ?? value;
+        }
+
+        return recorded;
+    }
+
+    /// <summary>The start of a buffered body as text, through the detectors; null when it holds members the model marks sensitive.</summary>
+    public static string? Body(ReadOnlySpan<byte> body, int limit, bool hasSensitiveInput, DetectorSet detectors)
+    {
+        if (limit <= 0 || body.IsEmpty || hasSensitiveInput)
+        {
+            return null;
+        }
+
+        var text = System.Text.Encoding.UTF8.GetString(body[..Math.Min(body.Length, limit)]);
+        return detectors.Apply(text, null, new List<string>(0)) ?? text;
+    }
+
+    private static string Cut(string value) => value.Length <= MaxValue ? value : value[..MaxValue] + "…";
+}
