@@ -17,6 +17,9 @@ public sealed class AirlockEnvironment : IAsyncLifetime
     /// <summary>How long the gateway holds a call under review before answering AirlockApprovalPending.</summary>
     public int HoldSeconds { get; init; } = 8;
 
+    /// <summary>When set, the audit trail goes to this PostgreSQL database instead of the SQLite store.</summary>
+    public string? AuditPostgresql { get; init; }
+
     /// <summary>A connection to the same moto whose upstream credentials come from STS AssumeRole per session.</summary>
     public const string RoleConnection = "moto-role";
     public const string UpstreamKeyIdVariable = "AIRLOCK_TEST_UPSTREAM_KEY_ID";
@@ -94,6 +97,7 @@ public sealed class AirlockEnvironment : IAsyncLifetime
               files: [policy.yaml, reloadable.yaml]
             audit:
               readers: [auditors]
+            {(AuditPostgresql is null ? "" : $"  postgresql: \"{AuditPostgresql}\"\n  signingKeyFile: {Path.Combine(WorkDir, "audit-signing.key")}")}
             masking:
               model:
                 unmaskedFor: [security-admins]
@@ -147,12 +151,30 @@ public sealed class AirlockEnvironment : IAsyncLifetime
 
     private int _port;
 
-    private async Task StartGatewayAsync() =>
-        Gateway = await GatewayProcess.StartAsync(ConfigPath, _port, new Dictionary<string, string?>
-        {
-            [UpstreamKeyIdVariable] = Moto.AccessKeyId,
-            [UpstreamSecretVariable] = Moto.SecretAccessKey,
-        });
+    private async Task StartGatewayAsync() => Gateway = await GatewayProcess.StartAsync(ConfigPath, _port, GatewayEnvironment);
+
+    private Dictionary<string, string?> GatewayEnvironment => new()
+    {
+        [UpstreamKeyIdVariable] = Moto.AccessKeyId,
+        [UpstreamSecretVariable] = Moto.SecretAccessKey,
+    };
+
+    /// <summary>
+    /// A second gateway node on the same configuration (same upstream, issuer, policy, audit database and key) but a
+    /// store and port of its own, as a second node of a deployment would have.
+    /// </summary>
+    public async Task<GatewayProcess> StartSecondGatewayAsync()
+    {
+        var directory = Directory.CreateDirectory(Path.Combine(WorkDir, "node2")).FullName;
+        var port = MotoServer.FreePort();
+        var lines = (await File.ReadAllLinesAsync(ConfigPath)).Select(line =>
+            line.StartsWith("listen:", StringComparison.Ordinal) ? $"listen: http://127.0.0.1:{port}"
+            : line.Trim() == "files: [policy.yaml, reloadable.yaml]" ? $"  files: [{Path.Combine(WorkDir, "policy.yaml")}, {ReloadablePolicyPath}]"
+            : line);
+        var config = Path.Combine(directory, "airlock.yaml");
+        await File.WriteAllLinesAsync(config, lines);
+        return await GatewayProcess.StartAsync(config, port, GatewayEnvironment);
+    }
 
     /// <summary>Stops the gateway process and starts a new one on the same store and port.</summary>
     public async Task RestartGatewayAsync()
@@ -162,10 +184,10 @@ public sealed class AirlockEnvironment : IAsyncLifetime
     }
 
     /// <summary>Exchanges a token at the gateway's STS-compatible endpoint, as the SDKs do.</summary>
-    public async Task<(HttpStatusCode Status, XElement Body)> ExchangeAsync(string token, string connection = Connection)
+    public async Task<(HttpStatusCode Status, XElement Body)> ExchangeAsync(string token, string connection = Connection, string? gateway = null)
     {
         using var http = new HttpClient();
-        using var response = await http.PostAsync(Gateway.Url + "/", new FormUrlEncodedContent(new Dictionary<string, string>
+        using var response = await http.PostAsync((gateway ?? Gateway.Url) + "/", new FormUrlEncodedContent(new Dictionary<string, string>
         {
             ["Action"] = "AssumeRoleWithWebIdentity",
             ["Version"] = "2011-06-15",
@@ -177,9 +199,9 @@ public sealed class AirlockEnvironment : IAsyncLifetime
     }
 
     public async Task<SessionCredentials> NewSessionAsync(
-        TimeSpan? tokenLifetime = null, string[]? groups = null, string subject = "agent-1", string connection = Connection)
+        TimeSpan? tokenLifetime = null, string[]? groups = null, string subject = "agent-1", string connection = Connection, string? gateway = null)
     {
-        var (status, body) = await ExchangeAsync(Issuer.Mint(subject: subject, groups: groups, lifetime: tokenLifetime), connection);
+        var (status, body) = await ExchangeAsync(Issuer.Mint(subject: subject, groups: groups, lifetime: tokenLifetime), connection, gateway);
         Assert.True(status == HttpStatusCode.OK, body.ToString());
         return new SessionCredentials(Find(body, "AccessKeyId"), Find(body, "SecretAccessKey"), Find(body, "SessionToken"));
     }
@@ -188,8 +210,10 @@ public sealed class AirlockEnvironment : IAsyncLifetime
         xml.Descendants().FirstOrDefault(e => e.Name.LocalName == name)?.Value ?? throw new InvalidOperationException($"no {name} in {xml}");
 
     /// <summary>Debian's AWS CLI v2 through Airlock: --endpoint-url on every call, static session credentials.</summary>
-    public Task<ProcessResult> CliV2Async(SessionCredentials credentials, params string[] args) =>
-        ProcessRunner.RunAsync(Tools.AwsCliV2, [.. args, "--endpoint-url", Gateway.Url], WithCredentials(credentials));
+    public Task<ProcessResult> CliV2Async(SessionCredentials credentials, params string[] args) => CliV2AtAsync(Gateway.Url, credentials, args);
+
+    public Task<ProcessResult> CliV2AtAsync(string gateway, SessionCredentials credentials, params string[] args) =>
+        ProcessRunner.RunAsync(Tools.AwsCliV2, [.. args, "--endpoint-url", gateway], WithCredentials(credentials));
 
     /// <summary>AWS CLI v1 through Airlock, pointed there by AWS_ENDPOINT_URL alone.</summary>
     public Task<ProcessResult> CliV1Async(SessionCredentials credentials, params string[] args)
@@ -225,9 +249,13 @@ public sealed class AirlockEnvironment : IAsyncLifetime
         await command.ExecuteNonQueryAsync();
     }
 
-    internal async Task<IReadOnlyList<AuditEntry>> AuditAsync() =>
-        await new AuditStore(new Airlock.Audit.Stores.SqliteAuditDatabase(new SqliteDatabase(DatabasePath)), new AuditOptions(), "")
-            .TailAsync(100000, 0, CancellationToken.None);
+    /// <summary>Every audit record, from whichever store the gateway writes to.</summary>
+    internal async Task<IReadOnlyList<AuditEntry>> AuditAsync()
+    {
+        await using var store = new AuditStore(AuditPostgresql is { } postgresql ? new Airlock.Audit.Stores.PostgresAuditDatabase(postgresql)
+            : new Airlock.Audit.Stores.SqliteAuditDatabase(new SqliteDatabase(DatabasePath)), new AuditOptions(), "");
+        return await store.TailAsync(100000, 0, CancellationToken.None);
+    }
 
     public Dictionary<string, string?> WithCredentials(SessionCredentials credentials)
     {

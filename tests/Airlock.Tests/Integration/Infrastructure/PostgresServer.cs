@@ -6,9 +6,9 @@ namespace Airlock.Tests.Integration.Infrastructure;
 /// A PostgreSQL server of the tests' own (Debian's binaries, a fresh cluster in a temporary folder, 127.0.0.1 and
 /// a socket in that folder only), shared by the run; each test takes a database of its own.
 /// </summary>
-public sealed class PostgresServer
+public sealed class PostgresServer : IAsyncDisposable
 {
-    private static readonly Lazy<Task<PostgresServer>> Instance = new(StartAsync);
+    private static readonly Lazy<Task<PostgresServer>> Instance = new(StartNewAsync);
     private readonly string _bin;
     private readonly string _root;
     private readonly string _data;
@@ -21,6 +21,7 @@ public sealed class PostgresServer
         Port = port;
     }
 
+    /// <summary>The run's shared server, for tests that only read and write.</summary>
     public static Task<PostgresServer> SharedAsync() => Instance.Value;
 
     public int Port { get; }
@@ -35,12 +36,16 @@ public sealed class PostgresServer
         return ConnectionString(name);
     }
 
-    public async Task ExecuteAsync(string database, string sql)
+    /// <summary>Runs each statement on its own (ALTER SYSTEM must be), as an administrator whom read-only mode does not stop.</summary>
+    public async Task ExecuteAsync(string database, params string[] statements)
     {
-        await using var connection = new NpgsqlConnection(ConnectionString(database) + ";Pooling=false");
+        await using var connection = new NpgsqlConnection(ConnectionString(database) + ";Pooling=false;Options=-c default_transaction_read_only=off");
         await connection.OpenAsync();
-        await using var command = new NpgsqlCommand(sql, connection);
-        await command.ExecuteNonQueryAsync();
+        foreach (var sql in statements)
+        {
+            await using var command = new NpgsqlCommand(sql, connection);
+            await command.ExecuteNonQueryAsync();
+        }
     }
 
     /// <summary>Stops the server (fast shutdown: connections are cut), as a database that goes down would.</summary>
@@ -49,7 +54,8 @@ public sealed class PostgresServer
     /// <summary>Starts it again on the same port and data.</summary>
     public Task StartAgainAsync() => PgCtlAsync("start", "-l", Path.Combine(_root, "server.log"), "-o", Options(Port, _root));
 
-    private static async Task<PostgresServer> StartAsync()
+    /// <summary>A server of a test's own, for tests that stop it or change its settings.</summary>
+    public static async Task<PostgresServer> StartNewAsync()
     {
         var bin = Directory.GetDirectories("/usr/lib/postgresql").OrderByDescending(d => int.TryParse(Path.GetFileName(d), out var v) ? v : 0)
             .Select(d => Path.Combine(d, "bin")).FirstOrDefault(d => File.Exists(Path.Combine(d, "initdb")))
@@ -65,13 +71,30 @@ public sealed class PostgresServer
 
         Check(await server.RunAsync(Path.Combine(bin, "initdb"), "-D", server._data, "-U", "airlock", "-A", "trust", "-E", "UTF8", "--no-sync"), "initdb");
         await server.StartAgainAsync();
-        AppDomain.CurrentDomain.ProcessExit += (_, _) =>
-        {
-            server.PgCtlAsync("stop", "-m", "immediate").Wait(TimeSpan.FromSeconds(10));
-            Directory.Delete(root, recursive: true);
-        };
+        AppDomain.CurrentDomain.ProcessExit += (_, _) => server.DisposeAsync().AsTask().Wait(TimeSpan.FromSeconds(10));
         return server;
     }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+        {
+            return;
+        }
+
+        try
+        {
+            await PgCtlAsync("stop", "-m", "immediate");
+        }
+        catch (InvalidOperationException)
+        {
+            // Already stopped by the test.
+        }
+
+        Directory.Delete(_root, recursive: true);
+    }
+
+    private int _disposed;
 
     private static string Options(int port, string root) =>
         $"-c listen_addresses=127.0.0.1 -c port={port} -c unix_socket_directories={root} -c max_connections=200 -c fsync=on";
