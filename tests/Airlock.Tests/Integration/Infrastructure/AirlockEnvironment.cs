@@ -20,6 +20,9 @@ public sealed class AirlockEnvironment : IAsyncLifetime
     /// <summary>When set, the audit trail goes to this PostgreSQL database instead of the SQLite store.</summary>
     public string? AuditPostgresql { get; init; }
 
+    /// <summary>The audit writer's queue (<c>audit.queueCapacity</c>); written one record per batch when set.</summary>
+    public int? AuditQueueCapacity { get; init; }
+
     /// <summary>A connection to the same moto whose upstream credentials come from STS AssumeRole per session.</summary>
     public const string RoleConnection = "moto-role";
     public const string UpstreamKeyIdVariable = "AIRLOCK_TEST_UPSTREAM_KEY_ID";
@@ -98,6 +101,7 @@ public sealed class AirlockEnvironment : IAsyncLifetime
             audit:
               readers: [auditors]
             {(AuditPostgresql is null ? "" : $"  postgresql: \"{AuditPostgresql}\"\n  signingKeyFile: {Path.Combine(WorkDir, "audit-signing.key")}")}
+            {(AuditQueueCapacity is { } capacity ? $"  queueCapacity: {capacity}\n  batchSize: 1" : "")}
             masking:
               model:
                 unmaskedFor: [security-admins]

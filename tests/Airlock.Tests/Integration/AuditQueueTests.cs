@@ -1,0 +1,62 @@
+using System.Net;
+using Airlock.Tests.Integration.Infrastructure;
+using Microsoft.Data.Sqlite;
+using Xunit;
+
+namespace Airlock.Tests.Integration;
+
+/// <summary>
+/// A full audit queue on the real gateway: while another client holds the store's write lock, calls beyond the
+/// queue are refused at once, none of them reaches moto, and calls go through again once the store is free.
+/// </summary>
+// In the shared collection only to run one at a time with the other heavy tests; it has a stack of its own.
+[Collection(AirlockCollection.Name)]
+public sealed class AuditQueueTests : IAsyncLifetime
+{
+    private readonly AirlockEnvironment env = new() { AuditQueueCapacity = 2 };
+
+    public Task InitializeAsync() => env.InitializeAsync();
+
+    public Task DisposeAsync() => env.DisposeAsync();
+
+    [Fact]
+    public async Task AFullQueue_RefusesCalls_NothingGoesUpstream_AndCallsRecover()
+    {
+        var credentials = await env.NewSessionAsync();
+        var buckets = Enumerable.Range(0, 8).Select(_ => AirlockEnvironment.UniqueName("queue")).ToArray();
+        List<(HttpStatusCode Status, string Body)> results;
+        await using (var blocker = new SqliteConnection($"Data Source={env.DatabasePath};Pooling=False"))
+        {
+            await blocker.OpenAsync();
+            await using (var begin = blocker.CreateCommand())
+            {
+                begin.CommandText = "BEGIN EXCLUSIVE";
+                await begin.ExecuteNonQueryAsync();
+            }
+
+            // The writer waits on the lock with one record; two more fill the queue; the rest must be refused at once.
+            var calls = buckets.Select(b => SignedHttp.SendAsync(env.Gateway.Url, credentials, HttpMethod.Put, "/" + b, "s3")).ToList();
+            await Task.Delay(1000);
+            Assert.True(calls.Count(c => c.IsCompleted) >= 5, "calls beyond the queue were not refused at once");
+            await using (var rollback = blocker.CreateCommand())
+            {
+                rollback.CommandText = "ROLLBACK";
+                await rollback.ExecuteNonQueryAsync();
+            }
+
+            results = [.. await Task.WhenAll(calls)];
+        }
+
+        var refused = buckets.Zip(results).Where(r => r.Second.Status == HttpStatusCode.ServiceUnavailable).ToList();
+        Assert.InRange(refused.Count, 5, 8);
+        Assert.All(refused, r => Assert.Contains("cannot record this call", r.Second.Body));
+        foreach (var (bucket, _) in refused)
+        {
+            Assert.False(await env.BucketExistsUpstreamAsync(bucket));
+        }
+
+        Assert.Contains("AuditQueueFullException", env.Gateway.ReadLog());
+        var recovered = await env.CliV2Async(credentials, "s3api", "create-bucket", "--bucket", AirlockEnvironment.UniqueName("queue-after"));
+        Assert.True(recovered.ExitCode == 0, recovered.ToString());
+    }
+}
