@@ -1,26 +1,35 @@
 using System.Diagnostics;
 using Airlock.Audit;
+using Airlock.Audit.Stores;
 using Airlock.Storage;
 
 namespace Airlock.Benchmarks;
 
 /// <summary>
-/// Sustained durable audit writes on SQLite: records of about 1 KB appended by many concurrent callers, each
-/// waiting for its record to be committed, as a call does. Reports records/s and the latency of one append
+/// Sustained durable audit writes on SQLite or PostgreSQL: records of about 1 KB appended by many concurrent callers,
+/// each waiting for its record to be committed, as a call does. Reports records/s and the latency of one append
 /// (what the audit adds to a call) at concurrency 1 and under load.
 /// </summary>
 internal static class AuditWriteRate
 {
-    public static async Task RunAsync(int records, int[] concurrencies)
+    public static async Task RunAsync(int records, int[] concurrencies, string? postgresql)
     {
-        Console.WriteLine($"audit write rate, SQLite (WAL, synchronous=FULL: each batch fsynced before its calls go on), ~1 KB records, {records} records per run");
+        Console.WriteLine(postgresql is null
+            ? $"audit write rate, SQLite (WAL, synchronous=FULL: each batch fsynced before its calls go on), ~1 KB records, {records} records per run"
+            : $"audit write rate, PostgreSQL (synchronous_commit=on, append under an advisory lock), ~1 KB records, {records} records per run");
         Console.WriteLine($"{"concurrency",11} {"records/s",10} {"p50 ms",8} {"p99 ms",8} {"p99.9 ms",9}");
         foreach (var concurrency in concurrencies)
         {
             var directory = Directory.CreateTempSubdirectory("airlock-audit-bench-");
             var database = new SqliteDatabase(Path.Combine(directory.FullName, "airlock.db"));
             database.EnsureSchema();
-            var store = new AuditStore(new Airlock.Audit.Stores.SqliteAuditDatabase(database), new AuditOptions(), database.Beside("audit-signing.key"));
+            IAuditDatabase target = postgresql is null ? new SqliteAuditDatabase(database) : new PostgresAuditDatabase(postgresql);
+            if (postgresql is not null)
+            {
+                await EmptyAsync(target);
+            }
+
+            var store = new AuditStore(target, new AuditOptions(), database.Beside("audit-signing.key"));
             await store.AppendAsync(Record(-1), CancellationToken.None); // start the writer and load the key outside the timing
 
             var latencies = new double[records];
@@ -41,6 +50,15 @@ internal static class AuditWriteRate
             Console.WriteLine($"{concurrency,11} {records / seconds,10:F0} {Percentile(latencies, 0.5),8:F3} {Percentile(latencies, 0.99),8:F3} {Percentile(latencies, 0.999),9:F3}");
             directory.Delete(recursive: true);
         }
+    }
+
+    /// <summary>Each run starts from an empty trail, as each SQLite run starts from a new file.</summary>
+    private static async Task EmptyAsync(IAuditDatabase database)
+    {
+        await database.EnsureSchemaAsync(CancellationToken.None);
+        await using var connection = await database.OpenAsync(CancellationToken.None);
+        await using var command = connection.Command(null, "TRUNCATE audit, audit_log, audit_checkpoints");
+        await command.ExecuteNonQueryAsync();
     }
 
     private static double Percentile(double[] sorted, double p) => sorted[Math.Min(sorted.Length - 1, (int)(p * sorted.Length))];

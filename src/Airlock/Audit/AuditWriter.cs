@@ -100,20 +100,22 @@ internal sealed class AuditWriter : IAsyncDisposable
 
             await using var connection = await _database.OpenAsync(CancellationToken.None);
             await using var transaction = await _database.BeginAppendAsync(connection, CancellationToken.None);
-            var tail = await ReadTailAsync(connection, transaction);
+            var (tail, nextId) = await ReadTailAsync(connection, transaction, batch.Count(i => i.Entry is not null));
+            var statements = new List<Statement>(batch.Count * 2 + 1);
             foreach (var item in batch)
             {
-                (item.Id, tail) = item.Entry is { } entry
-                    ? await InsertAsync(connection, transaction, tail, entry)
-                    : await UpdateAsync(connection, transaction, tail, item);
+                item.Id = item.Entry is not null ? nextId++ : item.CompletesId;
+                tail = item.Entry is { } entry ? Insert(statements, tail, entry with { Id = item.Id }) : Update(statements, tail, item);
             }
 
             var due = tail.Seq - tail.CheckpointSeq >= _options.CheckpointEvery || DateTimeOffset.UtcNow - _checkpointAt >= TimeSpan.FromSeconds(_options.CheckpointSeconds);
             if (due)
             {
-                await InsertCheckpointAsync(connection, transaction, tail);
+                statements.Add(Checkpoint(tail));
             }
 
+            // One round trip for the whole batch where the database takes batches (PostgreSQL); in-process SQLite runs them in turn.
+            await connection.ExecuteAllAsync(transaction, statements, CancellationToken.None);
             await transaction.CommitAsync();
             if (due)
             {
@@ -136,53 +138,53 @@ internal sealed class AuditWriter : IAsyncDisposable
         }
     }
 
-    private static async Task<(long, ChainTail)> InsertAsync(DbConnection connection, DbTransaction transaction, ChainTail tail, AuditEntry entry)
+    private static ChainTail Insert(List<Statement> statements, ChainTail tail, AuditEntry entry)
     {
-        await using var command = connection.Command(transaction, """
-            INSERT INTO audit (request_id, time, principal, session_id, access_key_id, connection, service, operation, resources,
+        statements.Add(new("""
+            INSERT INTO audit (id, request_id, time, principal, session_id, access_key_id, connection, service, operation, resources,
                                decision, reason, client_ip, upstream_status, latency_ms, action, region, parameters,
                                method, path, user_agent, headers, request_body, upstream_request_id, timings)
-            VALUES (@rid, @time, @principal, @session, @ak, @conn, @service, @op, @resources, @decision, @reason, @ip, @status, @latency,
+            VALUES (@id, @rid, @time, @principal, @session, @ak, @conn, @service, @op, @resources, @decision, @reason, @ip, @status, @latency,
                     @action, @region, @parameters, @method, @path, @agent, @headers, @body, @upstream, @timings)
-            RETURNING id
             """,
-            ("@rid", entry.RequestId), ("@time", SqliteSessionStore.Format(entry.Time)), ("@principal", entry.Principal), ("@session", entry.SessionId),
-            ("@ak", entry.AccessKeyId), ("@conn", entry.Connection), ("@service", entry.Service), ("@op", entry.Operation),
-            ("@resources", string.Join('\n', entry.Resources)), ("@decision", entry.Decision), ("@reason", entry.Reason), ("@ip", entry.ClientIp),
-            ("@status", entry.UpstreamStatus), ("@latency", entry.LatencyMs), ("@action", entry.Action), ("@region", entry.Region),
-            ("@parameters", JsonOrNull(entry.Parameters)), ("@method", entry.Method), ("@path", entry.Path), ("@agent", entry.UserAgent),
-            ("@headers", JsonOrNull(entry.Headers)), ("@body", entry.RequestBody), ("@upstream", entry.UpstreamRequestId), ("@timings", JsonOrNull(entry.Timings)));
-        var id = Convert.ToInt64(await command.ExecuteScalarAsync());
-        return (id, await ChainAsync(connection, transaction, tail, "call", id, JsonSerializer.Serialize(entry with { Id = id })));
+            [
+                ("@id", entry.Id), ("@rid", entry.RequestId), ("@time", SqliteSessionStore.Format(entry.Time)), ("@principal", entry.Principal),
+                ("@session", entry.SessionId), ("@ak", entry.AccessKeyId), ("@conn", entry.Connection), ("@service", entry.Service), ("@op", entry.Operation),
+                ("@resources", string.Join('\n', entry.Resources)), ("@decision", entry.Decision), ("@reason", entry.Reason), ("@ip", entry.ClientIp),
+                ("@status", entry.UpstreamStatus), ("@latency", entry.LatencyMs), ("@action", entry.Action), ("@region", entry.Region),
+                ("@parameters", JsonOrNull(entry.Parameters)), ("@method", entry.Method), ("@path", entry.Path), ("@agent", entry.UserAgent),
+                ("@headers", JsonOrNull(entry.Headers)), ("@body", entry.RequestBody), ("@upstream", entry.UpstreamRequestId), ("@timings", JsonOrNull(entry.Timings)),
+            ]));
+        return Chain(statements, tail, "call", entry.Id, JsonSerializer.Serialize(entry));
     }
 
-    private static async Task<(long, ChainTail)> UpdateAsync(DbConnection connection, DbTransaction transaction, ChainTail tail, PendingWrite item)
+    private static ChainTail Update(List<Statement> statements, ChainTail tail, PendingWrite item)
     {
         var completion = item.Completion!;
-        await using var command = connection.Command(transaction, """
+        statements.Add(new("""
             UPDATE audit SET upstream_status = @status, latency_ms = @latency, reason = COALESCE(@reason, reason), completed_at = @now,
                              masked = @masked, response = @response, upstream_request_id = @upstream, timings = @timings
             WHERE id = @id
             """,
-            ("@id", item.CompletesId), ("@status", completion.UpstreamStatus), ("@latency", completion.LatencyMs), ("@reason", completion.Failure),
-            ("@now", SqliteSessionStore.Format(DateTimeOffset.UtcNow)), ("@masked", completion.Masked.Count == 0 ? null : string.Join('\n', completion.Masked)),
-            ("@response", completion.Response), ("@upstream", completion.UpstreamRequestId), ("@timings", JsonOrNull(completion.Timings)));
-        await command.ExecuteNonQueryAsync();
-        return (item.CompletesId, await ChainAsync(connection, transaction, tail, "complete", item.CompletesId, JsonSerializer.Serialize(completion)));
+            [
+                ("@id", item.CompletesId), ("@status", completion.UpstreamStatus), ("@latency", completion.LatencyMs), ("@reason", completion.Failure),
+                ("@now", SqliteSessionStore.Format(DateTimeOffset.UtcNow)), ("@masked", completion.Masked.Count == 0 ? null : string.Join('\n', completion.Masked)),
+                ("@response", completion.Response), ("@upstream", completion.UpstreamRequestId), ("@timings", JsonOrNull(completion.Timings)),
+            ]));
+        return Chain(statements, tail, "complete", item.CompletesId, JsonSerializer.Serialize(completion));
     }
 
     private static string? JsonOrNull<T>(IReadOnlyDictionary<string, T> values) => values.Count == 0 ? null : JsonSerializer.Serialize(values);
 
-    private static async Task<ChainTail> ChainAsync(DbConnection connection, DbTransaction transaction, ChainTail tail, string kind, long recordId, string body)
+    private static ChainTail Chain(List<Statement> statements, ChainTail tail, string kind, long recordId, string body)
     {
         var seq = tail.Seq + 1;
         var time = SqliteSessionStore.Format(DateTimeOffset.UtcNow);
         var hash = ChainHash.Compute(tail.Hash, seq, kind, time, body);
-        await using var command = connection.Command(transaction, """
+        statements.Add(new("""
             INSERT INTO audit_log (seq, time, kind, record_id, body, prev_hash, hash) VALUES (@seq, @time, @kind, @record, @body, @prev, @hash)
             """,
-            ("@seq", seq), ("@time", time), ("@kind", kind), ("@record", recordId), ("@body", body), ("@prev", tail.Hash), ("@hash", hash));
-        await command.ExecuteNonQueryAsync();
+            [("@seq", seq), ("@time", time), ("@kind", kind), ("@record", recordId), ("@body", body), ("@prev", tail.Hash), ("@hash", hash)]));
         return tail with { Seq = seq, Hash = hash };
     }
 
@@ -192,10 +194,10 @@ internal sealed class AuditWriter : IAsyncDisposable
         {
             await using var connection = await _database.OpenAsync(CancellationToken.None);
             await using var transaction = await _database.BeginAppendAsync(connection, CancellationToken.None);
-            var tail = await ReadTailAsync(connection, transaction);
+            var (tail, _) = await ReadTailAsync(connection, transaction, 0);
             if (tail.Seq > tail.CheckpointSeq)
             {
-                await InsertCheckpointAsync(connection, transaction, tail);
+                await connection.ExecuteAllAsync(transaction, [Checkpoint(tail)], CancellationToken.None);
                 await transaction.CommitAsync();
             }
 
@@ -207,30 +209,30 @@ internal sealed class AuditWriter : IAsyncDisposable
         }
     }
 
-    private async Task InsertCheckpointAsync(DbConnection connection, DbTransaction transaction, ChainTail tail)
+    private Statement Checkpoint(ChainTail tail)
     {
         var checkpoint = _key.Sign(tail.Seq, tail.Hash, SqliteSessionStore.Format(DateTimeOffset.UtcNow));
-        await using var command = connection.Command(transaction, """
+        return new("""
             INSERT INTO audit_checkpoints (seq, hash, time, key_id, signature) VALUES (@seq, @hash, @time, @key, @signature)
             ON CONFLICT (seq) DO UPDATE SET hash = excluded.hash, time = excluded.time, key_id = excluded.key_id, signature = excluded.signature
             """,
-            ("@seq", checkpoint.Seq), ("@hash", checkpoint.Hash), ("@time", checkpoint.Time), ("@key", checkpoint.KeyId), ("@signature", checkpoint.Signature));
-        await command.ExecuteNonQueryAsync();
+            [("@seq", checkpoint.Seq), ("@hash", checkpoint.Hash), ("@time", checkpoint.Time), ("@key", checkpoint.KeyId), ("@signature", checkpoint.Signature)]);
     }
 
-    /// <summary>The chain's last record and last checkpoint, read under the append lock.</summary>
-    private static async Task<ChainTail> ReadTailAsync(DbConnection connection, DbTransaction transaction)
+    /// <summary>The chain's last record and last checkpoint, read under the append lock, and the first of <paramref name="inserts"/> reserved row ids.</summary>
+    private async Task<(ChainTail Tail, long FirstId)> ReadTailAsync(DbConnection connection, DbTransaction transaction, int inserts)
     {
-        await using var command = connection.Command(transaction, """
+        await using var command = connection.Command(transaction, $"""
             SELECT (SELECT seq FROM audit_log ORDER BY seq DESC LIMIT 1), (SELECT hash FROM audit_log ORDER BY seq DESC LIMIT 1),
-                   (SELECT seq FROM audit_checkpoints ORDER BY seq DESC LIMIT 1)
-            """);
+                   (SELECT seq FROM audit_checkpoints ORDER BY seq DESC LIMIT 1), {_database.ReserveIds("@inserts")}
+            """, ("@inserts", (long)inserts));
         await using var reader = await command.ExecuteReaderAsync();
         await reader.ReadAsync();
-        return new ChainTail(
+        var tail = new ChainTail(
             reader.IsDBNull(0) ? 0 : reader.GetInt64(0),
             reader.IsDBNull(1) ? ChainHash.Genesis : reader.GetString(1),
             reader.IsDBNull(2) ? 0 : reader.GetInt64(2));
+        return (tail, reader.GetInt64(3));
     }
 
     public async ValueTask DisposeAsync()

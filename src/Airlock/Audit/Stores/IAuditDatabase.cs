@@ -22,6 +22,12 @@ internal interface IAuditDatabase
     /// </summary>
     Task<DbTransaction> BeginAppendAsync(DbConnection connection, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// An SQL expression that, inside an append transaction, reserves as many consecutive audit row ids as the
+    /// parameter <paramref name="count"/> says and is the first of them (read with the chain's tail: one round trip).
+    /// </summary>
+    string ReserveIds(string count);
+
     /// <summary>A read-only transaction that sees one snapshot for all its reads.</summary>
     Task<DbTransaction> BeginSnapshotAsync(DbConnection connection, CancellationToken cancellationToken);
 

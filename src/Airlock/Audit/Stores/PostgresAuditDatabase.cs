@@ -98,6 +98,10 @@ internal sealed class PostgresAuditDatabase : IAuditDatabase, IDisposable
         return transaction;
     }
 
+    // Moves the sequence on by count and takes the block below its new value (count 0 leaves it where it was).
+    public string ReserveIds(string count) =>
+        $"(SELECT setval(pg_get_serial_sequence('audit', 'id'), nextval(pg_get_serial_sequence('audit', 'id')) + {count} - 1) - {count} + 1)";
+
     public async Task<DbTransaction> BeginSnapshotAsync(DbConnection connection, CancellationToken cancellationToken) =>
         await connection.BeginTransactionAsync(IsolationLevel.RepeatableRead, cancellationToken);
 

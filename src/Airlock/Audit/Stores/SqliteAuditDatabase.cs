@@ -30,6 +30,9 @@ internal sealed class SqliteAuditDatabase(SqliteDatabase database) : IAuditDatab
         return ((SqliteConnection)connection).BeginTransaction(deferred: false);
     }
 
+    // Under the write lock no one else inserts; an explicit id above the AUTOINCREMENT counter moves the counter on.
+    public string ReserveIds(string count) => "(SELECT coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'audit'), 0) + 1)";
+
     public Task<DbTransaction> BeginSnapshotAsync(DbConnection connection, CancellationToken cancellationToken) =>
         Task.FromResult<DbTransaction>(((SqliteConnection)connection).BeginTransaction(deferred: true));
 
