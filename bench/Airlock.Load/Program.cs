@@ -1,0 +1,73 @@
+using System.Globalization;
+using Airlock.Load;
+
+// dotnet Airlock.Load.dll upstream PORT
+// dotnet Airlock.Load.dll run --direct URL --nginx URL --airlock URL --token URL --airlock-pid N --nginx-pids N,N
+//                             [--moto URL] [--seconds 4] [--quick] [--out DIR] [--about key=value]...
+// bash bench/run.sh starts everything and calls these.
+if (args is ["upstream", var port])
+{
+    await FakeUpstream.RunAsync(int.Parse(port, CultureInfo.InvariantCulture));
+    return 0;
+}
+
+if (args is not ["run", ..])
+{
+    Console.Error.WriteLine("usage: Airlock.Load upstream PORT | run --direct URL --nginx URL --airlock URL --token URL ...");
+    return 2;
+}
+
+string? Option(string name) => Array.IndexOf(args, name) is var i and >= 0 && i + 1 < args.Length ? args[i + 1] : null;
+IReadOnlyList<int> Pids(string name) => (Option(name) ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries).Select(int.Parse).ToList();
+var seconds = double.Parse(Option("--seconds") ?? "4", CultureInfo.InvariantCulture);
+var quick = args.Contains("--quick");
+var output = Option("--out") ?? "bench";
+var anyone = new Credentials("AKIDBENCHDIRECT00001", "bench-direct-secret-not-checked", null);
+var airlockUrl = new Uri(Option("--airlock")!);
+var tokenUrl = new Uri(Option("--token")!);
+var session = await Sessions.ExchangeAsync(airlockUrl, tokenUrl, "bench");
+Target[] targets =
+[
+    new("direct", new Uri(Option("--direct")!), anyone, new ProcessMeter([])),
+    new("nginx", new Uri(Option("--nginx")!), anyone, new ProcessMeter(Pids("--nginx-pids"))),
+    new("Airlock", airlockUrl, session, new ProcessMeter(Pids("--airlock-pid"))),
+];
+
+var results = new List<CellResult>();
+foreach (var workload in Workload.All(quick))
+{
+    foreach (var level in workload.Concurrencies)
+    {
+        foreach (var target in targets)
+        {
+            var result = await LoadRunner.RunAsync(workload, target, level, TimeSpan.FromSeconds(seconds), workload.Transfer ? 2_000 : 500_000);
+            results.Add(result);
+            Console.WriteLine($"{workload.Name,-32} c{level,-4} {target.Name,-8} {result.RequestsPerSecond,9:F0} req/s  p50 {result.P50,8:F3}  p99 {result.P99,8:F3}  p99.9 {result.P999,8:F3} ms" +
+                (workload.Transfer ? $"  {result.MegabytesPerSecond,7:F0} MB/s" : "") + (result.Errors > 0 ? $"  errors {result.Errors}: {result.FirstError}" : ""));
+        }
+    }
+}
+
+var moto = new List<CellResult>();
+if (Option("--moto") is { } motoUrl)
+{
+    var motoSession = await Sessions.ExchangeAsync(airlockUrl, tokenUrl, "moto");
+    await MotoTable.CreateAsync(new Uri(motoUrl), anyone);
+    var getItem = Workload.All(quick)[0];
+    foreach (var level in new[] { 1, 16 })
+    {
+        foreach (var target in new[] { new Target("direct", new Uri(motoUrl), anyone, new ProcessMeter([])), new Target("Airlock", airlockUrl, motoSession, new ProcessMeter(Pids("--airlock-pid"))) })
+        {
+            var result = await LoadRunner.RunAsync(getItem, target, level, TimeSpan.FromSeconds(seconds), 5_000);
+            moto.Add(result);
+            Console.WriteLine($"moto {getItem.Name,-27} c{level,-4} {target.Name,-8} {result.RequestsPerSecond,9:F0} req/s  p50 {result.P50,8:F3}  p99 {result.P99,8:F3} ms" +
+                (result.Errors > 0 ? $"  errors {result.Errors}: {result.FirstError}" : ""));
+        }
+    }
+}
+
+var about = args.Select((a, i) => (a, i)).Where(p => p.a == "--about" && p.i + 1 < args.Length).Select(p => args[p.i + 1].Split('=', 2))
+    .ToDictionary(kv => kv[0], kv => kv.Length > 1 ? kv[1] : "");
+Report.Write(output, results, moto, about);
+Console.WriteLine($"wrote {Path.Combine(output, "RESULTS.md")}");
+return results.Concat(moto).Any(r => r.Requests == 0) ? 1 : 0;

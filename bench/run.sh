@@ -1,0 +1,144 @@
+#!/usr/bin/env bash
+# What Airlock costs on the data path, in one run on loopback: the same SigV4-signed workloads straight to a fast
+# upstream (direct), through Debian's nginx as a plain reverse proxy, and through Airlock's full path; then the json
+# call against moto for realism. Writes bench/RESULTS.md and bench/latency.png.
+# Usage: bash bench/run.sh [--quick] [--seconds N] [--no-moto]     (default: 4 s per cell, about 5 minutes)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+seconds=4; quick=""; moto=1
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --quick) quick=--quick ;;
+    --seconds) seconds=$2; shift ;;
+    --no-moto) moto=0 ;;
+    *) echo "unknown option $1" >&2; exit 2 ;;
+  esac
+  shift
+done
+
+need() { command -v "$1" >/dev/null 2>&1 || [ -x "/usr/sbin/$1" ] || { DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$2" >/dev/null; }; }
+need nginx nginx-light
+need gnuplot gnuplot-nox
+PY="${AIRLOCK_TEST_PYTHON:-/root/.pyenv/versions/3.11.7/bin/python3}"
+[ -x "$PY" ] || PY=python3
+
+dotnet build -c Release src/Airlock >/dev/null
+dotnet build -c Release bench/Airlock.Load >/dev/null
+load=bench/Airlock.Load/bin/Release/net10.0/Airlock.Load.dll
+airlock=src/Airlock/bin/Release/net10.0/airlock.dll
+
+work=$(mktemp -d /tmp/airlock-bench-XXXXXX)
+port() { "$PY" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+up=$(port); ngx=$(port); gw=$(port); mt=$(port)
+pids=()
+cleanup() {
+  [ -f "$work/nginx.pid" ] && kill "$(cat "$work/nginx.pid")" 2>/dev/null || true
+  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
+  wait 2>/dev/null || true
+  rm -rf "$work"
+}
+trap cleanup EXIT
+wait_for() { for _ in $(seq 1 300); do curl -sf -o /dev/null "$1" && return 0; sleep 0.1; done; echo "no answer from $1" >&2; exit 1; }
+
+dotnet "$load" upstream "$up" > "$work/upstream.log" 2>&1 & pids+=($!)
+wait_for "http://127.0.0.1:$up/_bench/token"
+
+mkdir -p "$work/nginx"
+cat > "$work/nginx.conf" <<NGINX
+pid $work/nginx.pid;
+worker_processes auto;
+error_log $work/nginx/error.log warn;
+events { worker_connections 4096; }
+http {
+  access_log off;
+  client_body_temp_path $work/nginx/body;
+  proxy_temp_path $work/nginx/proxy;
+  fastcgi_temp_path $work/nginx/fastcgi;
+  uwsgi_temp_path $work/nginx/uwsgi;
+  scgi_temp_path $work/nginx/scgi;
+  upstream bench { server 127.0.0.1:$up; keepalive 512; }
+  server {
+    listen 127.0.0.1:$ngx;
+    client_max_body_size 0;
+    location / {
+      proxy_pass http://bench;
+      proxy_http_version 1.1;
+      proxy_set_header Connection "";
+      proxy_set_header Host \$http_host;
+      proxy_request_buffering off;
+      proxy_buffering off;
+    }
+  }
+}
+NGINX
+nginx -c "$work/nginx.conf" -p "$work/nginx"
+wait_for "http://127.0.0.1:$ngx/_bench/token"
+nginx_workers=$(pgrep -d, -P "$(cat "$work/nginx.pid")")
+
+if [ "$moto" = 1 ]; then
+  "$PY" -m moto.server -H 127.0.0.1 -p "$mt" > "$work/moto.log" 2>&1 & pids+=($!)
+  wait_for "http://127.0.0.1:$mt/moto-api/"
+fi
+
+cat > "$work/airlock.yaml" <<YAML
+listen: http://127.0.0.1:$gw
+store:
+  path: data/airlock.db
+issuers:
+  - issuer: http://127.0.0.1:$up/_airlock/demo-oidc
+    audiences: [airlock-demo]
+    groupsClaim: groups
+connections:
+  - name: bench
+    region: us-east-1
+    accountId: "123456789012"
+    endpoint: http://127.0.0.1:$up
+    credentials: { source: static, accessKeyIdEnv: BENCH_KEY_ID, secretAccessKeyEnv: BENCH_SECRET }
+  - name: moto
+    region: us-east-1
+    accountId: "123456789012"
+    endpoint: http://127.0.0.1:$mt
+    credentials: { source: static, accessKeyIdEnv: BENCH_KEY_ID, secretAccessKeyEnv: BENCH_SECRET }
+policy:
+  statements:
+    - Sid: BenchAgents
+      Effect: Allow
+      Principal: { Group: [bench] }
+      Action: "*"
+      Resource: "*"
+YAML
+BENCH_KEY_ID=AKIDBENCHUPSTREAM001 BENCH_SECRET=bench-upstream-secret dotnet "$airlock" serve --config "$work/airlock.yaml" > "$work/airlock.log" 2>&1 & gateway=$!; pids+=($gateway)
+wait_for "http://127.0.0.1:$gw/_airlock/health"
+
+moto_args=()
+[ "$moto" = 1 ] && moto_args=(--moto "http://127.0.0.1:$mt")
+dotnet "$load" run --direct "http://127.0.0.1:$up" --nginx "http://127.0.0.1:$ngx" --airlock "http://127.0.0.1:$gw" \
+  --token "http://127.0.0.1:$up/_bench/token" --airlock-pid "$gateway" --nginx-pids "$nginx_workers" \
+  --seconds "$seconds" $quick "${moto_args[@]}" --out bench \
+  --about "date=$(date -u +%Y-%m-%dT%H:%MZ)" \
+  --about "machine=$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(uname -sr)" \
+  --about "Airlock=$(git rev-parse --short HEAD)$(git diff --quiet HEAD -- src || echo '+changes'), .NET $(dotnet --version), Server GC" \
+  --about "nginx=$(nginx -v 2>&1 | cut -d/ -f2), worker_processes auto ($(echo "$nginx_workers" | tr ',' '\n' | wc -l) workers)" \
+  --about "load=every cell ${seconds} s after a warm-up, at most 500,000 requests (S3: 2,000); load generator, upstream, nginx and Airlock share the machine's cores"
+
+gnuplot <<PLOT
+set terminal pngcairo size 1100,440 font "sans,10"
+set output "bench/latency.png"
+set multiplot layout 1,2 title "Latency against concurrency (loopback, same upstream)"
+set logscale xy
+set xtics (1, 16, 64, 256)
+set xlabel "concurrent callers"
+set ylabel "ms"
+set key top left
+set grid
+set title "json GetItem (~1 KB)"
+plot "bench/latency.dat" index 0 using 2:3 with linespoints title "direct p50", "" index 0 using 2:4 with linespoints title "nginx p50", \
+     "" index 0 using 2:5 with linespoints title "Airlock p50", "" index 0 using 2:8 with linespoints dashtype 2 title "Airlock p99", \
+     "" index 0 using 2:7 with linespoints dashtype 2 title "nginx p99"
+set title "query ListTopics (~1 KB)"
+plot "bench/latency.dat" index 1 using 2:3 with linespoints title "direct p50", "" index 1 using 2:4 with linespoints title "nginx p50", \
+     "" index 1 using 2:5 with linespoints title "Airlock p50", "" index 1 using 2:8 with linespoints dashtype 2 title "Airlock p99", \
+     "" index 1 using 2:7 with linespoints dashtype 2 title "nginx p99"
+unset multiplot
+PLOT
+echo "wrote bench/RESULTS.md and bench/latency.png"
