@@ -40,9 +40,12 @@ internal static class FakeUpstream
             k.Listen(System.Net.IPAddress.Loopback, port);
         });
         var app = builder.Build();
+        app.UseRouting();
         var issuer = new DemoIssuer(url);
         issuer.Map(app);
         app.MapGet("/_bench/token", () => issuer.MintToken("bench-agent", ["bench"], TimeSpan.FromHours(2)));
+        // Explicit, so the mapped endpoints answer before the catch-all AWS handler.
+        app.UseEndpoints(_ => { });
         app.Run(HandleAsync);
         Console.WriteLine($"upstream {url} issuer {issuer.Issuer}");
         await app.RunAsync();

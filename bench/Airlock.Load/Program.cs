@@ -4,6 +4,7 @@ using Airlock.Load;
 // dotnet Airlock.Load.dll upstream PORT
 // dotnet Airlock.Load.dll run --direct URL --nginx URL --airlock URL --token URL --airlock-pid N --nginx-pids N,N
 //                             [--moto URL] [--seconds 4] [--quick] [--out DIR] [--about key=value]...
+//                             [--paths direct,nginx,Airlock] [--workloads json,query,S3] [--levels 1,64]   (to look at one part)
 // bash bench/run.sh starts everything and calls these.
 if (args is ["upstream", var port])
 {
@@ -33,12 +34,16 @@ Target[] targets =
     new("Airlock", airlockUrl, session, new ProcessMeter(Pids("--airlock-pid"))),
 ];
 
+IReadOnlyList<string>? Filter(string name) => Option(name)?.Split(',', StringSplitOptions.RemoveEmptyEntries);
+var paths = Filter("--paths");
+var workloads = Filter("--workloads");
+var levels = Filter("--levels")?.Select(int.Parse).ToArray();
 var results = new List<CellResult>();
-foreach (var workload in Workload.All(quick))
+foreach (var workload in Workload.All(quick).Where(w => workloads?.Any(p => w.Name.StartsWith(p, StringComparison.OrdinalIgnoreCase)) ?? true))
 {
-    foreach (var level in workload.Concurrencies)
+    foreach (var level in levels ?? workload.Concurrencies)
     {
-        foreach (var target in targets)
+        foreach (var target in targets.Where(t => paths?.Contains(t.Name) ?? true))
         {
             var result = await LoadRunner.RunAsync(workload, target, level, TimeSpan.FromSeconds(seconds), workload.Transfer ? 2_000 : 500_000);
             results.Add(result);

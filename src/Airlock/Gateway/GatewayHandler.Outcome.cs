@@ -12,23 +12,23 @@ namespace Airlock.Gateway;
 // How a call ends: refused (audited), completed in the audit trail, or allowed by a grant.
 internal sealed partial class GatewayHandler
 {
-    private async Task CompleteAsync(CallContext call, long auditId, int? status, string? failure, ForwardResult? forwarded = null)
+    /// <summary>
+    /// Queues the call's outcome and returns: only the decision has to be durable before a call goes upstream, so the
+    /// caller's connection does not wait for a second commit. The writer drains its queue when the gateway stops.
+    /// </summary>
+    private void Complete(CallContext call, long auditId, int? status, string? failure, ForwardResult? forwarded = null)
     {
-        try
+        var requestId = call.RequestId;
+        audit.CompleteAsync(auditId, new AuditCompletion(status, call.ElapsedMs, failure)
         {
-            await audit.CompleteAsync(auditId, new AuditCompletion(status, call.ElapsedMs, failure)
-            {
-                Masked = forwarded?.Masked?.Fields ?? [],
-                Response = forwarded?.Masked?.RecordedBody ?? forwarded?.RecordedResponse,
-                UpstreamRequestId = forwarded?.UpstreamRequestId,
-                Timings = call.Timings,
-            }, CancellationToken.None);
-        }
-        catch (Exception e)
-        {
+            Masked = forwarded?.Masked?.Fields ?? [],
+            Response = forwarded?.Masked?.RecordedBody ?? forwarded?.RecordedResponse,
+            UpstreamRequestId = forwarded?.UpstreamRequestId,
+            Timings = call.Timings,
+        }, CancellationToken.None).ContinueWith(
             // The decision is already durable; a lost completion leaves the record without its status.
-            Log.AuditFailed(logger, call.RequestId, e);
-        }
+            written => Log.AuditFailed(logger, requestId, written.Exception!.GetBaseException()),
+            CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
     }
 
     /// <summary>The masking of this call's response: the caller's plan (their exemptions applied) and the audit trail's (none).</summary>

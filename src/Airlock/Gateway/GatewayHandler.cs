@@ -354,7 +354,7 @@ internal sealed partial class GatewayHandler(
             await AwsErrorWriter.WriteAsync(http, call.Protocol, error, call.RequestId);
         }
 
-        await CompleteAsync(call, auditId, status, failure, forwarded);
+        Complete(call, auditId, status, failure, forwarded);
         Log.CallCompleted(logger, call.RequestId, session.Subject, session.Connection, operation.Action, "allow", status, call.ElapsedMs,
             declaredSha is null || IsHexSha256(declaredSha) ? "signed" : declaredSha);
     }

@@ -253,12 +253,29 @@ public sealed class AirlockEnvironment : IAsyncLifetime
         await command.ExecuteNonQueryAsync();
     }
 
-    /// <summary>Every audit record, from whichever store the gateway writes to.</summary>
+    /// <summary>
+    /// Every audit record, from whichever store the gateway writes to, once the outcomes of finished calls are in:
+    /// the gateway answers a call before its outcome record is committed (only the decision must be durable first).
+    /// </summary>
     internal async Task<IReadOnlyList<AuditEntry>> AuditAsync()
     {
         await using var store = new AuditStore(AuditPostgresql is { } postgresql ? new Airlock.Audit.Stores.PostgresAuditDatabase(postgresql)
             : new Airlock.Audit.Stores.SqliteAuditDatabase(new SqliteDatabase(DatabasePath)), new AuditOptions(), "");
+        for (var i = 0; i < 30 && await OutcomesPendingAsync(store) > 0; i++)
+        {
+            await Task.Delay(100);
+        }
+
         return await store.TailAsync(100000, 0, CancellationToken.None);
+    }
+
+    // Forwarded calls whose outcome is not written yet (a call still in flight, or one cut off by a restart, keeps this above 0: hence the bound).
+    private static async Task<long> OutcomesPendingAsync(AuditStore store)
+    {
+        await using var connection = await store.Database.OpenAsync(CancellationToken.None);
+        await using var command = Airlock.Audit.Stores.DbCommandExtensions.Command(connection, null,
+            "SELECT count(*) FROM audit WHERE decision = 'allow' AND completed_at IS NULL AND upstream_status IS NULL AND service <> 'airlock'");
+        return Convert.ToInt64(await command.ExecuteScalarAsync());
     }
 
     public Dictionary<string, string?> WithCredentials(SessionCredentials credentials)
