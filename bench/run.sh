@@ -66,7 +66,11 @@ http {
       proxy_set_header Connection "";
       proxy_set_header Host \$http_host;
       proxy_request_buffering off;
-      proxy_buffering off;
+      proxy_buffering on;
+      proxy_buffer_size 64k;
+      proxy_buffers 32 64k;
+      proxy_busy_buffers_size 256k;
+      proxy_max_temp_file_size 0;
     }
   }
 }

@@ -38,6 +38,15 @@ IReadOnlyList<string>? Filter(string name) => Option(name)?.Split(',', StringSpl
 var paths = Filter("--paths");
 var workloads = Filter("--workloads");
 var levels = Filter("--levels")?.Select(int.Parse).ToArray();
+// Every path warmed first (JIT tiers, pools, caches), so the first cells do not measure a cold process.
+foreach (var target in targets.Where(t => paths?.Contains(t.Name) ?? true))
+{
+    foreach (var workload in Workload.All(quick: true).Take(3))
+    {
+        await LoadRunner.RunAsync(workload, target, 16, TimeSpan.FromSeconds(2), 50_000);
+    }
+}
+
 var results = new List<CellResult>();
 foreach (var workload in Workload.All(quick).Where(w => workloads?.Any(p => w.Name.StartsWith(p, StringComparison.OrdinalIgnoreCase)) ?? true))
 {

@@ -21,11 +21,12 @@ internal static class Report
         }
 
         md.AppendLine();
-        md.AppendLine("Paths: **direct** (load generator → upstream), **nginx** (Debian's nginx as a plain streaming reverse proxy: keepalive upstream, no buffering), " +
+        md.AppendLine("Paths: **direct** (load generator → upstream), **nginx** (Debian's nginx as a plain reverse proxy: keepalive upstream connections, request bodies streamed, responses through 2 MB of in-memory buffers, never to disk), " +
             "**Airlock** (full path: session lookup, SigV4 verify, operation resolution, policy, durable audit record on SQLite, re-sign, response masking with every " +
             "detector on, audit completion). The upstream is `bench/Airlock.Load`'s Kestrel app answering as DynamoDB, SNS and S3 would. Every request is " +
             "signed with SigV4 by the load generator (C#, one HttpClient connection per concurrent caller). Latency is per request, from send to last byte; " +
-            "CPU is the hop's user+system time per request; RSS is the hop's resident memory (peak during the cell, and growth over its start).");
+            "CPU is the hop's user+system time per request; RSS is the hop's resident memory (peak during the cell, and growth over its start). " +
+            "Each path is warmed for a few seconds before its first cell, and each cell after a short warm-up of its own.");
         md.AppendLine();
         md.AppendLine("![latency against concurrency](latency.png)");
         md.AppendLine();

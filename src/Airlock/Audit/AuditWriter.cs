@@ -20,6 +20,7 @@ internal sealed class AuditWriter : IAsyncDisposable
     private readonly AuditSigningKey _key;
     private readonly Channel<PendingWrite> _queue;
     private readonly Task _loop;
+    private readonly WriterConnection _connection;
     private DateTimeOffset _checkpointAt = DateTimeOffset.UtcNow;
     private bool _schemaReady;
 
@@ -29,6 +30,7 @@ internal sealed class AuditWriter : IAsyncDisposable
         _options = options;
         _key = key;
         _queue = Channel.CreateBounded<PendingWrite>(new BoundedChannelOptions(options.QueueCapacity) { SingleReader = true });
+        _connection = new WriterConnection(database);
         _loop = Task.Run(RunAsync);
     }
 
@@ -92,38 +94,20 @@ internal sealed class AuditWriter : IAsyncDisposable
     {
         try
         {
-            if (!_schemaReady)
+            try
             {
-                await _database.EnsureSchemaAsync(CancellationToken.None);
-                _schemaReady = true;
+                await CommitAsync(batch);
             }
-
-            await using var connection = await _database.OpenAsync(CancellationToken.None);
-            await using var transaction = await _database.BeginAppendAsync(connection, CancellationToken.None);
-            var (tail, nextId) = await ReadTailAsync(connection, transaction, batch.Count(i => i.Entry is not null));
-            var statements = new List<Statement>(batch.Count * 2 + 1);
-            foreach (var item in batch)
+            catch (Exception) when (_connection.WasUsedBefore && _connection.IsBroken)
             {
-                item.Id = item.Entry is not null ? nextId++ : item.CompletesId;
-                tail = item.Entry is { } entry ? Insert(statements, tail, entry with { Id = item.Id }) : Update(statements, tail, item);
-            }
-
-            var due = tail.Seq - tail.CheckpointSeq >= _options.CheckpointEvery || DateTimeOffset.UtcNow - _checkpointAt >= TimeSpan.FromSeconds(_options.CheckpointSeconds);
-            if (due)
-            {
-                statements.Add(Checkpoint(tail));
-            }
-
-            // One round trip for the whole batch where the database takes batches (PostgreSQL); in-process SQLite runs them in turn.
-            await connection.ExecuteAllAsync(transaction, statements, CancellationToken.None);
-            await transaction.CommitAsync();
-            if (due)
-            {
-                _checkpointAt = DateTimeOffset.UtcNow;
+                // A kept connection may have died while idle (a database restart): one more try on a new one.
+                await _connection.ResetAsync();
+                await CommitAsync(batch);
             }
         }
         catch (Exception e)
         {
+            await _connection.ResetAsync();
             foreach (var item in batch)
             {
                 item.Done.TrySetException(e);
@@ -135,6 +119,39 @@ internal sealed class AuditWriter : IAsyncDisposable
         foreach (var item in batch)
         {
             item.Done.TrySetResult(item.Id);
+        }
+    }
+
+    private async Task CommitAsync(List<PendingWrite> batch)
+    {
+        if (!_schemaReady)
+        {
+            await _database.EnsureSchemaAsync(CancellationToken.None);
+            _schemaReady = true;
+        }
+
+        var connection = await _connection.OpenAsync();
+        await using var transaction = await _database.BeginAppendAsync(connection, CancellationToken.None);
+        var (tail, nextId) = await ReadTailAsync(connection, transaction, batch.Count(i => i.Entry is not null));
+        var statements = new List<Statement>(batch.Count * 2 + 1);
+        foreach (var item in batch)
+        {
+            item.Id = item.Entry is not null ? nextId++ : item.CompletesId;
+            tail = item.Entry is { } entry ? Insert(statements, tail, entry with { Id = item.Id }) : Update(statements, tail, item);
+        }
+
+        var due = tail.Seq - tail.CheckpointSeq >= _options.CheckpointEvery || DateTimeOffset.UtcNow - _checkpointAt >= TimeSpan.FromSeconds(_options.CheckpointSeconds);
+        if (due)
+        {
+            statements.Add(Checkpoint(tail));
+        }
+
+        // One round trip for the whole batch where the database takes batches (PostgreSQL); in-process SQLite runs them in turn.
+        await _connection.ExecuteAsync(transaction, statements);
+        await transaction.CommitAsync();
+        if (due)
+        {
+            _checkpointAt = DateTimeOffset.UtcNow;
         }
     }
 
@@ -192,12 +209,12 @@ internal sealed class AuditWriter : IAsyncDisposable
     {
         try
         {
-            await using var connection = await _database.OpenAsync(CancellationToken.None);
+            var connection = await _connection.OpenAsync();
             await using var transaction = await _database.BeginAppendAsync(connection, CancellationToken.None);
             var (tail, _) = await ReadTailAsync(connection, transaction, 0);
             if (tail.Seq > tail.CheckpointSeq)
             {
-                await connection.ExecuteAllAsync(transaction, [Checkpoint(tail)], CancellationToken.None);
+                await _connection.ExecuteAsync(transaction, [Checkpoint(tail)]);
                 await transaction.CommitAsync();
             }
 
@@ -206,6 +223,7 @@ internal sealed class AuditWriter : IAsyncDisposable
         catch (Exception)
         {
             // The next batch or tick tries again; records stay chained meanwhile.
+            await _connection.ResetAsync();
         }
     }
 
@@ -239,6 +257,7 @@ internal sealed class AuditWriter : IAsyncDisposable
     {
         _queue.Writer.TryComplete();
         await _loop;
+        await _connection.DisposeAsync();
     }
 
     private sealed class PendingWrite(AuditEntry? entry, AuditCompletion? completion, long completesId)

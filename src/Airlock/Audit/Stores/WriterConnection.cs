@@ -1,0 +1,84 @@
+using System.Data.Common;
+
+namespace Airlock.Audit.Stores;
+
+/// <summary>
+/// The audit writer's own connection, kept open between batches with its statements prepared once: a batch then only
+/// binds values (in-process SQLite) or goes as one round trip (PostgreSQL). Dropped after any failure and opened
+/// again for the next batch, so a database that went away and came back is simply reconnected.
+/// </summary>
+internal sealed class WriterConnection(IAuditDatabase database) : IAsyncDisposable
+{
+    private readonly Dictionary<string, DbCommand> _prepared = new(StringComparer.Ordinal);
+    private DbConnection? _connection;
+
+    private bool _used;
+
+    /// <summary>Whether the open connection already served a batch (so it may have gone stale since).</summary>
+    public bool WasUsedBefore { get; private set; }
+
+    /// <summary>The connection itself failed (the database went away), as opposed to a statement.</summary>
+    public bool IsBroken => _connection is { State: not System.Data.ConnectionState.Open };
+
+    public async Task<DbConnection> OpenAsync()
+    {
+        if (_connection is null)
+        {
+            _connection = await database.OpenAsync(CancellationToken.None);
+            _used = false;
+        }
+
+        WasUsedBefore = _used;
+        _used = true;
+        return _connection;
+    }
+
+    /// <summary>Runs the statements in order inside the transaction.</summary>
+    public async Task ExecuteAsync(DbTransaction transaction, IReadOnlyList<Statement> statements)
+    {
+        var connection = await OpenAsync();
+        if (connection.CanCreateBatch)
+        {
+            await connection.ExecuteAllAsync(transaction, statements, CancellationToken.None);
+            return;
+        }
+
+        foreach (var statement in statements)
+        {
+            if (!_prepared.TryGetValue(statement.Sql, out var command))
+            {
+                command = connection.Command(null, statement.Sql, statement.Parameters);
+                _prepared[statement.Sql] = command;
+            }
+            else
+            {
+                // The same SQL always comes with the same parameters in the same order.
+                for (var i = 0; i < statement.Parameters.Length; i++)
+                {
+                    command.Parameters[i].Value = statement.Parameters[i].Value ?? DBNull.Value;
+                }
+            }
+
+            command.Transaction = transaction;
+            await command.ExecuteNonQueryAsync();
+        }
+    }
+
+    /// <summary>Forgets the connection and its statements, after a failure.</summary>
+    public async ValueTask ResetAsync()
+    {
+        foreach (var command in _prepared.Values)
+        {
+            await command.DisposeAsync();
+        }
+
+        _prepared.Clear();
+        if (_connection is not null)
+        {
+            await _connection.DisposeAsync();
+            _connection = null;
+        }
+    }
+
+    public ValueTask DisposeAsync() => ResetAsync();
+}
