@@ -1,5 +1,4 @@
 using Airlock.Tests.Integration.Infrastructure;
-using Microsoft.Data.Sqlite;
 using Xunit;
 
 namespace Airlock.Tests.Integration;
@@ -9,30 +8,11 @@ namespace Airlock.Tests.Integration;
 public sealed class FailClosedTests(AirlockEnvironment env)
 {
     [Fact]
-    public async Task AuditStoreRefusingWrites_RefusesCalls_AndCallsRecoverWithIt()
-    {
-        var credentials = await env.NewSessionAsync();
-        var bucket = AirlockEnvironment.UniqueName("failclosed");
+    public async Task AuditStoreRefusingWrites_RefusesCalls_AndCallsRecoverWithIt() =>
         // A real SQLite failure: the store itself rejects every new audit record, as a full or broken disk would.
-        await env.ExecuteSqlAsync("CREATE TRIGGER IF NOT EXISTS audit_down BEFORE INSERT ON audit BEGIN SELECT RAISE(ABORT, 'audit store down'); END;");
-        ProcessResult refused;
-        try
-        {
-            refused = await env.CliV2Async(credentials, "s3api", "create-bucket", "--bucket", bucket, "--cli-read-timeout", "10");
-        }
-        finally
-        {
-            await env.ExecuteSqlAsync("DROP TRIGGER IF EXISTS audit_down;");
-        }
-
-        Assert.NotEqual(0, refused.ExitCode);
-        Assert.Contains("cannot record this call", refused.All);
-        Assert.False(await env.BucketExistsUpstreamAsync(bucket));
-
-        var recovered = await env.CliV2Async(credentials, "s3api", "create-bucket", "--bucket", bucket);
-        Assert.True(recovered.ExitCode == 0, recovered.ToString());
-        Assert.True(await env.BucketExistsUpstreamAsync(bucket));
-    }
+        await env.AssertRefusedWhileStoreFailsThenRecoversAsync(await env.NewSessionAsync(),
+            () => env.ExecuteSqlAsync("CREATE TRIGGER IF NOT EXISTS audit_down BEFORE INSERT ON audit BEGIN SELECT RAISE(ABORT, 'audit store down'); END;"),
+            () => env.ExecuteSqlAsync("DROP TRIGGER IF EXISTS audit_down;"));
 
     [Fact]
     public async Task Sessions_SurviveAGatewayRestart()

@@ -65,53 +65,21 @@ public sealed class PostgresAuditTests : IAsyncLifetime
     {
         var credentials = await _env.NewSessionAsync();
         Assert.Equal(0, (await _env.CliV2Async(credentials, "s3api", "list-buckets")).ExitCode);
-        var bucket = AirlockEnvironment.UniqueName("pg-down");
-        await _server.StopAsync();
-        ProcessResult refused;
-        try
-        {
-            refused = await _env.CliV2Async(credentials, "s3api", "create-bucket", "--bucket", bucket, "--cli-read-timeout", "20");
-        }
-        finally
-        {
-            await _server.StartAgainAsync();
-        }
-
-        Assert.NotEqual(0, refused.ExitCode);
-        Assert.Contains("cannot record this call", refused.All);
-        Assert.False(await _env.BucketExistsUpstreamAsync(bucket));
-
-        var recovered = await _env.CliV2Async(credentials, "s3api", "create-bucket", "--bucket", bucket);
-        Assert.True(recovered.ExitCode == 0, recovered.ToString());
-        Assert.True(await _env.BucketExistsUpstreamAsync(bucket));
+        await _env.AssertRefusedWhileStoreFailsThenRecoversAsync(credentials, _server.StopAsync, _server.StartAgainAsync);
         Assert.Equal(0, (await _env.AirlockAsync("audit", "verify")).ExitCode);
     }
 
     [Fact]
     public async Task ReadOnlyDatabase_RefusesCalls_NothingGoesUpstream_AndCallsRecoverWithIt()
     {
-        var credentials = await _env.NewSessionAsync();
-        var bucket = AirlockEnvironment.UniqueName("pg-readonly");
         // As a failed-over replica or an operator's freeze would: every transaction is read-only, existing sessions included.
-        await _server.ExecuteAsync("postgres", "ALTER SYSTEM SET default_transaction_read_only = on", "SELECT pg_reload_conf()");
-        ProcessResult refused;
-        try
-        {
-            refused = await _env.CliV2Async(credentials, "s3api", "create-bucket", "--bucket", bucket, "--cli-read-timeout", "20");
-        }
-        finally
-        {
-            await _server.ExecuteAsync("postgres", "ALTER SYSTEM RESET default_transaction_read_only", "SELECT pg_reload_conf()");
-        }
-
-        Assert.NotEqual(0, refused.ExitCode);
-        Assert.Contains("cannot record this call", refused.All);
-        Assert.False(await _env.BucketExistsUpstreamAsync(bucket));
+        await _env.AssertRefusedWhileStoreFailsThenRecoversAsync(await _env.NewSessionAsync(),
+            () => _server.ExecuteAsync("postgres", "ALTER SYSTEM SET default_transaction_read_only = on", "SELECT pg_reload_conf()"),
+            async () =>
+            {
+                await _server.ExecuteAsync("postgres", "ALTER SYSTEM RESET default_transaction_read_only", "SELECT pg_reload_conf()");
+                await Task.Delay(500); // the reload reaches every backend
+            });
         Assert.Contains("read-only transaction", _env.Gateway.ReadLog());
-
-        await Task.Delay(500); // the reload reaches every backend
-        var recovered = await _env.CliV2Async(credentials, "s3api", "create-bucket", "--bucket", bucket);
-        Assert.True(recovered.ExitCode == 0, recovered.ToString());
-        Assert.True(await _env.BucketExistsUpstreamAsync(bucket));
     }
 }

@@ -239,6 +239,33 @@ public sealed class AirlockEnvironment : IAsyncLifetime
         return result.StdOut.Split((char[])['\t', '\n', ' '], StringSplitOptions.RemoveEmptyEntries).Contains(bucket);
     }
 
+    /// <summary>
+    /// The fail-closed check for any way the audit store can fail: while <paramref name="takeDown"/>'s failure lasts, a
+    /// bucket creation is refused and nothing reaches moto; after <paramref name="bringBack"/>, the same call goes through.
+    /// </summary>
+    public async Task AssertRefusedWhileStoreFailsThenRecoversAsync(SessionCredentials credentials, Func<Task> takeDown, Func<Task> bringBack)
+    {
+        var bucket = UniqueName("store-down");
+        await takeDown();
+        ProcessResult refused;
+        try
+        {
+            refused = await CliV2Async(credentials, "s3api", "create-bucket", "--bucket", bucket, "--cli-read-timeout", "20");
+        }
+        finally
+        {
+            await bringBack();
+        }
+
+        Assert.NotEqual(0, refused.ExitCode);
+        Assert.Contains("cannot record this call", refused.All);
+        Assert.False(await BucketExistsUpstreamAsync(bucket));
+
+        var recovered = await CliV2Async(credentials, "s3api", "create-bucket", "--bucket", bucket);
+        Assert.True(recovered.ExitCode == 0, recovered.ToString());
+        Assert.True(await BucketExistsUpstreamAsync(bucket));
+    }
+
     /// <summary>The real <c>airlock</c> command against this stack's configuration.</summary>
     public Task<ProcessResult> AirlockAsync(params string[] args) =>
         ProcessRunner.RunAsync("dotnet", [Tools.AirlockDll, .. args, "--config", ConfigPath], new Dictionary<string, string?>());
