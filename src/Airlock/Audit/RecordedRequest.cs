@@ -14,9 +14,10 @@ internal static class RecordedRequest
         "x-amz-server-side-encryption-customer-key", "x-amz-copy-source-server-side-encryption-customer-key",
     };
 
-    private static readonly string[] PresignSecrets = ["X-Amz-Signature", "X-Amz-Security-Token", "X-Amz-Credential"];
+    // A presigned URL's signature, token and credential, and an OIDC token sent to the STS door in a query string.
+    private static readonly string[] QuerySecrets = ["X-Amz-Signature", "X-Amz-Security-Token", "X-Amz-Credential", "WebIdentityToken"];
 
-    /// <summary>The path and query as sent, minus a presigned URL's signature, token and credential.</summary>
+    /// <summary>The path and query as sent, minus a presigned URL's signature, token and credential and any web identity token.</summary>
     public static string Path(HttpRequest request)
     {
         var query = request.QueryString.Value;
@@ -26,7 +27,7 @@ internal static class RecordedRequest
         }
 
         var kept = query.TrimStart('?').Split('&')
-            .Where(p => !PresignSecrets.Any(s => p.StartsWith(s + "=", StringComparison.OrdinalIgnoreCase) || p.Equals(s, StringComparison.OrdinalIgnoreCase)));
+            .Where(p => !QuerySecrets.Any(s => p.StartsWith(s + "=", StringComparison.OrdinalIgnoreCase) || p.Equals(s, StringComparison.OrdinalIgnoreCase)));
         var rest = string.Join('&', kept);
         return (request.Path.Value ?? "/") + (rest.Length > 0 ? "?" + rest : "");
     }

@@ -1,0 +1,57 @@
+using System.Text;
+using Airlock.Audit;
+using Airlock.Masking;
+using Airlock.Masking.Detectors;
+using Microsoft.AspNetCore.Http;
+using Xunit;
+
+namespace Airlock.Tests.Unit.Audit;
+
+/// <summary>What the audit trail keeps of a request: never a credential, a token or a signature.</summary>
+public sealed class RecordedRequestTests
+{
+    private static readonly DetectorSet Detectors = new(BuiltInDetectors.All.Select(d => (d, MaskStyle.Full)).ToArray(), new Masker(new byte[32]));
+
+    [Fact]
+    public void ThePath_LosesPresignedSecretsAndWebIdentityTokens_AndKeepsTheRest()
+    {
+        var http = new DefaultHttpContext();
+        http.Request.Path = "/reports/q3.csv";
+        http.Request.QueryString = new QueryString(
+            "?X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=ASIAX%2F20261122%2Fus-east-1%2Fs3%2Faws4_request&X-Amz-Expires=300" +
+            "&X-Amz-Security-Token=IQoJsecret&X-Amz-Signature=abc123&versionId=7&WebIdentityToken=eyJhbGciOi.x.y");
+
+        Assert.Equal("/reports/q3.csv?X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Expires=300&versionId=7", RecordedRequest.Path(http.Request));
+    }
+
+    [Fact]
+    public void Headers_WithholdCredentialsAndKeys_AndPassValuesThroughTheDetectors()
+    {
+        var http = new DefaultHttpContext();
+        http.Request.Headers.Authorization = "AWS4-HMAC-SHA256 Credential=ASIAX/20261122/us-east-1/s3/aws4_request, SignedHeaders=host, Signature=abc";
+        http.Request.Headers["X-Amz-Security-Token"] = "IQoJb3JpZ2luX2VjEBAaCXVzLWVhc3QtMSJHMEUCIQD";
+        http.Request.Headers["x-amz-server-side-encryption-customer-key"] = "MDEyMzQ1Njc4OTAxMjM0NTY3ODkwMTIzNDU2Nzg5MDE=";
+        http.Request.Headers.Cookie = "session=1";
+        http.Request.Headers["X-Amz-Date"] = "20261122T080000Z";
+        http.Request.Headers["x-amz-meta-owner"] = "jane.doe@example.com";
+
+        var recorded = RecordedRequest.Headers(http.Request.Headers, Detectors);
+
+        Assert.Equal(["x-amz-date", "x-amz-meta-owner"], recorded.Keys.Order());
+        Assert.Equal("20261122T080000Z", recorded["x-amz-date"]);
+        Assert.DoesNotContain("jane.doe@example.com", recorded["x-amz-meta-owner"]);
+    }
+
+    [Fact]
+    public void TheBody_IsCutAndDetected_AndLeftOutWhenTheModelMarksInputSensitive()
+    {
+        var body = Encoding.UTF8.GetBytes("{\"TableName\":\"orders\",\"Item\":{\"email\":{\"S\":\"jane.doe@example.com\"}}}");
+
+        var kept = RecordedRequest.Body(body, 4096, hasSensitiveInput: false, Detectors)!;
+        Assert.Contains("\"TableName\":\"orders\"", kept);
+        Assert.DoesNotContain("jane.doe@example.com", kept);
+        Assert.Equal(10, RecordedRequest.Body(body, 10, hasSensitiveInput: false, Detectors)!.Length);
+        Assert.Null(RecordedRequest.Body(body, 4096, hasSensitiveInput: true, Detectors));
+        Assert.Null(RecordedRequest.Body(body, 0, hasSensitiveInput: false, Detectors));
+    }
+}
