@@ -9,7 +9,7 @@ namespace Airlock.Audit;
 internal sealed partial class SessionEndRecorder(ISessionStore sessions, IAuditStore audit, TimeProvider time, ILogger<SessionEndRecorder> logger)
     : BackgroundService
 {
-    public static readonly TimeSpan Interval = TimeSpan.FromSeconds(2);
+    private static readonly TimeSpan Interval = TimeSpan.FromSeconds(2);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {

@@ -312,10 +312,12 @@ internal sealed partial class GatewayHandler(
             payloadHash = chunked.UpstreamPayload;
         }
 
+        var responseMasking = ResponseMaskingFor(operation, session);
         var forwarded = await forwarder.ForwardAsync(http, new ForwardRequest(
-            connection, credentials, operation.Service, auth.Scope.Region, head, body, payloadHash, declaredSha, chunked, ResponseMaskingFor(operation, session))
+            connection, credentials, operation.Service, auth.Scope.Region, head, body, payloadHash, declaredSha, chunked, responseMasking)
         {
-            RecordResponseBytes = RecordedResponseBytes(operation),
+            // A masked response records its own (masked) start; only an unmasked one is worth asking about.
+            RecordResponseBytes = responseMasking is null ? RecordedResponseBytes(operation) : 0,
         });
         if (forwarded.HeadersAt is { } headersAt)
         {

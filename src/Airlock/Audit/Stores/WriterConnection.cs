@@ -12,34 +12,41 @@ internal sealed class WriterConnection(IAuditDatabase database) : IAsyncDisposab
     private readonly Dictionary<string, DbCommand> _prepared = new(StringComparer.Ordinal);
     private DbConnection? _connection;
 
-    private bool _used;
-
-    /// <summary>Whether the open connection already served a batch (so it may have gone stale since).</summary>
+    /// <summary>Whether the last <see cref="OpenAsync"/> handed out a connection kept from an earlier batch (so it may have gone stale since).</summary>
     public bool WasUsedBefore { get; private set; }
 
     /// <summary>The connection itself failed (the database went away), as opposed to a statement.</summary>
     public bool IsBroken => _connection is { State: not System.Data.ConnectionState.Open };
 
+    /// <summary>The connection for a batch: the kept one, or a new one. Called once per batch.</summary>
     public async Task<DbConnection> OpenAsync()
     {
-        if (_connection is null)
-        {
-            _connection = await database.OpenAsync(CancellationToken.None);
-            _used = false;
-        }
-
-        WasUsedBefore = _used;
-        _used = true;
-        return _connection;
+        WasUsedBefore = _connection is not null;
+        return _connection ??= await database.OpenAsync(CancellationToken.None);
     }
 
-    /// <summary>Runs the statements in order inside the transaction.</summary>
+    /// <summary>Runs the statements in order inside the transaction, on the connection <see cref="OpenAsync"/> gave.</summary>
     public async Task ExecuteAsync(DbTransaction transaction, IReadOnlyList<Statement> statements)
     {
-        var connection = await OpenAsync();
+        var connection = _connection ?? throw new InvalidOperationException("OpenAsync first.");
         if (connection.CanCreateBatch)
         {
-            await connection.ExecuteAllAsync(transaction, statements, CancellationToken.None);
+            // One round trip for the whole batch (PostgreSQL).
+            await using var batch = connection.CreateBatch();
+            batch.Transaction = transaction;
+            foreach (var statement in statements)
+            {
+                var command = batch.CreateBatchCommand();
+                command.CommandText = statement.Sql;
+                foreach (var (name, value) in statement.Parameters)
+                {
+                    command.Parameters.Add(DbCommandExtensions.Parameter(command.CreateParameter(), name, value));
+                }
+
+                batch.BatchCommands.Add(command);
+            }
+
+            await batch.ExecuteNonQueryAsync();
             return;
         }
 
