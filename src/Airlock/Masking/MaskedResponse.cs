@@ -4,6 +4,7 @@ using System.Text;
 using System.Text.Json;
 using System.Xml;
 using Airlock.Aws.Catalog;
+using Airlock.Upstream;
 
 namespace Airlock.Masking;
 
@@ -75,7 +76,7 @@ internal static class MaskedResponse
                 if (!head)
                 {
                     await using var body = await response.Content.ReadAsStreamAsync(context.RequestAborted);
-                    await body.CopyToAsync(outgoing.Body, context.RequestAborted);
+                    await new ResponseCopy(0).CopyAsync(body, outgoing.BodyWriter, context.RequestAborted);
                 }
 
                 return new Result(status, report, null);

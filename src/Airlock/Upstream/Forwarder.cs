@@ -24,9 +24,6 @@ internal sealed class Forwarder(HttpMessageInvoker client, TimeProvider time)
         "connection", "keep-alive", "transfer-encoding", "upgrade", "proxy-connection", "trailer",
     };
 
-    // Object bodies move in pieces this large: fewer reads and writes per megabyte than the 80 KiB default, still pooled.
-    private const int StreamBufferBytes = 256 * 1024;
-
     private static readonly string[] PresignParameters =
     [
         "X-Amz-Algorithm", "X-Amz-Credential", "X-Amz-Date", "X-Amz-Expires", "X-Amz-SignedHeaders", "X-Amz-Signature", "X-Amz-Security-Token",
@@ -82,20 +79,13 @@ internal sealed class Forwarder(HttpMessageInvoker client, TimeProvider time)
         var outgoing = context.Response;
         outgoing.StatusCode = (int)response.StatusCode;
         CopyHeaders(outgoing, response.Headers.Concat(response.Content.Headers));
-        var recorded = request.RecordResponseBytes > 0 ? new RecordingCopy(request.RecordResponseBytes) : null;
+        var copy = new ResponseCopy(request.RecordResponseBytes);
         try
         {
             if (!HttpMethods.IsHead(context.Request.Method))
             {
                 await using var body = await response.Content.ReadAsStreamAsync(context.RequestAborted);
-                if (recorded is null)
-                {
-                    await body.CopyToAsync(outgoing.Body, StreamBufferBytes, context.RequestAborted);
-                }
-                else
-                {
-                    await recorded.CopyAsync(body, outgoing.Body, context.RequestAborted);
-                }
+                await copy.CopyAsync(body, outgoing.BodyWriter, context.RequestAborted);
             }
         }
         catch (Exception e) when (e is IOException or OperationCanceledException or HttpRequestException)
@@ -105,7 +95,7 @@ internal sealed class Forwarder(HttpMessageInvoker client, TimeProvider time)
             return new(ForwardOutcome.ClientAborted, (int)response.StatusCode);
         }
 
-        return new(ForwardOutcome.Completed, (int)response.StatusCode) { RecordedResponse = recorded?.Text };
+        return new(ForwardOutcome.Completed, (int)response.StatusCode) { RecordedResponse = request.RecordResponseBytes > 0 ? copy.Text : null };
     }
 
     private static string? UpstreamRequestId(HttpResponseMessage response) =>
@@ -258,7 +248,7 @@ internal sealed class Forwarder(HttpMessageInvoker client, TimeProvider time)
             body = new HashVerifyingStream(body, expected);
         }
 
-        var content = new StreamContent(body, StreamBufferBytes);
+        var content = new StreamContent(body, ResponseCopy.PieceBytes);
         if (length is { } known)
         {
             content.Headers.ContentLength = known;
