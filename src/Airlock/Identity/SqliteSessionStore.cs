@@ -6,10 +6,14 @@ using Microsoft.Data.Sqlite;
 namespace Airlock.Identity;
 
 /// <summary>Sessions in the embedded SQLite store.</summary>
-internal sealed class SqliteSessionStore(SqliteDatabase database) : ISessionStore
+internal sealed class SqliteSessionStore(SqliteDatabase database) : ISessionStore, IDisposable
 {
     private const string Columns =
         "id, access_key_id, secret_access_key, session_token_hash, subject, issuer, groups, connection, created_at, expires_at, revoked_at";
+
+    private readonly KeptQuery _version = new(database, "SELECT n FROM sessions_version");
+    private readonly KeptQuery _byAccessKey = new(database, $"SELECT {Columns} FROM sessions WHERE access_key_id = $key");
+    private readonly SessionCache _cache = new();
 
     public async Task CreateAsync(Session session, CancellationToken cancellationToken)
     {
@@ -29,8 +33,23 @@ internal sealed class SqliteSessionStore(SqliteDatabase database) : ISessionStor
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
-    public Task<StoredSession?> FindByAccessKeyAsync(string accessKeyId, CancellationToken cancellationToken) =>
-        FindOneAsync("access_key_id = $key", accessKeyId, cancellationToken);
+    /// <summary>Every call asks this: one prepared one-row read of the change counter, and the session row only when it moved.</summary>
+    public Task<StoredSession?> FindByAccessKeyAsync(string accessKeyId, CancellationToken cancellationToken)
+    {
+        var version = _version.Run(null, static r => r.Read() ? r.GetInt64(0) : 0);
+        if (_cache.Find(accessKeyId, version) is { } cached)
+        {
+            return Task.FromResult<StoredSession?>(cached);
+        }
+
+        var found = _byAccessKey.Run(accessKeyId, static r => r.Read() ? Read(r) : null);
+        if (found is not null)
+        {
+            _cache.Keep(accessKeyId, version, found);
+        }
+
+        return Task.FromResult(found);
+    }
 
     /// <summary>A session, ended or not, by its id or its access key id.</summary>
     public Task<StoredSession?> FindAsync(string idOrAccessKey, CancellationToken cancellationToken) =>
@@ -114,4 +133,10 @@ internal sealed class SqliteSessionStore(SqliteDatabase database) : ISessionStor
 
     internal static DateTimeOffset Parse(string text) =>
         DateTimeOffset.Parse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal);
+
+    public void Dispose()
+    {
+        _version.Dispose();
+        _byAccessKey.Dispose();
+    }
 }

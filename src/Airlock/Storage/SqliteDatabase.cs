@@ -26,6 +26,13 @@ internal sealed class SqliteDatabase
     /// <summary>A file in the store's folder (the default home of the masking and audit keys).</summary>
     public string Beside(string fileName) => System.IO.Path.Combine(System.IO.Path.GetDirectoryName(Path)!, fileName);
 
+    public SqliteConnection Open()
+    {
+        var connection = new SqliteConnection(_connectionString);
+        connection.Open();
+        return connection;
+    }
+
     public async Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken = default)
     {
         var connection = new SqliteConnection(_connectionString);
@@ -55,6 +62,12 @@ internal sealed class SqliteDatabase
                 expires_at TEXT NOT NULL,
                 revoked_at TEXT
             );
+            -- Counts every change to an existing session (revocation above all), in this process or any other, so a
+            -- gateway may keep sessions in memory and still see a revocation on the very next call.
+            CREATE TABLE IF NOT EXISTS sessions_version (id INTEGER PRIMARY KEY CHECK (id = 1), n INTEGER NOT NULL);
+            INSERT OR IGNORE INTO sessions_version (id, n) VALUES (1, 0);
+            CREATE TRIGGER IF NOT EXISTS sessions_updated AFTER UPDATE ON sessions BEGIN UPDATE sessions_version SET n = n + 1; END;
+            CREATE TRIGGER IF NOT EXISTS sessions_deleted AFTER DELETE ON sessions BEGIN UPDATE sessions_version SET n = n + 1; END;
             CREATE TABLE IF NOT EXISTS audit (
                 id INTEGER PRIMARY KEY AUTOINCREMENT,
                 request_id TEXT NOT NULL,

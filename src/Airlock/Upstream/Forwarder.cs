@@ -38,6 +38,8 @@ internal sealed class Forwarder(HttpMessageInvoker client, TimeProvider time)
         ConnectTimeout = TimeSpan.FromSeconds(10),
         PooledConnectionIdleTimeout = TimeSpan.FromSeconds(30),
         EnableMultipleHttp2Connections = true,
+        // No trace headers are added to what goes upstream: the request is exactly what Airlock signed.
+        ActivityHeadersPropagator = null,
     });
 
     public async Task<ForwardResult> ForwardAsync(HttpContext context, ForwardRequest request)
