@@ -15,20 +15,19 @@ internal sealed class SqliteAuditDatabase(SqliteDatabase database) : IAuditDatab
         return Task.CompletedTask;
     }
 
-    public async Task<DbConnection> OpenAsync(CancellationToken cancellationToken) => await database.OpenAsync(cancellationToken);
-
-    public async Task<DbTransaction> BeginAppendAsync(DbConnection connection, CancellationToken cancellationToken)
+    public async Task<DbConnection> OpenAsync(CancellationToken cancellationToken)
     {
-        await using (var durable = connection.CreateCommand())
-        {
-            // FULL: the WAL is fsynced at commit, so a record reported written survives a power cut.
-            durable.CommandText = "PRAGMA synchronous = FULL";
-            await durable.ExecuteNonQueryAsync(cancellationToken);
-        }
-
-        // Not deferred: BEGIN IMMEDIATE takes the write lock before the chain's tail is read.
-        return ((SqliteConnection)connection).BeginTransaction(deferred: false);
+        var connection = await database.OpenAsync(cancellationToken);
+        await using var durable = connection.CreateCommand();
+        // FULL: the WAL is fsynced at commit, so a record reported written survives a power cut.
+        durable.CommandText = "PRAGMA synchronous = FULL";
+        await durable.ExecuteNonQueryAsync(cancellationToken);
+        return connection;
     }
+
+    // Not deferred: BEGIN IMMEDIATE takes the write lock before the chain's tail is read.
+    public Task<DbTransaction> BeginAppendAsync(DbConnection connection, CancellationToken cancellationToken) =>
+        Task.FromResult<DbTransaction>(((SqliteConnection)connection).BeginTransaction(deferred: false));
 
     // Under the write lock no one else inserts; an explicit id above the AUTOINCREMENT counter moves the counter on.
     public string ReserveIds(string count) => "(SELECT coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'audit'), 0) + 1)";
