@@ -44,11 +44,11 @@ internal sealed class AuditWriter : IAsyncDisposable
         if (_loop.IsCompleted)
         {
             // A writer that stopped would leave the call waiting forever: refuse it instead.
-            throw new InvalidOperationException("The audit writer has stopped; the call is refused rather than left unrecorded.");
+            return Task.FromException<long>(new InvalidOperationException("The audit writer has stopped; the call is refused rather than left unrecorded."));
         }
 
         var pending = new PendingWrite(entry, null, 0);
-        return _queue.Writer.TryWrite(pending) ? pending.Done.Task : throw new AuditQueueFullException(_options.QueueCapacity);
+        return _queue.Writer.TryWrite(pending) ? pending.Done.Task : Task.FromException<long>(new AuditQueueFullException(_options.QueueCapacity));
     }
 
     public async Task CompleteAsync(long id, AuditCompletion completion)

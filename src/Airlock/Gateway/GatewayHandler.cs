@@ -288,19 +288,8 @@ internal sealed partial class GatewayHandler(
         }
 
         call.Mark("credentials");
-        long auditId;
-        try
-        {
-            auditId = await audit.AppendAsync(call.ToAudit("allow", reason), http.RequestAborted);
-        }
-        catch (Exception e) when (e is not OperationCanceledException)
-        {
-            Log.AuditFailed(logger, call.RequestId, e);
-            await RefuseAsync(call, AwsError.AuditUnavailable(), audited: false);
-            return;
-        }
-
-        call.Mark("audit");
+        // The decision is made durable while the upstream request is built and signed; nothing is sent before it is.
+        var recording = audit.AppendAsync(call.ToAudit("allow", reason), http.RequestAborted);
         ChunkedUpload? chunked = null;
         if (StreamingPayload.IsStreaming(payloadHash))
         {
@@ -313,12 +302,26 @@ internal sealed partial class GatewayHandler(
         }
 
         var responseMasking = ResponseMaskingFor(operation, session);
-        var forwarded = await forwarder.ForwardAsync(http, new ForwardRequest(
-            connection, credentials, operation.Service, auth.Scope.Region, head, body, payloadHash, declaredSha, chunked, responseMasking)
+        var forward = new ForwardRequest(connection, credentials, operation.Service, auth.Scope.Region, head, body, payloadHash, declaredSha, chunked, responseMasking)
         {
             // A masked response records its own (masked) start; only an unmasked one is worth asking about.
             RecordResponseBytes = responseMasking is null ? RecordedResponseBytes(operation) : 0,
-        });
+        };
+        using var message = forwarder.Prepare(http, forward);
+        long auditId;
+        try
+        {
+            auditId = await recording;
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            Log.AuditFailed(logger, call.RequestId, e);
+            await RefuseAsync(call, AwsError.AuditUnavailable(), audited: false);
+            return;
+        }
+
+        call.Mark("audit");
+        var forwarded = await forwarder.SendAsync(http, forward, message);
         if (forwarded.HeadersAt is { } headersAt)
         {
             call.Mark("upstream", headersAt);
