@@ -84,6 +84,9 @@ if [ "$moto" = 1 ]; then
   wait_for "http://127.0.0.1:$mt/moto-api/"
 fi
 
+# The log goes to a folder of its own: Airlock watches its config file's folder for policy edits, and a log written
+# there would wake that watcher on every line.
+mkdir -p "$work/logs"
 cat > "$work/airlock.yaml" <<YAML
 listen: http://127.0.0.1:$gw
 store:
@@ -111,7 +114,7 @@ policy:
       Action: "*"
       Resource: "*"
 YAML
-BENCH_KEY_ID=AKIDBENCHUPSTREAM001 BENCH_SECRET=bench-upstream-secret dotnet "$airlock" serve --config "$work/airlock.yaml" > "$work/airlock.log" 2>&1 & gateway=$!; pids+=($gateway)
+BENCH_KEY_ID=AKIDBENCHUPSTREAM001 BENCH_SECRET=bench-upstream-secret dotnet "$airlock" serve --config "$work/airlock.yaml" > "$work/logs/airlock.log" 2>&1 & gateway=$!; pids+=($gateway)
 wait_for "http://127.0.0.1:$gw/_airlock/health"
 
 moto_args=()
