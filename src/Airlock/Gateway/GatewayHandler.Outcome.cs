@@ -68,6 +68,13 @@ internal sealed partial class GatewayHandler
         return null;
     }
 
+    /// <summary>The call's record could not be written (or its hold stored): the call is refused, and only the log says why.</summary>
+    private async Task RefuseUnrecordedAsync(CallContext call, Exception failure)
+    {
+        Log.AuditFailed(logger, call.RequestId, failure);
+        await RefuseAsync(call, AwsError.AuditUnavailable(), audited: false);
+    }
+
     private async Task RefuseAsync(CallContext call, AwsError error, bool audited = true, string decision = "refuse")
     {
         Log.CallRefused(logger, call.RequestId, error.Code, error.Message);

@@ -119,8 +119,7 @@ internal sealed partial class GatewayHandler
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
-            Log.AuditFailed(logger, call.RequestId, e);
-            await RefuseAsync(call, AwsError.AuditUnavailable(), audited: false);
+            await RefuseUnrecordedAsync(call, e);
             return false;
         }
     }

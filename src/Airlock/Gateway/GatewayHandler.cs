@@ -250,8 +250,7 @@ internal sealed partial class GatewayHandler(
             catch (Exception e) when (e is not OperationCanceledException)
             {
                 // The hold could not be stored or recorded: no one could approve it, so the call is refused.
-                Log.AuditFailed(logger, call.RequestId, e);
-                await RefuseAsync(call, AwsError.AuditUnavailable(), audited: false);
+                await RefuseUnrecordedAsync(call, e);
                 return;
             }
 
@@ -290,6 +289,13 @@ internal sealed partial class GatewayHandler(
         call.Mark("credentials");
         // The decision is made durable while the upstream request is built and signed; nothing is sent before it is.
         var recording = audit.AppendAsync(call.ToAudit("allow", reason), http.RequestAborted);
+        if (recording.IsFaulted)
+        {
+            // Refused at once (a full queue): nothing is built for upstream either.
+            await RefuseUnrecordedAsync(call, recording.Exception!.GetBaseException());
+            return;
+        }
+
         ChunkedUpload? chunked = null;
         if (StreamingPayload.IsStreaming(payloadHash))
         {
@@ -315,8 +321,7 @@ internal sealed partial class GatewayHandler(
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
-            Log.AuditFailed(logger, call.RequestId, e);
-            await RefuseAsync(call, AwsError.AuditUnavailable(), audited: false);
+            await RefuseUnrecordedAsync(call, e);
             return;
         }
 

@@ -52,19 +52,10 @@ internal sealed class KeptQuery(SqliteDatabase database, string sql) : IDisposab
 
     private SqliteCommand Prepare()
     {
-        var connection = database.Open();
-        try
-        {
-            var command = connection.CreateCommand();
-            command.CommandText = sql;
-            command.Parameters.Add("$key", SqliteType.Text);
-            return command;
-        }
-        catch
-        {
-            connection.Dispose();
-            throw;
-        }
+        var command = database.Open().CreateCommand();
+        command.CommandText = sql;
+        command.Parameters.Add("$key", SqliteType.Text);
+        return command;
     }
 
     private static void Close(SqliteCommand command)

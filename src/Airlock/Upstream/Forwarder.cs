@@ -42,12 +42,6 @@ internal sealed class Forwarder(HttpMessageInvoker client, TimeProvider time)
         ActivityHeadersPropagator = null,
     });
 
-    /// <summary>
-    /// The upstream request, re-signed and ready to go. Building it sends nothing and reads no body, so the gateway
-    /// does it while the call's audit record is being made durable.
-    /// </summary>
-    public HttpRequestMessage Prepare(HttpContext context, ForwardRequest request) => BuildRequest(context, request);
-
     /// <summary>Sends a <see cref="Prepare"/>d request and streams its response to the caller.</summary>
     public async Task<ForwardResult> SendAsync(HttpContext context, ForwardRequest request, HttpRequestMessage message)
     {
@@ -152,7 +146,11 @@ internal sealed class Forwarder(HttpMessageInvoker client, TimeProvider time)
         return null;
     }
 
-    private HttpRequestMessage BuildRequest(HttpContext context, ForwardRequest request)
+    /// <summary>
+    /// The upstream request, re-signed and ready to go. Building it sends nothing and reads no body, so the gateway
+    /// does it while the call's audit record is being made durable.
+    /// </summary>
+    public HttpRequestMessage Prepare(HttpContext context, ForwardRequest request)
     {
         var endpoint = UpstreamEndpoint.For(request.Connection, request.Service, request.Region);
         var query = request.Caller.Query
