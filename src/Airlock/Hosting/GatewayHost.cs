@@ -18,7 +18,13 @@ internal static class GatewayHost
 {
     public static WebApplication Build(AirlockOptions options, string baseDirectory, CompiledPolicy policy, string? configPath, DemoIssuer? demoIssuer = null)
     {
-        var builder = WebApplication.CreateSlimBuilder();
+        // Airlock's configuration is its own YAML file: no appsettings.json from whatever folder it was started in, and
+        // no watcher on that folder (recursively), which woke on every write of the store's files beneath it.
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
+        {
+            ContentRootPath = AppContext.BaseDirectory,
+            Args = ["--hostBuilder:reloadConfigOnChange=false"],
+        });
         builder.Logging.ClearProviders();
         builder.Logging.AddSimpleConsole(o =>
         {
