@@ -16,7 +16,10 @@ while [ $# -gt 0 ]; do
   shift
 done
 
-need() { command -v "$1" >/dev/null 2>&1 || [ -x "/usr/sbin/$1" ] || { DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$2" >/dev/null; }; }
+need() {
+  command -v "$1" >/dev/null 2>&1 || [ -x "/usr/sbin/$1" ] || DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$2" >/dev/null 2>&1 ||
+    { apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$2" >/dev/null; }
+}
 need nginx nginx-light
 need gnuplot gnuplot-nox
 PY="${AIRLOCK_TEST_PYTHON:-/root/.pyenv/versions/3.11.7/bin/python3}"
@@ -29,7 +32,7 @@ airlock=src/Airlock/bin/Release/net10.0/airlock.dll
 
 work=$(mktemp -d /tmp/airlock-bench-XXXXXX)
 port() { "$PY" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
-up=$(port); ngx=$(port); gw=$(port); mt=$(port)
+up=$(port); ngx=$(port); gw=$(port); mt=$(port); hop=$(port)
 pids=()
 cleanup() {
   [ -f "$work/nginx.pid" ] && kill "$(cat "$work/nginx.pid")" 2>/dev/null || true
@@ -42,6 +45,9 @@ wait_for() { for _ in $(seq 1 300); do curl -sf -o /dev/null "$1" && return 0; s
 
 dotnet "$load" upstream "$up" > "$work/upstream.log" 2>&1 & pids+=($!)
 wait_for "http://127.0.0.1:$up/_bench/token"
+# For scale: a bare Kestrel + HttpClient pass-through, the floor for any .NET gateway.
+dotnet "$load" hop "$hop" "http://127.0.0.1:$up" > "$work/hop.log" 2>&1 & hop_pid=$!; pids+=($hop_pid)
+wait_for "http://127.0.0.1:$hop/_bench/token"
 
 mkdir -p "$work/nginx"
 cat > "$work/nginx.conf" <<NGINX
@@ -121,6 +127,7 @@ moto_args=()
 [ "$moto" = 1 ] && moto_args=(--moto "http://127.0.0.1:$mt")
 dotnet "$load" run --direct "http://127.0.0.1:$up" --nginx "http://127.0.0.1:$ngx" --airlock "http://127.0.0.1:$gw" \
   --token "http://127.0.0.1:$up/_bench/token" --airlock-pid "$gateway" --nginx-pids "$nginx_workers" \
+  --hop "http://127.0.0.1:$hop" --hop-pid "$hop_pid" \
   --seconds "$seconds" $quick "${moto_args[@]}" --out bench \
   --about "date=$(date -u +%Y-%m-%dT%H:%MZ)" \
   --about "machine=$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(uname -sr)" \
@@ -133,6 +140,7 @@ set terminal pngcairo size 1100,440 font "sans,10"
 set output "bench/latency.png"
 set multiplot layout 1,2 title "Latency against concurrency (loopback, same upstream)"
 set logscale xy
+set datafile missing "-"
 set xtics (1, 16, 64, 256)
 set xlabel "concurrent callers"
 set ylabel "ms"
@@ -140,11 +148,11 @@ set key top left
 set grid
 set title "json GetItem (~1 KB)"
 plot "bench/latency.dat" index 0 using 2:3 with linespoints title "direct p50", "" index 0 using 2:4 with linespoints title "nginx p50", \
-     "" index 0 using 2:5 with linespoints title "Airlock p50", "" index 0 using 2:8 with linespoints dashtype 2 title "Airlock p99", \
+     "" index 0 using 2:9 with linespoints title "Kestrel hop p50", "" index 0 using 2:5 with linespoints title "Airlock p50", "" index 0 using 2:8 with linespoints dashtype 2 title "Airlock p99", \
      "" index 0 using 2:7 with linespoints dashtype 2 title "nginx p99"
 set title "query ListTopics (~1 KB)"
 plot "bench/latency.dat" index 1 using 2:3 with linespoints title "direct p50", "" index 1 using 2:4 with linespoints title "nginx p50", \
-     "" index 1 using 2:5 with linespoints title "Airlock p50", "" index 1 using 2:8 with linespoints dashtype 2 title "Airlock p99", \
+     "" index 1 using 2:9 with linespoints title "Kestrel hop p50", "" index 1 using 2:5 with linespoints title "Airlock p50", "" index 1 using 2:8 with linespoints dashtype 2 title "Airlock p99", \
      "" index 1 using 2:7 with linespoints dashtype 2 title "nginx p99"
 unset multiplot
 PLOT

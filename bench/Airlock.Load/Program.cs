@@ -2,8 +2,9 @@ using System.Globalization;
 using Airlock.Load;
 
 // dotnet Airlock.Load.dll upstream PORT
+// dotnet Airlock.Load.dll hop PORT UPSTREAM-URL       (a bare Kestrel + HttpClient pass-through, for reference)
 // dotnet Airlock.Load.dll run --direct URL --nginx URL --airlock URL --token URL --airlock-pid N --nginx-pids N,N
-//                             [--moto URL] [--seconds 4] [--quick] [--out DIR] [--about key=value]...
+//                             [--hop URL --hop-pid N] [--moto URL] [--seconds 4] [--quick] [--out DIR] [--about key=value]...
 //                             [--paths direct,nginx,Airlock] [--workloads json,query,S3] [--levels 1,64]   (to look at one part)
 // bash bench/run.sh starts everything and calls these.
 if (args is ["upstream", var port])
@@ -12,9 +13,15 @@ if (args is ["upstream", var port])
     return 0;
 }
 
+if (args is ["hop", var hopPort, var upstream])
+{
+    await KestrelHop.RunAsync(int.Parse(hopPort, CultureInfo.InvariantCulture), new Uri(upstream));
+    return 0;
+}
+
 if (args is not ["run", ..])
 {
-    Console.Error.WriteLine("usage: Airlock.Load upstream PORT | run --direct URL --nginx URL --airlock URL --token URL ...");
+    Console.Error.WriteLine("usage: Airlock.Load upstream PORT | hop PORT UPSTREAM | run --direct URL --nginx URL --airlock URL --token URL ...");
     return 2;
 }
 
@@ -33,6 +40,10 @@ Target[] targets =
     new("nginx", new Uri(Option("--nginx")!), anyone, new ProcessMeter(Pids("--nginx-pids"))),
     new("Airlock", airlockUrl, session, new ProcessMeter(Pids("--airlock-pid"))),
 ];
+if (Option("--hop") is { } hopUrl)
+{
+    targets = [.. targets[..2], new(Report.Hop, new Uri(hopUrl), anyone, new ProcessMeter(Pids("--hop-pid"))), .. targets[2..]];
+}
 
 IReadOnlyList<string>? Filter(string name) => Option(name)?.Split(',', StringSplitOptions.RemoveEmptyEntries);
 var paths = Filter("--paths");
@@ -52,11 +63,12 @@ foreach (var workload in Workload.All(quick).Where(w => workloads?.Any(p => w.Na
 {
     foreach (var level in levels ?? workload.Concurrencies)
     {
-        foreach (var target in targets.Where(t => paths?.Contains(t.Name) ?? true))
+        // The hop is a reference for per-call overhead; it streams large bodies naively and would not be a floor there.
+        foreach (var target in targets.Where(t => (paths?.Contains(t.Name) ?? true) && !(workload.Transfer && t.Name == Report.Hop)))
         {
             var result = await LoadRunner.RunAsync(workload, target, level, TimeSpan.FromSeconds(seconds), workload.Transfer ? 2_000 : 500_000);
             results.Add(result);
-            Console.WriteLine($"{workload.Name,-32} c{level,-4} {target.Name,-8} {result.RequestsPerSecond,9:F0} req/s  p50 {result.P50,8:F3}  p99 {result.P99,8:F3}  p99.9 {result.P999,8:F3} ms" +
+            Console.WriteLine($"{workload.Name,-32} c{level,-4} {target.Name,-11} {result.RequestsPerSecond,9:F0} req/s  p50 {result.P50,8:F3}  p99 {result.P99,8:F3}  p99.9 {result.P999,8:F3} ms" +
                 (workload.Transfer ? $"  {result.MegabytesPerSecond,7:F0} MB/s" : "") + (result.Errors > 0 ? $"  errors {result.Errors}: {result.FirstError}" : ""));
         }
     }

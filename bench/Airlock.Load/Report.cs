@@ -8,6 +8,9 @@ internal static class Report
 {
     private static readonly CultureInfo Invariant = CultureInfo.InvariantCulture;
 
+    /// <summary>The reference path that is a bare .NET gateway (<see cref="KestrelHop"/>).</summary>
+    public const string Hop = "Kestrel hop";
+
     public static void Write(string directory, IReadOnlyList<CellResult> results, IReadOnlyList<CellResult> moto, IReadOnlyDictionary<string, string> about)
     {
         var md = new StringBuilder();
@@ -23,7 +26,8 @@ internal static class Report
         md.AppendLine();
         md.AppendLine("Paths: **direct** (load generator → upstream), **nginx** (Debian's nginx as a plain reverse proxy: keepalive upstream connections, request bodies streamed, responses through 2 MB of in-memory buffers, never to disk), " +
             "**Airlock** (full path: session lookup, SigV4 verify, operation resolution, policy, durable audit record on SQLite, re-sign, response masking with every " +
-            "detector on, audit completion). The upstream is `bench/Airlock.Load`'s Kestrel app answering as DynamoDB, SNS and S3 would. Every request is " +
+            "detector on, audit completion), and where measured **Kestrel hop** (a bare pass-through on the same stack as Airlock: Kestrel in front, " +
+            "one pooled HttpClient behind, nothing checked, recorded or masked: the floor for any .NET gateway's per-call cost; measured on the small calls only). The upstream is `bench/Airlock.Load`'s Kestrel app answering as DynamoDB, SNS and S3 would. Every request is " +
             "signed with SigV4 by the load generator (C#, one HttpClient connection per concurrent caller). Latency is per request, from send to last byte; " +
             "CPU is the hop's user+system time per request; RSS is the hop's resident memory (peak during the cell, and growth over its start). " +
             "Each path is warmed for a few seconds before its first cell, and each cell after a short warm-up of its own.");
@@ -53,8 +57,8 @@ internal static class Report
             }
 
             md.AppendLine();
-            md.AppendLine("| concurrency | Airlock / direct throughput | Airlock / nginx throughput | Airlock − direct p50 | Airlock − nginx p50 |");
-            md.AppendLine("| --- | --- | --- | --- | --- |");
+            md.AppendLine("| concurrency | Airlock / direct throughput | Airlock / nginx throughput | Kestrel hop / nginx throughput | Airlock − direct p50 | Airlock − nginx p50 |");
+            md.AppendLine("| --- | --- | --- | --- | --- | --- |");
             foreach (var level in rows.Select(r => r.Concurrency).Distinct())
             {
                 var (direct, nginx, airlock) = (Find(rows, "direct", level), Find(rows, "nginx", level), Find(rows, "Airlock", level));
@@ -64,7 +68,8 @@ internal static class Report
                 }
 
                 var measure = transfer ? (Func<CellResult, double>)(r => r.MegabytesPerSecond) : r => r.RequestsPerSecond;
-                md.AppendLine($"| {level} | {Percent(measure(airlock) / measure(direct))} | {Percent(measure(airlock) / measure(nginx))} | " +
+                var hop = Find(rows, Hop, level);
+                md.AppendLine($"| {level} | {Percent(measure(airlock) / measure(direct))} | {Percent(measure(airlock) / measure(nginx))} | {(hop is null ? "–" : Percent(measure(hop) / measure(nginx)))} | " +
                     $"{F(airlock.P50 - direct.P50, 2)} ms | {F(airlock.P50 - nginx.P50, 2)} ms |");
             }
         }
@@ -104,6 +109,11 @@ internal static class Report
         {
             var ratio = a64.RequestsPerSecond / n64.RequestsPerSecond;
             yield return $"{Verdict(ratio >= 0.70)} small json calls at concurrency 64: Airlock {F(a64.RequestsPerSecond, 0)} req/s = **{Percent(ratio)}** of nginx's {F(n64.RequestsPerSecond, 0)} (goal ≥ 70%)";
+            if (Find(json, Hop, 64) is { } h64)
+            {
+                yield return $"for scale, the same call at concurrency 64 through the bare Kestrel hop: {F(h64.RequestsPerSecond, 0)} req/s = {Percent(h64.RequestsPerSecond / n64.RequestsPerSecond)} of nginx; " +
+                    $"Airlock reaches {Percent(a64.RequestsPerSecond / h64.RequestsPerSecond)} of it (hop CPU {F(h64.CpuMsPerRequest, 3)} ms/call, Airlock {F(a64.CpuMsPerRequest, 3)}, nginx {F(n64.CpuMsPerRequest, 3)})";
+            }
         }
 
         if (Find(json, "Airlock", 1) is { } a1 && Find(json, "direct", 1) is { } d1)
@@ -124,7 +134,7 @@ internal static class Report
 
     private static void WritePlotData(string directory, IReadOnlyList<CellResult> results)
     {
-        var data = new StringBuilder("# workload concurrency direct_p50 nginx_p50 airlock_p50 direct_p99 nginx_p99 airlock_p99\n");
+        var data = new StringBuilder("# workload concurrency direct_p50 nginx_p50 airlock_p50 direct_p99 nginx_p99 airlock_p99 hop_p50 hop_p99 (- where not measured)\n");
         foreach (var (tag, prefix) in new[] { ("json", "json"), ("query", "query") })
         {
             var rows = results.Where(r => r.Workload.StartsWith(prefix, StringComparison.Ordinal)).ToList();
@@ -134,7 +144,8 @@ internal static class Report
                 if (cells.All(c => c is not null))
                 {
                     data.AppendLine(string.Join(' ', new[] { tag, level.ToString(Invariant) }
-                        .Concat(cells.Select(c => F(c!.P50, 3))).Concat(cells.Select(c => F(c!.P99, 3)))));
+                        .Concat(cells.Select(c => F(c!.P50, 3))).Concat(cells.Select(c => F(c!.P99, 3)))
+                        .Concat(Find(rows, Hop, level) is { } hop ? [F(hop.P50, 3), F(hop.P99, 3)] : ["-", "-"])));
                 }
             }
 

@@ -1,0 +1,77 @@
+using System.Net;
+
+namespace Airlock.Load;
+
+/// <summary>
+/// The floor for any gateway built on .NET: Kestrel in front, one pooled HttpClient behind, every request and
+/// response streamed through unchanged. No signature check, policy, audit or masking; the same hosting and client
+/// settings as Airlock's, so the gap between this hop and Airlock is what Airlock's own work costs.
+/// </summary>
+internal static class KestrelHop
+{
+    // Hop-by-hop headers and the ones HttpClient sets from the content itself.
+    private static readonly HashSet<string> NotCopied = new(StringComparer.OrdinalIgnoreCase) { "Host", "Connection", "Keep-Alive", "Transfer-Encoding", "Content-Length" };
+
+    public static async Task RunAsync(int port, Uri upstream)
+    {
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
+        {
+            ContentRootPath = AppContext.BaseDirectory,
+            Args = ["--hostBuilder:reloadConfigOnChange=false"],
+        });
+        builder.Logging.ClearProviders();
+        builder.WebHost.ConfigureKestrel(k =>
+        {
+            k.AddServerHeader = false;
+            k.Limits.MaxRequestBodySize = null;
+            k.Listen(IPAddress.Loopback, port);
+        });
+        var app = builder.Build();
+        using var client = new HttpMessageInvoker(new SocketsHttpHandler
+        {
+            UseProxy = false,
+            AllowAutoRedirect = false,
+            UseCookies = false,
+            AutomaticDecompression = DecompressionMethods.None,
+            ActivityHeadersPropagator = null,
+            MaxConnectionsPerServer = int.MaxValue,
+        });
+        app.Run(http => RelayAsync(http, client, upstream));
+        Console.WriteLine($"Kestrel hop http://127.0.0.1:{port} -> {upstream}");
+        await app.RunAsync();
+    }
+
+    private static async Task RelayAsync(HttpContext http, HttpMessageInvoker client, Uri upstream)
+    {
+        var request = http.Request;
+        using var message = new HttpRequestMessage(new HttpMethod(request.Method), new Uri(upstream, request.Path + request.QueryString));
+        if (request.ContentLength > 0 || request.Headers.TransferEncoding.Count > 0)
+        {
+            message.Content = new StreamContent(request.Body);
+            message.Content.Headers.ContentLength = request.ContentLength;
+        }
+
+        foreach (var (name, values) in request.Headers)
+        {
+            if (!NotCopied.Contains(name) && !message.Headers.TryAddWithoutValidation(name, (IEnumerable<string>)values))
+            {
+                message.Content?.Headers.TryAddWithoutValidation(name, (IEnumerable<string>)values);
+            }
+        }
+
+        message.Headers.Host = request.Host.Value;
+        using var reply = await client.SendAsync(message, http.RequestAborted);
+        var response = http.Response;
+        response.StatusCode = (int)reply.StatusCode;
+        foreach (var (name, values) in reply.Headers.Concat(reply.Content.Headers))
+        {
+            if (!NotCopied.Contains(name))
+            {
+                response.Headers[name] = values.ToArray();
+            }
+        }
+
+        response.ContentLength = reply.Content.Headers.ContentLength;
+        await reply.Content.CopyToAsync(response.Body, http.RequestAborted);
+    }
+}
