@@ -17,9 +17,6 @@ internal sealed class AuditWriter : IAsyncDisposable
 {
     private static readonly TimeSpan OutcomeDelay = TimeSpan.FromMilliseconds(2);
 
-    // Records are JSON read by Airlock's own tools, never embedded in HTML: quotes stay \" rather than \u0022, which
-    // keeps a recorded response about a third smaller on disk.
-    private static readonly JsonSerializerOptions Stored = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
     private readonly IAuditDatabase _database;
     private readonly AuditOptions _options;
     private readonly AuditSigningKey _key;
@@ -47,14 +44,14 @@ internal sealed class AuditWriter : IAsyncDisposable
             return Task.FromException<long>(new InvalidOperationException("The audit writer has stopped; the call is refused rather than left unrecorded."));
         }
 
-        var pending = new PendingWrite(entry, null, 0);
+        var pending = PendingWrite.Decision(entry);
         return _queue.Writer.TryWrite(pending) ? pending.Done.Task : Task.FromException<long>(new AuditQueueFullException(_options.QueueCapacity));
     }
 
     public async Task CompleteAsync(long id, AuditCompletion completion)
     {
         // The decision is already durable: a completion may wait for room rather than be lost.
-        var pending = new PendingWrite(null, completion, id);
+        var pending = PendingWrite.Outcome(id, completion);
         await _queue.Writer.WriteAsync(pending);
         await pending.Done.Task;
     }
@@ -166,7 +163,7 @@ internal sealed class AuditWriter : IAsyncDisposable
         foreach (var item in batch)
         {
             item.Id = item.Entry is not null ? nextId++ : item.CompletesId;
-            tail = item.Entry is { } entry ? Insert(statements, tail, entry with { Id = item.Id }) : Update(statements, tail, item);
+            tail = item.Entry is not null ? Insert(statements, tail, item) : Update(statements, tail, item);
         }
 
         var due = tail.Seq - tail.CheckpointSeq >= _options.CheckpointEvery || DateTimeOffset.UtcNow - _checkpointAt >= TimeSpan.FromSeconds(_options.CheckpointSeconds);
@@ -184,8 +181,9 @@ internal sealed class AuditWriter : IAsyncDisposable
         }
     }
 
-    private static ChainTail Insert(List<Statement> statements, ChainTail tail, AuditEntry entry)
+    private static ChainTail Insert(List<Statement> statements, ChainTail tail, PendingWrite item)
     {
+        var entry = item.Entry!;
         statements.Add(new("""
             INSERT INTO audit (id, request_id, time, principal, session_id, access_key_id, connection, service, operation, resources,
                                decision, reason, client_ip, upstream_status, latency_ms, action, region, parameters,
@@ -194,14 +192,14 @@ internal sealed class AuditWriter : IAsyncDisposable
                     @action, @region, @parameters, @method, @path, @agent, @headers, @body, @upstream, @timings)
             """,
             [
-                ("@id", entry.Id), ("@rid", entry.RequestId), ("@time", SqliteSessionStore.Format(entry.Time)), ("@principal", entry.Principal),
+                ("@id", item.Id), ("@rid", entry.RequestId), ("@time", SqliteSessionStore.Format(entry.Time)), ("@principal", entry.Principal),
                 ("@session", entry.SessionId), ("@ak", entry.AccessKeyId), ("@conn", entry.Connection), ("@service", entry.Service), ("@op", entry.Operation),
                 ("@resources", string.Join('\n', entry.Resources)), ("@decision", entry.Decision), ("@reason", entry.Reason), ("@ip", entry.ClientIp),
                 ("@status", entry.UpstreamStatus), ("@latency", entry.LatencyMs), ("@action", entry.Action), ("@region", entry.Region),
-                ("@parameters", JsonOrNull(entry.Parameters)), ("@method", entry.Method), ("@path", entry.Path), ("@agent", entry.UserAgent),
-                ("@headers", JsonOrNull(entry.Headers)), ("@body", entry.RequestBody), ("@upstream", entry.UpstreamRequestId), ("@timings", JsonOrNull(entry.Timings)),
+                ("@parameters", item.Json!.Parameters), ("@method", entry.Method), ("@path", entry.Path), ("@agent", entry.UserAgent),
+                ("@headers", item.Json!.Headers), ("@body", entry.RequestBody), ("@upstream", entry.UpstreamRequestId), ("@timings", item.Json!.Timings),
             ]));
-        return Chain(statements, tail, "call", entry.Id, JsonSerializer.Serialize(entry, Stored));
+        return Chain(statements, tail, "call", item.Id, item.Json.BodyWithId(item.Id));
     }
 
     private static ChainTail Update(List<Statement> statements, ChainTail tail, PendingWrite item)
@@ -215,12 +213,10 @@ internal sealed class AuditWriter : IAsyncDisposable
             [
                 ("@id", item.CompletesId), ("@status", completion.UpstreamStatus), ("@latency", completion.LatencyMs), ("@reason", completion.Failure),
                 ("@now", SqliteSessionStore.Format(DateTimeOffset.UtcNow)), ("@masked", completion.Masked.Count == 0 ? null : string.Join('\n', completion.Masked)),
-                ("@response", completion.Response), ("@upstream", completion.UpstreamRequestId), ("@timings", JsonOrNull(completion.Timings)),
+                ("@response", completion.Response), ("@upstream", completion.UpstreamRequestId), ("@timings", item.Json!.Timings),
             ]));
-        return Chain(statements, tail, "complete", item.CompletesId, JsonSerializer.Serialize(completion, Stored));
+        return Chain(statements, tail, "complete", item.CompletesId, item.Json.Body);
     }
-
-    private static string? JsonOrNull<T>(IReadOnlyDictionary<string, T> values) => values.Count == 0 ? null : JsonSerializer.Serialize(values, Stored);
 
     private static ChainTail Chain(List<Statement> statements, ChainTail tail, string kind, long recordId, string body)
     {
@@ -289,13 +285,46 @@ internal sealed class AuditWriter : IAsyncDisposable
         await _connection.DisposeAsync();
     }
 
-    private sealed class PendingWrite(AuditEntry? entry, AuditCompletion? completion, long completesId)
+    /// <summary>
+    /// One record on its way to the store. Its JSON is written by the caller, on the caller's thread, so the single
+    /// writer only chains and stores: under load the writer is what every call waits for.
+    /// </summary>
+    private sealed class PendingWrite
     {
-        public AuditEntry? Entry { get; } = entry;
-        public AuditCompletion? Completion { get; } = completion;
-        public long CompletesId { get; } = completesId;
+        private PendingWrite(AuditEntry? entry, AuditCompletion? completion, long completesId, RecordJson json)
+        {
+            Entry = entry;
+            Completion = completion;
+            CompletesId = completesId;
+            Json = json;
+        }
+
+        public AuditEntry? Entry { get; }
+        public AuditCompletion? Completion { get; }
+        public long CompletesId { get; }
+        public RecordJson Json { get; }
         public long Id { get; set; }
         public TaskCompletionSource<long> Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public static PendingWrite Decision(AuditEntry entry) => new(entry, null, 0, new RecordJson(
+            JsonSerializer.Serialize(entry with { Id = 0 }, AuditJson.Stored.AuditEntry),
+            AuditJson.OrNull(entry.Parameters), AuditJson.OrNull(entry.Headers), AuditJson.OrNull(entry.Timings)));
+
+        public static PendingWrite Outcome(long id, AuditCompletion completion) => new(null, completion, id, new RecordJson(
+            JsonSerializer.Serialize(completion, AuditJson.Stored.AuditCompletion), null, null, AuditJson.OrNull(completion.Timings)));
+    }
+
+    private sealed record RecordJson(string Body, string? Parameters, string? Headers, string? Timings)
+    {
+        private const string NoId = "{\"Id\":0,";
+
+        /// <summary>
+        /// The decision's JSON with the id the store gave it. The id is known only in the writer; the rest was written
+        /// before, with id 0, and id is the record's first member.
+        /// </summary>
+        public string BodyWithId(long id) => Body.StartsWith(NoId, StringComparison.Ordinal)
+            ? string.Concat("{\"Id\":", id.ToString(System.Globalization.CultureInfo.InvariantCulture), ",", Body.AsSpan(NoId.Length))
+            : throw new InvalidOperationException("An audit record's JSON does not start with its id.");
     }
 
     private readonly record struct ChainTail(long Seq, string Hash, long CheckpointSeq);

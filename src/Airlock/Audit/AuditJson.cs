@@ -1,0 +1,25 @@
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace Airlock.Audit;
+
+/// <summary>
+/// How records are written into the audit store: serializers generated at build time (no reflection on the data
+/// path), and relaxed escaping, since records are JSON read by Airlock's own tools and never embedded in HTML:
+/// a quote stays \" rather than \u0022, which keeps a recorded response about a third smaller on disk.
+/// </summary>
+[JsonSerializable(typeof(AuditEntry))]
+[JsonSerializable(typeof(AuditCompletion))]
+[JsonSerializable(typeof(IReadOnlyDictionary<string, string>))]
+[JsonSerializable(typeof(IReadOnlyDictionary<string, double>))]
+internal sealed partial class AuditJson : JsonSerializerContext
+{
+    public static AuditJson Stored { get; } = new(new JsonSerializerOptions { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
+
+    /// <summary>A record's JSON, or null for an empty one (the column stays NULL).</summary>
+    public static string? OrNull(IReadOnlyDictionary<string, string> values) => values.Count == 0 ? null : JsonSerializer.Serialize(values, Stored.IReadOnlyDictionaryStringString);
+
+    /// <inheritdoc cref="OrNull(IReadOnlyDictionary{string, string})"/>
+    public static string? OrNull(IReadOnlyDictionary<string, double> values) => values.Count == 0 ? null : JsonSerializer.Serialize(values, Stored.IReadOnlyDictionaryStringDouble);
+}
