@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using System.Text;
 
@@ -20,7 +21,29 @@ internal static class SigV4Primitives
 
     public static string Sha256Hex(string text) => Sha256Hex(Encoding.UTF8.GetBytes(text));
 
+    // A signing key is good for one secret, day, region and service: a session's calls (verified, then re-signed for
+    // upstream) keep deriving the same few. Bounded, and dropped whole when full, since days move on.
+    private const int KeptSigningKeys = 4096;
+    private static readonly ConcurrentDictionary<(string Secret, string Date, string Region, string Service), byte[]> SigningKeys = new();
+
+    /// <summary>The SigV4 signing key (never to be written to: it is shared between calls).</summary>
     public static byte[] DeriveSigningKey(string secretAccessKey, string date, string region, string service)
+    {
+        var scope = (secretAccessKey, date, region, service);
+        if (SigningKeys.TryGetValue(scope, out var kept))
+        {
+            return kept;
+        }
+
+        if (SigningKeys.Count >= KeptSigningKeys)
+        {
+            SigningKeys.Clear();
+        }
+
+        return SigningKeys[scope] = Derive(secretAccessKey, date, region, service);
+    }
+
+    private static byte[] Derive(string secretAccessKey, string date, string region, string service)
     {
         var key = HMACSHA256.HashData(Encoding.UTF8.GetBytes("AWS4" + secretAccessKey), Encoding.UTF8.GetBytes(date));
         key = HMACSHA256.HashData(key, Encoding.UTF8.GetBytes(region));
