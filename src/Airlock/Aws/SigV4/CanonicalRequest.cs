@@ -14,7 +14,14 @@ internal static class CanonicalRequest
         IReadOnlyList<string> signedHeaders,
         string payloadHash)
     {
-        var sb = new StringBuilder(256);
+        // Sized up front: a session token alone is a kilobyte, and a growing builder copies it again at each step.
+        var capacity = method.Length + canonicalUri.Length + canonicalQuery.Length + payloadHash.Length + 8;
+        foreach (var header in headers)
+        {
+            capacity += header.Key.Length + header.Value.Length + 2;
+        }
+
+        var sb = new StringBuilder(capacity + signedHeaders.Count * 2);
         sb.Append(method).Append('\n').Append(canonicalUri).Append('\n').Append(canonicalQuery).Append('\n');
         foreach (var name in signedHeaders)
         {
@@ -47,6 +54,11 @@ internal static class CanonicalRequest
     public static string CanonicalHeaderValue(string value)
     {
         var trimmed = value.AsSpan().Trim();
+        if (trimmed.Length == value.Length && !NeedsCollapsing(trimmed))
+        {
+            return value;
+        }
+
         var sb = new StringBuilder(trimmed.Length);
         var lastWasSpace = false;
         foreach (var c in trimmed)
@@ -62,6 +74,23 @@ internal static class CanonicalRequest
         }
 
         return sb.ToString();
+    }
+
+    private static bool NeedsCollapsing(ReadOnlySpan<char> value)
+    {
+        var lastWasSpace = false;
+        foreach (var c in value)
+        {
+            var isSpace = c is ' ' or '\t' or '\n' or '\r';
+            if (isSpace && (lastWasSpace || c != ' '))
+            {
+                return true;
+            }
+
+            lastWasSpace = isSpace;
+        }
+
+        return false;
     }
 
     /// <summary>

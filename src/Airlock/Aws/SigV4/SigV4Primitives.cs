@@ -19,7 +19,23 @@ internal static class SigV4Primitives
         return Convert.ToHexStringLower(hash);
     }
 
-    public static string Sha256Hex(string text) => Sha256Hex(Encoding.UTF8.GetBytes(text));
+    public static string Sha256Hex(string text)
+    {
+        var length = Encoding.UTF8.GetMaxByteCount(text.Length);
+        var rented = length > 4096 ? System.Buffers.ArrayPool<byte>.Shared.Rent(length) : null;
+        Span<byte> bytes = rented ?? stackalloc byte[4096];
+        try
+        {
+            return Sha256Hex(bytes[..Encoding.UTF8.GetBytes(text, bytes)]);
+        }
+        finally
+        {
+            if (rented is not null)
+            {
+                System.Buffers.ArrayPool<byte>.Shared.Return(rented);
+            }
+        }
+    }
 
     // A signing key is good for one secret, day, region and service: a session's calls (verified, then re-signed for
     // upstream) keep deriving the same few. Bounded, and dropped whole when full, since days move on.
