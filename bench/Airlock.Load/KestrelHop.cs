@@ -1,11 +1,13 @@
 using System.Net;
+using Airlock.Hosting;
+using Airlock.Upstream;
 
 namespace Airlock.Load;
 
 /// <summary>
 /// The floor for any gateway built on .NET: Kestrel in front, one pooled HttpClient behind, every request and
-/// response streamed through unchanged. No signature check, policy, audit or masking; the same hosting and client
-/// settings as Airlock's, so the gap between this hop and Airlock is what Airlock's own work costs.
+/// response streamed through unchanged. No signature check, policy, audit or masking; Airlock's own host builder
+/// and upstream client, so the gap between this hop and Airlock is what Airlock's own work costs.
 /// </summary>
 internal static class KestrelHop
 {
@@ -14,12 +16,7 @@ internal static class KestrelHop
 
     public static async Task RunAsync(int port, Uri upstream)
     {
-        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
-        {
-            ContentRootPath = AppContext.BaseDirectory,
-            Args = ["--hostBuilder:reloadConfigOnChange=false"],
-        });
-        builder.Logging.ClearProviders();
+        var builder = GatewayHost.CreateBuilder();
         builder.WebHost.ConfigureKestrel(k =>
         {
             k.AddServerHeader = false;
@@ -27,15 +24,7 @@ internal static class KestrelHop
             k.Listen(IPAddress.Loopback, port);
         });
         var app = builder.Build();
-        using var client = new HttpMessageInvoker(new SocketsHttpHandler
-        {
-            UseProxy = false,
-            AllowAutoRedirect = false,
-            UseCookies = false,
-            AutomaticDecompression = DecompressionMethods.None,
-            ActivityHeadersPropagator = null,
-            MaxConnectionsPerServer = int.MaxValue,
-        });
+        using var client = Forwarder.CreateClient();
         app.Run(http => RelayAsync(http, client, upstream));
         Console.WriteLine($"Kestrel hop http://127.0.0.1:{port} -> {upstream}");
         await app.RunAsync();

@@ -16,7 +16,8 @@ namespace Airlock.Hosting;
 /// <summary>Wires the modules into one ASP.NET Core application on Kestrel.</summary>
 internal static class GatewayHost
 {
-    public static WebApplication Build(AirlockOptions options, string baseDirectory, CompiledPolicy policy, string? configPath, DemoIssuer? demoIssuer = null)
+    /// <summary>The host with no log providers yet and nothing configured but from Airlock's own file.</summary>
+    public static WebApplicationBuilder CreateBuilder()
     {
         // Airlock's configuration is its own YAML file: no appsettings.json from whatever folder it was started in, and
         // no watcher on that folder (recursively), which woke on every write of the store's files beneath it.
@@ -26,6 +27,12 @@ internal static class GatewayHost
             Args = ["--hostBuilder:reloadConfigOnChange=false"],
         });
         builder.Logging.ClearProviders();
+        return builder;
+    }
+
+    public static WebApplication Build(AirlockOptions options, string baseDirectory, CompiledPolicy policy, string? configPath, DemoIssuer? demoIssuer = null)
+    {
+        var builder = CreateBuilder();
         builder.Logging.AddSimpleConsole(o =>
         {
             o.SingleLine = true;
