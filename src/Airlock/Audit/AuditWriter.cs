@@ -196,8 +196,8 @@ internal sealed class AuditWriter : IAsyncDisposable
                 ("@session", entry.SessionId), ("@ak", entry.AccessKeyId), ("@conn", entry.Connection), ("@service", entry.Service), ("@op", entry.Operation),
                 ("@resources", string.Join('\n', entry.Resources)), ("@decision", entry.Decision), ("@reason", entry.Reason), ("@ip", entry.ClientIp),
                 ("@status", entry.UpstreamStatus), ("@latency", entry.LatencyMs), ("@action", entry.Action), ("@region", entry.Region),
-                ("@parameters", item.Json!.Parameters), ("@method", entry.Method), ("@path", entry.Path), ("@agent", entry.UserAgent),
-                ("@headers", item.Json!.Headers), ("@body", entry.RequestBody), ("@upstream", entry.UpstreamRequestId), ("@timings", item.Json!.Timings),
+                ("@parameters", item.Json.Parameters), ("@method", entry.Method), ("@path", entry.Path), ("@agent", entry.UserAgent),
+                ("@headers", item.Json.Headers), ("@body", entry.RequestBody), ("@upstream", entry.UpstreamRequestId), ("@timings", item.Json.Timings),
             ]));
         return Chain(statements, tail, "call", item.Id, item.Json.BodyWithId(item.Id));
     }
@@ -213,7 +213,7 @@ internal sealed class AuditWriter : IAsyncDisposable
             [
                 ("@id", item.CompletesId), ("@status", completion.UpstreamStatus), ("@latency", completion.LatencyMs), ("@reason", completion.Failure),
                 ("@now", SqliteSessionStore.Format(DateTimeOffset.UtcNow)), ("@masked", completion.Masked.Count == 0 ? null : string.Join('\n', completion.Masked)),
-                ("@response", completion.Response), ("@upstream", completion.UpstreamRequestId), ("@timings", item.Json!.Timings),
+                ("@response", completion.Response), ("@upstream", completion.UpstreamRequestId), ("@timings", item.Json.Timings),
             ]));
         return Chain(statements, tail, "complete", item.CompletesId, item.Json.Body);
     }

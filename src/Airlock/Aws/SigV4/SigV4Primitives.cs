@@ -12,6 +12,11 @@ internal static class SigV4Primitives
     public const string UnsignedPayload = "UNSIGNED-PAYLOAD";
     public const string AmzDateFormat = "yyyyMMdd'T'HHmmss'Z'";
 
+    // A signing key is good for one secret, day, region and service: a session's calls (verified, then re-signed for
+    // upstream) keep deriving the same few. Bounded, and dropped whole when full, since days move on.
+    private const int KeptSigningKeys = 4096;
+    private static readonly ConcurrentDictionary<(string Secret, string Date, string Region, string Service), byte[]> SigningKeys = new();
+
     public static string Sha256Hex(ReadOnlySpan<byte> data)
     {
         Span<byte> hash = stackalloc byte[32];
@@ -36,11 +41,6 @@ internal static class SigV4Primitives
             }
         }
     }
-
-    // A signing key is good for one secret, day, region and service: a session's calls (verified, then re-signed for
-    // upstream) keep deriving the same few. Bounded, and dropped whole when full, since days move on.
-    private const int KeptSigningKeys = 4096;
-    private static readonly ConcurrentDictionary<(string Secret, string Date, string Region, string Service), byte[]> SigningKeys = new();
 
     /// <summary>The SigV4 signing key (never to be written to: it is shared between calls).</summary>
     public static byte[] DeriveSigningKey(string secretAccessKey, string date, string region, string service)
