@@ -49,6 +49,13 @@ internal sealed record AuditEntry
     /// <summary>The start of a buffered request body, through the detectors; absent when the model marks any input member sensitive.</summary>
     public string? RequestBody { get; init; }
 
+    /// <summary>
+    /// Only in the log: the SHA-256 of <see cref="RequestBody"/> in its place. The audit row keeps the text, and the
+    /// hash binds it to the chain without writing it twice.
+    /// </summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public string? RequestBodySha256 { get; init; }
+
     /// <summary>The upstream's own request id (x-amz-request-id / x-amzn-RequestId), to find the call in CloudTrail.</summary>
     public string? UpstreamRequestId { get; init; }
 

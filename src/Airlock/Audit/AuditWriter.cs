@@ -306,12 +306,16 @@ internal sealed class AuditWriter : IAsyncDisposable
         public long Id { get; set; }
         public TaskCompletionSource<long> Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
+        // The recorded bodies are the largest part of a record: the row holds them, the log only their hashes.
         public static PendingWrite Decision(AuditEntry entry) => new(entry, null, 0, new RecordJson(
-            JsonSerializer.Serialize(entry with { Id = 0 }, AuditJson.Stored.AuditEntry),
+            JsonSerializer.Serialize(entry.RequestBody is { } body ? entry with { Id = 0, RequestBody = null, RequestBodySha256 = ChainHash.OfText(body) } : entry with { Id = 0 },
+                AuditJson.Stored.AuditEntry),
             AuditJson.OrNull(entry.Parameters), AuditJson.OrNull(entry.Headers), AuditJson.OrNull(entry.Timings)));
 
         public static PendingWrite Outcome(long id, AuditCompletion completion) => new(null, completion, id, new RecordJson(
-            JsonSerializer.Serialize(completion, AuditJson.Stored.AuditCompletion), null, null, AuditJson.OrNull(completion.Timings)));
+            JsonSerializer.Serialize(completion.Response is { } response ? completion with { Response = null, ResponseSha256 = ChainHash.OfText(response) } : completion,
+                AuditJson.Stored.AuditCompletion),
+            null, null, AuditJson.OrNull(completion.Timings)));
     }
 
     private sealed record RecordJson(string Body, string? Parameters, string? Headers, string? Timings)

@@ -22,6 +22,13 @@ internal sealed record AuditCompletion(int? UpstreamStatus, double LatencyMs, st
     /// <summary>The start of the response body as recorded: masked for a caller with no exemptions.</summary>
     public string? Response { get; init; }
 
+    /// <summary>
+    /// Only in the log: the SHA-256 of <see cref="Response"/> in its place. The audit row keeps the text, and the hash
+    /// binds it to the chain without writing it twice.
+    /// </summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public string? ResponseSha256 { get; init; }
+
     public string? UpstreamRequestId { get; init; }
 
     /// <summary>Milliseconds spent in each stage of the call.</summary>

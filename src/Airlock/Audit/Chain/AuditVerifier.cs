@@ -24,6 +24,7 @@ internal static class AuditVerifier
     {
         var problems = new List<string>();
         var expected = new Dictionary<long, AuditEntry>();
+        var bodyHashes = new Dictionary<long, BodyHashes>();
         await using var connection = await database.OpenAsync(cancellationToken);
         // One snapshot for every read: a gateway writing meanwhile must not look like tampering.
         await using var snapshot = await database.BeginSnapshotAsync(connection, cancellationToken);
@@ -62,7 +63,7 @@ internal static class AuditVerifier
                     Add(problems, $"record {seq} (audit row {recordId}) was modified: its content no longer matches its hash");
                 }
 
-                Project(expected, kind, recordId, body, seq, problems);
+                Project(expected, bodyHashes, kind, recordId, body, seq, problems);
                 hashes[seq] = hash;
                 previous = hash;
                 lastSeq = seq;
@@ -71,7 +72,7 @@ internal static class AuditVerifier
 
         var firstSeq = hashes.Count == 0 ? 1 : hashes.Keys.Min();
         var lastCheckpoint = CheckCheckpoints(checkpoints, publicKey, hashes, firstSeq, lastSeq, problems);
-        var unchained = await CheckTableAsync(snapshot, expected, problems, cancellationToken);
+        var unchained = await CheckTableAsync(snapshot, expected, bodyHashes, problems, cancellationToken);
         return new VerifyReport(records, checkpoints.Count, lastCheckpoint, unchained, problems);
     }
 
@@ -124,17 +125,21 @@ internal static class AuditVerifier
     }
 
     /// <summary>What each <c>audit</c> row must hold, rebuilt from the log.</summary>
-    private static void Project(Dictionary<long, AuditEntry> expected, string kind, long recordId, string body, long seq, List<string> problems)
+    private static void Project(
+        Dictionary<long, AuditEntry> expected, Dictionary<long, BodyHashes> bodyHashes, string kind, long recordId, string body, long seq, List<string> problems)
     {
         try
         {
             if (kind == "call")
             {
-                expected[recordId] = JsonSerializer.Deserialize<AuditEntry>(body)!;
+                var entry = JsonSerializer.Deserialize<AuditEntry>(body)!;
+                expected[recordId] = entry;
+                bodyHashes[recordId] = new BodyHashes(entry.RequestBodySha256, null);
             }
             else if (expected.TryGetValue(recordId, out var entry))
             {
                 var completion = JsonSerializer.Deserialize<AuditCompletion>(body)!;
+                bodyHashes[recordId] = bodyHashes[recordId] with { Response = completion.ResponseSha256 };
                 expected[recordId] = entry with
                 {
                     UpstreamStatus = completion.UpstreamStatus,
@@ -154,7 +159,7 @@ internal static class AuditVerifier
     }
 
     private static async Task<long> CheckTableAsync(
-        DbTransaction snapshot, Dictionary<long, AuditEntry> expected, List<string> problems, CancellationToken cancellationToken)
+        DbTransaction snapshot, Dictionary<long, AuditEntry> expected, Dictionary<long, BodyHashes> bodyHashes, List<string> problems, CancellationToken cancellationToken)
     {
         var firstChained = expected.Count == 0 ? long.MaxValue : expected.Keys.Min();
         var seen = new HashSet<long>();
@@ -177,7 +182,13 @@ internal static class AuditVerifier
             }
 
             seen.Add(row.Id);
-            if (Difference(row, entry) is { } field)
+            var hashes = bodyHashes[row.Id];
+            var logged = entry with
+            {
+                RequestBody = hashes.RequestBody is { } requestHash ? Matching(row.RequestBody, requestHash) : entry.RequestBody,
+                Response = hashes.Response is { } responseHash ? Matching(row.Response, responseHash) : entry.Response,
+            };
+            if (Difference(row, logged) is { } field)
             {
                 Add(problems, $"audit row {row.Id} ({row.RequestId}) differs from its log record in {field}: modified");
             }
@@ -190,6 +201,12 @@ internal static class AuditVerifier
 
         return unchained;
     }
+
+    /// <summary>Where the log holds only a body's hash, the row's text must be there and still hash to it.</summary>
+    private static string Matching(string? text, string hash) => text is not null && ChainHash.OfText(text) == hash ? text : $"(a text whose SHA-256 is {hash})";
+
+    /// <summary>The hashes a log keeps in place of a record's bodies (null where it keeps the text: records written before).</summary>
+    private sealed record BodyHashes(string? RequestBody, string? Response);
 
     private static string? Difference(AuditEntry row, AuditEntry log)
     {

@@ -12,6 +12,9 @@ internal static class ChainHash
     /// <summary>What the first record follows.</summary>
     public const string Genesis = "0000000000000000000000000000000000000000000000000000000000000000";
 
+    /// <summary>The hash that stands in the log for a text the audit row holds.</summary>
+    public static string OfText(string text) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)));
+
     public static string Compute(string previous, long seq, string kind, string time, string body)
     {
         var text = $"{previous}\n{seq}\n{kind}\n{time}\n{body}";

@@ -46,6 +46,7 @@ public abstract class AuditStoreSuite
         Decision = i % 5 == 0 ? "deny" : "allow",
         Reason = "AgentsWork",
         LatencyMs = 0.25,
+        RequestBody = i % 3 == 0 ? $"{{\"SecretId\":\"db-{i}\"}}" : null,
     };
 
     private async Task<string> FirstProblemAfterAsync(string sql)
@@ -78,6 +79,48 @@ public abstract class AuditStoreSuite
     public async Task EditingTheAuditTable_IsNamed() =>
         Assert.Equal("audit row 5 (REQ0004) differs from its log record in decision: modified",
             await FirstProblemAfterAsync("UPDATE audit SET decision = 'allow' WHERE id = 5 AND decision = 'deny'; UPDATE audit SET decision = 'deny' WHERE id = 5"));
+
+    [Theory]
+    [InlineData("UPDATE audit SET response = replace(response, '****', 'hunter2') WHERE id = 3")]
+    [InlineData("UPDATE audit SET response = NULL WHERE id = 3")]
+    public async Task EditingOrDroppingARecordedResponse_IsNamed(string sql) =>
+        Assert.Equal("audit row 3 (REQ0002) differs from its log record in response: modified", await FirstProblemAfterAsync(sql));
+
+    [Theory]
+    [InlineData("UPDATE audit SET request_body = replace(request_body, 'db-3', 'db-9') WHERE id = 4")]
+    [InlineData("UPDATE audit SET request_body = NULL WHERE id = 4")]
+    [InlineData("UPDATE audit SET request_body = '{}' WHERE id = 5")]
+    public async Task EditingOrDroppingARecordedRequestBody_IsNamed(string sql) =>
+        Assert.Matches(@"^audit row [45] \(REQ000[34]\) differs from its log record in request_body: modified$", await FirstProblemAfterAsync(sql));
+
+    [Fact]
+    public async Task TheLog_HoldsTheBodiesHashes_NotTheirText()
+    {
+        var (database, key) = await StoreWithRecordsAsync();
+        var completions = await LogBodiesAsync(database, "complete");
+        Assert.Equal(10, completions.Count);
+        Assert.All(completions.Values, body => Assert.DoesNotContain("SecretString\\\":", body));
+        Assert.All(completions.Values, body => Assert.Contains($"\"ResponseSha256\":\"{ChainHash.OfText("{\"SecretString\":\"****\"}")}\"", body));
+        // Row 4's request body ({"SecretId":"db-3"}) is in the row, and only its hash in the log.
+        var call = (await LogBodiesAsync(database, "call"))[4];
+        Assert.DoesNotContain("db-3\\\"}", call);
+        Assert.Contains($"\"RequestBodySha256\":\"{ChainHash.OfText("{\"SecretId\":\"db-3\"}")}\"", call);
+        Assert.True((await AuditVerifier.VerifyAsync(database.Database, key)).Intact);
+    }
+
+    private static async Task<Dictionary<long, string>> LogBodiesAsync(AuditTestDatabase database, string kind)
+    {
+        await using var connection = await database.Database.OpenAsync(CancellationToken.None);
+        await using var command = connection.Command(null, "SELECT record_id, body FROM audit_log WHERE kind = @kind", ("@kind", kind));
+        await using var reader = await command.ExecuteReaderAsync();
+        var bodies = new Dictionary<long, string>();
+        while (await reader.ReadAsync())
+        {
+            bodies[reader.GetInt64(0)] = reader.GetString(1);
+        }
+
+        return bodies;
+    }
 
     [Fact]
     public async Task DeletingARecord_IsNamed() =>
