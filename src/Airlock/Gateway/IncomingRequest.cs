@@ -26,16 +26,18 @@ internal static class IncomingRequest
         return new SignableRequest(context.Request.Method, rawPath, CanonicalQuery.Parse(rawQuery), headers, isS3);
     }
 
+    private const int PresizedBytes = 64 * 1024;
+
     /// <summary>Reads a body whole, up to <paramref name="limit"/> bytes; null when it is larger.</summary>
     public static async Task<ReadOnlyMemory<byte>?> ReadBodyAsync(HttpRequest request, long limit, CancellationToken cancellationToken)
     {
-        if (request.ContentLength is { } length)
+        if (request.ContentLength > limit)
         {
-            if (length > limit)
-            {
-                return null;
-            }
+            return null;
+        }
 
+        if (request.ContentLength is { } length and <= PresizedBytes)
+        {
             // The common case, read straight into a buffer of its size: Kestrel ends the body at Content-Length, and
             // fails the read when the caller sends less.
             var body = new byte[length];
@@ -43,6 +45,7 @@ internal static class IncomingRequest
             return body.AsMemory(0, read);
         }
 
+        // Larger or unsized bodies grow with the bytes that arrive, not with what the caller declares.
         using var buffer = new MemoryStream();
         var chunk = ArrayPool<byte>.Shared.Rent(16384);
         try
