@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Durable audit write rate on SQLite and on PostgreSQL (a server of this script's own on 127.0.0.1, from Debian's
-# binaries, stopped at the end). Usage: bash bench/audit-rate.sh [records per run, default 50000]
+# binaries, stopped at the end). Usage: bash bench/audit-rate.sh [calls per run, default 50000]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 records=${1:-50000}

@@ -2,7 +2,7 @@ using Airlock.Benchmarks;
 using BenchmarkDotNet.Running;
 
 // dotnet run -c Release --project bench/Airlock.Benchmarks -- --filter '*' [--job short]
-// dotnet run -c Release --project bench/Airlock.Benchmarks -- audit-rate [records] [npgsql-connection-string]
+// dotnet run -c Release --project bench/Airlock.Benchmarks -- audit-rate [calls] [npgsql-connection-string]
 // (bash bench/audit-rate.sh runs it on SQLite and on a PostgreSQL server of its own)
 if (args is ["audit-rate", ..])
 {
