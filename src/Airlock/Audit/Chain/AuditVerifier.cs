@@ -24,7 +24,7 @@ internal static class AuditVerifier
     {
         var problems = new List<string>();
         var expected = new Dictionary<long, AuditEntry>();
-        var bodyHashes = new Dictionary<long, BodyHashes>();
+        var responseHashes = new Dictionary<long, string>();
         await using var connection = await database.OpenAsync(cancellationToken);
         // One snapshot for every read: a gateway writing meanwhile must not look like tampering.
         await using var snapshot = await database.BeginSnapshotAsync(connection, cancellationToken);
@@ -63,7 +63,7 @@ internal static class AuditVerifier
                     Add(problems, $"record {seq} (audit row {recordId}) was modified: its content no longer matches its hash");
                 }
 
-                Project(expected, bodyHashes, kind, recordId, body, seq, problems);
+                Project(expected, responseHashes, kind, recordId, body, seq, problems);
                 hashes[seq] = hash;
                 previous = hash;
                 lastSeq = seq;
@@ -72,7 +72,7 @@ internal static class AuditVerifier
 
         var firstSeq = hashes.Count == 0 ? 1 : hashes.Keys.Min();
         var lastCheckpoint = CheckCheckpoints(checkpoints, publicKey, hashes, firstSeq, lastSeq, problems);
-        var unchained = await CheckTableAsync(snapshot, expected, bodyHashes, problems, cancellationToken);
+        var unchained = await CheckTableAsync(snapshot, expected, responseHashes, problems, cancellationToken);
         return new VerifyReport(records, checkpoints.Count, lastCheckpoint, unchained, problems);
     }
 
@@ -126,20 +126,23 @@ internal static class AuditVerifier
 
     /// <summary>What each <c>audit</c> row must hold, rebuilt from the log.</summary>
     private static void Project(
-        Dictionary<long, AuditEntry> expected, Dictionary<long, BodyHashes> bodyHashes, string kind, long recordId, string body, long seq, List<string> problems)
+        Dictionary<long, AuditEntry> expected, Dictionary<long, string> responseHashes, string kind, long recordId, string body, long seq, List<string> problems)
     {
         try
         {
             if (kind == "call")
             {
-                var entry = JsonSerializer.Deserialize<AuditEntry>(body)!;
-                expected[recordId] = entry;
-                bodyHashes[recordId] = new BodyHashes(entry.RequestBodySha256, null);
+                expected[recordId] = JsonSerializer.Deserialize<AuditEntry>(body)!;
             }
             else if (expected.TryGetValue(recordId, out var entry))
             {
                 var completion = JsonSerializer.Deserialize<AuditCompletion>(body)!;
-                bodyHashes[recordId] = bodyHashes[recordId] with { Response = completion.ResponseSha256 };
+                if (completion.ResponseSha256 is { } responseHash)
+                {
+                    // The entry has no place for it: AuditEntry's Response is the row's text.
+                    responseHashes[recordId] = responseHash;
+                }
+
                 expected[recordId] = entry with
                 {
                     UpstreamStatus = completion.UpstreamStatus,
@@ -159,7 +162,7 @@ internal static class AuditVerifier
     }
 
     private static async Task<long> CheckTableAsync(
-        DbTransaction snapshot, Dictionary<long, AuditEntry> expected, Dictionary<long, BodyHashes> bodyHashes, List<string> problems, CancellationToken cancellationToken)
+        DbTransaction snapshot, Dictionary<long, AuditEntry> expected, Dictionary<long, string> responseHashes, List<string> problems, CancellationToken cancellationToken)
     {
         var firstChained = expected.Count == 0 ? long.MaxValue : expected.Keys.Min();
         var seen = new HashSet<long>();
@@ -182,11 +185,11 @@ internal static class AuditVerifier
             }
 
             seen.Add(row.Id);
-            var hashes = bodyHashes[row.Id];
+            // Records written before bodies were hashed hold their text, and are compared as text.
             var logged = entry with
             {
-                RequestBody = hashes.RequestBody is { } requestHash ? Matching(row.RequestBody, requestHash) : entry.RequestBody,
-                Response = hashes.Response is { } responseHash ? Matching(row.Response, responseHash) : entry.Response,
+                RequestBody = entry.RequestBodySha256 is { } requestHash ? Matching(row.RequestBody, requestHash) : entry.RequestBody,
+                Response = responseHashes.TryGetValue(row.Id, out var responseHash) ? Matching(row.Response, responseHash) : entry.Response,
             };
             if (Difference(row, logged) is { } field)
             {
@@ -204,9 +207,6 @@ internal static class AuditVerifier
 
     /// <summary>Where the log holds only a body's hash, the row's text must be there and still hash to it.</summary>
     private static string Matching(string? text, string hash) => text is not null && ChainHash.OfText(text) == hash ? text : $"(a text whose SHA-256 is {hash})";
-
-    /// <summary>The hashes a log keeps in place of a record's bodies (null where it keeps the text: records written before).</summary>
-    private sealed record BodyHashes(string? RequestBody, string? Response);
 
     private static string? Difference(AuditEntry row, AuditEntry log)
     {

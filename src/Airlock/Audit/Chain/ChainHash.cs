@@ -15,9 +15,6 @@ internal static class ChainHash
     /// <summary>The hash that stands in the log for a text the audit row holds.</summary>
     public static string OfText(string text) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)));
 
-    public static string Compute(string previous, long seq, string kind, string time, string body)
-    {
-        var text = $"{previous}\n{seq}\n{kind}\n{time}\n{body}";
-        return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)));
-    }
+    public static string Compute(string previous, long seq, string kind, string time, string body) =>
+        OfText($"{previous}\n{seq}\n{kind}\n{time}\n{body}");
 }
