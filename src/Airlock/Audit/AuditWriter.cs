@@ -213,7 +213,7 @@ internal sealed class AuditWriter : IAsyncDisposable
         return Chain(statements, tail, "complete", item.CompletesId, item.Json.Body);
     }
 
-    private static ChainTail Chain(List<Statement> statements, ChainTail tail, string kind, long recordId, string body)
+    private static ChainTail Chain(List<Statement> statements, ChainTail tail, string kind, long recordId, byte[] body)
     {
         var seq = tail.Seq + 1;
         var time = SqliteSessionStore.Format(DateTimeOffset.UtcNow);
@@ -221,7 +221,7 @@ internal sealed class AuditWriter : IAsyncDisposable
         statements.Add(new("""
             INSERT INTO audit_log (seq, time, kind, record_id, body, prev_hash, hash) VALUES (@seq, @time, @kind, @record, @body, @prev, @hash)
             """,
-            [("@seq", seq), ("@time", time), ("@kind", kind), ("@record", recordId), ("@body", body), ("@prev", tail.Hash), ("@hash", hash)]));
+            [("@seq", seq), ("@time", time), ("@kind", kind), ("@record", recordId), ("@body", new Utf8Text(body)), ("@prev", tail.Hash), ("@hash", hash)]));
         return tail with { Seq = seq, Hash = hash };
     }
 
@@ -303,27 +303,42 @@ internal sealed class AuditWriter : IAsyncDisposable
 
         // The recorded bodies are the largest part of a record: the row holds them, the log only their hashes.
         public static PendingWrite Decision(AuditEntry entry) => new(entry, null, 0, new RecordJson(
-            JsonSerializer.Serialize(entry.RequestBody is { } body ? entry with { Id = 0, RequestBody = null, RequestBodySha256 = ChainHash.OfText(body) } : entry with { Id = 0 },
+            JsonSerializer.SerializeToUtf8Bytes(entry.RequestBody is { } body ? entry with { Id = 0, RequestBody = null, RequestBodySha256 = ChainHash.OfText(body) } : entry with { Id = 0 },
                 AuditJson.Stored.AuditEntry),
             AuditJson.OrNull(entry.Parameters), AuditJson.OrNull(entry.Headers), AuditJson.OrNull(entry.Timings)));
 
         public static PendingWrite Outcome(long id, AuditCompletion completion) => new(null, completion, id, new RecordJson(
-            JsonSerializer.Serialize(completion.Response is { } response ? completion with { Response = null, ResponseSha256 = ChainHash.OfText(response) } : completion,
+            JsonSerializer.SerializeToUtf8Bytes(completion.Response is { } response ? completion with { Response = null, ResponseSha256 = ChainHash.OfText(response) } : completion,
                 AuditJson.Stored.AuditCompletion),
             null, null, AuditJson.OrNull(completion.Timings)));
     }
 
-    private sealed record RecordJson(string Body, string? Parameters, string? Headers, string? Timings)
+    /// <summary>A record's JSON as the store keeps it: the log's body in UTF-8, hashed and stored without another copy as text.</summary>
+    private sealed record RecordJson(byte[] Body, string? Parameters, string? Headers, string? Timings)
     {
-        private const string NoId = "{\"Id\":0,";
+        private static ReadOnlySpan<byte> NoId => "{\"Id\":0,"u8;
 
         /// <summary>
         /// The decision's JSON with the id the store gave it. The id is known only in the writer; the rest was written
         /// before, with id 0, and id is the record's first member.
         /// </summary>
-        public string BodyWithId(long id) => Body.StartsWith(NoId, StringComparison.Ordinal)
-            ? string.Concat("{\"Id\":", id.ToString(System.Globalization.CultureInfo.InvariantCulture), ",", Body.AsSpan(NoId.Length))
-            : throw new InvalidOperationException("An audit record's JSON does not start with its id.");
+        public byte[] BodyWithId(long id)
+        {
+            if (!Body.AsSpan().StartsWith(NoId))
+            {
+                throw new InvalidOperationException("An audit record's JSON does not start with its id.");
+            }
+
+            Span<byte> digits = stackalloc byte[20];
+            id.TryFormat(digits, out var length, default, System.Globalization.CultureInfo.InvariantCulture);
+            var rest = Body.AsSpan(NoId.Length);
+            var withId = new byte[NoId.Length - 1 + length + rest.Length];
+            "{\"Id\":"u8.CopyTo(withId);
+            digits[..length].CopyTo(withId.AsSpan(NoId.Length - 2));
+            withId[NoId.Length - 2 + length] = (byte)',';
+            rest.CopyTo(withId.AsSpan(NoId.Length - 1 + length));
+            return withId;
+        }
     }
 
     private readonly record struct ChainTail(long Seq, string Hash, long CheckpointSeq);

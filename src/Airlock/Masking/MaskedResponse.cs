@@ -133,12 +133,13 @@ internal static class MaskedResponse
                 return new Result(status, report, $"the response is not the {treatment.ToString().ToLowerInvariant()} its operation promises{at}");
             }
 
-            var sent = masked ?? original.ToArray();
+            // Unmasked, the body is sent from the buffer it was read into.
+            ReadOnlyMemory<byte> sent = masked ?? original;
             if (masking.AuditBytes > 0)
             {
-                var recorded = ReferenceEquals(masking.Caller, masking.Audit) ? sent
-                    : MaskBody(original, treatment, masking.Audit, masking, new MaskReport()) ?? original.ToArray();
-                report.RecordedBody = Encoding.UTF8.GetString(recorded, 0, Math.Min(recorded.Length, masking.AuditBytes));
+                ReadOnlyMemory<byte> recorded = ReferenceEquals(masking.Caller, masking.Audit) ? sent
+                    : MaskBody(original, treatment, masking.Audit, masking, new MaskReport()) ?? original;
+                report.RecordedBody = Encoding.UTF8.GetString(recorded.Span[..Math.Min(recorded.Length, masking.AuditBytes)]);
             }
 
             var decoded = response.Content.Headers.ContentEncoding.Count > 0;
@@ -205,15 +206,16 @@ internal static class MaskedResponse
 
     private static async Task WriteBodyAsync(
         HttpContext context, int status, IEnumerable<KeyValuePair<string, IEnumerable<string>>> headers,
-        Action<HttpResponse, IEnumerable<KeyValuePair<string, IEnumerable<string>>>> copyHeaders, byte[] body, bool changed, bool hadCrc)
+        Action<HttpResponse, IEnumerable<KeyValuePair<string, IEnumerable<string>>>> copyHeaders, ReadOnlyMemory<byte> body, bool changed, bool hadCrc)
     {
         var outgoing = context.Response;
         outgoing.StatusCode = status;
         copyHeaders(outgoing, changed ? WithoutBodyChecks(headers, dropLength: true) : headers);
         outgoing.ContentLength = body.Length;
-        if (hadCrc)
+        if (changed && hadCrc)
         {
-            outgoing.Headers["x-amz-crc32"] = Crc32.Compute(body).ToString(System.Globalization.CultureInfo.InvariantCulture);
+            // An unchanged body keeps upstream's CRC, copied with the other headers.
+            outgoing.Headers["x-amz-crc32"] = Crc32.Compute(body.Span).ToString(System.Globalization.CultureInfo.InvariantCulture);
         }
 
         await outgoing.Body.WriteAsync(body, context.RequestAborted);

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Security.Cryptography;
 using System.Text;
 
@@ -13,8 +14,48 @@ internal static class ChainHash
     public const string Genesis = "0000000000000000000000000000000000000000000000000000000000000000";
 
     /// <summary>The hash that stands in the log for a text the audit row holds.</summary>
-    public static string OfText(string text) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)));
+    public static string OfText(string text)
+    {
+        var buffer = ArrayPool<byte>.Shared.Rent(Encoding.UTF8.GetMaxByteCount(text.Length));
+        try
+        {
+            return Hex(buffer.AsSpan(0, Encoding.UTF8.GetBytes(text, buffer)));
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
 
     public static string Compute(string previous, long seq, string kind, string time, string body) =>
         OfText($"{previous}\n{seq}\n{kind}\n{time}\n{body}");
+
+    /// <summary>As <see cref="Compute(string, long, string, string, string)"/>, for a body the writer holds as UTF-8: the same hash, without a copy as text.</summary>
+    public static string Compute(string previous, long seq, string kind, string time, ReadOnlySpan<byte> body)
+    {
+        Span<char> head = stackalloc char[256];
+        if (!head.TryWrite(System.Globalization.CultureInfo.InvariantCulture, $"{previous}\n{seq}\n{kind}\n{time}\n", out var headLength))
+        {
+            return Compute(previous, seq, kind, time, Encoding.UTF8.GetString(body));
+        }
+
+        var buffer = ArrayPool<byte>.Shared.Rent(Encoding.UTF8.GetMaxByteCount(headLength) + body.Length);
+        try
+        {
+            var length = Encoding.UTF8.GetBytes(head[..headLength], buffer);
+            body.CopyTo(buffer.AsSpan(length));
+            return Hex(buffer.AsSpan(0, length + body.Length));
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    private static string Hex(ReadOnlySpan<byte> data)
+    {
+        Span<byte> hash = stackalloc byte[SHA256.HashSizeInBytes];
+        SHA256.HashData(data, hash);
+        return Convert.ToHexStringLower(hash);
+    }
 }

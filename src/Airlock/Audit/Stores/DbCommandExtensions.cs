@@ -28,7 +28,12 @@ internal static class DbCommandExtensions
     public static DbParameter Parameter(DbParameter parameter, string name, object? value)
     {
         parameter.ParameterName = name;
-        parameter.Value = value ?? DBNull.Value;
+        parameter.Value = value switch
+        {
+            null => DBNull.Value,
+            Utf8Text text => text.ToString(),
+            _ => value,
+        };
         return parameter;
     }
 }

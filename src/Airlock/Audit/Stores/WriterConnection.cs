@@ -1,4 +1,5 @@
 using System.Data.Common;
+using Microsoft.Data.Sqlite;
 
 namespace Airlock.Audit.Stores;
 
@@ -9,7 +10,7 @@ namespace Airlock.Audit.Stores;
 /// </summary>
 internal sealed class WriterConnection(IAuditDatabase database) : IAsyncDisposable
 {
-    private readonly Dictionary<string, DbCommand> _prepared = new(StringComparer.Ordinal);
+    private readonly SqliteStatements _sqlite = new();
     private DbConnection? _connection;
 
     /// <summary>Whether the last <see cref="OpenAsync"/> handed out a connection kept from an earlier batch (so it may have gone stale since).</summary>
@@ -29,57 +30,39 @@ internal sealed class WriterConnection(IAuditDatabase database) : IAsyncDisposab
     public async Task ExecuteAsync(DbTransaction transaction, IReadOnlyList<Statement> statements)
     {
         var connection = _connection ?? throw new InvalidOperationException("OpenAsync first.");
-        if (connection.CanCreateBatch)
+        if (connection is SqliteConnection sqlite)
         {
-            // One round trip for the whole batch (PostgreSQL).
-            await using var batch = connection.CreateBatch();
-            batch.Transaction = transaction;
+            // In process: each statement is prepared once and only bound afterwards.
             foreach (var statement in statements)
             {
-                var command = batch.CreateBatchCommand();
-                command.CommandText = statement.Sql;
-                foreach (var (name, value) in statement.Parameters)
-                {
-                    command.Parameters.Add(DbCommandExtensions.Parameter(command.CreateParameter(), name, value));
-                }
-
-                batch.BatchCommands.Add(command);
+                _sqlite.Execute(sqlite, statement);
             }
 
-            await batch.ExecuteNonQueryAsync();
             return;
         }
 
+        // One round trip for the whole batch (PostgreSQL).
+        await using var batch = connection.CreateBatch();
+        batch.Transaction = transaction;
         foreach (var statement in statements)
         {
-            if (!_prepared.TryGetValue(statement.Sql, out var command))
+            var command = batch.CreateBatchCommand();
+            command.CommandText = statement.Sql;
+            foreach (var (name, value) in statement.Parameters)
             {
-                command = connection.Command(null, statement.Sql, statement.Parameters);
-                _prepared[statement.Sql] = command;
-            }
-            else
-            {
-                // The same SQL always comes with the same parameters in the same order.
-                for (var i = 0; i < statement.Parameters.Length; i++)
-                {
-                    command.Parameters[i].Value = statement.Parameters[i].Value ?? DBNull.Value;
-                }
+                command.Parameters.Add(DbCommandExtensions.Parameter(command.CreateParameter(), name, value));
             }
 
-            command.Transaction = transaction;
-            await command.ExecuteNonQueryAsync();
+            batch.BatchCommands.Add(command);
         }
+
+        await batch.ExecuteNonQueryAsync();
     }
 
     /// <summary>Forgets the connection and its statements, after a failure.</summary>
     public async ValueTask ResetAsync()
     {
-        foreach (var command in _prepared.Values)
-        {
-            await command.DisposeAsync();
-        }
-
-        _prepared.Clear();
+        _sqlite.Dispose();
         if (_connection is not null)
         {
             await _connection.DisposeAsync();

@@ -57,6 +57,21 @@ public sealed class MaskedResponseTests
     }
 
     [Fact]
+    public async Task AnUnmaskedDynamoDbBody_IsSentAsItCame_WithUpstreamsCrc32()
+    {
+        const string item = """{"Item":{"status":{"S":"shipped"}}}""";
+        var upstream = Upstream(item, "application/x-amz-json-1.0");
+        upstream.Headers.Add("x-amz-crc32", "12345");
+        var (result, response, body) = await RunAsync(MaskingFor("dynamodb", "GetItem"), upstream);
+
+        Assert.Null(result.Failure);
+        Assert.Equal(item, body);
+        Assert.Equal("12345", response.Headers["x-amz-crc32"].ToString());
+        Assert.Empty(result.Report.Fields);
+        Assert.Equal(item, result.Report.RecordedBody);
+    }
+
+    [Fact]
     public async Task AGzippedBody_IsInflatedMaskedAndSentPlain()
     {
         var compressed = new MemoryStream();
