@@ -9,6 +9,10 @@ namespace Airlock.Aws.Resources;
 /// </summary>
 internal sealed partial class ResourceArns(IReadOnlyDictionary<string, string[]> templates)
 {
+    // Parsed once: every call derives its resources, and matching placeholders anew allocated a regex match per call.
+    private readonly Dictionary<string, Template[]> _parsed = templates.ToDictionary(
+        t => t.Key, t => t.Value.Select(Template.Parse).ToArray(), StringComparer.Ordinal);
+
     private static readonly Lazy<ResourceArns> Embedded = new(() =>
     {
         using var stream = typeof(ResourceArns).Assembly.GetManifestResourceStream("arn-templates.json")
@@ -23,7 +27,7 @@ internal sealed partial class ResourceArns(IReadOnlyDictionary<string, string[]>
 
     public IReadOnlyList<string> Derive(string serviceId, IReadOnlyDictionary<string, string> parameters, string region, string account)
     {
-        if (!templates.TryGetValue(serviceId, out var candidates))
+        if (!_parsed.TryGetValue(serviceId, out var candidates))
         {
             return ["*"];
         }
@@ -39,33 +43,30 @@ internal sealed partial class ResourceArns(IReadOnlyDictionary<string, string[]>
         return ["*"];
     }
 
-    private static List<string>? Expand(string template, IReadOnlyDictionary<string, string> parameters, string region, string account)
+    private static List<string>? Expand(Template template, IReadOnlyDictionary<string, string> parameters, string region, string account)
     {
-        var placeholders = Placeholder().Matches(template);
-        var results = new List<string> { template };
-        foreach (Match placeholder in placeholders)
+        var results = new List<string> { template.Text };
+        foreach (var placeholder in template.Placeholders)
         {
-            var name = placeholder.Groups[1].Value;
-            var values = Values(name, parameters, region, account);
+            var values = Values(placeholder.Name, parameters, region, account);
             if (values.Count == 0)
             {
                 return null;
             }
 
             // A parameter that already holds an ARN names its resource outright.
-            if (values.Count == 1 && values[0].StartsWith("arn:", StringComparison.Ordinal) && name is not ("region" or "account" or "partition"))
+            if (values.Count == 1 && values[0].StartsWith("arn:", StringComparison.Ordinal) && placeholder.Name is not ("region" or "account" or "partition"))
             {
                 return [values[0]];
             }
 
-            if (placeholder.Value == template)
+            if (placeholder.Text == template.Text)
             {
                 return null;
             }
 
-            var slashBefore = placeholder.Index > 0 && template[placeholder.Index - 1] == '/';
             results = results
-                .SelectMany(r => values.Select(v => r.Replace(placeholder.Value, slashBefore ? v.TrimStart('/') : v, StringComparison.Ordinal)))
+                .SelectMany(r => values.Select(v => r.Replace(placeholder.Text, placeholder.AfterSlash ? v.TrimStart('/') : v, StringComparison.Ordinal)))
                 .ToList();
         }
 
@@ -100,5 +101,14 @@ internal sealed partial class ResourceArns(IReadOnlyDictionary<string, string[]>
     }
 
     [GeneratedRegex(@"\{([^}]+)\}")]
-    private static partial Regex Placeholder();
+    private static partial Regex PlaceholderPattern();
+
+    /// <summary>A placeholder of a template: <c>{name}</c> as written, and whether a slash precedes it.</summary>
+    private sealed record Placeholder(string Name, string Text, bool AfterSlash);
+
+    private sealed record Template(string Text, Placeholder[] Placeholders)
+    {
+        public static Template Parse(string text) => new(text, [.. PlaceholderPattern().Matches(text).Select(m =>
+            new Placeholder(m.Groups[1].Value, m.Value, m.Index > 0 && text[m.Index - 1] == '/'))]);
+    }
 }

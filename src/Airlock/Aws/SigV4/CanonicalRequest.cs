@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text;
 
 namespace Airlock.Aws.SigV4;
@@ -5,8 +6,9 @@ namespace Airlock.Aws.SigV4;
 /// <summary>Builds the SigV4 canonical request from already-canonical parts.</summary>
 internal static class CanonicalRequest
 {
+    /// <summary>The hex SHA-256 of the canonical request, which is all that signing needs of it.</summary>
     /// <param name="headers">Lower-case header names with their values; a name may repeat.</param>
-    public static string Build(
+    public static string Sha256Hex(
         string method,
         string canonicalUri,
         string canonicalQuery,
@@ -14,40 +16,91 @@ internal static class CanonicalRequest
         IReadOnlyList<string> signedHeaders,
         string payloadHash)
     {
-        // Sized up front: a session token alone is a kilobyte, and a growing builder copies it again at each step.
+        // Written into a pooled buffer sized up front and hashed from there: a session token alone is a kilobyte,
+        // and a builder and its string would copy it twice more on every call.
         var capacity = method.Length + canonicalUri.Length + canonicalQuery.Length + payloadHash.Length + 8;
         foreach (var header in headers)
         {
             capacity += header.Key.Length + header.Value.Length + 2;
         }
 
-        var sb = new StringBuilder(capacity + signedHeaders.Count * 2);
-        sb.Append(method).Append('\n').Append(canonicalUri).Append('\n').Append(canonicalQuery).Append('\n');
         foreach (var name in signedHeaders)
         {
-            sb.Append(name).Append(':');
-            var first = true;
-            foreach (var header in headers)
-            {
-                if (!string.Equals(header.Key, name, StringComparison.Ordinal))
-                {
-                    continue;
-                }
-
-                if (!first)
-                {
-                    sb.Append(',');
-                }
-
-                sb.Append(CanonicalHeaderValue(header.Value));
-                first = false;
-            }
-
-            sb.Append('\n');
+            capacity += 2 * name.Length + 3;
         }
 
-        sb.Append('\n').Append(string.Join(';', signedHeaders)).Append('\n').Append(payloadHash);
-        return sb.ToString();
+        var buffer = ArrayPool<char>.Shared.Rent(capacity);
+        try
+        {
+            var text = new Writer(buffer);
+            text.Line(method);
+            text.Line(canonicalUri);
+            text.Line(canonicalQuery);
+            foreach (var name in signedHeaders)
+            {
+                text.Append(name);
+                text.Append(':');
+                var first = true;
+                foreach (var header in headers)
+                {
+                    if (!string.Equals(header.Key, name, StringComparison.Ordinal))
+                    {
+                        continue;
+                    }
+
+                    if (!first)
+                    {
+                        text.Append(',');
+                    }
+
+                    text.Append(CanonicalHeaderValue(header.Value));
+                    first = false;
+                }
+
+                text.Append('\n');
+            }
+
+            text.Append('\n');
+            for (var i = 0; i < signedHeaders.Count; i++)
+            {
+                if (i > 0)
+                {
+                    text.Append(';');
+                }
+
+                text.Append(signedHeaders[i]);
+            }
+
+            text.Append('\n');
+            text.Append(payloadHash);
+            return SigV4Primitives.Sha256HexOfText(text.Written);
+        }
+        finally
+        {
+            ArrayPool<char>.Shared.Return(buffer);
+        }
+    }
+
+    private ref struct Writer(Span<char> buffer)
+    {
+        private readonly Span<char> _buffer = buffer;
+        private int _length;
+
+        public readonly ReadOnlySpan<char> Written => _buffer[.._length];
+
+        public void Append(ReadOnlySpan<char> text)
+        {
+            text.CopyTo(_buffer[_length..]);
+            _length += text.Length;
+        }
+
+        public void Append(char c) => _buffer[_length++] = c;
+
+        public void Line(ReadOnlySpan<char> text)
+        {
+            Append(text);
+            Append('\n');
+        }
     }
 
     /// <summary>Trims a header value and collapses runs of spaces, as SigV4 requires.</summary>

@@ -22,18 +22,20 @@ internal sealed record SigV4Authorization(
             return null;
         }
 
+        // Read in place: only the three values become strings, once each.
         string? credential = null, signedHeaders = null, signature = null;
-        foreach (var part in authorization[(SigV4Primitives.Algorithm.Length + 1)..].Split(','))
+        var fields = authorization.AsSpan(SigV4Primitives.Algorithm.Length + 1);
+        foreach (var range in fields.Split(','))
         {
-            var kv = part.Trim();
-            var eq = kv.IndexOf('=');
+            var field = fields[range].Trim();
+            var eq = field.IndexOf('=');
             if (eq <= 0)
             {
                 return null;
             }
 
-            var value = kv[(eq + 1)..];
-            switch (kv[..eq])
+            var value = field[(eq + 1)..].ToString();
+            switch (field[..eq])
             {
                 case "Credential": credential = value; break;
                 case "SignedHeaders": signedHeaders = value; break;
@@ -77,7 +79,7 @@ internal sealed record SigV4Authorization(
         }
 
         var headers = signedHeaders.Split(';');
-        if (headers.Any(h => h.Length == 0 || h != h.ToLowerInvariant()) || !headers.Contains("host"))
+        if (headers.Any(h => h.Length == 0 || h.AsSpan().ContainsAnyInRange('A', 'Z')) || !headers.Contains("host"))
         {
             return null;
         }

@@ -24,7 +24,10 @@ internal static class SigV4Primitives
         return Convert.ToHexStringLower(hash);
     }
 
-    public static string Sha256Hex(string text)
+    public static string Sha256Hex(string text) => Sha256HexOfText(text);
+
+    /// <summary>The hex SHA-256 of a text's UTF-8 bytes.</summary>
+    public static string Sha256HexOfText(ReadOnlySpan<char> text)
     {
         var length = Encoding.UTF8.GetMaxByteCount(text.Length);
         var rented = length > 4096 ? System.Buffers.ArrayPool<byte>.Shared.Rent(length) : null;
@@ -70,8 +73,8 @@ internal static class SigV4Primitives
     public static string Sign(byte[] signingKey, string stringToSign) =>
         Convert.ToHexStringLower(HMACSHA256.HashData(signingKey, Encoding.UTF8.GetBytes(stringToSign)));
 
-    public static string StringToSign(string amzDate, string scope, string canonicalRequest) =>
-        $"{Algorithm}\n{amzDate}\n{scope}\n{Sha256Hex(canonicalRequest)}";
+    public static string StringToSign(string amzDate, string scope, string canonicalRequestHash) =>
+        $"{Algorithm}\n{amzDate}\n{scope}\n{canonicalRequestHash}";
 
     /// <summary>AWS's UriEncode: every byte but the unreserved characters becomes %XX (upper-case hex).</summary>
     public static string UriEncode(string value, bool encodeSlash)

@@ -16,7 +16,7 @@ internal static class SigV4Signer
         var amzDate = signedAt.UtcDateTime.ToString(SigV4Primitives.AmzDateFormat, CultureInfo.InvariantCulture);
         var scope = new CredentialScope(amzDate[..8], region, service);
         var signedHeaders = request.Headers.Select(h => h.Key).Distinct().Order(StringComparer.Ordinal).ToArray();
-        var canonical = request.CanonicalRequest(signedHeaders, payloadHash);
+        var canonical = request.CanonicalRequestHash(signedHeaders, payloadHash);
         var key = SigV4Primitives.DeriveSigningKey(secretAccessKey, scope.Date, region, service);
         var signature = SigV4Primitives.Sign(key, SigV4Primitives.StringToSign(amzDate, scope.ToString(), canonical));
         return $"{SigV4Primitives.Algorithm} Credential={accessKeyId}/{scope}, SignedHeaders={string.Join(';', signedHeaders)}, Signature={signature}";

@@ -22,8 +22,9 @@ internal sealed record SignableRequest(
         return found;
     }
 
-    public string CanonicalRequest(IReadOnlyList<string> signedHeaders, string payloadHash, string? excludeQuery = null) =>
-        SigV4.CanonicalRequest.Build(
+    /// <summary>The hex SHA-256 of this request's canonical form, as the string to sign carries it.</summary>
+    public string CanonicalRequestHash(IReadOnlyList<string> signedHeaders, string payloadHash, string? excludeQuery = null) =>
+        SigV4.CanonicalRequest.Sha256Hex(
             Method,
             SigV4.CanonicalRequest.CanonicalUri(RawPath, IsS3),
             CanonicalQuery.Build(Query, excludeQuery),

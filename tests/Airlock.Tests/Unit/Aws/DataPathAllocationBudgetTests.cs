@@ -33,7 +33,7 @@ public sealed class DataPathAllocationBudgetTests
             var auth = SigV4Authorization.FromHeader(signed.Header("authorization")!, signed.Header("x-amz-date"), signed.Header("x-amz-security-token"))!;
             Assert.Equal(SignatureCheck.Valid, SigV4Verifier.Verify(signed, auth, DataPathFixtures.Secret, DataPathFixtures.GetItemPayloadHash, DataPathFixtures.Now));
         });
-        Assert.True(perCall <= 11 * 1024, $"{perCall} bytes per verification (budget 11 KiB; measured 8.8 KiB)");
+        Assert.True(perCall <= 5 * 1024, $"{perCall} bytes per verification (budget 5 KiB; measured 3.6 KiB)");
     }
 
     [Fact]
@@ -42,13 +42,13 @@ public sealed class DataPathAllocationBudgetTests
         var signed = DataPathFixtures.SignedGetItem();
         var perCall = BytesPerCall(() => SigV4Signer.Authorize(signed, "AKIAUPSTREAMEXAMPLE1", DataPathFixtures.Secret, "us-east-1", "dynamodb",
             DataPathFixtures.Now, DataPathFixtures.GetItemPayloadHash));
-        Assert.True(perCall <= 12 * 1024, $"{perCall} bytes per signature (budget 12 KiB; measured 10 KiB)");
+        Assert.True(perCall <= 5 * 1024, $"{perCall} bytes per signature (budget 5 KiB; measured 3.8 KiB)");
     }
 
     [Theory]
-    [InlineData("json", 7 * 1024)]
-    [InlineData("rest-xml", 16 * 1024)]
-    [InlineData("query", 10 * 1024)]
+    [InlineData("json", 4 * 1024)]
+    [InlineData("rest-xml", 14 * 1024)]
+    [InlineData("query", 5 * 1024)]
     public void ResolvingAnOperation_StaysWithinItsBudget(string protocol, int budget)
     {
         var request = protocol switch
