@@ -5,10 +5,12 @@ using System.Text.Json.Serialization;
 namespace Airlock.Audit;
 
 /// <summary>
-/// How records are written into the audit store: serializers generated at build time (no reflection on the data
-/// path), and relaxed escaping, since records are JSON read by Airlock's own tools and never embedded in HTML:
-/// a quote stays \" rather than \u0022, which keeps a recorded response about a third smaller on disk.
+/// How records are written into the audit store: serializers generated at build time, no reflection on the data path.
+/// A record's log entry (<see cref="JsonSerializerContext"/>'s default options) takes the generated fast path,
+/// which only default escaping allows. The row's JSON columns (<see cref="Stored"/>) keep relaxed escaping, since
+/// they are searched as text: a parameter <c>O'Brien</c> stays <c>O'Brien</c>, not <c>O\u0027Brien</c>.
 /// </summary>
+[JsonSourceGenerationOptions]
 [JsonSerializable(typeof(AuditEntry))]
 [JsonSerializable(typeof(AuditCompletion))]
 [JsonSerializable(typeof(IReadOnlyDictionary<string, string>))]

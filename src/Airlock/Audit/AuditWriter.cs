@@ -304,12 +304,12 @@ internal sealed class AuditWriter : IAsyncDisposable
         // The recorded bodies are the largest part of a record: the row holds them, the log only their hashes.
         public static PendingWrite Decision(AuditEntry entry) => new(entry, null, 0, new RecordJson(
             JsonSerializer.SerializeToUtf8Bytes(entry.RequestBody is { } body ? entry with { Id = 0, RequestBody = null, RequestBodySha256 = ChainHash.OfText(body) } : entry with { Id = 0 },
-                AuditJson.Stored.AuditEntry),
+                AuditJson.Default.AuditEntry),
             AuditJson.OrNull(entry.Parameters), AuditJson.OrNull(entry.Headers), AuditJson.OrNull(entry.Timings)));
 
         public static PendingWrite Outcome(long id, AuditCompletion completion) => new(null, completion, id, new RecordJson(
             JsonSerializer.SerializeToUtf8Bytes(completion.Response is { } response ? completion with { Response = null, ResponseSha256 = ChainHash.OfText(response) } : completion,
-                AuditJson.Stored.AuditCompletion),
+                AuditJson.Default.AuditCompletion),
             null, null, AuditJson.OrNull(completion.Timings)));
     }
 
