@@ -59,7 +59,7 @@ internal sealed class MaskPlanner
         }
 
         return bit <= 64
-            ? _plans.GetOrAdd((operation, active), key => Build(service, key.Item1, key.Item2))
+            ? _plans.GetOrAdd((operation, active), static (key, state) => state.Planner.Build(state.Service, key.Item1, key.Item2), (Planner: this, Service: service))
             : Build(service, operation, active);
     }
 

@@ -334,7 +334,9 @@ public abstract class AuditStoreSuite
                 Service = i % 4 == 0 ? "s3" : "dynamodb",
                 Operation = i % 4 == 0 ? "GetObject" : "Query",
                 Resources = [i % 4 == 0 ? $"arn:aws:s3:::reports/q{i}.csv" : $"arn:aws:dynamodb:us-east-1:1:table/orders-{i}"],
-                Parameters = new Dictionary<string, string> { ["Marker"] = $"needle-{i}" },
+                Parameters = i == 7
+                    ? new Dictionary<string, string> { ["Marker"] = "needle-7", ["Owner"] = "O'Brien & Søn <ops>" }
+                    : new Dictionary<string, string> { ["Marker"] = $"needle-{i}" },
                 Decision = i == 5 ? "deny" : "allow",
             }, CancellationToken.None);
         }
@@ -355,6 +357,7 @@ public abstract class AuditStoreSuite
         Assert.Equal(["R4"], await FindAsync(new AuditQuery { Resource = "reports/q4" }));
         Assert.Equal(["R5"], await FindAsync(new AuditQuery { Decision = "deny" }));
         Assert.Equal(["R11"], await FindAsync(new AuditQuery { Text = "needle-11" }));
+        Assert.Equal(["R7"], await FindAsync(new AuditQuery { Text = "O'Brien & Søn <ops>" }));
         Assert.Equal(["R3", "R4"], await FindAsync(new AuditQuery { Since = SearchStart.AddMinutes(3), Until = SearchStart.AddMinutes(5) }));
         Assert.Equal(["R8"], await FindAsync(new AuditQuery { Subject = "alice", Service = "s3", Connection = "staging" }));
     }
