@@ -48,10 +48,19 @@ internal sealed class AuditWriter : IAsyncDisposable
         return _queue.Writer.TryWrite(pending) ? pending.Done.Task : Task.FromException<long>(new AuditQueueFullException(_options.QueueCapacity));
     }
 
-    public async Task CompleteAsync(long id, AuditCompletion completion)
+    /// <summary>
+    /// Queues a call's outcome; the task ends when it is committed. Nothing on the data path waits for it, so it
+    /// costs no thread hop: its continuations run on the writer's thread and must be light (the gateway's only logs a failure).
+    /// </summary>
+    public Task CompleteAsync(long id, AuditCompletion completion)
+    {
+        var pending = PendingWrite.Outcome(id, completion);
+        return _queue.Writer.TryWrite(pending) ? pending.Done.Task : WaitForRoomAsync(pending);
+    }
+
+    private async Task WaitForRoomAsync(PendingWrite pending)
     {
         // The decision is already durable: a completion may wait for room rather than be lost.
-        var pending = PendingWrite.Outcome(id, completion);
         await _queue.Writer.WriteAsync(pending);
         await pending.Done.Task;
     }
@@ -292,6 +301,8 @@ internal sealed class AuditWriter : IAsyncDisposable
             Completion = completion;
             CompletesId = completesId;
             Json = json;
+            // A decision's caller resumes its call, which must not run on the writer's thread.
+            Done = new(entry is not null ? TaskCreationOptions.RunContinuationsAsynchronously : TaskCreationOptions.None);
         }
 
         public AuditEntry? Entry { get; }
@@ -299,7 +310,7 @@ internal sealed class AuditWriter : IAsyncDisposable
         public long CompletesId { get; }
         public RecordJson Json { get; }
         public long Id { get; set; }
-        public TaskCompletionSource<long> Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        public TaskCompletionSource<long> Done { get; }
 
         // The recorded bodies are the largest part of a record: the row holds them, the log only their hashes.
         public static PendingWrite Decision(AuditEntry entry) => new(entry, null, 0, new RecordJson(

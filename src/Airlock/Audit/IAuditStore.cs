@@ -6,7 +6,10 @@ internal interface IAuditStore
     /// <summary>Records a decision before anything is sent upstream; throws when the store cannot take it.</summary>
     Task<long> AppendAsync(AuditEntry entry, CancellationToken cancellationToken);
 
-    /// <summary>Adds the outcome of a call that was forwarded or answered.</summary>
+    /// <summary>
+    /// Adds the outcome of a call that was forwarded or answered. The task ends when the outcome is committed; its
+    /// continuations may run on the audit writer's thread, so attach only light work.
+    /// </summary>
     Task CompleteAsync(long id, AuditCompletion completion, CancellationToken cancellationToken);
 
     /// <summary>The newest <paramref name="count"/> records after <paramref name="afterId"/>, oldest first.</summary>
