@@ -18,11 +18,18 @@ internal sealed partial class GatewayHandler
     private async Task HandleUnsignedAsync(CallContext call, SignableRequest head)
     {
         call.Service = "sts";
-        var body = await IncomingRequest.ReadBodyAsync(call.Http.Request, MaxUnsignedBodyBytes, call.Http.RequestAborted);
-        var parameters = head.Query.ToList();
-        if (body is { } bytes && (head.Header("content-type") ?? "").StartsWith("application/x-www-form-urlencoded", StringComparison.OrdinalIgnoreCase))
+        // Unauthenticated bodies count against the same in-memory budget as every other.
+        var read = await IncomingRequest.ReadBodyAsync(call.Http.Request, MaxUnsignedBodyBytes, bodyBudget, call.Http.RequestAborted);
+        if (read.Refusal is { } refusal)
         {
-            parameters.AddRange(FormBody.Parse(Encoding.UTF8.GetString(bytes.Span)));
+            await RefuseAsync(call, refusal);
+            return;
+        }
+
+        var parameters = head.Query.ToList();
+        if ((head.Header("content-type") ?? "").StartsWith("application/x-www-form-urlencoded", StringComparison.OrdinalIgnoreCase))
+        {
+            parameters.AddRange(FormBody.Parse(Encoding.UTF8.GetString(read.Body.Span)));
         }
 
         string? Get(string name) => parameters.FirstOrDefault(p => p.Key == name).Value;

@@ -33,6 +33,7 @@ internal sealed partial class GatewayHandler(
     ApprovalGate approvals,
     SqliteGrantStore grants,
     MaskPlanner masking,
+    BufferedBodyBudget bodyBudget,
     TimeProvider time,
     ILogger<GatewayHandler> logger)
 {
@@ -125,12 +126,14 @@ internal sealed partial class GatewayHandler(
         }
         else
         {
-            body = await IncomingRequest.ReadBodyAsync(http.Request, options.Limits.MaxBufferedBodyBytes, http.RequestAborted);
-            if (body is null)
+            var read = await IncomingRequest.ReadBodyAsync(http.Request, options.Limits.MaxBufferedBodyBytes, bodyBudget, http.RequestAborted);
+            if (read.Refusal is { } refusal)
             {
-                await RefuseAsync(call, AwsError.TooLarge(options.Limits.MaxBufferedBodyBytes));
+                await RefuseAsync(call, refusal);
                 return;
             }
+
+            body = read.Body;
 
             payloadHash = SigV4Primitives.Sha256Hex(body.Value.Span);
             if (declaredSha is not null && declaredSha != payloadHash && declaredSha != SigV4Primitives.UnsignedPayload)
@@ -172,12 +175,14 @@ internal sealed partial class GatewayHandler(
         if (isS3 && resolved.Operation is { Operation.StreamingInput: false } && !StreamingPayload.IsStreaming(payloadHash) && HasBody(http.Request))
         {
             // Small S3 bodies (DeleteObjects, tagging, CompleteMultipartUpload) are read whole and checked like json/query ones.
-            body = await IncomingRequest.ReadBodyAsync(http.Request, options.Limits.MaxBufferedBodyBytes, http.RequestAborted);
-            if (body is null)
+            var read = await IncomingRequest.ReadBodyAsync(http.Request, options.Limits.MaxBufferedBodyBytes, bodyBudget, http.RequestAborted);
+            if (read.Refusal is { } refusal)
             {
-                await RefuseAsync(call, AwsError.TooLarge(options.Limits.MaxBufferedBodyBytes));
+                await RefuseAsync(call, refusal);
                 return;
             }
+
+            body = read.Body;
 
             if (IsHexSha256(payloadHash) && !string.Equals(payloadHash, SigV4Primitives.Sha256Hex(body.Value.Span), StringComparison.OrdinalIgnoreCase))
             {

@@ -1,4 +1,5 @@
 using System.Buffers;
+using Airlock.Aws.Errors;
 using Airlock.Aws.SigV4;
 using Microsoft.AspNetCore.Http.Features;
 
@@ -28,25 +29,33 @@ internal static class IncomingRequest
 
     private const int PresizedBytes = 64 * 1024;
 
-    /// <summary>Reads a body whole, up to <paramref name="limit"/> bytes; null when it is larger.</summary>
-    public static async Task<ReadOnlyMemory<byte>?> ReadBodyAsync(HttpRequest request, long limit, CancellationToken cancellationToken)
+    /// <summary>
+    /// Reads a body whole, up to <paramref name="limit"/> bytes, holding its bytes against <paramref name="budget"/>
+    /// until the request ends; the refusal says why when it is larger than the limit or the budget is spent.
+    /// </summary>
+    public static async Task<BodyRead> ReadBodyAsync(HttpRequest request, long limit, BufferedBodyBudget budget, CancellationToken cancellationToken)
     {
         if (request.ContentLength > limit)
         {
-            return null;
+            return new BodyRead(default, AwsError.TooLarge(limit));
         }
 
         if (request.ContentLength is { } length and <= PresizedBytes)
         {
             // The common case, read straight into a buffer of its size: Kestrel ends the body at Content-Length, and
             // fails the read when the caller sends less.
+            if (!budget.TryTake(request.HttpContext, length))
+            {
+                return new BodyRead(default, Busy(budget));
+            }
+
             var body = new byte[length];
             var read = await request.Body.ReadAtLeastAsync(body, body.Length, throwOnEndOfStream: false, cancellationToken);
-            return body.AsMemory(0, read);
+            return new BodyRead(body.AsMemory(0, read), null);
         }
 
         // Larger or unsized bodies grow with the bytes that arrive, not with what the caller declares.
-        using var buffer = new MemoryStream();
+        var buffer = new MemoryStream();
         var chunk = ArrayPool<byte>.Shared.Rent(16384);
         try
         {
@@ -55,7 +64,12 @@ internal static class IncomingRequest
             {
                 if (buffer.Length + read > limit)
                 {
-                    return null;
+                    return new BodyRead(default, AwsError.TooLarge(limit));
+                }
+
+                if (!budget.TryTake(request.HttpContext, read))
+                {
+                    return new BodyRead(default, Busy(budget));
                 }
 
                 buffer.Write(chunk, 0, read);
@@ -66,6 +80,13 @@ internal static class IncomingRequest
             ArrayPool<byte>.Shared.Return(chunk);
         }
 
-        return buffer.ToArray();
+        // The stream's own buffer, not a copy of it: a body near the limit is not held twice.
+        return new BodyRead(buffer.GetBuffer().AsMemory(0, (int)buffer.Length), null);
     }
+
+    private static AwsError Busy(BufferedBodyBudget budget) => new(503, "ServiceUnavailable",
+        $"Airlock is holding as many request bodies as limits.maxBufferedBytesInFlight allows ({budget.Limit} bytes); the call was not sent. Retry shortly.");
 }
+
+/// <summary>A body read whole, or the refusal that says why it was not.</summary>
+internal readonly record struct BodyRead(ReadOnlyMemory<byte> Body, AwsError? Refusal);

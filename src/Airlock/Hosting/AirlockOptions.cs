@@ -73,4 +73,7 @@ internal sealed class LimitOptions
 {
     /// <summary>The largest body Airlock reads whole (json, query): bigger ones are refused. S3 bodies are streamed.</summary>
     public long MaxBufferedBodyBytes { get; set; } = 10 * 1024 * 1024;
+
+    /// <summary>The most body bytes read whole that all calls together may hold at once; calls beyond it are refused with a retryable 503.</summary>
+    public long MaxBufferedBytesInFlight { get; set; } = 256 * 1024 * 1024;
 }

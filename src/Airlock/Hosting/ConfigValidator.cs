@@ -33,6 +33,11 @@ internal static class ConfigValidator
             errors.Add("sessions.maxDurationSeconds: must be between 60 and 43200.");
         }
 
+        if (options.Limits.MaxBufferedBodyBytes < 1 || options.Limits.MaxBufferedBytesInFlight < options.Limits.MaxBufferedBodyBytes)
+        {
+            errors.Add("limits.maxBufferedBodyBytes and limits.maxBufferedBytesInFlight: must be 1 or more, and the second at least the first (or no body of the largest size could ever be read).");
+        }
+
         errors.AddRange(Masking.MaskingValidator.Validate(options.Masking));
         if (options.Audit.CheckpointEvery < 1 || options.Audit.CheckpointSeconds < 1)
         {

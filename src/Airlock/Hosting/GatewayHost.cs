@@ -85,6 +85,7 @@ internal static class GatewayHost
             ? Path.Combine(baseDirectory, keyFile)
             : database.Beside("masking.key");
         services.AddSingleton(new MaskPlanner(options.Masking, Masker.FromKeyFile(hashKeyFile)));
+        services.AddSingleton(new BufferedBodyBudget(options.Limits.MaxBufferedBytesInFlight));
         services.AddSingleton<GatewayHandler>();
 
         var app = builder.Build();

@@ -1,14 +1,22 @@
 using Airlock.Gateway;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
 using Xunit;
 
 namespace Airlock.Tests.Unit.Gateway;
 
 public sealed class IncomingRequestTests
 {
-    private static HttpRequest Request(byte[] body, long? declaredLength)
+    private static readonly BufferedBodyBudget Plenty = new(long.MaxValue);
+
+    private static HttpRequest Request(byte[] body, long? declaredLength, EndOfRequest? end = null)
     {
         var context = new DefaultHttpContext();
+        if (end is not null)
+        {
+            context.Features.Set<IHttpResponseFeature>(end);
+        }
+
         context.Request.Body = new MemoryStream(body);
         context.Request.ContentLength = declaredLength;
         return context.Request;
@@ -23,23 +31,65 @@ public sealed class IncomingRequestTests
     public async Task ABodyWithItsLength_IsReadWhole(int size)
     {
         var body = Bytes(size);
-        var read = await IncomingRequest.ReadBodyAsync(Request(body, size), 1 << 20, CancellationToken.None);
-        Assert.Equal(body, read!.Value.ToArray());
+        var read = await IncomingRequest.ReadBodyAsync(Request(body, size), 1 << 20, Plenty, CancellationToken.None);
+        Assert.Null(read.Refusal);
+        Assert.Equal(body, read.Body.ToArray());
     }
 
     [Fact]
     public async Task ABodyWithoutALength_IsReadWhole_UpToTheLimit()
     {
         var body = Bytes(100_000);
-        Assert.Equal(body, (await IncomingRequest.ReadBodyAsync(Request(body, null), 100_000, CancellationToken.None))!.Value.ToArray());
-        Assert.Null(await IncomingRequest.ReadBodyAsync(Request(body, null), 99_999, CancellationToken.None));
+        Assert.Equal(body, (await IncomingRequest.ReadBodyAsync(Request(body, null), 100_000, Plenty, CancellationToken.None)).Body.ToArray());
+        Assert.Equal("RequestEntityTooLarge", (await IncomingRequest.ReadBodyAsync(Request(body, null), 99_999, Plenty, CancellationToken.None)).Refusal?.Code);
     }
 
     [Fact]
     public async Task ADeclaredLengthOverTheLimit_IsRefused_BeforeAnythingIsRead()
     {
         var request = Request(Bytes(10), 10_000_001);
-        Assert.Null(await IncomingRequest.ReadBodyAsync(request, 10_000_000, CancellationToken.None));
+        Assert.Equal(413, (await IncomingRequest.ReadBodyAsync(request, 10_000_000, Plenty, CancellationToken.None)).Refusal?.Status);
         Assert.Equal(0, request.Body.Position);
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)] // unsized bodies are counted as their bytes arrive
+    public async Task BodiesHeldTogether_StayWithinTheBudget_UntilTheirRequestsEnd(bool sized)
+    {
+        var budget = new BufferedBodyBudget(100_000);
+        var first = new EndOfRequest();
+        var firstRead = await IncomingRequest.ReadBodyAsync(Request(Bytes(60_000), sized ? 60_000 : null, first), 1 << 20, budget, CancellationToken.None);
+        Assert.Null(firstRead.Refusal);
+        Assert.Equal(60_000, budget.Held);
+
+        var second = new EndOfRequest();
+        var refused = await IncomingRequest.ReadBodyAsync(Request(Bytes(60_000), sized ? 60_000 : null, second), 1 << 20, budget, CancellationToken.None);
+        Assert.Equal(503, refused.Refusal?.Status);
+        Assert.Equal("ServiceUnavailable", refused.Refusal?.Code);
+        Assert.Contains("limits.maxBufferedBytesInFlight", refused.Refusal?.Message);
+        Assert.True(budget.Held <= budget.Limit);
+
+        await first.EndAsync();
+        await second.EndAsync();
+        Assert.Equal(0, budget.Held);
+        var again = await IncomingRequest.ReadBodyAsync(Request(Bytes(60_000), sized ? 60_000 : null, new EndOfRequest()), 1 << 20, budget, CancellationToken.None);
+        Assert.Null(again.Refusal);
+    }
+
+    /// <summary>Runs what a request registered for its end, as Kestrel does when the response completes.</summary>
+    private sealed class EndOfRequest : HttpResponseFeature
+    {
+        private readonly List<(Func<object, Task> Callback, object State)> _completed = [];
+
+        public override void OnCompleted(Func<object, Task> callback, object state) => _completed.Add((callback, state));
+
+        public async Task EndAsync()
+        {
+            foreach (var (callback, state) in _completed)
+            {
+                await callback(state);
+            }
+        }
     }
 }

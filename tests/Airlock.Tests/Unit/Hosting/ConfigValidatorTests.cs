@@ -14,6 +14,9 @@ public sealed class ConfigValidatorTests
             listen: not a url
             issuers:
               - issuer: http://idp.example.com
+            limits:
+              maxBufferedBodyBytes: 1000000
+              maxBufferedBytesInFlight: 500000
             connections:
               - name: "bad name"
                 credentials: { source: vault }
@@ -30,6 +33,7 @@ public sealed class ConfigValidatorTests
         Assert.Contains(errors, e => e.StartsWith("connections[0].name", StringComparison.Ordinal));
         Assert.Contains(errors, e => e.StartsWith("connections[0].credentials.source", StringComparison.Ordinal));
         Assert.Contains(errors, e => e.StartsWith("connections[1].credentials: 'static' needs", StringComparison.Ordinal));
+        Assert.Contains(errors, e => e.StartsWith("limits.maxBufferedBodyBytes and limits.maxBufferedBytesInFlight", StringComparison.Ordinal));
     }
 
     [Fact]
