@@ -47,6 +47,10 @@ internal sealed class SqliteDatabase
         connection.Open();
         using var command = connection.CreateCommand();
         command.CommandText = """
+            -- 16 KiB pages (for a new file; an existing one keeps its own): every commit rewrites the last, partly
+            -- filled page of each table it appends to, and the audit trail's calls fill fewer, larger pages with
+            -- half the write and read system calls of 4 KiB ones.
+            PRAGMA page_size = 16384;
             PRAGMA journal_mode = WAL;
             PRAGMA synchronous = NORMAL;
             CREATE TABLE IF NOT EXISTS sessions (

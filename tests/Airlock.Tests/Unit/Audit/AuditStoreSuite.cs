@@ -2,6 +2,7 @@ using System.Data.Common;
 using Airlock.Audit;
 using Airlock.Audit.Chain;
 using Airlock.Audit.Stores;
+using Airlock.Storage;
 using Xunit;
 
 namespace Airlock.Tests.Unit.Audit;
@@ -376,6 +377,35 @@ public abstract class AuditStoreSuite
 public sealed class SqliteAuditStoreTests : AuditStoreSuite
 {
     private protected override Task<AuditTestDatabase> NewDatabaseAsync() => Task.FromResult<AuditTestDatabase>(new SqliteTestDatabase());
+
+    [Fact]
+    public void ANewStore_UsesLargePages_AndAnExistingOneKeepsItsOwn()
+    {
+        var path = Path.Combine(Directory.CreateTempSubdirectory("airlock-pages-").FullName, "airlock.db");
+        using (var old = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={path};Pooling=False"))
+        {
+            old.Open();
+            using var create = old.CreateCommand();
+            create.CommandText = "PRAGMA page_size = 4096; CREATE TABLE earlier (x INTEGER);";
+            create.ExecuteNonQuery();
+        }
+
+        new SqliteDatabase(path).EnsureSchema();
+        Assert.Equal(4096L, PageSize(path));
+
+        var fresh = Path.Combine(Directory.CreateTempSubdirectory("airlock-pages-").FullName, "airlock.db");
+        new SqliteDatabase(fresh).EnsureSchema();
+        Assert.Equal(16384L, PageSize(fresh));
+    }
+
+    private static long PageSize(string path)
+    {
+        using var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={path};Pooling=False");
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = "PRAGMA page_size";
+        return (long)command.ExecuteScalar()!;
+    }
 }
 
 public sealed class PostgresAuditStoreTests : AuditStoreSuite
