@@ -21,7 +21,7 @@ internal static class JsonMasker
         var frames = new List<Frame>();
         var edits = new List<Edit>();
         var hits = new List<string>(2);
-        using var text = new TextBuffer();
+        using var text = TextBuffer.Rent();
         while (reader.Read())
         {
             switch (reader.TokenType)

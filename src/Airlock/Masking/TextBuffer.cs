@@ -10,8 +10,28 @@ namespace Airlock.Masking;
 /// </summary>
 internal sealed class TextBuffer : IDisposable
 {
+    // Kept per thread between bodies (a body is masked in one synchronous pass), with the names seen so far:
+    // responses of one service repeat the same names, so most bodies make none.
+    [ThreadStatic]
+    private static TextBuffer? t_kept;
+
+    private const int KeptNames = 1024;
+    private const int KeptChars = 64 * 1024;
+
     private char[] _chars = ArrayPool<char>.Shared.Rent(256);
     private readonly Dictionary<string, string> _names = new(StringComparer.Ordinal);
+
+    private TextBuffer()
+    {
+    }
+
+    /// <summary>This thread's buffer, or a new one while it is in use; dispose it to give it back.</summary>
+    public static TextBuffer Rent()
+    {
+        var buffer = t_kept ?? new TextBuffer();
+        t_kept = null;
+        return buffer;
+    }
 
     /// <summary>The current string token's text, valid until the next call.</summary>
     public ReadOnlySpan<char> Value(ref Utf8JsonReader reader)
@@ -47,5 +67,19 @@ internal sealed class TextBuffer : IDisposable
         return name;
     }
 
-    public void Dispose() => ArrayPool<char>.Shared.Return(_chars);
+    public void Dispose()
+    {
+        if (_names.Count > KeptNames)
+        {
+            _names.Clear();
+        }
+
+        if (_chars.Length > KeptChars)
+        {
+            ArrayPool<char>.Shared.Return(_chars);
+            _chars = ArrayPool<char>.Shared.Rent(256);
+        }
+
+        t_kept = this;
+    }
 }

@@ -25,6 +25,21 @@ public sealed class MaskingAllocationBudgetTests
     }
 
     [Fact]
+    public void ScanningACleanItem_AllocatesLittle_OnceItsNamesAreKnown()
+    {
+        // A GetItem-shaped answer, as most calls bring: its property names were seen by this thread before.
+        var body = """{"Item":{"pk":{"S":"order-000001"},"customer":{"S":"customer-4711"},"status":{"S":"shipped"},"total":{"N":"129.95"},"created":{"S":"2026-11-20T09:14:03Z"},"lines":{"L":[{"M":{"sku":{"S":"SKU-000001"},"name":{"S":"Widget model 1 standard edition"}}}]}}}"""u8.ToArray();
+        var plan = MaskingFixtures.Plan("dynamodb", "GetItem");
+        Assert.Null(JsonMasker.Mask(body, plan, MaskingFixtures.Planner.Masker, dynamoDb: true, new MaskReport()));
+
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        JsonMasker.Mask(body, plan, MaskingFixtures.Planner.Masker, dynamoDb: true, new MaskReport());
+        var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+
+        Assert.True(allocated <= 1024, $"{allocated} bytes to scan a clean item (budget 1 KiB; measured 632 bytes: frames, path states)");
+    }
+
+    [Fact]
     public void TheSensitiveFixture_IsMasked()
     {
         var masked = JsonMasker.Mask(MaskingFixtures.DynamoDbQuery(), MaskingFixtures.Plan("dynamodb", "Query"), MaskingFixtures.Planner.Masker, dynamoDb: true, new MaskReport());
