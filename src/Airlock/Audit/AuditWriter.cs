@@ -344,7 +344,7 @@ internal sealed class AuditWriter : IAsyncDisposable
             id.TryFormat(digits, out var length, default, System.Globalization.CultureInfo.InvariantCulture);
             var rest = Body.AsSpan(NoId.Length);
             var withId = new byte[NoId.Length - 1 + length + rest.Length];
-            "{\"Id\":"u8.CopyTo(withId);
+            NoId[..^2].CopyTo(withId);
             digits[..length].CopyTo(withId.AsSpan(NoId.Length - 2));
             withId[NoId.Length - 2 + length] = (byte)',';
             rest.CopyTo(withId.AsSpan(NoId.Length - 1 + length));

@@ -1,6 +1,6 @@
 using System.Buffers;
-using System.Security.Cryptography;
 using System.Text;
+using Airlock.Hashing;
 
 namespace Airlock.Audit.Chain;
 
@@ -14,18 +14,7 @@ internal static class ChainHash
     public const string Genesis = "0000000000000000000000000000000000000000000000000000000000000000";
 
     /// <summary>The hash that stands in the log for a text the audit row holds.</summary>
-    public static string OfText(string text)
-    {
-        var buffer = ArrayPool<byte>.Shared.Rent(Encoding.UTF8.GetMaxByteCount(text.Length));
-        try
-        {
-            return Hex(buffer.AsSpan(0, Encoding.UTF8.GetBytes(text, buffer)));
-        }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(buffer);
-        }
-    }
+    public static string OfText(string text) => Sha256Hex.OfText(text);
 
     public static string Compute(string previous, long seq, string kind, string time, string body) =>
         OfText($"{previous}\n{seq}\n{kind}\n{time}\n{body}");
@@ -44,18 +33,11 @@ internal static class ChainHash
         {
             var length = Encoding.UTF8.GetBytes(head[..headLength], buffer);
             body.CopyTo(buffer.AsSpan(length));
-            return Hex(buffer.AsSpan(0, length + body.Length));
+            return Sha256Hex.Of(buffer.AsSpan(0, length + body.Length));
         }
         finally
         {
             ArrayPool<byte>.Shared.Return(buffer);
         }
-    }
-
-    private static string Hex(ReadOnlySpan<byte> data)
-    {
-        Span<byte> hash = stackalloc byte[SHA256.HashSizeInBytes];
-        SHA256.HashData(data, hash);
-        return Convert.ToHexStringLower(hash);
     }
 }

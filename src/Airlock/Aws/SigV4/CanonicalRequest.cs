@@ -73,7 +73,7 @@ internal static class CanonicalRequest
 
             text.Append('\n');
             text.Append(payloadHash);
-            return SigV4Primitives.Sha256HexOfText(text.Written);
+            return Hashing.Sha256Hex.OfText(text.Written);
         }
         finally
         {

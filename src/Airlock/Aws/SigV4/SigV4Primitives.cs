@@ -17,33 +17,9 @@ internal static class SigV4Primitives
     private const int KeptSigningKeys = 4096;
     private static readonly ConcurrentDictionary<(string Secret, string Date, string Region, string Service), byte[]> SigningKeys = new();
 
-    public static string Sha256Hex(ReadOnlySpan<byte> data)
-    {
-        Span<byte> hash = stackalloc byte[32];
-        SHA256.HashData(data, hash);
-        return Convert.ToHexStringLower(hash);
-    }
+    public static string Sha256Hex(ReadOnlySpan<byte> data) => Hashing.Sha256Hex.Of(data);
 
-    public static string Sha256Hex(string text) => Sha256HexOfText(text);
-
-    /// <summary>The hex SHA-256 of a text's UTF-8 bytes.</summary>
-    public static string Sha256HexOfText(ReadOnlySpan<char> text)
-    {
-        var length = Encoding.UTF8.GetMaxByteCount(text.Length);
-        var rented = length > 4096 ? System.Buffers.ArrayPool<byte>.Shared.Rent(length) : null;
-        Span<byte> bytes = rented ?? stackalloc byte[4096];
-        try
-        {
-            return Sha256Hex(bytes[..Encoding.UTF8.GetBytes(text, bytes)]);
-        }
-        finally
-        {
-            if (rented is not null)
-            {
-                System.Buffers.ArrayPool<byte>.Shared.Return(rented);
-            }
-        }
-    }
+    public static string Sha256Hex(string text) => Hashing.Sha256Hex.OfText(text);
 
     /// <summary>The SigV4 signing key (never to be written to: it is shared between calls).</summary>
     public static byte[] DeriveSigningKey(string secretAccessKey, string date, string region, string service)
