@@ -11,7 +11,7 @@ internal static class Report
     /// <summary>The reference path that is a bare .NET gateway (<see cref="KestrelHop"/>).</summary>
     public const string Hop = "Kestrel hop";
 
-    public static void Write(string directory, IReadOnlyList<CellResult> results, IReadOnlyList<CellResult> moto, IReadOnlyDictionary<string, string> about)
+    public static void Write(string directory, IReadOnlyList<CellResult> results, IReadOnlyList<RoundResult> rounds, IReadOnlyList<CellResult> moto, IReadOnlyDictionary<string, string> about)
     {
         var md = new StringBuilder();
         md.AppendLine("# Benchmark results: direct vs nginx vs Airlock");
@@ -36,7 +36,7 @@ internal static class Report
         md.AppendLine();
         md.AppendLine("## Goals");
         md.AppendLine();
-        foreach (var goal in Goals(results))
+        foreach (var goal in Goals(results, rounds))
         {
             md.AppendLine("- " + goal);
         }
@@ -74,6 +74,7 @@ internal static class Report
             }
         }
 
+        WriteRounds(md, results, rounds);
         if (moto.Count > 0)
         {
             md.AppendLine();
@@ -89,7 +90,7 @@ internal static class Report
             }
         }
 
-        var errors = results.Concat(moto).Where(r => r.FirstError is not null).Select(r => $"- {r.Workload}, {r.Path}, c{r.Concurrency}: {r.FirstError}").Distinct().ToList();
+        var errors = results.Concat(rounds.Select(r => r.Cell)).Concat(moto).Where(r => r.FirstError is not null).Select(r => $"- {r.Workload}, {r.Path}, c{r.Concurrency}: {r.FirstError}").Distinct().ToList();
         if (errors.Count > 0)
         {
             md.AppendLine();
@@ -102,33 +103,95 @@ internal static class Report
         WritePlotData(directory, results);
     }
 
-    private static IEnumerable<string> Goals(IReadOnlyList<CellResult> results)
+    private static IEnumerable<string> Goals(IReadOnlyList<CellResult> results, IReadOnlyList<RoundResult> rounds)
     {
-        var json = results.Where(r => r.Workload.StartsWith("json", StringComparison.Ordinal)).ToList();
-        if (Find(json, "Airlock", 64) is { } a64 && Find(json, "nginx", 64) is { } n64)
+        // The sweep's own cells are round 0: their paths ran back to back too.
+        var samples = new[] { results }.Concat(rounds.GroupBy(r => r.Round).Select(g => (IReadOnlyList<CellResult>)g.Select(r => r.Cell).ToList())).ToList();
+        var json64 = Measure(samples, "json", 64, "nginx", r => r.RequestsPerSecond);
+        if (json64 is { } j)
         {
-            var ratio = a64.RequestsPerSecond / n64.RequestsPerSecond;
-            yield return $"{Verdict(ratio >= 0.70)} small json calls at concurrency 64: Airlock {F(a64.RequestsPerSecond, 0)} req/s = **{Percent(ratio)}** of nginx's {F(n64.RequestsPerSecond, 0)} (goal ≥ 70%)";
-            if (Find(json, Hop, 64) is { } h64)
+            yield return $"{Verdict(j.Ratio.Median >= 0.70)} small json calls at concurrency 64: Airlock {F(j.Airlock.Median, 0)} req/s = **{Percent(j.Ratio.Median)}** of nginx's {F(j.Reference.Median, 0)} " +
+                $"(goal ≥ 70%; {Spread(j)})";
+            var hop = Measure(samples, "json", 64, Hop, r => r.RequestsPerSecond);
+            var cpu = Measure(samples, "json", 64, "nginx", r => r.CpuMsPerRequest ?? double.NaN);
+            var hopCpu = Measure(samples, "json", 64, Hop, r => r.CpuMsPerRequest ?? double.NaN);
+            if (hop is { } h && cpu is { } c && hopCpu is { } hc)
             {
-                yield return $"for scale, the same call at concurrency 64 through the bare Kestrel hop: {F(h64.RequestsPerSecond, 0)} req/s = {Percent(h64.RequestsPerSecond / n64.RequestsPerSecond)} of nginx; " +
-                    $"Airlock reaches {Percent(a64.RequestsPerSecond / h64.RequestsPerSecond)} of it (hop CPU {F(h64.CpuMsPerRequest, 3)} ms/call, Airlock {F(a64.CpuMsPerRequest, 3)}, nginx {F(n64.CpuMsPerRequest, 3)})";
+                yield return $"for scale, the same call at concurrency 64 through the bare Kestrel hop: {F(h.Reference.Median, 0)} req/s = {Percent(h.Reference.Median / j.Reference.Median)} of nginx; " +
+                    $"Airlock reaches {Percent(h.Ratio.Median)} of it (median of {h.Ratio.Count} rounds, {Percent(h.Ratio.Min)}–{Percent(h.Ratio.Max)}; " +
+                    $"CPU per call: hop {F(hc.Reference.Median, 3)} ms, Airlock {F(c.Airlock.Median, 3)}, nginx {F(c.Reference.Median, 3)})";
             }
         }
 
-        if (Find(json, "Airlock", 1) is { } a1 && Find(json, "direct", 1) is { } d1)
+        var added = Measure(samples, "json", 1, "direct", r => r.P50, (airlock, direct) => airlock - direct);
+        if (added is { } a)
         {
-            var added = a1.P50 - d1.P50;
-            yield return $"{Verdict(added < 1)} concurrency 1: Airlock adds **{F(added, 2)} ms** to the p50 of a json call ({F(d1.P50, 2)} → {F(a1.P50, 2)} ms; goal < 1 ms)";
+            yield return $"{Verdict(a.Ratio.Median < 1)} concurrency 1: Airlock adds **{F(a.Ratio.Median, 2)} ms** to the p50 of a json call ({F(a.Reference.Median, 2)} → {F(a.Airlock.Median, 2)} ms; goal < 1 ms; " +
+                $"median of {a.Ratio.Count} rounds, {F(a.Ratio.Min, 2)}–{F(a.Ratio.Max, 2)} ms)";
         }
 
-        var big = results.Where(r => r.Workload == "S3 GetObject 100 MB").ToList();
-        if (Find(big, "Airlock", 1) is { } ab && Find(big, "nginx", 1) is { } nb)
+        var big = Measure(samples, "S3 GetObject 100 MB", 1, "nginx", r => r.MegabytesPerSecond);
+        if (big is { } b)
         {
-            var ratio = ab.MegabytesPerSecond / nb.MegabytesPerSecond;
-            var growth = big.Where(r => r.Path == "Airlock").Max(r => r.RssGrowthMb ?? 0);
-            yield return $"{Verdict(ratio >= 0.80 && growth < 64)} 100 MB GetObject: Airlock {F(ab.MegabytesPerSecond, 0)} MB/s = **{Percent(ratio)}** of nginx's {F(nb.MegabytesPerSecond, 0)} " +
-                $"(goal ≥ 80%), RSS growth **{F(growth, 1)} MB** (goal < 64 MB)";
+            var growth = results.Concat(rounds.Select(r => r.Cell)).Where(r => r.Workload == "S3 GetObject 100 MB" && r.Path == "Airlock").Max(r => r.RssGrowthMb ?? 0);
+            yield return $"{Verdict(b.Ratio.Median >= 0.80 && growth < 64)} 100 MB GetObject: Airlock {F(b.Airlock.Median, 0)} MB/s = **{Percent(b.Ratio.Median)}** of nginx's {F(b.Reference.Median, 0)} " +
+                $"(goal ≥ 80%; {Spread(b)}), RSS growth **{F(growth, 1)} MB** at most (goal < 64 MB)";
+        }
+    }
+
+    private static string Spread(Comparison c) =>
+        c.Ratio.Count == 1 ? "one round" : $"median of {c.Ratio.Count} rounds, {Percent(c.Ratio.Min)}–{Percent(c.Ratio.Max)}";
+
+    /// <summary>
+    /// Airlock against a reference path on one cell, in every round that measured both: the per-round comparison
+    /// (a ratio unless <paramref name="compare"/> says otherwise) and each path's own figure, as medians and ranges.
+    /// </summary>
+    private static Comparison? Measure(IReadOnlyList<IReadOnlyList<CellResult>> samples, string workload, int level, string reference, Func<CellResult, double> figure,
+        Func<double, double, double>? compare = null)
+    {
+        compare ??= static (airlock, other) => airlock / other;
+        var pairs = samples
+            .Select(s => s.Where(r => r.Workload.StartsWith(workload, StringComparison.Ordinal)).ToList())
+            .Select(rows => (Airlock: Find(rows, "Airlock", level), Reference: Find(rows, reference, level)))
+            .Where(p => p.Airlock is not null && p.Reference is not null)
+            .Select(p => (Airlock: figure(p.Airlock!), Reference: figure(p.Reference!)))
+            .ToList();
+        return pairs.Count == 0 ? null : new Comparison(
+            Stats.Of(pairs.Select(p => compare(p.Airlock, p.Reference))), Stats.Of(pairs.Select(p => p.Airlock)), Stats.Of(pairs.Select(p => p.Reference)));
+    }
+
+    private sealed record Comparison(Stats Ratio, Stats Airlock, Stats Reference);
+
+    private sealed record Stats(double Median, double Min, double Max, int Count)
+    {
+        public static Stats Of(IEnumerable<double> values)
+        {
+            var sorted = values.Order().ToArray();
+            var median = sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[sorted.Length / 2 - 1] + sorted[sorted.Length / 2]) / 2;
+            return new Stats(median, sorted[0], sorted[^1], sorted.Length);
+        }
+    }
+
+    private static void WriteRounds(StringBuilder md, IReadOnlyList<CellResult> results, IReadOnlyList<RoundResult> rounds)
+    {
+        if (rounds.Count == 0)
+        {
+            return;
+        }
+
+        md.AppendLine();
+        md.AppendLine("## Goal cells, round by round");
+        md.AppendLine();
+        md.AppendLine("Each goal's cell again after the sweep, in rounds; within a round the paths run back to back, so a round's ratio compares " +
+            "paths measured seconds apart. Round 0 is the sweep's own cell. The goals above use the median of the rounds.");
+        md.AppendLine();
+        md.AppendLine("| round | workload | concurrency | path | req/s | p50 ms | MB/s | hop CPU ms/req |");
+        md.AppendLine("| --- | --- | --- | --- | --- | --- | --- | --- |");
+        var sweep = GoalRounds.Cells.SelectMany(c => c.Paths.Select(p => results.FirstOrDefault(r => r.Workload.StartsWith(c.WorkloadPrefix, StringComparison.Ordinal) && r.Concurrency == c.Concurrency && r.Path == p)))
+            .OfType<CellResult>().Select(r => new RoundResult(0, r));
+        foreach (var (round, r) in sweep.Concat(rounds))
+        {
+            md.AppendLine($"| {round} | {r.Workload} | {r.Concurrency} | {r.Path} | {F(r.RequestsPerSecond, 0)} | {F(r.P50, 2)} | {(r.Workload.StartsWith("S3", StringComparison.Ordinal) ? F(r.MegabytesPerSecond, 0) : "–")} | {F(r.CpuMsPerRequest, 3)} |");
         }
     }
 
