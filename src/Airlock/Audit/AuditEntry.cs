@@ -62,13 +62,10 @@ internal sealed record AuditEntry
     /// <summary>Milliseconds spent in each stage of the call (verify, resolve, policy, approval, audit, upstream, response).</summary>
     public IReadOnlyDictionary<string, double> Timings { get; init; } = new Dictionary<string, double>();
 
-    /// <summary>A new request id, in the form every record and error uses.</summary>
-    public static string NewRequestId() => Guid.NewGuid().ToString("N").ToUpperInvariant()[..20];
-
     /// <summary>A record of Airlock's own work (deciding, notifying), not of a forwarded call.</summary>
     public static AuditEntry OfAirlock(string principal, string operation, string resource, string reason, string? clientIp = null) => new()
     {
-        RequestId = NewRequestId(),
+        RequestId = RequestIds.Next(),
         Time = DateTimeOffset.UtcNow,
         Principal = principal,
         Service = "airlock",

@@ -36,7 +36,7 @@ internal sealed partial class SessionEndRecorder(ISessionStore sessions, IAuditS
             var endedAt = revoked ? session.RevokedAt!.Value : session.ExpiresAt;
             await audit.AppendAsync(new AuditEntry
             {
-                RequestId = AuditEntry.NewRequestId(),
+                RequestId = RequestIds.Next(),
                 Time = endedAt,
                 Principal = session.Subject,
                 SessionId = session.Id,

@@ -8,7 +8,7 @@ namespace Airlock.Gateway;
 internal sealed class CallContext(HttpContext http)
 {
     public long StartedAt { get; } = Stopwatch.GetTimestamp();
-    public string RequestId { get; } = AuditEntry.NewRequestId();
+    public string RequestId { get; } = RequestIds.Next();
     public HttpContext Http { get; } = http;
     public string Protocol { get; set; } = "query";
     public string? AccessKeyId { get; set; }
