@@ -45,19 +45,21 @@ internal sealed partial class ResourceArns(IReadOnlyDictionary<string, string[]>
 
     private static List<string>? Expand(Template template, IReadOnlyDictionary<string, string> parameters, string region, string account)
     {
-        var results = new List<string> { template.Text };
-        foreach (var placeholder in template.Placeholders)
+        var values = new IReadOnlyList<string>[template.Placeholders.Length];
+        var combinations = 1;
+        for (var i = 0; i < values.Length; i++)
         {
-            var values = Values(placeholder.Name, parameters, region, account);
-            if (values.Count == 0)
+            var placeholder = template.Placeholders[i];
+            values[i] = Values(placeholder.Name, parameters, region, account);
+            if (values[i].Count == 0)
             {
                 return null;
             }
 
             // A parameter that already holds an ARN names its resource outright.
-            if (values.Count == 1 && values[0].StartsWith("arn:", StringComparison.Ordinal) && placeholder.Name is not ("region" or "account" or "partition"))
+            if (values[i].Count == 1 && values[i][0].StartsWith("arn:", StringComparison.Ordinal) && placeholder.Name is not ("region" or "account" or "partition"))
             {
-                return [values[0]];
+                return [values[i][0]];
             }
 
             if (placeholder.Text == template.Text)
@@ -65,21 +67,60 @@ internal sealed partial class ResourceArns(IReadOnlyDictionary<string, string[]>
                 return null;
             }
 
-            results = results
-                .SelectMany(r => values.Select(v => r.Replace(placeholder.Text, placeholder.AfterSlash ? v.TrimStart('/') : v, StringComparison.Ordinal)))
-                .ToList();
+            combinations *= values[i].Count;
+        }
+
+        // Every combination of the placeholders' values (one, unless a list parameter has several), each ARN built in
+        // one pass over the template's pieces: a value is never searched for placeholders itself.
+        var results = new List<string>(combinations);
+        var choice = new int[values.Length];
+        for (var n = 0; n < combinations; n++)
+        {
+            var rest = n;
+            for (var i = values.Length - 1; i >= 0; i--)
+            {
+                choice[i] = rest % values[i].Count;
+                rest /= values[i].Count;
+            }
+
+            results.Add(Build(template, values, choice));
         }
 
         return results;
     }
 
-    private static List<string> Values(string name, IReadOnlyDictionary<string, string> parameters, string region, string account)
+    private static string Build(Template template, IReadOnlyList<string>[] values, int[] choice)
+    {
+        var length = 0;
+        foreach (var piece in template.Pieces)
+        {
+            length += piece.Placeholder < 0 ? piece.Literal.Length : Value(template, values, choice, piece.Placeholder).Length;
+        }
+
+        return string.Create(length, (template, values, choice), static (span, state) =>
+        {
+            foreach (var piece in state.template.Pieces)
+            {
+                var part = piece.Placeholder < 0 ? piece.Literal.AsSpan() : Value(state.template, state.values, state.choice, piece.Placeholder);
+                part.CopyTo(span);
+                span = span[part.Length..];
+            }
+        });
+    }
+
+    private static ReadOnlySpan<char> Value(Template template, IReadOnlyList<string>[] values, int[] choice, int placeholder)
+    {
+        var value = values[placeholder][choice[placeholder]].AsSpan();
+        return template.Placeholders[placeholder].AfterSlash ? value.TrimStart('/') : value;
+    }
+
+    private static IReadOnlyList<string> Values(string name, IReadOnlyDictionary<string, string> parameters, string region, string account)
     {
         switch (name)
         {
             case "region": return [region];
             case "account": return [account];
-            case "partition": return ["aws"];
+            case "partition": return Partition;
         }
 
         if (name.EndsWith(".*", StringComparison.Ordinal))
@@ -100,15 +141,48 @@ internal sealed partial class ResourceArns(IReadOnlyDictionary<string, string[]>
         return parameters.TryGetValue(name, out var value) && value.Length > 0 ? [value] : [];
     }
 
+    private static readonly string[] Partition = ["aws"];
+
     [GeneratedRegex(@"\{([^}]+)\}")]
     private static partial Regex PlaceholderPattern();
 
     /// <summary>A placeholder of a template: <c>{name}</c> as written, and whether a slash precedes it.</summary>
     private sealed record Placeholder(string Name, string Text, bool AfterSlash);
 
-    private sealed record Template(string Text, Placeholder[] Placeholders)
+    /// <summary>A piece of a template: literal text, or the index of a placeholder (the same placeholder may recur).</summary>
+    private readonly record struct Piece(string Literal, int Placeholder);
+
+    private sealed record Template(string Text, Placeholder[] Placeholders, Piece[] Pieces)
     {
-        public static Template Parse(string text) => new(text, [.. PlaceholderPattern().Matches(text).Select(m =>
-            new Placeholder(m.Groups[1].Value, m.Value, m.Index > 0 && text[m.Index - 1] == '/'))]);
+        public static Template Parse(string text)
+        {
+            var placeholders = new List<Placeholder>();
+            var pieces = new List<Piece>();
+            var at = 0;
+            foreach (Match m in PlaceholderPattern().Matches(text))
+            {
+                if (m.Index > at)
+                {
+                    pieces.Add(new Piece(text[at..m.Index], -1));
+                }
+
+                var index = placeholders.FindIndex(p => p.Text == m.Value);
+                if (index < 0)
+                {
+                    index = placeholders.Count;
+                    placeholders.Add(new Placeholder(m.Groups[1].Value, m.Value, m.Index > 0 && text[m.Index - 1] == '/'));
+                }
+
+                pieces.Add(new Piece("", index));
+                at = m.Index + m.Length;
+            }
+
+            if (at < text.Length)
+            {
+                pieces.Add(new Piece(text[at..], -1));
+            }
+
+            return new Template(text, [.. placeholders], [.. pieces]);
+        }
     }
 }

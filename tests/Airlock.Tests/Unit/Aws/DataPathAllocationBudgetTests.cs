@@ -46,9 +46,9 @@ public sealed class DataPathAllocationBudgetTests
     }
 
     [Theory]
-    [InlineData("json", 4 * 1024)]
+    [InlineData("json", 1536)]
     [InlineData("rest-xml", 14 * 1024)]
-    [InlineData("query", 5 * 1024)]
+    [InlineData("query", 2 * 1024)]
     public void ResolvingAnOperation_StaysWithinItsBudget(string protocol, int budget)
     {
         var request = protocol switch

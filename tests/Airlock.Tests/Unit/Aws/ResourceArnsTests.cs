@@ -42,4 +42,21 @@ public sealed class ResourceArnsTests
             ["arn:aws:ec2:eu-west-1:123456789012:instance/i-1", "arn:aws:ec2:eu-west-1:123456789012:instance/i-2"],
             Derive("ec2", "InstanceId.2=i-2", "InstanceId.1=i-1"));
     }
+
+    [Fact]
+    public void Derive_AValueThatLooksLikeAPlaceholder_IsTakenLiterally()
+    {
+        // The caller writes parameter values: a bucket named "b{Key}" must not have the key filled into its name.
+        Assert.Equal("arn:aws:s3:::b{Key}/k", Assert.Single(Derive("s3", "Bucket=b{Key}", "Key=k")));
+    }
+
+    [Fact]
+    public void Derive_EveryPlaceholderOccurrence_IsFilled_AndListsCombine()
+    {
+        var arns = new ResourceArns(new Dictionary<string, string[]> { ["x"] = ["arn:{partition}:x:{region}:{account}:{Name.*}/{Id.*}/{Name.*}"] })
+            .Derive("x", new Dictionary<string, string> { ["Name.1"] = "a", ["Name.2"] = "b", ["Id.1"] = "1", ["Id.2"] = "2" }, "eu-west-1", "123");
+        Assert.Equal(
+            ["arn:aws:x:eu-west-1:123:a/1/a", "arn:aws:x:eu-west-1:123:a/2/a", "arn:aws:x:eu-west-1:123:b/1/b", "arn:aws:x:eu-west-1:123:b/2/b"],
+            arns);
+    }
 }
