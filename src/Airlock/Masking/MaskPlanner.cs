@@ -125,8 +125,24 @@ internal sealed class MaskPlanner
             operation.PageTokens.ToHashSet(StringComparer.Ordinal), _options.Objects.Scan);
     }
 
-    private static bool Exempt(List<string> unmaskedFor, IReadOnlyCollection<string> groups) =>
-        unmaskedFor.Count > 0 && groups.Any(g => unmaskedFor.Contains(g, StringComparer.Ordinal));
+    // Asked for every source on every call: a loop, where a lambda allocated a closure each time.
+    private static bool Exempt(List<string> unmaskedFor, IReadOnlyCollection<string> groups)
+    {
+        if (unmaskedFor.Count == 0)
+        {
+            return false;
+        }
+
+        foreach (var group in groups)
+        {
+            if (unmaskedFor.Contains(group, StringComparer.Ordinal))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
 
     private static void Set(ref ulong bits, int bit, bool on)
     {
