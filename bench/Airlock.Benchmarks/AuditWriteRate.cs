@@ -69,7 +69,7 @@ internal static class AuditWriteRate
 
     private static readonly AuditCompletion Outcome = new(200, 1.5, null)
     {
-        Response = "{\"Item\":{\"pk\":{\"S\":\"order-000001\"},\"notes\":{\"S\":\"" + new string('y', 1000) + "\"}}}",
+        Response = System.Text.Encoding.UTF8.GetBytes("{\"Item\":{\"pk\":{\"S\":\"order-000001\"},\"notes\":{\"S\":\"" + new string('y', 1000) + "\"}}}"),
         UpstreamRequestId = "11111111-2222-4333-8444-555555555555",
         Timings = new Dictionary<string, double> { ["verify"] = 0.05, ["audit"] = 0.3, ["upstream"] = 0.4 },
     };

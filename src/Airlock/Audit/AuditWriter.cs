@@ -3,6 +3,7 @@ using System.Text.Json;
 using System.Threading.Channels;
 using Airlock.Audit.Chain;
 using Airlock.Audit.Stores;
+using Airlock.Hashing;
 using Airlock.Identity;
 
 namespace Airlock.Audit;
@@ -217,7 +218,7 @@ internal sealed class AuditWriter : IAsyncDisposable
             [
                 ("@id", item.CompletesId), ("@status", completion.UpstreamStatus), ("@latency", completion.LatencyMs), ("@reason", completion.Failure),
                 ("@now", SqliteSessionStore.Format(DateTimeOffset.UtcNow)), ("@masked", completion.Masked.Count == 0 ? null : string.Join('\n', completion.Masked)),
-                ("@response", completion.Response), ("@upstream", completion.UpstreamRequestId), ("@timings", item.Json.Timings),
+                ("@response", completion.Response is { } response ? new Utf8Text(response) : null), ("@upstream", completion.UpstreamRequestId), ("@timings", item.Json.Timings),
             ]));
         return Chain(statements, tail, "complete", item.CompletesId, item.Json.Body);
     }
@@ -319,7 +320,7 @@ internal sealed class AuditWriter : IAsyncDisposable
             AuditJson.OrNull(entry.Parameters), AuditJson.OrNull(entry.Headers), AuditJson.OrNull(entry.Timings)));
 
         public static PendingWrite Outcome(long id, AuditCompletion completion) => new(null, completion, id, new RecordJson(
-            JsonSerializer.SerializeToUtf8Bytes(completion.Response is { } response ? completion with { Response = null, ResponseSha256 = ChainHash.OfText(response) } : completion,
+            JsonSerializer.SerializeToUtf8Bytes(completion.Response is { } response ? completion with { ResponseSha256 = Sha256Hex.Of(response) } : completion,
                 AuditJson.Default.AuditCompletion),
             null, null, AuditJson.OrNull(completion.Timings)));
     }

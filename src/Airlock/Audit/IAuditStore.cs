@@ -22,8 +22,17 @@ internal sealed record AuditCompletion(int? UpstreamStatus, double LatencyMs, st
     /// <summary>The response fields masked, each with the rule or detector that masked it.</summary>
     public IReadOnlyList<string> Masked { get; init; } = [];
 
-    /// <summary>The start of the response body as recorded: masked for a caller with no exemptions.</summary>
-    public string? Response { get; init; }
+    /// <summary>
+    /// The start of the response body as recorded (valid UTF-8, kept as bytes from the response to the store): masked
+    /// for a caller with no exemptions. The row keeps it; the log holds its hash (<see cref="ResponseSha256"/>).
+    /// </summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public byte[]? Response { get; init; }
+
+    /// <summary>The body itself, where records written before <see cref="ResponseSha256"/> kept it in the log; read by the verifier.</summary>
+    [System.Text.Json.Serialization.JsonPropertyName("Response")]
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public string? InlineResponse { get; init; }
 
     /// <summary>
     /// Only in the log: the SHA-256 of <see cref="Response"/> in its place. The audit row keeps the text, and the hash

@@ -8,8 +8,8 @@ internal sealed class MaskReport
     /// <summary>One line per field path and source (<c>Item/card/S by detector:credit-card</c>), list items as <c>*</c>.</summary>
     public IReadOnlyList<string> Fields => _fields;
 
-    /// <summary>The response body as the audit trail may keep it (masked, cut to the configured size), when it was read.</summary>
-    public string? RecordedBody { get; set; }
+    /// <summary>The response body as the audit trail may keep it (masked, cut to the configured size, UTF-8), when it was read.</summary>
+    public byte[]? RecordedBody { get; set; }
 
     /// <summary>A value masked by the detectors that matched in it.</summary>
     public void AddDetectors(string path, IEnumerable<string> detectors) => Add(path, "detector:" + string.Join(",detector:", detectors));

@@ -139,7 +139,7 @@ internal static class MaskedResponse
             {
                 ReadOnlyMemory<byte> recorded = ReferenceEquals(masking.Caller, masking.Audit) ? sent
                     : MaskBody(original, treatment, masking.Audit, masking, new MaskReport()) ?? original;
-                report.RecordedBody = Encoding.UTF8.GetString(recorded.Span[..Math.Min(recorded.Length, masking.AuditBytes)]);
+                report.RecordedBody = RecordedBody.Start(recorded.Span, masking.AuditBytes);
             }
 
             var decoded = response.Content.Headers.ContentEncoding.Count > 0;

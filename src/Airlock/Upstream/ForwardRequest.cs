@@ -37,8 +37,8 @@ internal readonly record struct ForwardResult(ForwardOutcome Outcome, int? Statu
     /// <summary>What masking did to the response, when the call had anything to mask.</summary>
     public MaskReport? Masked { get; init; }
 
-    /// <summary>The start of a response that needed no masking, when asked for.</summary>
-    public string? RecordedResponse { get; init; }
+    /// <summary>The start of a response that needed no masking (UTF-8), when asked for.</summary>
+    public byte[]? RecordedResponse { get; init; }
 
     /// <summary>When the upstream's response headers arrived (a <see cref="System.Diagnostics.Stopwatch"/> timestamp).</summary>
     public long? HeadersAt { get; init; }

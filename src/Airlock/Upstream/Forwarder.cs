@@ -97,7 +97,7 @@ internal sealed class Forwarder(HttpMessageInvoker client, TimeProvider time)
             return new(ForwardOutcome.ClientAborted, (int)response.StatusCode);
         }
 
-        return new(ForwardOutcome.Completed, (int)response.StatusCode) { RecordedResponse = request.RecordResponseBytes > 0 ? copy.Text : null };
+        return new(ForwardOutcome.Completed, (int)response.StatusCode) { RecordedResponse = request.RecordResponseBytes > 0 ? copy.Kept : null };
     }
 
     private static string? UpstreamRequestId(HttpResponseMessage response) =>

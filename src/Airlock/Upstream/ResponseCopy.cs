@@ -1,5 +1,5 @@
 using System.IO.Pipelines;
-using System.Text;
+using Airlock.Masking;
 
 namespace Airlock.Upstream;
 
@@ -17,7 +17,7 @@ internal sealed class ResponseCopy(int keepBytes)
     private int _count;
 
     /// <summary>The kept start of the body (at most the bytes asked for).</summary>
-    public string Text => Encoding.UTF8.GetString(_kept, 0, _count);
+    public byte[] Kept => RecordedBody.Start(_kept.AsSpan(0, _count), _count);
 
     public async Task CopyAsync(Stream source, PipeWriter destination, CancellationToken cancellationToken)
     {

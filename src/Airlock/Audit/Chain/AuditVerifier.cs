@@ -149,7 +149,7 @@ internal static class AuditVerifier
                     LatencyMs = completion.LatencyMs,
                     Reason = completion.Failure ?? entry.Reason,
                     Masked = completion.Masked,
-                    Response = completion.Response,
+                    Response = completion.InlineResponse,
                     UpstreamRequestId = completion.UpstreamRequestId,
                     Timings = completion.Timings,
                 };

@@ -25,7 +25,7 @@ public abstract class AuditStoreSuite
             var id = await store.AppendAsync(Entry(i), CancellationToken.None);
             if (i % 2 == 0)
             {
-                await store.CompleteAsync(id, new AuditCompletion(200, 1.5 + i, null) { Masked = ["SecretString by model"], Response = "{\"SecretString\":\"****\"}" }, CancellationToken.None);
+                await store.CompleteAsync(id, new AuditCompletion(200, 1.5 + i, null) { Masked = ["SecretString by model"], Response = "{\"SecretString\":\"****\"}"u8.ToArray() }, CancellationToken.None);
             }
         }
 
