@@ -110,15 +110,15 @@ internal static class Report
         var json64 = Measure(samples, "json", 64, "nginx", r => r.RequestsPerSecond);
         if (json64 is { } j)
         {
-            yield return $"{Verdict(j.Ratio.Median >= 0.70)} small json calls at concurrency 64: Airlock {F(j.Airlock.Median, 0)} req/s = **{Percent(j.Ratio.Median)}** of nginx's {F(j.Reference.Median, 0)} " +
-                $"(goal ≥ 70%; {Spread(j)})";
+            yield return $"{Verdict(j.Ratio.Median >= 0.70)} small json calls at concurrency 64: Airlock's throughput is **{Percent(j.Ratio.Median)}** of nginx's " +
+                $"(goal ≥ 70%; {Spread(j)}; median req/s: Airlock {F(j.Airlock.Median, 0)}, nginx {F(j.Reference.Median, 0)})";
             var hop = Measure(samples, "json", 64, Hop, r => r.RequestsPerSecond);
             var cpu = Measure(samples, "json", 64, "nginx", r => r.CpuMsPerRequest ?? double.NaN);
             var hopCpu = Measure(samples, "json", 64, Hop, r => r.CpuMsPerRequest ?? double.NaN);
             if (hop is { } h && cpu is { } c && hopCpu is { } hc)
             {
-                yield return $"for scale, the same call at concurrency 64 through the bare Kestrel hop: {F(h.Reference.Median, 0)} req/s = {Percent(h.Reference.Median / j.Reference.Median)} of nginx; " +
-                    $"Airlock reaches {Percent(h.Ratio.Median)} of it (median of {h.Ratio.Count} rounds, {Percent(h.Ratio.Min)}–{Percent(h.Ratio.Max)}; " +
+                yield return $"for scale, the same call at concurrency 64 through the bare Kestrel hop: {F(h.Reference.Median, 0)} req/s (median); " +
+                    $"Airlock reaches {Percent(h.Ratio.Median)} of it ({Spread(h)}; " +
                     $"CPU per call: hop {F(hc.Reference.Median, 3)} ms, Airlock {F(c.Airlock.Median, 3)}, nginx {F(c.Reference.Median, 3)})";
             }
         }
@@ -126,21 +126,21 @@ internal static class Report
         var added = Measure(samples, "json", 1, "direct", r => r.P50, (airlock, direct) => airlock - direct);
         if (added is { } a)
         {
-            yield return $"{Verdict(a.Ratio.Median < 1)} concurrency 1: Airlock adds **{F(a.Ratio.Median, 2)} ms** to the p50 of a json call ({F(a.Reference.Median, 2)} → {F(a.Airlock.Median, 2)} ms; goal < 1 ms; " +
-                $"median of {a.Ratio.Count} rounds, {F(a.Ratio.Min, 2)}–{F(a.Ratio.Max, 2)} ms)";
+            yield return $"{Verdict(a.Ratio.Median < 1)} concurrency 1: Airlock adds **{F(a.Ratio.Median, 2)} ms** to the p50 of a json call (goal < 1 ms; " +
+                $"median of {a.Ratio.Count} rounds' differences, range {F(a.Ratio.Min, 2)}–{F(a.Ratio.Max, 2)} ms; median p50: direct {F(a.Reference.Median, 2)} ms, Airlock {F(a.Airlock.Median, 2)} ms)";
         }
 
         var big = Measure(samples, "S3 GetObject 100 MB", 1, "nginx", r => r.MegabytesPerSecond);
         if (big is { } b)
         {
             var growth = results.Concat(rounds.Select(r => r.Cell)).Where(r => r.Workload == "S3 GetObject 100 MB" && r.Path == "Airlock").Max(r => r.RssGrowthMb ?? 0);
-            yield return $"{Verdict(b.Ratio.Median >= 0.80 && growth < 64)} 100 MB GetObject: Airlock {F(b.Airlock.Median, 0)} MB/s = **{Percent(b.Ratio.Median)}** of nginx's {F(b.Reference.Median, 0)} " +
-                $"(goal ≥ 80%; {Spread(b)}), RSS growth **{F(growth, 1)} MB** at most (goal < 64 MB)";
+            yield return $"{Verdict(b.Ratio.Median >= 0.80 && growth < 64)} 100 MB GetObject: Airlock's MB/s is **{Percent(b.Ratio.Median)}** of nginx's " +
+                $"(goal ≥ 80%; {Spread(b)}; median MB/s: Airlock {F(b.Airlock.Median, 0)}, nginx {F(b.Reference.Median, 0)}), RSS growth **{F(growth, 1)} MB** at most (goal < 64 MB)";
         }
     }
 
     private static string Spread(Comparison c) =>
-        c.Ratio.Count == 1 ? "one round" : $"median of {c.Ratio.Count} rounds, {Percent(c.Ratio.Min)}–{Percent(c.Ratio.Max)}";
+        c.Ratio.Count == 1 ? "one round" : $"median of {c.Ratio.Count} rounds' ratios, range {Percent(c.Ratio.Min)}–{Percent(c.Ratio.Max)}";
 
     /// <summary>
     /// Airlock against a reference path on one cell, in every round that measured both: the per-round comparison
