@@ -6,7 +6,9 @@ using BenchmarkDotNet.Running;
 // (bash bench/audit-rate.sh runs it on SQLite and on a PostgreSQL server of its own)
 if (args is ["audit-rate", ..])
 {
-    await AuditWriteRate.RunAsync(args.Length > 1 ? int.Parse(args[1]) : 50_000, [1, 16, 64, 256], args.Length > 2 ? args[2] : null);
+    // AUDIT_RATE_LEVELS=64 (say) measures one concurrency, e.g. under a profiler.
+    int[] levels = Environment.GetEnvironmentVariable("AUDIT_RATE_LEVELS") is { Length: > 0 } asked ? [.. asked.Split(',').Select(int.Parse)] : [1, 16, 64, 256];
+    await AuditWriteRate.RunAsync(args.Length > 1 ? int.Parse(args[1]) : 50_000, levels, args.Length > 2 ? args[2] : null);
     return;
 }
 
