@@ -24,6 +24,19 @@ internal sealed partial class GatewayHandler
 
     private static bool HasBody(HttpRequest request) => request.ContentLength > 0 || request.Headers.TransferEncoding.Count > 0;
 
+    /// <summary>A json, query or small S3 body read whole, within the size limit and the in-memory budget; null once the call is refused.</summary>
+    private async Task<ReadOnlyMemory<byte>?> ReadBufferedBodyAsync(CallContext call)
+    {
+        var read = await IncomingRequest.ReadBodyAsync(call.Http.Request, options.Limits.MaxBufferedBodyBytes, bodyBudget, call.Http.RequestAborted);
+        if (read.Refusal is { } refusal)
+        {
+            await RefuseAsync(call, refusal);
+            return null;
+        }
+
+        return read.Body;
+    }
+
     /// <summary>The bucket of a virtual-hosted S3 call (<c>bucket.s3.airlock.example.com</c>), or null for path style.</summary>
     private string? VirtualHostedBucket(SignableRequest head)
     {

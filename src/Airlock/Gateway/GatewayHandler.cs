@@ -126,14 +126,11 @@ internal sealed partial class GatewayHandler(
         }
         else
         {
-            var read = await IncomingRequest.ReadBodyAsync(http.Request, options.Limits.MaxBufferedBodyBytes, bodyBudget, http.RequestAborted);
-            if (read.Refusal is { } refusal)
+            body = await ReadBufferedBodyAsync(call);
+            if (body is null)
             {
-                await RefuseAsync(call, refusal);
                 return;
             }
-
-            body = read.Body;
 
             payloadHash = SigV4Primitives.Sha256Hex(body.Value.Span);
             if (declaredSha is not null && declaredSha != payloadHash && declaredSha != SigV4Primitives.UnsignedPayload)
@@ -175,14 +172,11 @@ internal sealed partial class GatewayHandler(
         if (isS3 && resolved.Operation is { Operation.StreamingInput: false } && !StreamingPayload.IsStreaming(payloadHash) && HasBody(http.Request))
         {
             // Small S3 bodies (DeleteObjects, tagging, CompleteMultipartUpload) are read whole and checked like json/query ones.
-            var read = await IncomingRequest.ReadBodyAsync(http.Request, options.Limits.MaxBufferedBodyBytes, bodyBudget, http.RequestAborted);
-            if (read.Refusal is { } refusal)
+            body = await ReadBufferedBodyAsync(call);
+            if (body is null)
             {
-                await RefuseAsync(call, refusal);
                 return;
             }
-
-            body = read.Body;
 
             if (IsHexSha256(payloadHash) && !string.Equals(payloadHash, SigV4Primitives.Sha256Hex(body.Value.Span), StringComparison.OrdinalIgnoreCase))
             {
