@@ -13,4 +13,6 @@ var root = new RootCommand("Airlock: least privilege in the data path between AI
     ApprovalsCommand.Create(),
     GrantsCommand.Create(),
 };
-return await root.Parse(args).InvokeAsync();
+// SIGTERM and Ctrl-C stop the gateway in order: in-flight calls end (HostOptions.ShutdownTimeout), then the audit
+// writer drains and signs its last checkpoint. System.CommandLine's default of 2 s would cut that short.
+return await root.Parse(args).InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = TimeSpan.FromSeconds(40) });

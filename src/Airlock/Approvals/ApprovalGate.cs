@@ -30,7 +30,11 @@ internal sealed class ApprovalGate(SqliteApprovalStore store, ApprovalOptions op
     private static readonly TimeSpan PollInterval = TimeSpan.FromSeconds(1);
     private readonly ConcurrentDictionary<string, TaskCompletionSource> _wakers = new(StringComparer.Ordinal);
 
-    public async Task<HoldResult> HoldAsync(
+    /// <summary>
+    /// Finds or opens the call's approval: <see cref="HoldOutcome.Approved"/> when an approval of the same call was
+    /// already granted (and is now used), else <see cref="HoldOutcome.Pending"/>, to be waited on with <see cref="WaitAsync"/>.
+    /// </summary>
+    public async Task<HoldResult> OpenAsync(
         Session session, PolicyDecision decision, string action, IReadOnlyList<string> resources, IReadOnlyDictionary<string, string> parameters,
         IReadOnlyDictionary<string, string> callParameters, string gateway, CancellationToken cancellationToken)
     {
@@ -69,6 +73,13 @@ internal sealed class ApprovalGate(SqliteApprovalStore store, ApprovalOptions op
             notifier.Notify("approval.requested", approval, DecideUrl(approval.Id, gateway));
         }
 
+        return new HoldResult(HoldOutcome.Pending, approval);
+    }
+
+    /// <summary>Waits, up to the hold time, for a decision on <paramref name="approval"/>.</summary>
+    public async Task<HoldResult> WaitAsync(Approval approval, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
         var deadline = now + TimeSpan.FromSeconds(options.HoldSeconds);
         var waker = _wakers.GetOrAdd(approval.Id, _ => new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
         try

@@ -71,12 +71,13 @@ internal static class ApprovalsApi
 
         if (!approval.ApproverGroups.Intersect(caller.Groups).Any())
         {
-            return TypedResults.Problem($"Only members of {string.Join(", ", approval.ApproverGroups)} may decide approval {id}.", statusCode: 403);
+            return await RefusedAsync(http, audit, caller, decision, approval,
+                $"Only members of {string.Join(", ", approval.ApproverGroups)} may decide approval {id}.", 403, ct);
         }
 
         if (approval.Requester == caller.Subject)
         {
-            return TypedResults.Problem("You cannot decide your own request.", statusCode: 403);
+            return await RefusedAsync(http, audit, caller, decision, approval, "You cannot decide your own request.", 403, ct);
         }
 
         var now = DateTimeOffset.UtcNow;
@@ -84,7 +85,7 @@ internal static class ApprovalsApi
             body?.Uses ?? 1, body?.ValidForSeconds is { } seconds ? now.AddSeconds(seconds) : null);
         if (decided is null)
         {
-            return TypedResults.Problem($"Approval {id} is {approval.Status}, or you have already decided it.", statusCode: 409);
+            return await RefusedAsync(http, audit, caller, decision, approval, $"Approval {id} is {approval.Status}, or you have already decided it.", 409, ct);
         }
 
         await audit.AppendAsync(AuditEntry.OfAirlock(caller.Subject, decision == "approve" ? "ApproveCall" : "DenyCall", id,
@@ -93,6 +94,16 @@ internal static class ApprovalsApi
         gate.Wake(id);
         notifier.Notify("approval.decided", decided, gate.DecideUrl(id, $"{http.Request.Scheme}://{http.Request.Host}"));
         return TypedResults.Ok(decided);
+    }
+
+    /// <summary>A refused attempt to decide (one's own request, not an approver, a second vote) is a security event: recorded, then answered.</summary>
+    private static async Task<ProblemHttpResult> RefusedAsync(HttpContext http, IAuditStore audit, ValidatedIdentity caller, string decision, Approval approval,
+        string why, int status, CancellationToken ct)
+    {
+        await audit.AppendAsync(AuditEntry.OfAirlock(caller.Subject, decision == "approve" ? "ApproveCall" : "DenyCall", approval.Id,
+            $"refused: {caller.Subject} tried to {decision} {approval.Action} of {approval.Requester}: {why}", http.Connection.RemoteIpAddress?.ToString())
+            with { Decision = "refuse", SessionId = approval.SessionId, Connection = approval.Connection }, ct);
+        return TypedResults.Problem(why, statusCode: status);
     }
 
     internal static async Task<ValidatedIdentity?> CallerAsync(HttpContext http, TokenValidator tokens, CancellationToken ct)

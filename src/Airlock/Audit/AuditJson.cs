@@ -13,6 +13,7 @@ namespace Airlock.Audit;
 [JsonSourceGenerationOptions]
 [JsonSerializable(typeof(AuditEntry))]
 [JsonSerializable(typeof(AuditCompletion))]
+[JsonSerializable(typeof(Chain.Checkpoint))]
 [JsonSerializable(typeof(IReadOnlyDictionary<string, string>))]
 [JsonSerializable(typeof(IReadOnlyDictionary<string, double>))]
 internal sealed partial class AuditJson : JsonSerializerContext

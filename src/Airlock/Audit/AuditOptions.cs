@@ -30,6 +30,9 @@ internal sealed class AuditOptions
     /// <summary>How many bytes of a buffered request body (json, query, xml; never S3 object data) a record keeps, through the detectors. 0: none.</summary>
     public int RequestBodyBytes { get; set; } = 4096;
 
+    /// <summary>Where each signed checkpoint is published besides the store (a file, a URL, or both). None by default.</summary>
+    public AuditWitnessOptions Witness { get; set; } = new();
+
     /// <summary>The most records written in one transaction.</summary>
     public int BatchSize { get; set; } = 512;
 }

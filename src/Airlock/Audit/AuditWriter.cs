@@ -24,11 +24,13 @@ internal sealed class AuditWriter : IAsyncDisposable
     private readonly Channel<PendingWrite> _queue;
     private readonly Task _loop;
     private readonly WriterConnection _connection;
+    private readonly CheckpointWitness? _witness;
     private DateTimeOffset _checkpointAt = DateTimeOffset.UtcNow;
     private bool _schemaReady;
 
-    public AuditWriter(IAuditDatabase database, AuditOptions options, AuditSigningKey key)
+    public AuditWriter(IAuditDatabase database, AuditOptions options, AuditSigningKey key, CheckpointWitness? witness = null)
     {
+        _witness = witness;
         _database = database;
         _options = options;
         _key = key;
@@ -172,17 +174,19 @@ internal sealed class AuditWriter : IAsyncDisposable
         }
 
         var due = tail.Seq - tail.CheckpointSeq >= _options.CheckpointEvery || DateTimeOffset.UtcNow - _checkpointAt >= TimeSpan.FromSeconds(_options.CheckpointSeconds);
-        if (due)
+        var checkpoint = due ? Sign(tail) : null;
+        if (checkpoint is not null)
         {
-            statements.Add(Checkpoint(tail));
+            statements.Add(Store(checkpoint));
         }
 
         // One round trip for the whole batch where the database takes batches (PostgreSQL); in-process SQLite runs them in turn.
         await _connection.ExecuteAsync(transaction, statements);
         await transaction.CommitAsync();
-        if (due)
+        if (checkpoint is not null)
         {
             _checkpointAt = DateTimeOffset.UtcNow;
+            _witness?.Publish(checkpoint);
         }
     }
 
@@ -244,8 +248,10 @@ internal sealed class AuditWriter : IAsyncDisposable
             var (tail, _) = await ReadTailAsync(connection, transaction, 0);
             if (tail.Seq > tail.CheckpointSeq)
             {
-                await _connection.ExecuteAsync(transaction, [Checkpoint(tail)]);
+                var checkpoint = Sign(tail);
+                await _connection.ExecuteAsync(transaction, [Store(checkpoint)]);
                 await transaction.CommitAsync();
+                _witness?.Publish(checkpoint);
             }
 
             _checkpointAt = DateTimeOffset.UtcNow;
@@ -257,9 +263,10 @@ internal sealed class AuditWriter : IAsyncDisposable
         }
     }
 
-    private Statement Checkpoint(ChainTail tail)
+    private Checkpoint Sign(ChainTail tail) => _key.Sign(tail.Seq, tail.Hash, SqliteSessionStore.Format(DateTimeOffset.UtcNow));
+
+    private static Statement Store(Checkpoint checkpoint)
     {
-        var checkpoint = _key.Sign(tail.Seq, tail.Hash, SqliteSessionStore.Format(DateTimeOffset.UtcNow));
         return new("""
             INSERT INTO audit_checkpoints (seq, hash, time, key_id, signature) VALUES (@seq, @hash, @time, @key, @signature)
             ON CONFLICT (seq) DO UPDATE SET hash = excluded.hash, time = excluded.time, key_id = excluded.key_id, signature = excluded.signature

@@ -138,9 +138,13 @@ internal static class AuditCommand
     private static Command Verify()
     {
         var key = new Option<string?>("--public-key") { Description = "The gateway's public key (ed25519:BASE64, from 'airlock audit public-key'); default: derived from the store's signing key file." };
+        var witness = new Option<string?>("--witness")
+        {
+            Description = "Also compare the store with the checkpoints a witness saw (audit.witness): its file, or a URL that returns them as JSON lines.",
+        };
         var verify = new Command("verify", "Check the whole audit log: hashes, links, signed checkpoints and the audit table; names the first record modified, deleted, inserted or reordered.")
         {
-            CommonOptions.Config, key,
+            CommonOptions.Config, key, witness,
         };
         verify.SetAction(async (parse, cancellationToken) =>
         {
@@ -166,10 +170,25 @@ internal static class AuditCommand
                 return 2;
             }
 
-            var report = await AuditVerifier.VerifyAsync(store.Database, publicKey, cancellationToken);
+            IReadOnlyList<Checkpoint>? witnessed = null;
+            if (parse.GetValue(witness) is { } source)
+            {
+                try
+                {
+                    witnessed = await CheckpointWitness.ReadAsync(source, cancellationToken);
+                }
+                catch (Exception e) when (e is IOException or UnauthorizedAccessException or HttpRequestException or JsonException)
+                {
+                    Console.Error.WriteLine($"airlock: cannot read the witness {source}: {e.Message}");
+                    return 2;
+                }
+            }
+
+            var report = await AuditVerifier.VerifyAsync(store.Database, publicKey, cancellationToken, witnessed);
             if (report.Intact)
             {
                 Console.WriteLine($"intact: {report.Records} log records, {report.Checkpoints} signed checkpoints (last at record {report.LastCheckpoint})" +
+                    (witnessed is null ? "" : $"; all {witnessed.Count} checkpoints the witness saw are in the store") +
                     (report.UnchainedRows > 0 ? $"; {report.UnchainedRows} older audit rows predate the log and are not covered" : ""));
                 return 0;
             }

@@ -19,7 +19,8 @@ internal static class ServeCommand
                 return 2;
             }
 
-            var app = GatewayHost.Build(options, baseDirectory, policy!, configPath);
+            // Disposed at stop: the audit writer drains its queue and signs a last checkpoint.
+            await using var app = GatewayHost.Build(options, baseDirectory, policy!, configPath);
             await app.StartAsync(cancellationToken);
             Console.WriteLine($"Airlock is listening on {options.Listen}");
             await app.WaitForShutdownAsync(cancellationToken);

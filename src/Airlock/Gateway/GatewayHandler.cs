@@ -236,42 +236,12 @@ internal sealed partial class GatewayHandler(
         call.Mark("policy");
         if (decision.IsReview)
         {
-            HoldResult held;
-            try
-            {
-                held = await approvals.HoldAsync(session, decision, operation.Action, operation.Resources, call.Parameters, operation.Parameters,
-                    options.ListenUrls.First(), http.RequestAborted);
-            }
-            catch (OperationCanceledException) when (http.RequestAborted.IsCancellationRequested)
+            if (await HoldAsync(call, session, decision, operation) is not { } released)
             {
                 return;
             }
-            catch (Exception e) when (e is not OperationCanceledException)
-            {
-                // The hold could not be stored or recorded: no one could approve it, so the call is refused.
-                await RefuseUnrecordedAsync(call, e);
-                return;
-            }
 
-            var approval = held.Approval;
-            switch (held.Outcome)
-            {
-                case HoldOutcome.Denied:
-                    var by = approval.Votes.LastOrDefault(v => v.Decision == "deny");
-                    await RefuseAsync(call, new AwsError(403, "AirlockApprovalDenied",
-                        $"{operation.Action} was denied by {by?.Approver} (approval {approval.Id}): {by?.Reason ?? "no reason given"}"), decision: "deny");
-                    return;
-                case HoldOutcome.Pending:
-                    await RefuseAsync(call, new AwsError(403, "AirlockApprovalPending",
-                        $"{operation.Action} is waiting for approval {approval.Id} by {string.Join(", ", approval.ApproverGroups)}" +
-                        $"{(approval.Quorum > 1 ? $" ({approval.Quorum} approvers)" : "")}. Decide at {approvals.DecideUrl(approval.Id, options.ListenUrls.First())}; once approved, retry the same call."),
-                        decision: "review");
-                    return;
-                default:
-                    reason = $"approved in {approval.Id} by {string.Join(", ", approval.Votes.Where(v => v.Decision == "approve").Select(v => v.Approver))}";
-                    break;
-            }
-
+            reason = released;
             call.Mark("approval");
         }
 

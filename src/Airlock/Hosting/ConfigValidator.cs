@@ -44,6 +44,11 @@ internal static class ConfigValidator
             errors.Add("audit.checkpointEvery and audit.checkpointSeconds: must be 1 or more.");
         }
 
+        if (options.Audit.Witness.Url is { } witness && (!Uri.TryCreate(witness, UriKind.Absolute, out var witnessUri) || witnessUri.Scheme is not ("http" or "https")))
+        {
+            errors.Add($"audit.witness.url: '{witness}' is not an http(s) URL.");
+        }
+
         if (options.Audit.QueueCapacity < 1 || options.Audit.BatchSize < 1)
         {
             errors.Add("audit.queueCapacity and audit.batchSize: must be 1 or more.");

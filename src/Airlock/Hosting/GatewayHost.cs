@@ -56,6 +56,8 @@ internal static class GatewayHost
         database.EnsureSchema();
 
         var services = builder.Services;
+        // A stop waits this long for in-flight calls (held ones included), within the command line's 40 s termination bound.
+        services.Configure<HostOptions>(host => host.ShutdownTimeout = TimeSpan.FromSeconds(30));
         services.AddSingleton(options);
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton(database);
@@ -63,7 +65,7 @@ internal static class GatewayHost
         services.AddSingleton<OperationResolver>();
         services.AddSingleton<ISessionStore, SqliteSessionStore>();
         // From factories, so the container disposes the store at shutdown: the writer drains and signs a last checkpoint.
-        services.AddSingleton(_ => AuditDatabases.Open(options.Audit, database, baseDirectory));
+        services.AddSingleton(sp => AuditDatabases.Open(options.Audit, database, baseDirectory, sp.GetRequiredService<ILoggerFactory>().CreateLogger("Airlock.Audit")));
         services.AddSingleton<IAuditStore>(sp => sp.GetRequiredService<AuditStore>());
         services.AddSingleton<SessionIssuer>();
         services.AddSingleton(new TokenValidator(options.Issuers));
@@ -89,6 +91,11 @@ internal static class GatewayHost
         services.AddSingleton<GatewayHandler>();
 
         var app = builder.Build();
+        app.Use(static (context, next) =>
+        {
+            BodyEndObserver.Watch(context);
+            return next(context);
+        });
         app.UseRouting();
         // "_airlock" can never be an S3 bucket name, so these paths cannot shadow an AWS call.
         app.MapGet("/_airlock/health", () => Results.Text("ok"));

@@ -23,6 +23,13 @@ public sealed partial class ApprovalTests(AirlockEnvironment env)
         Assert.True(result.ExitCode == 0, result.ToString());
         Assert.DoesNotContain(table, (await env.MotoAsync("dynamodb", "list-tables")).StdOut);
         Assert.Contains(await env.AuditAsync(), e => e.Operation == "DeleteTable" && e.AccessKeyId == credentials.AccessKeyId && e.Decision == "allow" && e.Reason!.Contains($"approved in {id} by sre-1"));
+        // The held call has its own review record with its approval id, even though it was decided within the hold.
+        var held = Assert.Single(await env.AuditAsync(), e => e.Operation == "DeleteTable" && e.AccessKeyId == credentials.AccessKeyId && e.Decision == "review");
+        Assert.Contains($"held for approval {id}", held.Reason);
+        Assert.Contains("approved by sre-1", held.Reason);
+        var search = await env.AirlockAsync("audit", "search", "--decision", "review", "--text", id);
+        Assert.True(search.ExitCode == 0, search.ToString());
+        Assert.Contains(id, search.StdOut);
 
         // Approvers were told, both ways, despite the first webhook call failing (it is retried).
         for (var i = 0; i < 100 && env.Webhooks.Received.Count(r => r.Body.Contains(id) && r.Body.Contains("approval.decided")) == 0; i++)
@@ -51,6 +58,9 @@ public sealed partial class ApprovalTests(AirlockEnvironment env)
         Assert.Contains("AirlockApprovalDenied", result.All);
         Assert.Contains("that table feeds billing", result.All);
         Assert.Contains(table, (await env.MotoAsync("dynamodb", "list-tables")).StdOut);
+        var records = (await env.AuditAsync()).Where(e => e.Operation == "DeleteTable" && e.AccessKeyId == credentials.AccessKeyId).ToList();
+        Assert.Contains(records, e => e.Decision == "review" && e.Reason!.Contains($"held for approval {id}") && e.Reason.Contains("denied by sre-1"));
+        Assert.Contains(records, e => e.Decision == "deny" && e.Reason!.Contains("that table feeds billing"));
     }
 
     [Fact]
@@ -123,6 +133,29 @@ public sealed partial class ApprovalTests(AirlockEnvironment env)
         Assert.Contains("approval is now approved", second.StdOut);
         Assert.True(result.ExitCode == 0, result.ToString());
         Assert.DoesNotContain(table, (await env.MotoAsync("dynamodb", "list-tables")).StdOut);
+        // The refused attempts to decide are security events in the trail.
+        var refused = (await env.AuditAsync()).Where(e => e.Operation == "ApproveCall" && e.Resources.Contains(id) && e.Decision == "refuse").ToList();
+        Assert.Contains(refused, e => e.Principal == "self-approver" && e.Reason!.Contains("cannot decide your own request"));
+        Assert.Contains(refused, e => e.Principal == "sre-1" && e.Reason!.Contains("already decided"));
+    }
+
+    [Fact]
+    public async Task NonApproversAttemptToDecide_IsRefusedAndRecorded()
+    {
+        var (credentials, table) = await TableAsync("not-approver");
+        var outsiderToken = Path.Combine(env.WorkDir, "outsider.jwt");
+        await File.WriteAllTextAsync(outsiderToken, env.Issuer.Mint(subject: "outsider", groups: ["agents"]));
+        var sre = await ApproverAsync("sre-1");
+
+        var delete = DeleteTableAsync(credentials, table);
+        var id = await PendingApprovalAsync(sre, table);
+        var attempt = await ApprovalsAsync(outsiderToken, "deny", id, "--reason", "just because");
+        Assert.Equal(0, (await ApprovalsAsync(sre, "deny", id, "--reason", "not today")).ExitCode);
+        await delete;
+
+        Assert.NotEqual(0, attempt.ExitCode);
+        Assert.Contains(await env.AuditAsync(), e => e.Operation == "DenyCall" && e.Resources.Contains(id) && e.Decision == "refuse"
+            && e.Principal == "outsider" && e.Reason!.Contains("Only members of sre"));
     }
 
     [Fact]

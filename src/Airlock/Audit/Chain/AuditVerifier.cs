@@ -20,7 +20,9 @@ internal static class AuditVerifier
 {
     private const int MaxProblems = 50;
 
-    public static async Task<VerifyReport> VerifyAsync(IAuditDatabase database, byte[] publicKey, CancellationToken cancellationToken = default)
+    /// <param name="witnessed">Checkpoints a witness outside the store saw (<c>audit.witness</c>): the store must still hold each, and reach it.</param>
+    public static async Task<VerifyReport> VerifyAsync(
+        IAuditDatabase database, byte[] publicKey, CancellationToken cancellationToken = default, IReadOnlyList<Checkpoint>? witnessed = null)
     {
         var problems = new List<string>();
         var expected = new Dictionary<long, AuditEntry>();
@@ -72,6 +74,11 @@ internal static class AuditVerifier
 
         var firstSeq = hashes.Count == 0 ? 1 : hashes.Keys.Min();
         var lastCheckpoint = CheckCheckpoints(checkpoints, publicKey, hashes, firstSeq, lastSeq, problems);
+        if (witnessed is not null)
+        {
+            CheckWitness(witnessed, checkpoints, publicKey, hashes, firstSeq, lastSeq, problems);
+        }
+
         var unchained = await CheckTableAsync(snapshot, expected, responseHashes, problems, cancellationToken);
         return new VerifyReport(records, checkpoints.Count, lastCheckpoint, unchained, problems);
     }
@@ -110,6 +117,39 @@ internal static class AuditVerifier
         }
 
         return last;
+    }
+
+    /// <summary>
+    /// What the store must still show of each checkpoint a witness saw: the checkpoint itself, and the record it
+    /// vouches for with the same hash. Checkpoints before what retention kept are not looked for.
+    /// </summary>
+    private static void CheckWitness(IReadOnlyList<Checkpoint> witnessed, List<Checkpoint> stored, byte[] publicKey, Dictionary<long, string> hashes,
+        long firstSeq, long lastSeq, List<string> problems)
+    {
+        var kept = stored.Select(c => c.Seq).ToHashSet();
+        foreach (var checkpoint in witnessed)
+        {
+            if (!IsSigned(checkpoint, publicKey))
+            {
+                Add(problems, $"the witness holds a checkpoint at record {checkpoint.Seq} not signed by this gateway's key: the witness is not this gateway's");
+            }
+            else if (checkpoint.Seq > lastSeq)
+            {
+                Add(problems, $"the log ends at record {lastSeq} but the witness saw a signed checkpoint at record {checkpoint.Seq}: records {lastSeq + 1}..{checkpoint.Seq} were cut off");
+            }
+            else if (checkpoint.Seq < firstSeq - 1)
+            {
+                continue;
+            }
+            else if (hashes.TryGetValue(checkpoint.Seq, out var hash) && hash != checkpoint.Hash)
+            {
+                Add(problems, $"record {checkpoint.Seq} is not what the witnessed checkpoint saw: the log up to it was rewritten");
+            }
+            else if (!kept.Contains(checkpoint.Seq))
+            {
+                Add(problems, $"the checkpoint at record {checkpoint.Seq} that the witness saw is missing from the store: deleted");
+            }
+        }
     }
 
     private static bool IsSigned(Checkpoint checkpoint, byte[] publicKey)

@@ -110,6 +110,12 @@ internal sealed class AwsChunkedReader : IDisposable
             throw new AwsChunkedException("The aws-chunked body is shorter than its x-amz-decoded-content-length.");
         }
 
+        // Read to the body's end: bytes after the final chunk are refused, never left on the connection for the next request.
+        if (_end > _start || await FillAsync(cancellationToken))
+        {
+            throw new AwsChunkedException("The aws-chunked body has data after its final chunk.");
+        }
+
         _finished = true;
         return ReadOnlyMemory<byte>.Empty;
     }

@@ -23,6 +23,9 @@ public sealed class AirlockEnvironment : IAsyncLifetime
     /// <summary>The audit writer's queue (<c>audit.queueCapacity</c>); written one record per batch when set.</summary>
     public int? AuditQueueCapacity { get; init; }
 
+    /// <summary>When set, <c>audit.witness.file</c>: each signed checkpoint is also appended there.</summary>
+    public string? AuditWitnessFile { get; init; }
+
     /// <summary>When set, both <c>limits.maxBufferedBodyBytes</c> and <c>limits.maxBufferedBytesInFlight</c>.</summary>
     public long? BufferedBytesLimit { get; init; }
 
@@ -104,6 +107,7 @@ public sealed class AirlockEnvironment : IAsyncLifetime
             audit:
               readers: [auditors]
             {(AuditPostgresql is null ? "" : $"  postgresql: \"{AuditPostgresql}\"\n  signingKeyFile: {Path.Combine(WorkDir, "audit-signing.key")}")}
+            {(AuditWitnessFile is { } witness ? $"  witness:\n    file: {witness}" : "")}
             {(AuditQueueCapacity is { } capacity ? $"  queueCapacity: {capacity}\n  batchSize: 1" : "")}
             {(BufferedBytesLimit is { } limit ? $"limits:\n  maxBufferedBodyBytes: {limit}\n  maxBufferedBytesInFlight: {limit}" : "")}
             masking:
@@ -136,6 +140,11 @@ public sealed class AirlockEnvironment : IAsyncLifetime
                 Principal: "*"
                 Action: s3:DeleteBucket
                 Resource: "*"
+              - Sid: NoForbiddenWrites
+                Effect: Deny
+                Principal: "*"
+                Action: ["s3:PutObject", "dynamodb:PutItem"]
+                Resource: ["arn:aws:s3:::*/forbidden/*", "arn:aws:dynamodb:*:*:table/forbidden-*"]
               - Sid: DropsNeedAnSre
                 Effect: Review
                 Principal: "*"
@@ -184,9 +193,14 @@ public sealed class AirlockEnvironment : IAsyncLifetime
         return await GatewayProcess.StartAsync(config, port, GatewayEnvironment);
     }
 
-    /// <summary>Stops the gateway process and starts a new one on the same store and port.</summary>
-    public async Task RestartGatewayAsync()
+    /// <summary>Stops the gateway process (killed, or with SIGTERM when <paramref name="graceful"/>) and starts a new one on the same store and port.</summary>
+    public async Task RestartGatewayAsync(bool graceful = false)
     {
+        if (graceful)
+        {
+            Assert.Equal(0, await Gateway.StopAsync());
+        }
+
         Gateway.Dispose();
         await StartGatewayAsync();
     }

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Runtime.InteropServices;
 
 namespace Airlock.Tests.Integration.Infrastructure;
 
@@ -81,6 +82,24 @@ public sealed class GatewayProcess : IDisposable
             return new StreamReader(stream).ReadToEnd();
         }
     }
+
+    /// <summary>Stops the gateway as a service manager does (SIGTERM) and returns its exit code.</summary>
+    public async Task<int> StopAsync(TimeSpan? within = null)
+    {
+        if (Kill(_process.Id, SigTerm) != 0)
+        {
+            throw new InvalidOperationException($"kill -TERM {_process.Id} failed: errno {Marshal.GetLastPInvokeError()}");
+        }
+
+        using var timeout = new CancellationTokenSource(within ?? TimeSpan.FromSeconds(45));
+        await _process.WaitForExitAsync(timeout.Token);
+        return _process.ExitCode;
+    }
+
+    private const int SigTerm = 15;
+
+    [DllImport("libc", EntryPoint = "kill", SetLastError = true)]
+    private static extern int Kill(int pid, int signal);
 
     public void Dispose()
     {

@@ -29,7 +29,7 @@ public sealed class AwsChunkedTests
         }
     }
 
-    public static TheoryData<string> Corruptions => new() { "truncated", "bad-chunk-signature", "bad-trailer-signature", "short", "long", "bad-header", "missing-trailer" };
+    public static TheoryData<string> Corruptions => new() { "truncated", "bad-chunk-signature", "bad-trailer-signature", "short", "long", "bad-header", "missing-trailer", "data-after-end" };
 
     [Theory]
     [MemberData(nameof(Corruptions))]
@@ -47,6 +47,7 @@ public sealed class AwsChunkedTests
             case "short": declared += 1; break;
             case "long": declared -= 1; break;
             case "bad-header": body[0] = (byte)'z'; break;
+            case "data-after-end": body = [.. body, .. "GET / HTTP/1.1\r\n\r\n"u8]; break;
         }
 
         var error = await Assert.ThrowsAsync<AwsChunkedException>(() => ReadAllAsync(body, signed: true, corruption == "missing-trailer" ? "x-amz-checksum-crc32" : trailer, declared));
