@@ -294,6 +294,10 @@ internal sealed class AuditWriter : IAsyncDisposable
     {
         _queue.Writer.TryComplete();
         await _loop;
+        if (_witness is not null)
+        {
+            await _witness.FlushAsync(TimeSpan.FromSeconds(5));
+        }
         await _connection.DisposeAsync();
     }
 

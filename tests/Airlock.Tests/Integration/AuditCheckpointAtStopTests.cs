@@ -55,9 +55,12 @@ public sealed class AuditCheckpointAtStopTests : IAsyncLifetime
         await env.ExecuteSqlAsync($"DELETE FROM audit_checkpoints WHERE seq = {lastSeq}");
         var storeAlone = await env.AirlockAsync("audit", "verify");
         Assert.True(storeAlone.ExitCode == 0, storeAlone.ToString());
-        var witnessed = await env.AirlockAsync("audit", "verify", "--witness", WitnessPath);
-        Assert.Equal(1, witnessed.ExitCode);
-        Assert.Contains($"the witness saw a signed checkpoint at record {lastSeq}: records {lastSeq}..{lastSeq} were cut off", witnessed.StdOut);
+        foreach (var witness in new[] { WitnessPath, env.Webhooks.Url + "/witness" })
+        {
+            var witnessed = await env.AirlockAsync("audit", "verify", "--witness", witness);
+            Assert.Equal(1, witnessed.ExitCode);
+            Assert.Contains($"the witness saw a signed checkpoint at record {lastSeq}: records {lastSeq}..{lastSeq} were cut off", witnessed.StdOut);
+        }
     }
 
     [Fact]

@@ -13,6 +13,7 @@ internal sealed partial class CheckpointWitness(string? file, Uri? url, ILogger 
     private static readonly HttpClient Http = new() { Timeout = TimeSpan.FromSeconds(10) };
     private static readonly TimeSpan[] Retries = [TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(4), TimeSpan.FromSeconds(15)];
     private readonly Lock _file = new();
+    private Task _posts = Task.CompletedTask;
 
     public static CheckpointWitness? From(AuditWitnessOptions options, string baseDirectory, ILogger? logger = null) => options.IsConfigured
         ? new CheckpointWitness(options.File is { } file ? Path.Combine(baseDirectory, file) : null, options.Url is { } url ? new Uri(url) : null,
@@ -43,8 +44,30 @@ internal sealed partial class CheckpointWitness(string? file, Uri? url, ILogger 
 
         if (url is not null)
         {
-            _ = PostAsync(url, checkpoint);
+            lock (_file)
+            {
+                // One after another, so the witness receives checkpoints in order.
+                _posts = PostAfterAsync(_posts, url, checkpoint);
+            }
         }
+    }
+
+    /// <summary>Waits, within <paramref name="bound"/>, for the checkpoints still on their way to the URL (at stop).</summary>
+    public async Task FlushAsync(TimeSpan bound)
+    {
+        Task posts;
+        lock (_file)
+        {
+            posts = _posts;
+        }
+
+        await posts.WaitAsync(bound).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+    }
+
+    private async Task PostAfterAsync(Task previous, Uri endpoint, Checkpoint checkpoint)
+    {
+        await previous;
+        await PostAsync(endpoint, checkpoint);
     }
 
     private async Task PostAsync(Uri endpoint, Checkpoint checkpoint)

@@ -23,7 +23,7 @@ public sealed class AirlockEnvironment : IAsyncLifetime
     /// <summary>The audit writer's queue (<c>audit.queueCapacity</c>); written one record per batch when set.</summary>
     public int? AuditQueueCapacity { get; init; }
 
-    /// <summary>When set, <c>audit.witness.file</c>: each signed checkpoint is also appended there.</summary>
+    /// <summary>When set, <c>audit.witness.file</c>: each signed checkpoint is also appended there, and POSTed to the webhook receiver's <c>/witness</c>.</summary>
     public string? AuditWitnessFile { get; init; }
 
     /// <summary>When set, both <c>limits.maxBufferedBodyBytes</c> and <c>limits.maxBufferedBytesInFlight</c>.</summary>
@@ -107,7 +107,7 @@ public sealed class AirlockEnvironment : IAsyncLifetime
             audit:
               readers: [auditors]
             {(AuditPostgresql is null ? "" : $"  postgresql: \"{AuditPostgresql}\"\n  signingKeyFile: {Path.Combine(WorkDir, "audit-signing.key")}")}
-            {(AuditWitnessFile is { } witness ? $"  witness:\n    file: {witness}" : "")}
+            {(AuditWitnessFile is { } witness ? $"  witness:\n    file: {witness}\n    url: {Webhooks.Url}/witness" : "")}
             {(AuditQueueCapacity is { } capacity ? $"  queueCapacity: {capacity}\n  batchSize: 1" : "")}
             {(BufferedBytesLimit is { } limit ? $"limits:\n  maxBufferedBodyBytes: {limit}\n  maxBufferedBytesInFlight: {limit}" : "")}
             masking:

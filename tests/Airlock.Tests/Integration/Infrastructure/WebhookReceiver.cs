@@ -30,6 +30,8 @@ public sealed class WebhookReceiver : IAsyncDisposable
             receiver.Received.Enqueue((name, await new StreamReader(request.Body).ReadToEndAsync()));
             return Results.Ok();
         });
+        // As a checkpoint witness service would: what it was sent, one JSON document a line.
+        app.MapGet("/{name}", (string name) => Results.Text(string.Concat(receiver.Received.Where(r => r.Path == name).Select(r => r.Body + "\n"))));
         receiver.Url = await LoopbackServer.StartAsync(app);
         return receiver;
     }
