@@ -217,9 +217,20 @@ def page_tokens(paginators, op_name):
     return sorted(names)
 
 
+def alternate_xml_protocol(meta, protocol):
+    """'query' when a service that is not spoken in xml also takes query calls (CloudWatch lists query; SQS is
+    awsQueryCompatible): their responses are xml, whose paths differ from json's (result wrappers, flattened lists)."""
+    if protocol in XML_PROTOCOLS:
+        return None
+    if "query" in (meta.get("protocols") or []) or meta.get("awsQueryCompatible") is not None:
+        return "query"
+    return None
+
+
 def service_entry(service_id, model, paginators):
     meta = model["metadata"]
     protocol = meta.get("protocol") or (meta.get("protocols") or ["json"])[0]
+    alternate = alternate_xml_protocol(meta, protocol)
     operations = []
     for name, op in sorted(model["operations"].items()):
         http = op.get("http", {})
@@ -244,6 +255,10 @@ def service_entry(service_id, model, paginators):
         masked = mask_output(model, protocol, op)
         if masked:
             entry["maskOutput"] = masked
+        if alternate:
+            masked_xml = mask_output(model, alternate, op)
+            if masked_xml:
+                entry["maskOutputQuery"] = masked_xml
         if output_body(model, protocol, op)[2]:
             entry["rawOutput"] = output_body(model, protocol, op)[2]
         tokens = page_tokens(paginators, name)
@@ -261,6 +276,12 @@ def service_entry(service_id, model, paginators):
         "apiVersion": meta.get("apiVersion", ""),
         "operations": operations,
     }
+    protocols = [p for p in meta.get("protocols") or [] if p != protocol]
+    if alternate and alternate not in protocols:
+        protocols.append(alternate)
+    if protocols:
+        # Every other protocol a caller may speak to the service: each call is recognised by what it sends.
+        entry["otherProtocols"] = protocols
     if meta.get("targetPrefix"):
         entry["targetPrefix"] = meta["targetPrefix"]
     if meta.get("globalEndpoint"):

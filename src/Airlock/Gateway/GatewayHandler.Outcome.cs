@@ -42,7 +42,7 @@ internal sealed partial class GatewayHandler
 
         var options = masking.Options;
         return new ResponseMasking(caller, masking.Plan(operation.Service, operation.Operation, operation.Action, []), operation.Service, operation.Operation,
-            masking.Masker, options.MaxBodyBytes, options.AuditResponseBytes, options.Objects.ContentTypes);
+            masking.Masker, options.MaxBodyBytes, options.AuditResponseBytes, options.Objects.ContentTypes, operation.WireProtocol);
     }
 
     /// <summary>

@@ -229,7 +229,7 @@ internal sealed partial class GatewayHandler(
         }
         else if (decision.IsDenied)
         {
-            await RefuseAsync(call, AwsError.AccessDenied($"Airlock denied {operation.Action}: {decision.Reason}", call.Protocol is "json" or "rest-json"), decision: "deny");
+            await RefuseAsync(call, AwsError.AccessDenied($"Airlock denied {operation.Action}: {decision.Reason}", call.Protocol is WireProtocol.Json or WireProtocol.RestJson or WireProtocol.Cbor), decision: "deny");
             return;
         }
 
@@ -308,7 +308,7 @@ internal sealed partial class GatewayHandler(
             ForwardOutcome.UpstreamUnreachable => "upstream unreachable",
             ForwardOutcome.RequestBodyInvalid => $"request body refused, upstream request aborted: {bodyError?.Message}",
             ForwardOutcome.ClientAborted => "caller went away",
-            ForwardOutcome.MaskingFailed => $"response withheld: {bodyError?.Message}",
+            ForwardOutcome.MaskingFailed => $"executed upstream (status {status}, upstream request id {forwarded.UpstreamRequestId ?? "none given"}); response withheld: {bodyError?.Message}",
             _ => null,
         };
         if (outcome is ForwardOutcome.UpstreamUnreachable && !http.Response.HasStarted)
@@ -317,7 +317,7 @@ internal sealed partial class GatewayHandler(
         }
         else if (outcome is ForwardOutcome.MaskingFailed && !http.Response.HasStarted)
         {
-            var error = new AwsError(502, "AirlockMaskingFailed", $"Airlock could not mask the response, so it was withheld: {bodyError?.Message}.");
+            var error = AwsError.ResponseWithheld(operation.Action, status, forwarded.UpstreamRequestId, bodyError?.Message);
             Log.CallRefused(logger, call.RequestId, error.Code, error.Message);
             await AwsErrorWriter.WriteAsync(http, call.Protocol, error, call.RequestId);
         }

@@ -85,7 +85,14 @@ internal sealed class MaskPlanner
         if (IsSet(active, bit++))
         {
             var style = _options.Model.Style ?? MaskStyle.Full;
-            var body = service.Protocol is "json" or "rest-json" ? json : xml;
+            // json and CBOR bodies share the members' names; xml ones have their own paths, kept apart for query calls
+            // to services spoken in json or CBOR (CloudWatch, SQS).
+            var body = WireProtocol.IsXml(service.Protocol) ? xml : json;
+            foreach (var member in operation.SensitiveOutputQuery.Where(m => m.Location == OutputLocation.Body))
+            {
+                xml.Add(member.Path.Split('/'), new FieldMask("model", style, member.Kind));
+            }
+
             foreach (var member in operation.SensitiveOutput)
             {
                 var mask = new FieldMask("model", style, member.Kind);

@@ -53,10 +53,14 @@ internal static class MaskedResponse
             return BodyTreatment.PassThrough;
         }
 
-        return contentType.Contains("json", StringComparison.OrdinalIgnoreCase) ? BodyTreatment.Json
-            : contentType.Contains("xml", StringComparison.OrdinalIgnoreCase) ? BodyTreatment.Xml
-            : masking.Service.Protocol is "json" or "rest-json" ? BodyTreatment.Json
-            : BodyTreatment.Xml;
+        // The protocol the call was spoken in decides, not the Content-Type an upstream (or an emulator) labels it with:
+        // CloudWatch answers a json call in json and a query call in xml, and the paths to mask differ between them.
+        return masking.WireProtocol switch
+        {
+            WireProtocol.Cbor => BodyTreatment.Cbor,
+            WireProtocol.Json or WireProtocol.RestJson => BodyTreatment.Json,
+            _ => BodyTreatment.Xml,
+        };
     }
 
     public static async Task<Result> WriteAsync(
@@ -121,13 +125,14 @@ internal static class MaskedResponse
             {
                 masked = MaskBody(original, treatment, masking.Caller, masking, report);
             }
-            catch (Exception e) when (e is JsonException or XmlException or DecoderFallbackException)
+            catch (Exception e) when (e is JsonException or XmlException or DecoderFallbackException or System.Formats.Cbor.CborContentException)
             {
                 // Only where it broke: parser messages can quote the body, and the body is what must not leak.
                 var at = e switch
                 {
                     JsonException j => $" (line {j.LineNumber + 1}, byte {j.BytePositionInLine + 1})",
                     XmlException x => $" (line {x.LineNumber}, position {x.LinePosition})",
+                    System.Formats.Cbor.CborContentException => "",
                     _ => " (not UTF-8)",
                 };
                 return new Result(status, report, $"the response is not the {treatment.ToString().ToLowerInvariant()} its operation promises{at}");
@@ -170,6 +175,8 @@ internal static class MaskedResponse
                 return JsonMasker.Mask(body.Span, plan, masking.Masker, masking.IsDynamoDb, report);
             case BodyTreatment.Xml:
                 return XmlMasker.Mask(body, plan, masking.Masker, report);
+            case BodyTreatment.Cbor:
+                return CborMasker.Mask(body, plan, masking.Masker, report);
             default:
                 var text = StrictUtf8.GetString(body.Span);
                 var hits = new List<string>();

@@ -5,6 +5,7 @@ namespace Airlock.Masking;
 /// <summary>What the forwarder needs to mask one call's response.</summary>
 /// <param name="Caller">The plan for the caller, less the sources their groups are exempt from.</param>
 /// <param name="Audit">The plan for what the audit trail keeps: no exemptions.</param>
+/// <param name="WireProtocol">The protocol the call was spoken in, which its response is too.</param>
 internal sealed record ResponseMasking(
     MaskPlan Caller,
     MaskPlan Audit,
@@ -13,7 +14,8 @@ internal sealed record ResponseMasking(
     Masker Masker,
     long MaxBodyBytes,
     int AuditBytes,
-    IReadOnlyList<string> ScanContentTypes)
+    IReadOnlyList<string> ScanContentTypes,
+    string WireProtocol)
 {
     public bool IsDynamoDb => Service.Id is "dynamodb" or "dynamodbstreams";
 }
@@ -25,6 +27,9 @@ internal enum BodyTreatment
     PassThrough,
     Json,
     Xml,
+
+    /// <summary>A smithy-rpc-v2-cbor body.</summary>
+    Cbor,
 
     /// <summary>A raw payload read whole and run through the detectors as text.</summary>
     Text,

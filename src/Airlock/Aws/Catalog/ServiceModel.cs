@@ -14,6 +14,12 @@ internal sealed record ServiceModel
     [JsonPropertyName("globalEndpoint")] public string? GlobalEndpoint { get; init; }
     [JsonPropertyName("operations")] public required IReadOnlyList<OperationModel> Operations { get; init; }
 
+    /// <summary>The other protocols the model lists (CloudWatch: json and query beside smithy-rpc-v2-cbor); a call is read in the one it speaks.</summary>
+    [JsonPropertyName("otherProtocols")] public IReadOnlyList<string> OtherProtocols { get; init; } = [];
+
+    /// <summary>True when callers may speak <paramref name="protocol"/> to this service.</summary>
+    public bool Speaks(string protocol) => Protocol == protocol || OtherProtocols.Contains(protocol);
+
     /// <summary>The prefix of this service's actions in policy (<c>s3:GetObject</c>).</summary>
     public string ActionPrefix => SigningName;
 
@@ -50,6 +56,9 @@ internal sealed record OperationModel
     /// </summary>
     [JsonPropertyName("maskOutput")] public IReadOnlyList<string> MaskOutput { get; init; } = [];
 
+    /// <summary>The same as <see cref="MaskOutput"/> for a query call to a service not spoken in xml (CloudWatch, SQS): xml paths, result wrapper first.</summary>
+    [JsonPropertyName("maskOutputQuery")] public IReadOnlyList<string> MaskOutputQuery { get; init; } = [];
+
     /// <summary><c>stream</c> (S3 objects) or <c>blob</c> when the response body is a raw payload rather than json or xml.</summary>
     [JsonPropertyName("rawOutput")] public string? RawOutput { get; init; }
 
@@ -59,6 +68,18 @@ internal sealed record OperationModel
     private IReadOnlyList<SensitiveOutput>? _sensitive;
 
     public IReadOnlyList<SensitiveOutput> SensitiveOutput => _sensitive ??= MaskOutput.Select(Catalog.SensitiveOutput.Parse).ToArray();
+
+    private IReadOnlyList<SensitiveOutput>? _sensitiveQuery;
+
+    public IReadOnlyList<SensitiveOutput> SensitiveOutputQuery => _sensitiveQuery ??= MaskOutputQuery.Select(Catalog.SensitiveOutput.Parse).ToArray();
+
+    /// <summary>
+    /// False when a response in <paramref name="wireProtocol"/> may carry members the model marks sensitive whose paths the
+    /// catalog does not have for that protocol (xml paths differ from json's): such a call is refused before it runs.
+    /// </summary>
+    public bool CanMaskIn(ServiceModel service, string wireProtocol) =>
+        WireProtocol.IsXml(wireProtocol) == WireProtocol.IsXml(service.Protocol) || MaskOutputQuery.Count > 0
+        || !SensitiveOutput.Any(s => s.Location == OutputLocation.Body);
 
     private UriTemplate? _template;
 

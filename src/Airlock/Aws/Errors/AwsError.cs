@@ -15,6 +15,15 @@ internal sealed record AwsError(int Status, string Code, string Message)
     public static AwsError MissingAuthentication() =>
         new(403, "MissingAuthenticationToken", "Requests through Airlock must be signed with Airlock session credentials (SigV4).");
 
+    /// <summary>
+    /// The call ran upstream but its response could not be masked, so it was withheld. 424 is a status no AWS SDK
+    /// retries (they retry 500, 502, 503, 504 and throttling): a retry would run the call a second time.
+    /// </summary>
+    public static AwsError ResponseWithheld(string action, int? status, string? upstreamRequestId, string? why) => new(424, "AirlockResponseWithheld",
+        $"{action} was sent upstream and answered {status?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "without a status"} " +
+        $"(upstream request id {upstreamRequestId ?? "none given"}), but Airlock could not mask the response, so it was withheld: {why}. " +
+        (status is < 300 ? "The call has taken effect: do not retry it." : "Check its effect before retrying it."));
+
     public static AwsError Malformed(string message) => new(400, "InvalidRequest", message);
 
     public static AwsError UnknownOperation(string message) => new(400, "UnknownOperationException", message);

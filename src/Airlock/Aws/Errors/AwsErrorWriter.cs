@@ -1,4 +1,6 @@
+using System.Formats.Cbor;
 using System.Security;
+using Airlock.Aws.Catalog;
 using System.Text;
 using System.Text.Json;
 
@@ -16,6 +18,9 @@ internal static class AwsErrorWriter
         string body, contentType;
         switch (protocol)
         {
+            case WireProtocol.Cbor:
+                response.Headers["smithy-protocol"] = "rpc-v2-cbor";
+                return WriteBodyAsync(context, "application/cbor", Cbor(error));
             case "json":
                 contentType = "application/x-amz-json-1.1";
                 response.Headers["x-amzn-ErrorType"] = error.Code;
@@ -40,10 +45,28 @@ internal static class AwsErrorWriter
                 break;
         }
 
-        var bytes = Encoding.UTF8.GetBytes(body);
+        return WriteBodyAsync(context, contentType, Encoding.UTF8.GetBytes(body));
+    }
+
+    private static Task WriteBodyAsync(HttpContext context, string contentType, byte[] bytes)
+    {
+        var response = context.Response;
         response.ContentType = contentType;
         response.ContentLength = bytes.Length;
         return HttpMethods.IsHead(context.Request.Method) ? Task.CompletedTask : response.Body.WriteAsync(bytes).AsTask();
+    }
+
+    /// <summary>The smithy-rpc-v2-cbor error shape: a map with <c>__type</c> and <c>message</c>.</summary>
+    private static byte[] Cbor(AwsError error)
+    {
+        var writer = new CborWriter();
+        writer.WriteStartMap(2);
+        writer.WriteTextString("__type");
+        writer.WriteTextString(error.Code);
+        writer.WriteTextString("message");
+        writer.WriteTextString(error.Message);
+        writer.WriteEndMap();
+        return writer.Encode();
     }
 
     private static string Xml(string text) => SecurityElement.Escape(text);

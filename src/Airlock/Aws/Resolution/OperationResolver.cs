@@ -5,7 +5,9 @@ namespace Airlock.Aws.Resolution;
 
 /// <summary>
 /// Tells which operation of which service a call is, for every protocol in the official models:
-/// json by X-Amz-Target, query and ec2 by Action, rest-json and rest-xml by method and URI template.
+/// json by X-Amz-Target, query and ec2 by Action, smithy-rpc-v2-cbor by its /service/…/operation/… path,
+/// rest-json and rest-xml by method and URI template. A service that lists several protocols is read in the
+/// one each call speaks.
 /// A call it cannot place is refused, with what was not recognised.
 /// </summary>
 internal sealed class OperationResolver(ServiceCatalog catalog, ResourceArns arns)
@@ -34,6 +36,11 @@ internal sealed class OperationResolver(ServiceCatalog catalog, ResourceArns arn
 
     private ResolveResult Place(IReadOnlyList<ServiceModel> candidates, ResolveRequest request)
     {
+        if (request.Head.Header("smithy-protocol") is not null || (RpcV2Path.Match(request.Head.RawPath) is not null && candidates.Any(c => c.Speaks(WireProtocol.Cbor))))
+        {
+            return ResolveCbor(candidates, request);
+        }
+
         var target = request.Head.Header("x-amz-target");
         if (target is not null)
         {
@@ -43,8 +50,8 @@ internal sealed class OperationResolver(ServiceCatalog catalog, ResourceArns arn
         var form = RequestParameters.FormBody(request);
         var action = form.FirstOrDefault(p => p.Key == "Action").Value
             ?? request.Head.Query.FirstOrDefault(p => p.Key == "Action").Value;
-        // json services that were query services once (SQS) still take query calls from older SDKs.
-        var rpc = candidates.Where(c => c.Protocol is "query" or "ec2" || (c.Protocol == "json" && request.Head.RawPath == "/")).ToArray();
+        // Services that moved from query (SQS to json; CloudWatch to CBOR) still take query calls from older SDKs; others never did.
+        var rpc = candidates.Where(c => c.Protocol is WireProtocol.Ec2 || (c.Speaks(WireProtocol.Query) && request.Head.RawPath == "/")).ToArray();
         if (action is not null && rpc.Length > 0)
         {
             var version = form.Concat(request.Head.Query).FirstOrDefault(p => p.Key == "Version").Value;
@@ -53,10 +60,10 @@ internal sealed class OperationResolver(ServiceCatalog catalog, ResourceArns arn
             return operation is null
                 ? ResolveResult.Fail($"'{action}' is not an operation of {service.Id}.")
                 : Resolved(service, operation, RequestParameters.FromPairs(form.Concat(request.Head.Query)), request,
-                    service.Protocol == "ec2" ? "ec2" : "query");
+                    service.Protocol == WireProtocol.Ec2 ? WireProtocol.Ec2 : WireProtocol.Query);
         }
 
-        if (candidates.All(c => c.Protocol is "query" or "ec2"))
+        if (candidates.All(c => c.Protocol is WireProtocol.Query or WireProtocol.Ec2))
         {
             return ResolveResult.Fail($"The {candidates[0].Id} call names no Action.");
         }
@@ -69,7 +76,7 @@ internal sealed class OperationResolver(ServiceCatalog catalog, ResourceArns arn
         var dot = target.LastIndexOf('.');
         var prefix = dot < 0 ? "" : target[..dot];
         var name = target[(dot + 1)..];
-        var service = candidates.FirstOrDefault(c => c.TargetPrefix == prefix);
+        var service = candidates.FirstOrDefault(c => c.TargetPrefix == prefix && c.Speaks(WireProtocol.Json));
         var operation = service?.Operation(name);
         if (service is null || operation is null)
         {
@@ -80,6 +87,36 @@ internal sealed class OperationResolver(ServiceCatalog catalog, ResourceArns arn
         return parameters is null
             ? ResolveResult.Fail($"The {operation.Name} request body is not valid JSON.")
             : Resolved(service, operation, parameters, request, "json");
+    }
+
+    private ResolveResult ResolveCbor(IReadOnlyList<ServiceModel> candidates, ResolveRequest request)
+    {
+        if (request.Head.Header("smithy-protocol") is { } declared && declared != "rpc-v2-cbor")
+        {
+            return ResolveResult.Fail($"smithy-protocol '{declared}' is not a protocol Airlock speaks (rpc-v2-cbor is).");
+        }
+
+        if (RpcV2Path.Match(request.Head.RawPath) is not var (serviceName, operationName) || request.Head.Method != "POST")
+        {
+            return ResolveResult.Fail($"{request.Head.Method} {request.Head.RawPath} is not a smithy-rpc-v2-cbor call (POST /service/{{Service}}/operation/{{Operation}}).");
+        }
+
+        var service = candidates.FirstOrDefault(c => c.Speaks(WireProtocol.Cbor) && c.TargetPrefix == serviceName);
+        var operation = service?.Operation(operationName);
+        if (service is null || operation is null)
+        {
+            return ResolveResult.Fail($"{serviceName}.{operationName} is not an operation Airlock knows.");
+        }
+
+        var contentType = request.Head.Header("content-type");
+        if (request.Body is { Length: > 0 } && !string.Equals(contentType, "application/cbor", StringComparison.OrdinalIgnoreCase))
+        {
+            return ResolveResult.Fail($"A smithy-rpc-v2-cbor body must be application/cbor, not '{contentType}'.");
+        }
+
+        return CborBody.Parameters(request.Body ?? ReadOnlyMemory<byte>.Empty) is { } parameters
+            ? Resolved(service, operation, parameters, request, WireProtocol.Cbor)
+            : ResolveResult.Fail($"The {operation.Name} request body is not one valid CBOR map.");
     }
 
     private ResolveResult ResolveRest(IReadOnlyList<ServiceModel> candidates, ResolveRequest request)
@@ -131,15 +168,29 @@ internal sealed class OperationResolver(ServiceCatalog catalog, ResourceArns arn
     }
 
     private ResolveResult Resolved(
-        ServiceModel service, OperationModel operation, Dictionary<string, string> parameters, ResolveRequest request, string wireProtocol) =>
-        ResolveResult.Ok(new ResolvedOperation(service, operation, arns.Derive(service.Id, parameters, request.Region, request.Account), parameters, wireProtocol));
+        ServiceModel service, OperationModel operation, Dictionary<string, string> parameters, ResolveRequest request, string wireProtocol)
+    {
+        // What cannot be masked afterwards is refused now, before it runs: a response with members the model marks
+        // sensitive, in a protocol the catalog has no paths for.
+        if (!operation.CanMaskIn(service, wireProtocol))
+        {
+            return ResolveResult.Fail($"Airlock cannot mask the {wireProtocol} response of {service.Id} {operation.Name}; call it in {service.Protocol}.");
+        }
+
+        return ResolveResult.Ok(new ResolvedOperation(service, operation, arns.Derive(service.Id, parameters, request.Region, request.Account), parameters, wireProtocol));
+    }
 
     /// <summary>The protocol a call is spoken in, judged before it is resolved, so even early refusals use its error shape.</summary>
     public static string GuessProtocol(IReadOnlyList<ServiceModel> services, Airlock.Aws.SigV4.SignableRequest head)
     {
         if (head.Header("x-amz-target") is not null)
         {
-            return "json";
+            return WireProtocol.Json;
+        }
+
+        if (head.Header("smithy-protocol") is not null || (RpcV2Path.Match(head.RawPath) is not null && services.Any(s => s.Speaks(WireProtocol.Cbor))))
+        {
+            return WireProtocol.Cbor;
         }
 
         var fallback = services.Count > 0 ? services[0].Protocol : "query";

@@ -26,6 +26,9 @@ public sealed class AirlockEnvironment : IAsyncLifetime
     /// <summary>When set, <c>audit.witness.file</c>: each signed checkpoint is also appended there, and POSTed to the webhook receiver's <c>/witness</c>.</summary>
     public string? AuditWitnessFile { get; init; }
 
+    /// <summary>When set, <c>masking.maxBodyBytes</c>: larger responses that need masking are withheld.</summary>
+    public long? MaskingMaxBodyBytes { get; init; }
+
     /// <summary>When set, both <c>limits.maxBufferedBodyBytes</c> and <c>limits.maxBufferedBytesInFlight</c>.</summary>
     public long? BufferedBytesLimit { get; init; }
 
@@ -111,6 +114,7 @@ public sealed class AirlockEnvironment : IAsyncLifetime
             {(AuditQueueCapacity is { } capacity ? $"  queueCapacity: {capacity}\n  batchSize: 1" : "")}
             {(BufferedBytesLimit is { } limit ? $"limits:\n  maxBufferedBodyBytes: {limit}\n  maxBufferedBytesInFlight: {limit}" : "")}
             masking:
+            {(MaskingMaxBodyBytes is { } maskLimit ? $"  maxBodyBytes: {maskLimit}" : "")}
               model:
                 unmaskedFor: [security-admins]
               rules:

@@ -18,7 +18,7 @@ public sealed class MaskedResponseTests
         var model = ServiceCatalog.Default.Service(service)!;
         var op = model.Operation(operation)!;
         var plan = Planner.Plan(model, op, $"{model.ActionPrefix}:{op.Name}", []);
-        return new ResponseMasking(plan, plan, model, op, Planner.Masker, Planner.Options.MaxBodyBytes, 4096, Planner.Options.Objects.ContentTypes);
+        return new ResponseMasking(plan, plan, model, op, Planner.Masker, Planner.Options.MaxBodyBytes, 4096, Planner.Options.Objects.ContentTypes, model.Protocol);
     }
 
     private static async Task<(MaskedResponse.Result Result, HttpResponse Response, string Body)> RunAsync(
