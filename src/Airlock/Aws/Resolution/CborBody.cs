@@ -76,8 +76,10 @@ internal static class CborBody
             case CborReaderState.StartIndefiniteLengthByteString:
                 return Convert.ToBase64String(reader.ReadByteString());
             case CborReaderState.UnsignedInteger:
+                return reader.ReadUInt64().ToString(CultureInfo.InvariantCulture);
             case CborReaderState.NegativeInteger:
-                return reader.ReadBigInteger().ToString(CultureInfo.InvariantCulture);
+                // -1 - n, where n may be as large as a ulong.
+                return (-1 - (System.Numerics.BigInteger)reader.ReadCborNegativeIntegerRepresentation()).ToString(CultureInfo.InvariantCulture);
             case CborReaderState.HalfPrecisionFloat:
             case CborReaderState.SinglePrecisionFloat:
             case CborReaderState.DoublePrecisionFloat:
