@@ -52,8 +52,9 @@ public sealed class AuditReplayTests(AirlockEnvironment env)
         var asJson = await env.AirlockAsync("sessions", "replay", credentials.AccessKeyId, "--json");
         var records = asJson.StdOut.Split('\n', StringSplitOptions.RemoveEmptyEntries);
         Assert.Equal("replayed-agent", JsonDocument.Parse(records[0]).RootElement.GetProperty("subject").GetString());
-        // The session starts with the token exchange Airlock recorded, then the calls in order.
-        Assert.Equal(["AssumeRoleWithWebIdentity", "CreateBucket", "DeleteBucket", "GetSecretValue", "RequestApproval", "ApproveCall", "DeleteTable", "SessionRevoked"],
+        // The session starts with the token exchange Airlock recorded, then the calls in order: the held call is
+        // recorded as held (review), then the approval, then the released call.
+        Assert.Equal(["AssumeRoleWithWebIdentity", "CreateBucket", "DeleteBucket", "GetSecretValue", "RequestApproval", "DeleteTable", "ApproveCall", "DeleteTable", "SessionRevoked"],
             records.Skip(1).Select(r => JsonSerializer.Deserialize<AuditEntry>(r, Json)!.Operation ?? "").ToArray());
 
         // What each record holds beyond the decision: the request as sent (no credentials), body, stage timings, upstream id.
@@ -70,7 +71,9 @@ public sealed class AuditReplayTests(AirlockEnvironment env)
         Assert.False(createBucket.Headers.ContainsKey("authorization"));
         Assert.False(createBucket.Headers.ContainsKey("x-amz-security-token"));
         Assert.All(["verify", "resolve", "policy", "audit", "upstream", "response"], stage => Assert.Contains(stage, createBucket.Timings.Keys));
-        var deleteTable = calls[6];
+        Assert.Equal("review", calls[5].Decision);
+        Assert.Contains("held for approval apr-", calls[5].Reason);
+        var deleteTable = calls[7];
         Assert.Contains(table, deleteTable.RequestBody);
         Assert.Contains("approval", deleteTable.Timings.Keys);
         Assert.False(string.IsNullOrEmpty(deleteTable.UpstreamRequestId));

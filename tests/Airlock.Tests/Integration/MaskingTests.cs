@@ -34,7 +34,7 @@ public sealed class MaskingTests(AirlockEnvironment env)
             Assert.Equal(name, doc.RootElement.GetProperty("Name").GetString());
         }
 
-        var boto = await Boto3Async(agent, $"print(boto3.client('secretsmanager').get_secret_value(SecretId='{name}')['SecretString'])");
+        var boto = await env.Boto3Async(agent, $"print(boto3.client('secretsmanager').get_secret_value(SecretId='{name}')['SecretString'])");
         Assert.True(boto.ExitCode == 0, boto.ToString());
         Assert.Equal("****", boto.StdOut.Trim());
 
@@ -130,7 +130,7 @@ public sealed class MaskingTests(AirlockEnvironment env)
         }
 
         // botocore checks x-amz-crc32 and retries, then fails, on a mismatch: a clean answer means the CRC is right.
-        var boto = await Boto3Async(agent, $$$"""
+        var boto = await env.Boto3Async(agent, $$$"""
             c = boto3.client('dynamodb', config=botocore.config.Config(retries={'max_attempts': 1}))
             r = c.get_item(TableName='{{{table}}}', Key={'pk': {'S': 'customer-1'}})
             print(r['ResponseMetadata']['HTTPHeaders']['x-amz-crc32'], r['Item']['card']['S'], r['Item']['notes']['S'])
@@ -198,12 +198,6 @@ public sealed class MaskingTests(AirlockEnvironment env)
         await AssertNowhereInAirlockAsync(Value);
     }
 
-    private async Task<ProcessResult> Boto3Async(SessionCredentials credentials, string code)
-    {
-        var environment = env.WithCredentials(credentials);
-        environment["AWS_ENDPOINT_URL"] = env.Gateway.Url;
-        return await ProcessRunner.RunAsync(Tools.Python, ["-c", "import boto3, botocore.config\n" + code], environment);
-    }
 
     /// <summary>One request signed by botocore and sent with urllib; the response body, base64.</summary>
     private async Task<string> RawAsync(string endpoint, SessionCredentials credentials, string service, string method, string path, string target, string body)

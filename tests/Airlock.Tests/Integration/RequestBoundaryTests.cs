@@ -20,7 +20,7 @@ public sealed class RequestBoundaryTests(AirlockEnvironment env)
         var bucket = await BucketWithObjectAsync();
         var agent = await env.NewSessionAsync(groups: ["agents"]);
 
-        var result = await Boto3Async(agent, $$"""
+        var result = await env.Boto3Async(agent, $$"""
             c = boto3.client('s3', config=botocore.config.Config(retries={'max_attempts': 1}))
             for i in range(2):
                 try:
@@ -41,7 +41,7 @@ public sealed class RequestBoundaryTests(AirlockEnvironment env)
     {
         var agent = await env.NewSessionAsync(groups: ["agents"]);
 
-        var result = await Boto3Async(agent, """
+        var result = await env.Boto3Async(agent, """
             c = boto3.client('dynamodb', config=botocore.config.Config(retries={'max_attempts': 1}))
             for i in range(2):
                 try:
@@ -175,12 +175,6 @@ public sealed class RequestBoundaryTests(AirlockEnvironment env)
         return bucket;
     }
 
-    private async Task<ProcessResult> Boto3Async(SessionCredentials credentials, string code)
-    {
-        var environment = env.WithCredentials(credentials);
-        environment["AWS_ENDPOINT_URL"] = env.Gateway.Url;
-        return await ProcessRunner.RunAsync(Tools.Python, ["-c", "import boto3, botocore.config, botocore.exceptions\n" + code], environment);
-    }
 
     private static string[] Lines(string text) => text.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
 }

@@ -30,10 +30,7 @@ public sealed class WithheldResponseTests : IAsyncLifetime
         var agent = await env.NewSessionAsync(groups: ["agents"]);
 
         // Each run of UpdateItem adds one to the counter; its ALL_NEW response carries the 100 KB item back.
-        var environment = env.WithCredentials(agent);
-        environment["AWS_ENDPOINT_URL"] = env.Gateway.Url;
-        var result = await ProcessRunner.RunAsync(Tools.Python, ["-c", $$$"""
-            import boto3, botocore.config, botocore.exceptions
+        var result = await env.Boto3Async(agent, $$$"""
             c = boto3.client('dynamodb', config=botocore.config.Config(retries={'mode': 'standard', 'max_attempts': 5}))
             try:
                 c.update_item(TableName='{{{table}}}', Key={'pk': {'S': 'big'}}, UpdateExpression='ADD runs :one',
@@ -42,7 +39,7 @@ public sealed class WithheldResponseTests : IAsyncLifetime
             except botocore.exceptions.ClientError as e:
                 print(e.response['Error']['Code'], e.response['ResponseMetadata']['HTTPStatusCode'], e.response['ResponseMetadata']['RetryAttempts'])
                 print(e.response['Error']['Message'])
-            """], environment);
+            """);
 
         Assert.True(result.ExitCode == 0, result.ToString());
         var lines = result.StdOut.Split('\n');

@@ -249,6 +249,14 @@ public sealed class AirlockEnvironment : IAsyncLifetime
         return ProcessRunner.RunAsync(Tools.Python, ["-m", "awscli", .. args], env);
     }
 
+    /// <summary>A boto3 script through Airlock (AWS_ENDPOINT_URL), with <c>boto3</c>, <c>botocore.config</c> and <c>botocore.exceptions</c> imported.</summary>
+    public Task<ProcessResult> Boto3Async(SessionCredentials credentials, string code)
+    {
+        var environment = WithCredentials(credentials);
+        environment["AWS_ENDPOINT_URL"] = Gateway.Url;
+        return ProcessRunner.RunAsync(Tools.Python, ["-c", "import boto3, botocore.config, botocore.exceptions\n" + code], environment);
+    }
+
     /// <summary>AWS CLI v1 straight at moto with the upstream key: the tests' view of upstream state.</summary>
     public Task<ProcessResult> MotoAsync(params string[] args) =>
         ProcessRunner.RunAsync(Tools.Python, ["-m", "awscli", .. args, "--endpoint-url", Moto.Endpoint],
