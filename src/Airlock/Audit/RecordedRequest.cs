@@ -17,19 +17,24 @@ internal static class RecordedRequest
     // A presigned URL's signature, token and credential, and an OIDC token sent to the STS door in a query string.
     private static readonly string[] QuerySecrets = ["X-Amz-Signature", "X-Amz-Security-Token", "X-Amz-Credential", "WebIdentityToken"];
 
-    /// <summary>The path and query as sent, minus a presigned URL's signature, token and credential and any web identity token.</summary>
+    /// <summary>
+    /// The path and query exactly as sent (the raw request target, not the server's normalised path), minus a
+    /// presigned URL's signature, token and credential and any web identity token.
+    /// </summary>
     public static string Path(HttpRequest request)
     {
-        var query = request.QueryString.Value;
-        if (string.IsNullOrEmpty(query))
+        var target = request.HttpContext.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpRequestFeature>()?.RawTarget
+            ?? (request.Path.Value ?? "/") + request.QueryString.Value;
+        var q = target.IndexOf('?');
+        if (q < 0)
         {
-            return request.Path.Value ?? "/";
+            return target;
         }
 
-        var kept = query.TrimStart('?').Split('&')
+        var kept = target[(q + 1)..].Split('&')
             .Where(p => !QuerySecrets.Any(s => p.StartsWith(s + "=", StringComparison.OrdinalIgnoreCase) || p.Equals(s, StringComparison.OrdinalIgnoreCase)));
         var rest = string.Join('&', kept);
-        return (request.Path.Value ?? "/") + (rest.Length > 0 ? "?" + rest : "");
+        return target[..q] + (rest.Length > 0 ? "?" + rest : "");
     }
 
     public static Dictionary<string, string> Headers(IHeaderDictionary headers, DetectorSet detectors)

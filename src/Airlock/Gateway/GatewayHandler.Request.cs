@@ -20,6 +20,20 @@ internal sealed partial class GatewayHandler
         return present ? SigV4Authorization.FromQuery(head.Query) : null;
     }
 
+    /// <summary>The first x-amz-* header the caller sent but did not sign (a presigned URL signs only what it lists), or null.</summary>
+    private static string? UnsignedAmzHeader(SignableRequest head, SigV4Authorization auth)
+    {
+        foreach (var (name, _) in head.Headers)
+        {
+            if (name.StartsWith("x-amz-", StringComparison.Ordinal) && !auth.SignedHeaders.Contains(name, StringComparer.Ordinal))
+            {
+                return name;
+            }
+        }
+
+        return null;
+    }
+
     private static bool IsHexSha256(string value) => value.Length == 64 && value.All(char.IsAsciiHexDigit);
 
     private static bool HasBody(HttpRequest request) => request.ContentLength > 0 || request.Headers.TransferEncoding.Count > 0;

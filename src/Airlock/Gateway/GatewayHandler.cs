@@ -41,6 +41,13 @@ internal sealed partial class GatewayHandler(
     {
         var call = new CallContext(http) { Headers = RecordedRequest.Headers(http.Request.Headers, masking.Recording) };
         var head = IncomingRequest.Read(http);
+        if (!head.RawPath.StartsWith('/'))
+        {
+            // An absolute-form (proxy) target, or none: Airlock is not a proxy to wherever the caller names.
+            await RefuseAsync(call, AwsError.Malformed("The request target must be a path (origin form), not an absolute URL."));
+            return;
+        }
+
         var auth = ReadAuthorization(head, out var hasAuthorization);
         if (auth is null)
         {
@@ -133,13 +140,18 @@ internal sealed partial class GatewayHandler(
             }
 
             payloadHash = SigV4Primitives.Sha256Hex(body.Value.Span);
-            if (declaredSha is not null && declaredSha != payloadHash && declaredSha != SigV4Primitives.UnsignedPayload)
+            if (declaredSha == SigV4Primitives.UnsignedPayload)
+            {
+                // AWS takes UNSIGNED-PAYLOAD for S3 object bodies only: elsewhere the body must be bound to the signature.
+                await RefuseAsync(call, AwsError.Malformed("Only S3 bodies may be sent as UNSIGNED-PAYLOAD: sign this call's body."));
+                return;
+            }
+
+            if (declaredSha is not null && declaredSha != payloadHash)
             {
                 await RefuseAsync(call, new AwsError(400, "XAmzContentSHA256Mismatch", "The body does not match its x-amz-content-sha256."));
                 return;
             }
-
-            payloadHash = declaredSha ?? payloadHash;
         }
 
         var check = SigV4Verifier.Verify(head, auth, session.SecretAccessKey, payloadHash, now);
@@ -151,6 +163,13 @@ internal sealed partial class GatewayHandler(
                 SignatureCheck.PresignedExpired => new AwsError(403, "AccessDenied", "The presigned URL has expired."),
                 _ => AwsError.SignatureDoesNotMatch("The request signature Airlock calculated does not match the signature you provided. Check your Airlock session credentials and signing method."),
             });
+            return;
+        }
+
+        if (UnsignedAmzHeader(head, auth) is { } unsigned)
+        {
+            // As S3 does: an x-amz-* header changes what a call does, so Airlock re-signs none the caller did not sign.
+            await RefuseAsync(call, new AwsError(403, "AccessDenied", $"There were headers present in the request which were not signed: {unsigned}."));
             return;
         }
 
@@ -276,11 +295,19 @@ internal sealed partial class GatewayHandler(
             payloadHash = chunked.UpstreamPayload;
         }
 
+        if (operation.UpstreamBody is { } rebuilt)
+        {
+            // What goes upstream is the body as Airlock read it, rebuilt: signed with its own hash.
+            body = rebuilt;
+            payloadHash = SigV4Primitives.Sha256Hex(rebuilt.Span);
+        }
+
         var responseMasking = ResponseMaskingFor(operation, session);
         var forward = new ForwardRequest(connection, credentials, operation.Service, auth.Scope.Region, head, body, payloadHash, declaredSha, chunked, responseMasking)
         {
             // A masked response records its own (masked) start; only an unmasked one is worth asking about.
             RecordResponseBytes = responseMasking is null ? RecordedResponseBytes(operation) : 0,
+            CallerSignedHeaders = auth.SignedHeaders,
         };
         using var message = forwarder.Prepare(http, forward);
         long auditId;

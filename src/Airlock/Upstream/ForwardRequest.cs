@@ -23,6 +23,9 @@ internal sealed record ForwardRequest(
 {
     /// <summary>How many bytes of an unmasked response the audit record keeps (0: none; only where masking would change nothing).</summary>
     public int RecordResponseBytes { get; init; }
+
+    /// <summary>The headers the caller's signature covers (lower case): only these are signed again upstream.</summary>
+    public IReadOnlyList<string> CallerSignedHeaders { get; init; } = [];
 }
 
 /// <summary>A caller's aws-chunked body, verified as it is read, to be re-framed and re-signed upstream.</summary>

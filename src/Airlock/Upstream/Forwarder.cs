@@ -19,15 +19,17 @@ internal sealed class Forwarder(HttpMessageInvoker client, TimeProvider time)
         "content-length",
     };
 
+    /// <summary>Headers that carry no authority, which AWS accepts unsigned (a presigned PUT's Content-Type, a Range): forwarded unsigned.</summary>
+    private static readonly HashSet<string> UnsignedPassThrough = new(StringComparer.Ordinal)
+    {
+        "content-type", "content-md5", "content-encoding", "content-language", "content-disposition", "cache-control", "expires",
+        "range", "if-match", "if-none-match", "if-modified-since", "if-unmodified-since", "user-agent", "accept",
+    };
+
     private static readonly HashSet<string> NotReturned = new(StringComparer.OrdinalIgnoreCase)
     {
         "connection", "keep-alive", "transfer-encoding", "upgrade", "proxy-connection", "trailer",
     };
-
-    private static readonly string[] PresignParameters =
-    [
-        "X-Amz-Algorithm", "X-Amz-Credential", "X-Amz-Date", "X-Amz-Expires", "X-Amz-SignedHeaders", "X-Amz-Signature", "X-Amz-Security-Token",
-    ];
 
     public static HttpMessageInvoker CreateClient() => new(new SocketsHttpHandler
     {
@@ -154,7 +156,7 @@ internal sealed class Forwarder(HttpMessageInvoker client, TimeProvider time)
     {
         var endpoint = UpstreamEndpoint.For(request.Connection, request.Service, request.Region);
         var query = request.Caller.Query
-            .Where(p => !PresignParameters.Contains(p.Key, StringComparer.Ordinal))
+            .Where(p => !SigV4Authorization.IsPresignParameter(p.Key))
             .ToList();
         var rawQuery = string.Join('&', query.Select(p => p.Value.Length == 0
             ? SigV4Primitives.UriEncode(p.Key, true)
@@ -189,17 +191,19 @@ internal sealed class Forwarder(HttpMessageInvoker client, TimeProvider time)
         signed.Add(new("host", endpoint.Authority));
         foreach (var header in context.Request.Headers)
         {
-            if (NotForwarded.Contains(header.Key))
+            var name = header.Key.ToLowerInvariant();
+            var callerSigned = request.CallerSignedHeaders.Contains(name, StringComparer.Ordinal);
+            // What the caller signed goes on, signed again; of the rest, only standard headers AWS itself takes unsigned.
+            if (NotForwarded.Contains(name) || (!callerSigned && !UnsignedPassThrough.Contains(name)))
             {
                 continue;
             }
 
             var value = header.Value.ToString();
-            var name = header.Key.ToLowerInvariant();
             var added = name.StartsWith("content-", StringComparison.Ordinal)
                 ? message.Content?.Headers.TryAddWithoutValidation(header.Key, value) ?? false
                 : message.Headers.TryAddWithoutValidation(header.Key, value);
-            if (added && (name.StartsWith("x-amz-", StringComparison.Ordinal) || name is "content-type" or "content-md5"))
+            if (added && callerSigned)
             {
                 signed.Add(new(name, value));
             }

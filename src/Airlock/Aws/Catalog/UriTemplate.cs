@@ -82,7 +82,14 @@ internal sealed class UriTemplate
                     return null;
                 }
 
-                labels[segment[1..^2]] = string.Join('/', pathSegments[i..]);
+                // A label binds a value: "/bucket/" names the bucket (S3 lists it), never an object with an empty key.
+                var rest = string.Join('/', pathSegments[i..]);
+                if (rest.Length == 0)
+                {
+                    return null;
+                }
+
+                labels[segment[1..^2]] = rest;
                 return t == _segments.Length - 1 ? labels : null;
             }
 
@@ -93,6 +100,11 @@ internal sealed class UriTemplate
 
             if (segment.StartsWith('{') && segment.EndsWith('}'))
             {
+                if (pathSegments[i].Length == 0)
+                {
+                    return null;
+                }
+
                 labels[segment[1..^1]] = pathSegments[i];
             }
             else if (!string.Equals(segment, pathSegments[i], StringComparison.Ordinal))

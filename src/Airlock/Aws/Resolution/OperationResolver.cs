@@ -47,20 +47,28 @@ internal sealed class OperationResolver(ServiceCatalog catalog, ResourceArns arn
             return ResolveJson(candidates, target, request);
         }
 
-        var form = RequestParameters.FormBody(request);
-        var action = form.FirstOrDefault(p => p.Key == "Action").Value
-            ?? request.Head.Query.FirstOrDefault(p => p.Key == "Action").Value;
         // Services that moved from query (SQS to json; CloudWatch to CBOR) still take query calls from older SDKs; others never did.
         var rpc = candidates.Where(c => c.Protocol is WireProtocol.Ec2 || (c.Speaks(WireProtocol.Query) && request.Head.RawPath == "/")).ToArray();
-        if (action is not null && rpc.Length > 0)
+        if (rpc.Length > 0 && RequestShape.QueryPairs(request) is var (pairs, fromBody, shape) && (shape is not null || pairs.Any(p => p.Key == "Action")))
         {
-            var version = form.Concat(request.Head.Query).FirstOrDefault(p => p.Key == "Version").Value;
+            if (shape is not null)
+            {
+                return ResolveResult.Fail($"The call is not a query call Airlock can forward as it read it: {shape}.");
+            }
+
+            var action = pairs.First(p => p.Key == "Action").Value;
+            var version = pairs.FirstOrDefault(p => p.Key == "Version").Value;
             var service = rpc.FirstOrDefault(c => c.ApiVersion == version) ?? rpc[0];
             var operation = service.Operation(action);
-            return operation is null
-                ? ResolveResult.Fail($"'{action}' is not an operation of {service.Id}.")
-                : Resolved(service, operation, RequestParameters.FromPairs(form.Concat(request.Head.Query)), request,
-                    service.Protocol == WireProtocol.Ec2 ? WireProtocol.Ec2 : WireProtocol.Query);
+            if (operation is null)
+            {
+                return ResolveResult.Fail($"'{action}' is not an operation of {service.Id}.");
+            }
+
+            var resolved = Resolved(service, operation, RequestParameters.FromPairs(pairs), request,
+                service.Protocol == WireProtocol.Ec2 ? WireProtocol.Ec2 : WireProtocol.Query);
+            // The form goes upstream as Airlock read it, re-encoded: no upstream can split or decode it another way.
+            return fromBody && resolved.Operation is { } found ? ResolveResult.Ok(found with { UpstreamBody = RequestShape.Encode(pairs) }) : resolved;
         }
 
         if (candidates.All(c => c.Protocol is WireProtocol.Query or WireProtocol.Ec2))
@@ -83,10 +91,21 @@ internal sealed class OperationResolver(ServiceCatalog catalog, ResourceArns arn
             return ResolveResult.Fail($"X-Amz-Target '{target}' is not an operation Airlock knows.");
         }
 
+        if (RequestShape.JsonCallError(request) is { } shape)
+        {
+            return ResolveResult.Fail($"The {operation.Name} call is not a json call Airlock can forward as it read it: {shape}.");
+        }
+
         var parameters = RequestParameters.FromJsonBody(request);
-        return parameters is null
-            ? ResolveResult.Fail($"The {operation.Name} request body is not valid JSON.")
-            : Resolved(service, operation, parameters, request, "json");
+        if (parameters is null)
+        {
+            return ResolveResult.Fail($"The {operation.Name} request body is not valid JSON.");
+        }
+
+        var resolved = Resolved(service, operation, parameters, request, WireProtocol.Json);
+        return resolved.Operation is { } found && request.Body is { } body && StrictJson.WithoutFormDelimiters(body.Span) is { } escaped
+            ? ResolveResult.Ok(found with { UpstreamBody = escaped })
+            : resolved;
     }
 
     private ResolveResult ResolveCbor(IReadOnlyList<ServiceModel> candidates, ResolveRequest request)
@@ -106,6 +125,11 @@ internal sealed class OperationResolver(ServiceCatalog catalog, ResourceArns arn
         if (service is null || operation is null)
         {
             return ResolveResult.Fail($"{serviceName}.{operationName} is not an operation Airlock knows.");
+        }
+
+        if (RequestShape.HasCallQuery(request.Head))
+        {
+            return ResolveResult.Fail("A smithy-rpc-v2-cbor call carries no query string: its input is its body.");
         }
 
         var contentType = request.Head.Header("content-type");
@@ -148,6 +172,12 @@ internal sealed class OperationResolver(ServiceCatalog catalog, ResourceArns arn
         if (best is not { } found)
         {
             return ResolveResult.Fail($"{request.Head.Method} {request.Head.RawPath} is not an operation Airlock knows.");
+        }
+
+        if (found.Service.Protocol == WireProtocol.RestJson && !found.Operation.StreamingInput && request.Body is { Length: > 0 } restBody
+            && StrictJson.Check(restBody.Span) is { } strict)
+        {
+            return ResolveResult.Fail($"The {found.Operation.Name} request body is not one Airlock can forward as it read it: {strict}.");
         }
 
         var bodyParameters = found.Service.Protocol == "rest-json" && !found.Operation.StreamingInput

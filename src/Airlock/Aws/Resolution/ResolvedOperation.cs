@@ -16,6 +16,12 @@ internal sealed record ResolvedOperation(
     public string Action => $"{Service.ActionPrefix}:{Operation.Name}";
 
     /// <summary>
+    /// The body to send upstream in place of the caller's, rebuilt from what Airlock read (a query form re-encoded, a
+    /// json body with its form delimiters escaped), so that no upstream can read it as another call; null: the caller's.
+    /// </summary>
+    public ReadOnlyMemory<byte>? UpstreamBody { get; init; }
+
+    /// <summary>
     /// The parameters the audit trail may keep: not the members the model marks sensitive (nor their
     /// list items), every value cut at 256 characters.
     /// </summary>

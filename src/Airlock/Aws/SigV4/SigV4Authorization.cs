@@ -65,6 +65,10 @@ internal sealed record SigV4Authorization(
     public static bool IsPresignedQuery(IReadOnlyList<KeyValuePair<string, string>> query) =>
         query.Any(p => p.Key == "X-Amz-Algorithm");
 
+    /// <summary>The query parameters of a presigned URL's signature: not the call's, and never forwarded.</summary>
+    public static bool IsPresignParameter(string name) => name is "X-Amz-Algorithm" or "X-Amz-Credential" or "X-Amz-Date" or "X-Amz-Expires"
+        or "X-Amz-SignedHeaders" or "X-Amz-Signature" or "X-Amz-Security-Token";
+
     private static SigV4Authorization? Create(
         string? credential, string? signedHeaders, string? signature, string amzDate, TimeSpan? presignedExpiry, string? securityToken)
     {

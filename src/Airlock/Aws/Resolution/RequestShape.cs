@@ -1,0 +1,155 @@
+using System.Text;
+using Airlock.Aws.SigV4;
+
+namespace Airlock.Aws.Resolution;
+
+/// <summary>
+/// The shapes of request Airlock accepts per protocol, so that the call it reads is the only call an upstream can
+/// read: json and CBOR calls take their input from the body alone; query and ec2 calls from exactly one place (the
+/// urlencoded body of a POST, the query string of a GET), one value per name. docs/security.md says why.
+/// </summary>
+internal static class RequestShape
+{
+    private static readonly UTF8Encoding StrictUtf8 = new(false, throwOnInvalidBytes: true);
+
+    /// <summary>True when the query string holds anything but a presigned URL's signature.</summary>
+    public static bool HasCallQuery(SignableRequest head)
+    {
+        foreach (var (name, _) in head.Query)
+        {
+            if (!SigV4Authorization.IsPresignParameter(name))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>Why a json call is not one Airlock forwards, or null.</summary>
+    public static string? JsonCallError(ResolveRequest request)
+    {
+        if (HasCallQuery(request.Head))
+        {
+            return "a json call carries no query string (its input is its body)";
+        }
+
+        var type = MediaType(request.Head.Header("content-type"));
+        if (type is not ("application/x-amz-json-1.0" or "application/x-amz-json-1.1"))
+        {
+            return $"its content type must be application/x-amz-json-1.0 or application/x-amz-json-1.1, not '{type}'";
+        }
+
+        return request.Body is { Length: > 0 } body ? StrictJson.Check(body.Span) : "its body must be a json object";
+    }
+
+    /// <summary>A query or ec2 call's parameters from its one place, whether that was the body, and why it is refused (or null).</summary>
+    public static (List<KeyValuePair<string, string>> Pairs, bool FromBody, string? Error) QueryPairs(ResolveRequest request)
+    {
+        var hasBody = request.Body is { Length: > 0 };
+        if (request.Head.Method == "GET")
+        {
+            var query = request.Head.Query.Where(p => !SigV4Authorization.IsPresignParameter(p.Key)).ToList();
+            return (query, false, hasBody ? "a GET query call has no body" : Duplicate(query));
+        }
+
+        var type = MediaType(request.Head.Header("content-type"));
+        if (!hasBody || type != "application/x-www-form-urlencoded")
+        {
+            // Not a query call's shape; say so only if it claims to be one.
+            var claims = request.Head.Query.Any(p => p.Key == "Action") || (type?.StartsWith("multipart/", StringComparison.Ordinal) ?? false);
+            return ([], true, claims ? "a POST query call sends its parameters as an application/x-www-form-urlencoded body, and nothing else" : null);
+        }
+
+        if (HasCallQuery(request.Head))
+        {
+            return ([], true, "a POST query call's parameters are in its body, not also in the query string");
+        }
+
+        var pairs = Decode(request.Body!.Value.Span);
+        return pairs is null ? ([], true, "its form body is not valid percent-encoded UTF-8") : (pairs, true, Duplicate(pairs));
+    }
+
+    /// <summary>A form as Airlock sends it upstream: every name and value percent-encoded the one way SigV4 does.</summary>
+    public static byte[] Encode(IEnumerable<KeyValuePair<string, string>> pairs) =>
+        Encoding.UTF8.GetBytes(string.Join('&', pairs.Select(p => SigV4Primitives.UriEncode(p.Key, true) + "=" + SigV4Primitives.UriEncode(p.Value, true))));
+
+    private static string? Duplicate(List<KeyValuePair<string, string>> pairs)
+    {
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var (name, _) in pairs)
+        {
+            if (!seen.Add(name))
+            {
+                return $"the parameter '{name}' is given twice";
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>The pairs of a urlencoded form, or null when an escape is broken or the bytes are not UTF-8.</summary>
+    private static List<KeyValuePair<string, string>>? Decode(ReadOnlySpan<byte> form)
+    {
+        var pairs = new List<KeyValuePair<string, string>>();
+        foreach (var range in form.Split((byte)'&'))
+        {
+            var part = form[range];
+            if (part.IsEmpty)
+            {
+                continue;
+            }
+
+            var eq = part.IndexOf((byte)'=');
+            var name = Unescape(eq < 0 ? part : part[..eq]);
+            var value = Unescape(eq < 0 ? [] : part[(eq + 1)..]);
+            if (name is null || value is null)
+            {
+                return null;
+            }
+
+            pairs.Add(new(name, value));
+        }
+
+        return pairs;
+    }
+
+    private static string? Unescape(ReadOnlySpan<byte> text)
+    {
+        var bytes = new byte[text.Length];
+        var length = 0;
+        for (var i = 0; i < text.Length; i++)
+        {
+            if (text[i] == '%')
+            {
+                if (i + 2 >= text.Length || !IsHex(text[i + 1]) || !IsHex(text[i + 2]))
+                {
+                    return null;
+                }
+
+                bytes[length++] = (byte)(Hex(text[i + 1]) << 4 | Hex(text[i + 2]));
+                i += 2;
+            }
+            else
+            {
+                bytes[length++] = text[i] == '+' ? (byte)' ' : text[i];
+            }
+        }
+
+        try
+        {
+            return StrictUtf8.GetString(bytes, 0, length);
+        }
+        catch (DecoderFallbackException)
+        {
+            return null;
+        }
+    }
+
+    private static bool IsHex(byte b) => char.IsAsciiHexDigit((char)b);
+
+    private static int Hex(byte b) => b <= '9' ? b - '0' : (b | 0x20) - 'a' + 10;
+
+    private static string? MediaType(string? contentType) =>
+        contentType is null ? null : (contentType.IndexOf(';') is var semi and >= 0 ? contentType[..semi] : contentType).Trim().ToLowerInvariant();
+}

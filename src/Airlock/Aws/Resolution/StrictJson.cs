@@ -1,0 +1,101 @@
+using System.Text.Json;
+
+namespace Airlock.Aws.Resolution;
+
+/// <summary>
+/// The json bodies Airlock forwards: one object, valid UTF-8, no lone surrogate in any escape, no name twice in one
+/// object. Whatever two parsers could read differently (the first or the last of two names, a surrogate replaced or
+/// refused) is refused instead, so the call Airlock decides on is the call the upstream runs.
+/// </summary>
+internal static class StrictJson
+{
+    private static readonly JsonReaderOptions Options = new() { MaxDepth = 64 };
+
+    /// <summary>Why <paramref name="body"/> is not a strict json object, or null when it is.</summary>
+    public static string? Check(ReadOnlySpan<byte> body)
+    {
+        var reader = new Utf8JsonReader(body, Options);
+        var names = new List<HashSet<string>?>();
+        try
+        {
+            if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
+            {
+                return "the body is not a json object";
+            }
+
+            names.Add(null);
+            while (reader.Read())
+            {
+                switch (reader.TokenType)
+                {
+                    case JsonTokenType.StartObject:
+                        names.Add(null);
+                        break;
+                    case JsonTokenType.EndObject:
+                        names.RemoveAt(names.Count - 1);
+                        break;
+                    case JsonTokenType.PropertyName:
+                        var name = reader.GetString()!;
+                        if (!(names[^1] ??= new HashSet<string>(StringComparer.Ordinal)).Add(name))
+                        {
+                            return $"the name '{Shorten(name)}' appears twice in one object";
+                        }
+
+                        break;
+                    case JsonTokenType.String when reader.ValueIsEscaped:
+                        // Raw UTF-8 is checked by the reader; an escape can still name half a surrogate pair.
+                        reader.GetString();
+                        break;
+                }
+            }
+
+            return null;
+        }
+        catch (JsonException e)
+        {
+            return $"the body is not valid json (line {e.LineNumber + 1}, byte {e.BytePositionInLine + 1})";
+        }
+        catch (InvalidOperationException)
+        {
+            return "a json string holds half a UTF-16 surrogate pair";
+        }
+    }
+
+    /// <summary>
+    /// The same json with every <c>&amp;</c> and <c>;</c> written as a \u escape (both can only stand inside strings):
+    /// the same value to every json parser, and no longer readable as a form whose fields could name another operation.
+    /// Null when there is none.
+    /// </summary>
+    public static byte[]? WithoutFormDelimiters(ReadOnlySpan<byte> body)
+    {
+        var count = 0;
+        foreach (var b in body)
+        {
+            count += b is (byte)'&' or (byte)';' ? 1 : 0;
+        }
+
+        if (count == 0)
+        {
+            return null;
+        }
+
+        var escaped = new byte[body.Length + count * 5];
+        var at = 0;
+        foreach (var b in body)
+        {
+            if (b is (byte)'&' or (byte)';')
+            {
+                (b == '&' ? "\\u0026"u8 : "\\u003b"u8).CopyTo(escaped.AsSpan(at));
+                at += 6;
+            }
+            else
+            {
+                escaped[at++] = b;
+            }
+        }
+
+        return escaped;
+    }
+
+    private static string Shorten(string text) => text.Length > 40 ? text[..40] + "…" : text;
+}
