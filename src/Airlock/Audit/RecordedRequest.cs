@@ -23,8 +23,9 @@ internal static class RecordedRequest
     /// </summary>
     public static string Path(HttpRequest request)
     {
-        var target = request.HttpContext.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpRequestFeature>()?.RawTarget
-            ?? (request.Path.Value ?? "/") + request.QueryString.Value;
+        var target = request.HttpContext.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpRequestFeature>()?.RawTarget is { Length: > 0 } raw
+            ? raw
+            : (request.Path.Value ?? "/") + request.QueryString.Value;
         var q = target.IndexOf('?');
         if (q < 0)
         {

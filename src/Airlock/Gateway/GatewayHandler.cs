@@ -215,7 +215,9 @@ internal sealed partial class GatewayHandler(
         call.Service = operation.Service.Id;
         call.Operation = operation.Operation.Name;
         call.Protocol = operation.WireProtocol;
-        call.Resources = operation.Resources;
+        // The record names everything the call touches: a copy's source and each key deleted, as well as its own resources.
+        call.Resources = operation.AlsoRequires.Count == 0 ? operation.Resources
+            : operation.Resources.Concat(operation.AlsoRequires.SelectMany(a => a.Resources)).Distinct().ToArray();
         call.Action = operation.Action;
         call.Region = auth.Scope.Region;
         call.Parameters = masking.MaskRecorded(operation.RecordableParameters());
@@ -240,15 +242,8 @@ internal sealed partial class GatewayHandler(
             Time = now,
             Parameters = operation.Parameters,
         };
-        var decision = policy.Evaluate(policyRequest);
-        var reason = decision.Reason;
-        if (decision.Effect is null && await ActiveGrantAsync(policyRequest, now, http.RequestAborted) is { } grant)
+        if (await DecideAsync(call, policyRequest, operation, now) is not var (decision, reason))
         {
-            reason = $"{operation.Action} is allowed by grant {grant.Id} (approved by {grant.DecidedBy}) until {StsResponses.Iso(grant.ExpiresAt!.Value)}.";
-        }
-        else if (decision.IsDenied)
-        {
-            await RefuseAsync(call, AwsError.AccessDenied($"Airlock denied {operation.Action}: {decision.Reason}", call.Protocol is WireProtocol.Json or WireProtocol.RestJson or WireProtocol.Cbor), decision: "deny");
             return;
         }
 

@@ -68,7 +68,9 @@ internal sealed class OperationResolver(ServiceCatalog catalog, ResourceArns arn
             var resolved = Resolved(service, operation, RequestParameters.FromPairs(pairs), request,
                 service.Protocol == WireProtocol.Ec2 ? WireProtocol.Ec2 : WireProtocol.Query);
             // The form goes upstream as Airlock read it, re-encoded: no upstream can split or decode it another way.
-            return fromBody && resolved.Operation is { } found ? ResolveResult.Ok(found with { UpstreamBody = RequestShape.Encode(pairs) }) : resolved;
+            return fromBody && resolved.Operation is { } found && !RequestShape.IsCanonical(request.Body!.Value.Span)
+                ? ResolveResult.Ok(found with { UpstreamBody = RequestShape.Encode(pairs) })
+                : resolved;
         }
 
         if (candidates.All(c => c.Protocol is WireProtocol.Query or WireProtocol.Ec2))
@@ -193,8 +195,17 @@ internal sealed class OperationResolver(ServiceCatalog catalog, ResourceArns arn
             return ResolveResult.Fail($"The {found.Operation.Name} request body is not well-formed XML.");
         }
 
-        return Resolved(found.Service, found.Operation, RequestParameters.AddRest(bodyParameters, found.Operation, found.Labels, request), request,
-            found.Service.Protocol);
+        var parameters = RequestParameters.AddRest(bodyParameters, found.Operation, found.Labels, request);
+        var resolved = Resolved(found.Service, found.Operation, parameters, request, found.Service.Protocol);
+        // A DeleteObjects body is read before the call is decided: the gateway resolves the call again with it.
+        if (!found.Service.IsS3 || resolved.Operation is not { } s3Call || (found.Operation.Name == "DeleteObjects" && request.Body is null))
+        {
+            return resolved;
+        }
+
+        return S3Authorizations.For(found.Operation.Name, parameters, request) is { } also
+            ? ResolveResult.Ok(s3Call with { AlsoRequires = also })
+            : ResolveResult.Fail($"The {found.Operation.Name} call does not say what it reads or deletes in a form Airlock can check (x-amz-copy-source bucket/key, a Delete body with keys).");
     }
 
     private ResolveResult Resolved(

@@ -74,14 +74,70 @@ internal static class RequestShape
     public static byte[] Encode(IEnumerable<KeyValuePair<string, string>> pairs) =>
         Encoding.UTF8.GetBytes(string.Join('&', pairs.Select(p => SigV4Primitives.UriEncode(p.Key, true) + "=" + SigV4Primitives.UriEncode(p.Value, true))));
 
+    /// <summary>
+    /// True when <paramref name="form"/> is already what <see cref="Encode"/> would write (as botocore and the AWS CLI
+    /// send it): every pair has '=', only unreserved characters and upper-case %XX escapes of reserved bytes, no '+'.
+    /// </summary>
+    public static bool IsCanonical(ReadOnlySpan<byte> form)
+    {
+        var sawEquals = false;
+        for (var i = 0; i < form.Length; i++)
+        {
+            var b = form[i];
+            switch (b)
+            {
+                case (byte)'&':
+                    if (!sawEquals || i == form.Length - 1)
+                    {
+                        return false;
+                    }
+
+                    sawEquals = false;
+                    break;
+                case (byte)'=':
+                    if (sawEquals)
+                    {
+                        return false;
+                    }
+
+                    sawEquals = true;
+                    break;
+                case (byte)'%':
+                    if (i + 2 >= form.Length || !IsUpperHex(form[i + 1]) || !IsUpperHex(form[i + 2]) || IsUnreserved((byte)(Hex(form[i + 1]) << 4 | Hex(form[i + 2]))))
+                    {
+                        return false;
+                    }
+
+                    i += 2;
+                    break;
+                default:
+                    if (!IsUnreserved(b))
+                    {
+                        return false;
+                    }
+
+                    break;
+            }
+        }
+
+        return sawEquals;
+    }
+
+    private static bool IsUnreserved(byte b) => char.IsAsciiLetterOrDigit((char)b) || b is (byte)'-' or (byte)'_' or (byte)'.' or (byte)'~';
+
+    private static bool IsUpperHex(byte b) => char.IsAsciiDigit((char)b) || b is >= (byte)'A' and <= (byte)'F';
+
+    // Query calls have tens of parameters: a scan, not a set.
     private static string? Duplicate(List<KeyValuePair<string, string>> pairs)
     {
-        var seen = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var (name, _) in pairs)
+        for (var i = 1; i < pairs.Count; i++)
         {
-            if (!seen.Add(name))
+            for (var j = 0; j < i; j++)
             {
-                return $"the parameter '{name}' is given twice";
+                if (pairs[i].Key == pairs[j].Key)
+                {
+                    return $"the parameter '{pairs[i].Key}' is given twice";
+                }
             }
         }
 
@@ -116,6 +172,18 @@ internal static class RequestShape
 
     private static string? Unescape(ReadOnlySpan<byte> text)
     {
+        if (text.IndexOfAny((byte)'%', (byte)'+') < 0)
+        {
+            try
+            {
+                return StrictUtf8.GetString(text);
+            }
+            catch (DecoderFallbackException)
+            {
+                return null;
+            }
+        }
+
         var bytes = new byte[text.Length];
         var length = 0;
         for (var i = 0; i < text.Length; i++)

@@ -21,6 +21,9 @@ internal sealed record ResolvedOperation(
     /// </summary>
     public ReadOnlyMemory<byte>? UpstreamBody { get; init; }
 
+    /// <summary>The permissions the call needs besides <see cref="Action"/> on <see cref="Resources"/> (a copy's source, each key deleted).</summary>
+    public IReadOnlyList<Authorization> AlsoRequires { get; init; } = [];
+
     /// <summary>
     /// The parameters the audit trail may keep: not the members the model marks sensitive (nor their
     /// list items), every value cut at 256 characters.

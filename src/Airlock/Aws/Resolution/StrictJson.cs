@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text.Json;
 
 namespace Airlock.Aws.Resolution;
@@ -14,8 +15,25 @@ internal static class StrictJson
     /// <summary>Why <paramref name="body"/> is not a strict json object, or null when it is.</summary>
     public static string? Check(ReadOnlySpan<byte> body)
     {
+        // The names of the objects being read, as (start, length) in the body, and where each open object's names begin:
+        // rented, since this runs for every json call.
+        var names = ArrayPool<int>.Shared.Rent(64);
+        var levels = ArrayPool<int>.Shared.Rent(Options.MaxDepth + 1);
+        try
+        {
+            return Check(body, ref names, levels);
+        }
+        finally
+        {
+            ArrayPool<int>.Shared.Return(names);
+            ArrayPool<int>.Shared.Return(levels);
+        }
+    }
+
+    private static string? Check(ReadOnlySpan<byte> body, ref int[] names, int[] levels)
+    {
         var reader = new Utf8JsonReader(body, Options);
-        var names = new List<HashSet<string>?>();
+        int count = 0, depth = 0;
         try
         {
             if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
@@ -23,27 +41,86 @@ internal static class StrictJson
                 return "the body is not a json object";
             }
 
-            names.Add(null);
+            levels[depth++] = 0;
             while (reader.Read())
             {
                 switch (reader.TokenType)
                 {
                     case JsonTokenType.StartObject:
-                        names.Add(null);
+                        levels[depth++] = count;
+                        break;
+                    case JsonTokenType.EndObject:
+                        count = levels[--depth];
+                        break;
+                    case JsonTokenType.PropertyName when reader.ValueIsEscaped:
+                        // Rare: names written with escapes are compared as the text they stand for.
+                        return CheckEscapedNames(body);
+                    case JsonTokenType.PropertyName:
+                        var name = reader.ValueSpan;
+                        var start = (int)reader.TokenStartIndex + 1;
+                        for (var i = levels[depth - 1]; i < count; i += 2)
+                        {
+                            if (body.Slice(names[i], names[i + 1]).SequenceEqual(name))
+                            {
+                                return $"the name '{Shorten(reader.GetString()!)}' appears twice in one object";
+                            }
+                        }
+
+                        if (count + 2 > names.Length)
+                        {
+                            var larger = ArrayPool<int>.Shared.Rent(names.Length * 2);
+                            names.AsSpan(0, count).CopyTo(larger);
+                            ArrayPool<int>.Shared.Return(names);
+                            names = larger;
+                        }
+
+                        names[count++] = start;
+                        names[count++] = name.Length;
+                        break;
+                    case JsonTokenType.String when reader.ValueIsEscaped:
+                        // Raw UTF-8 is checked by the reader; an escape can still name half a surrogate pair.
+                        reader.GetString();
+                        break;
+                }
+            }
+
+            return null;
+        }
+        catch (JsonException e)
+        {
+            return $"the body is not valid json (line {e.LineNumber + 1}, byte {e.BytePositionInLine + 1})";
+        }
+        catch (InvalidOperationException)
+        {
+            return "a json string holds half a UTF-16 surrogate pair";
+        }
+    }
+
+    private static string? CheckEscapedNames(ReadOnlySpan<byte> body)
+    {
+        var reader = new Utf8JsonReader(body, Options);
+        var names = new List<HashSet<string>>();
+        try
+        {
+            while (reader.Read())
+            {
+                switch (reader.TokenType)
+                {
+                    case JsonTokenType.StartObject:
+                        names.Add(new HashSet<string>(StringComparer.Ordinal));
                         break;
                     case JsonTokenType.EndObject:
                         names.RemoveAt(names.Count - 1);
                         break;
                     case JsonTokenType.PropertyName:
                         var name = reader.GetString()!;
-                        if (!(names[^1] ??= new HashSet<string>(StringComparer.Ordinal)).Add(name))
+                        if (!names[^1].Add(name))
                         {
                             return $"the name '{Shorten(name)}' appears twice in one object";
                         }
 
                         break;
                     case JsonTokenType.String when reader.ValueIsEscaped:
-                        // Raw UTF-8 is checked by the reader; an escape can still name half a surrogate pair.
                         reader.GetString();
                         break;
                 }

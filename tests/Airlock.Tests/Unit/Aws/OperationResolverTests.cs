@@ -45,7 +45,8 @@ public sealed class OperationResolverTests
     [Fact]
     public void Resolve_JsonProtocol_UsesTheTargetAndReadsParameters()
     {
-        var result = Resolve("dynamodb", [new("x-amz-target", "DynamoDB_20120810.GetItem")], """{"TableName":"orders","Key":{}}""");
+        var result = Resolve("dynamodb", [new("x-amz-target", "DynamoDB_20120810.GetItem"), new("content-type", "application/x-amz-json-1.0")],
+            """{"TableName":"orders","Key":{}}""");
 
         Assert.Equal("dynamodb:GetItem", result.Operation!.Action);
         Assert.Equal("orders", result.Operation.Parameters["TableName"]);

@@ -1,0 +1,8 @@
+namespace Airlock.Aws.Resolution;
+
+/// <summary>
+/// One more permission a call needs besides its own action, as IAM requires it: reading the source of a copy
+/// (<c>s3:GetObject</c>), deleting each key of a multi-object delete (<c>s3:DeleteObject</c>).
+/// </summary>
+/// <param name="Why">What it is for, in the refusal and the record (<c>the copy source</c>).</param>
+internal sealed record Authorization(string Action, IReadOnlyList<string> Resources, string Why);
