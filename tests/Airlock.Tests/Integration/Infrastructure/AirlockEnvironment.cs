@@ -149,6 +149,11 @@ public sealed class AirlockEnvironment : IAsyncLifetime
                 Principal: "*"
                 Action: ["s3:PutObject", "dynamodb:PutItem"]
                 Resource: ["arn:aws:s3:::*/forbidden/*", "arn:aws:dynamodb:*:*:table/forbidden-*"]
+              - Sid: ProtectedObjects
+                Effect: Deny
+                Principal: "*"
+                Action: ["s3:GetObject", "s3:DeleteObject"]
+                Resource: "arn:aws:s3:::*/protected/*"
               - Sid: DropsNeedAnSre
                 Effect: Review
                 Principal: "*"
