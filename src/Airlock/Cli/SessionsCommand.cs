@@ -28,8 +28,14 @@ internal static class SessionsCommand
             return 0;
         });
 
-        var id = new Argument<string>("id") { Description = "The session id (or its access key id)." };
-        var revoke = new Command("revoke", "Revoke a session: its next call is refused.") { CommonOptions.Config, id };
+        var id = new Argument<string>("id") { Description = "The session id (or its access key id).", Arity = ArgumentArity.ZeroOrOne };
+        var subject = new Option<string?>("--subject") { Description = "Revoke every session of this subject, and refuse its token exchanges until --until." };
+        var until = new Option<DateTimeOffset?>("--until") { Description = "With --subject: until when (ISO 8601; default: 24 hours from now)." };
+        var revoke = new Command("revoke",
+            "Revoke a session (its next call is refused, and the token it came from gets no new one), or with --subject every session of a subject and its new exchanges.")
+        {
+            CommonOptions.Config, id, subject, until,
+        };
         revoke.SetAction(async (parse, cancellationToken) =>
         {
             if (StoreCommands.Open(parse.GetValue(CommonOptions.Config)) is not { } database)
@@ -37,8 +43,23 @@ internal static class SessionsCommand
                 return 2;
             }
 
-            var target = parse.GetValue(id)!;
-            if (!await new SqliteSessionStore(database).RevokeAsync(target, DateTimeOffset.UtcNow, cancellationToken))
+            var store = new SqliteSessionStore(database);
+            var now = DateTimeOffset.UtcNow;
+            if (parse.GetValue(subject) is { } who)
+            {
+                var end = parse.GetValue(until) ?? now.AddHours(24);
+                var count = await store.RevokeSubjectAsync(who, end, now, cancellationToken);
+                Console.WriteLine($"revoked {who}: {count} active sessions ended; token exchanges refused until {StsResponses.Iso(end)}");
+                return 0;
+            }
+
+            if (parse.GetValue(id) is not { } target)
+            {
+                await Console.Error.WriteLineAsync("airlock: give a session id, or --subject.");
+                return 2;
+            }
+
+            if (!await store.RevokeAsync(target, now, cancellationToken))
             {
                 await Console.Error.WriteLineAsync($"airlock: no active session {target}.");
                 return 1;

@@ -75,10 +75,18 @@ internal sealed partial class GatewayHandler
         var connection = SessionIssuer.ConnectionFromRoleArn(roleArn);
         call.Resources = [roleArn];
         int? duration = int.TryParse(Get("DurationSeconds"), NumberStyles.None, CultureInfo.InvariantCulture, out var d) ? d : null;
+        var from = new IssuedFrom(SigV4Primitives.Sha256Hex(token), identity.ExpiresAt);
         Session? session;
         try
         {
-            session = await issuer.IssueAsync(identity, connection, duration, call.Http.RequestAborted);
+            if (await sessions.RevokedUntilAsync(identity.Subject, from.TokenHash, time.GetUtcNow(), call.Http.RequestAborted) is { } until)
+            {
+                await RefuseAsync(call, AwsError.AccessDenied(
+                    $"Airlock has revoked {identity.Subject} (or this token) until {StsResponses.Iso(until)}: no new session before then.", json: false), decision: "deny");
+                return;
+            }
+
+            session = await issuer.IssueAsync(identity, connection, duration, call.Http.RequestAborted, from);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {

@@ -9,7 +9,8 @@ internal sealed class SessionIssuer(AirlockOptions options, ISessionStore store,
     private const string KeyAlphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
 
     /// <summary>The new session, or null when <paramref name="connection"/> is not configured.</summary>
-    public async Task<Session?> IssueAsync(ValidatedIdentity identity, string connection, int? durationSeconds, CancellationToken cancellationToken)
+    public async Task<Session?> IssueAsync(ValidatedIdentity identity, string connection, int? durationSeconds, CancellationToken cancellationToken,
+        IssuedFrom? from = null)
     {
         if (options.Connection(connection) is null)
         {
@@ -31,7 +32,7 @@ internal sealed class SessionIssuer(AirlockOptions options, ISessionStore store,
             CreatedAt: now,
             ExpiresAt: expires,
             RevokedAt: null);
-        await store.CreateAsync(session, cancellationToken);
+        await store.CreateAsync(session, cancellationToken, from);
         return session;
     }
 

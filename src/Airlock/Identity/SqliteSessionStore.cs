@@ -15,11 +15,14 @@ internal sealed class SqliteSessionStore(SqliteDatabase database) : ISessionStor
     private readonly KeptQuery _byAccessKey = new(database, $"SELECT {Columns} FROM sessions WHERE access_key_id = $key");
     private readonly SessionCache _cache = new();
 
-    public async Task CreateAsync(Session session, CancellationToken cancellationToken)
+    public async Task CreateAsync(Session session, CancellationToken cancellationToken, IssuedFrom? from = null)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
         await using var command = connection.CreateCommand();
-        command.CommandText = $"INSERT INTO sessions ({Columns}) VALUES ($id, $ak, $sk, $th, $sub, $iss, $groups, $conn, $created, $expires, NULL)";
+        command.CommandText =
+            $"INSERT INTO sessions ({Columns}, token_hash, token_expires_at) VALUES ($id, $ak, $sk, $th, $sub, $iss, $groups, $conn, $created, $expires, NULL, $token, $tokenExpires)";
+        command.Parameters.AddWithValue("$token", (object?)from?.TokenHash ?? DBNull.Value);
+        command.Parameters.AddWithValue("$tokenExpires", from is null ? DBNull.Value : Format(from.TokenExpiresAt));
         command.Parameters.AddWithValue("$id", session.Id);
         command.Parameters.AddWithValue("$ak", session.AccessKeyId);
         command.Parameters.AddWithValue("$sk", session.SecretAccessKey);
@@ -86,11 +89,60 @@ internal sealed class SqliteSessionStore(SqliteDatabase database) : ISessionStor
     public async Task<bool> RevokeAsync(string id, DateTimeOffset at, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
+        await using var transaction = connection.BeginTransaction();
+        await using var token = connection.CreateCommand();
+        token.Transaction = transaction;
+        token.CommandText = """
+            INSERT OR REPLACE INTO revocations (kind, value, until, revoked_at)
+                SELECT 'token', token_hash, token_expires_at, $at FROM sessions
+                WHERE (id = $id OR access_key_id = $id) AND revoked_at IS NULL AND token_hash IS NOT NULL
+            """;
+        token.Parameters.AddWithValue("$id", id);
+        token.Parameters.AddWithValue("$at", Format(at));
+        await token.ExecuteNonQueryAsync(cancellationToken);
         await using var command = connection.CreateCommand();
+        command.Transaction = transaction;
         command.CommandText = "UPDATE sessions SET revoked_at = $at WHERE (id = $id OR access_key_id = $id) AND revoked_at IS NULL";
         command.Parameters.AddWithValue("$id", id);
         command.Parameters.AddWithValue("$at", Format(at));
-        return await command.ExecuteNonQueryAsync(cancellationToken) > 0;
+        var revoked = await command.ExecuteNonQueryAsync(cancellationToken) > 0;
+        await transaction.CommitAsync(cancellationToken);
+        return revoked;
+    }
+
+    public async Task<int> RevokeSubjectAsync(string subject, DateTimeOffset until, DateTimeOffset at, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var transaction = connection.BeginTransaction();
+        await using var insert = connection.CreateCommand();
+        insert.Transaction = transaction;
+        insert.CommandText = "INSERT OR REPLACE INTO revocations (kind, value, until, revoked_at) VALUES ('subject', $subject, $until, $at)";
+        insert.Parameters.AddWithValue("$subject", subject);
+        insert.Parameters.AddWithValue("$until", Format(until));
+        insert.Parameters.AddWithValue("$at", Format(at));
+        await insert.ExecuteNonQueryAsync(cancellationToken);
+        await using var update = connection.CreateCommand();
+        update.Transaction = transaction;
+        update.CommandText = "UPDATE sessions SET revoked_at = $at WHERE subject = $subject AND revoked_at IS NULL AND expires_at > $at";
+        update.Parameters.AddWithValue("$subject", subject);
+        update.Parameters.AddWithValue("$at", Format(at));
+        var revoked = await update.ExecuteNonQueryAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return revoked;
+    }
+
+    public async Task<DateTimeOffset?> RevokedUntilAsync(string subject, string tokenHash, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = """
+            SELECT max(until) FROM revocations
+            WHERE ((kind = 'subject' AND value = $subject) OR (kind = 'token' AND value = $token)) AND until > $now
+            """;
+        command.Parameters.AddWithValue("$subject", subject);
+        command.Parameters.AddWithValue("$token", tokenHash);
+        command.Parameters.AddWithValue("$now", Format(now));
+        return await command.ExecuteScalarAsync(cancellationToken) is string until ? Parse(until) : null;
     }
 
     public async Task<IReadOnlyList<Session>> UnrecordedEndsAsync(DateTimeOffset now, CancellationToken cancellationToken)

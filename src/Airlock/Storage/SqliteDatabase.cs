@@ -138,6 +138,14 @@ internal sealed class SqliteDatabase
                 expires_at TEXT
             );
             CREATE INDEX IF NOT EXISTS grants_requester ON grants(requester, status);
+            -- Who may not exchange a token for a session until when: a subject, or one token (by its SHA-256).
+            CREATE TABLE IF NOT EXISTS revocations (
+                kind TEXT NOT NULL,
+                value TEXT NOT NULL,
+                until TEXT NOT NULL,
+                revoked_at TEXT NOT NULL,
+                PRIMARY KEY (kind, value)
+            );
             CREATE TABLE IF NOT EXISTS approval_votes (
                 approval_id TEXT NOT NULL,
                 approver TEXT NOT NULL,
@@ -152,6 +160,7 @@ internal sealed class SqliteDatabase
             ("method", "TEXT"), ("path", "TEXT"), ("user_agent", "TEXT"), ("headers", "TEXT"), ("request_body", "TEXT"), ("upstream_request_id", "TEXT"),
             ("timings", "TEXT"));
         AddMissingColumns(connection, "approvals", ("uses_left", "INTEGER NOT NULL DEFAULT 1"));
+        AddMissingColumns(connection, "sessions", ("token_hash", "TEXT"), ("token_expires_at", "TEXT"));
         if (AddMissingColumns(connection, "sessions", ("end_recorded_at", "TEXT")) > 0)
         {
             // Sessions that ended before Airlock recorded ends are not reported as ending now.
