@@ -32,6 +32,11 @@ public sealed class AirlockEnvironment : IAsyncLifetime
     /// <summary>When set, both <c>limits.maxBufferedBodyBytes</c> and <c>limits.maxBufferedBytesInFlight</c>.</summary>
     public long? BufferedBytesLimit { get; init; }
 
+    /// <summary>A connection to the same moto through <see cref="Recorder"/>, which keeps the bytes moto receives.</summary>
+    public const string RecordedConnection = "moto-recorded";
+
+    public UpstreamRecorder Recorder { get; private set; } = null!;
+
     /// <summary>A connection to the same moto whose upstream credentials come from STS AssumeRole per session.</summary>
     public const string RoleConnection = "moto-role";
     public const string UpstreamKeyIdVariable = "AIRLOCK_TEST_UPSTREAM_KEY_ID";
@@ -57,6 +62,7 @@ public sealed class AirlockEnvironment : IAsyncLifetime
         Issuer = await TestIssuer.StartAsync();
         Webhooks = await WebhookReceiver.StartAsync();
         Moto = await MotoServer.StartAsync(WorkDir);
+        Recorder = await UpstreamRecorder.StartAsync(Moto.Endpoint);
         _port = MotoServer.FreePort();
         var tlsPort = MotoServer.FreePort();
         var (certificate, key) = Airlock.Demo.SelfSignedCertificate.Write(WorkDir);
@@ -82,6 +88,14 @@ public sealed class AirlockEnvironment : IAsyncLifetime
                 region: us-east-1
                 accountId: "123456789012"
                 endpoint: {Moto.Endpoint}
+                credentials:
+                  source: static
+                  accessKeyIdEnv: {UpstreamKeyIdVariable}
+                  secretAccessKeyEnv: {UpstreamSecretVariable}
+              - name: {RecordedConnection}
+                region: us-east-1
+                accountId: "123456789012"
+                endpoint: {Recorder.Url}
                 credentials:
                   source: static
                   accessKeyIdEnv: {UpstreamKeyIdVariable}
@@ -355,6 +369,10 @@ public sealed class AirlockEnvironment : IAsyncLifetime
     {
         Gateway?.Dispose();
         Moto?.Dispose();
+        if (Recorder is not null)
+        {
+            await Recorder.DisposeAsync();
+        }
         if (Issuer is not null)
         {
             await Issuer.DisposeAsync();

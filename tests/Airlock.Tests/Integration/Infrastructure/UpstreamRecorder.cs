@@ -1,0 +1,81 @@
+using System.Collections.Concurrent;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
+
+namespace Airlock.Tests.Integration.Infrastructure;
+
+/// <summary>
+/// Stands between Airlock and moto and keeps every request exactly as it arrived (method, raw target, headers, body
+/// bytes) before passing it on unchanged: what the upstream received, to compare with what Airlock decided on.
+/// </summary>
+public sealed class UpstreamRecorder : IAsyncDisposable
+{
+    private static readonly HashSet<string> HopByHop = new(StringComparer.OrdinalIgnoreCase)
+    {
+        "connection", "keep-alive", "transfer-encoding", "te", "trailer", "upgrade", "content-length", "host",
+    };
+
+    private readonly WebApplication _app;
+    private readonly HttpClient _client = new(new SocketsHttpHandler { UseProxy = false, AllowAutoRedirect = false });
+
+    private UpstreamRecorder(WebApplication app) => _app = app;
+
+    public string Url { get; private set; } = "";
+
+    public ConcurrentQueue<RecordedUpstreamRequest> Received { get; } = new();
+
+    public static async Task<UpstreamRecorder> StartAsync(string upstream)
+    {
+        var app = LoopbackServer.Create();
+        var recorder = new UpstreamRecorder(app);
+        app.Run(context => recorder.RelayAsync(context, upstream));
+        recorder.Url = await LoopbackServer.StartAsync(app);
+        return recorder;
+    }
+
+    private async Task RelayAsync(HttpContext context, string upstream)
+    {
+        var body = new MemoryStream();
+        await context.Request.Body.CopyToAsync(body);
+        var target = context.Features.Get<IHttpRequestFeature>()!.RawTarget;
+        var headers = context.Request.Headers.ToDictionary(h => h.Key.ToLowerInvariant(), h => h.Value.ToString());
+        Received.Enqueue(new RecordedUpstreamRequest(context.Request.Method, target, headers, body.ToArray()));
+
+        using var request = new HttpRequestMessage(new HttpMethod(context.Request.Method), upstream + target);
+        request.Headers.Host = context.Request.Host.Value;
+        if (body.Length > 0 || context.Request.ContentLength is not null)
+        {
+            request.Content = new ByteArrayContent(body.ToArray());
+        }
+
+        foreach (var (name, value) in context.Request.Headers)
+        {
+            if (!HopByHop.Contains(name) && !request.Headers.TryAddWithoutValidation(name, value.ToArray()))
+            {
+                request.Content?.Headers.TryAddWithoutValidation(name, value.ToArray());
+            }
+        }
+
+        using var response = await _client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
+        context.Response.StatusCode = (int)response.StatusCode;
+        foreach (var (name, values) in response.Headers.Concat(response.Content.Headers))
+        {
+            if (!HopByHop.Contains(name) || name.Equals("content-length", StringComparison.OrdinalIgnoreCase))
+            {
+                context.Response.Headers[name] = values.ToArray();
+            }
+        }
+
+        await response.Content.CopyToAsync(context.Response.Body);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        _client.Dispose();
+        await _app.DisposeAsync();
+    }
+}
+
+/// <summary>One request as the upstream received it.</summary>
+public sealed record RecordedUpstreamRequest(string Method, string Target, IReadOnlyDictionary<string, string> Headers, byte[] Body);
