@@ -23,6 +23,9 @@ internal sealed class CallContext(HttpContext http)
     public IReadOnlyDictionary<string, string> Headers { get; set; } = new Dictionary<string, string>();
     public string? RequestBody { get; set; }
 
+    /// <summary>Set once the call is on its way upstream: from then on a failure must not be answered as if nothing ran.</summary>
+    public bool SentUpstream { get; set; }
+
     /// <summary>Milliseconds per stage, in the order the call went through them.</summary>
     public Dictionary<string, double> Timings { get; } = [];
 

@@ -17,6 +17,9 @@ internal sealed partial class GatewayHandler
         [LoggerMessage(4, LogLevel.Error, "{RequestId} the session store could not be read; the call is refused")]
         public static partial void SessionStoreFailed(ILogger logger, string requestId, Exception exception);
 
+        [LoggerMessage(6, LogLevel.Error, "{RequestId} failed unexpectedly; the call was refused and nothing was sent upstream")]
+        public static partial void CallFailed(ILogger logger, string requestId, Exception exception);
+
         [LoggerMessage(5, LogLevel.Information, "{RequestId} session {SessionId} issued to {Subject} for connection {Connection}")]
         public static partial void SessionIssued(ILogger logger, string requestId, string sessionId, string subject, string connection);
     }

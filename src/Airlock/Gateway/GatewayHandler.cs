@@ -40,6 +40,21 @@ internal sealed partial class GatewayHandler(
     public async Task HandleAsync(HttpContext http)
     {
         var call = new CallContext(http) { Headers = RecordedRequest.Headers(http.Request.Headers, masking.Recording) };
+        try
+        {
+            await HandleCallAsync(call);
+        }
+        catch (Exception e) when (!call.SentUpstream && !http.Response.HasStarted && !http.RequestAborted.IsCancellationRequested)
+        {
+            // Whatever Airlock did not foresee still ends as a refusal in the caller's protocol, recorded, with nothing sent.
+            Log.CallFailed(logger, call.RequestId, e);
+            await RefuseAsync(call, new AwsError(500, "InternalFailure", $"Airlock could not handle this call (request {call.RequestId}); nothing was sent upstream."));
+        }
+    }
+
+    private async Task HandleCallAsync(CallContext call)
+    {
+        var http = call.Http;
         var head = IncomingRequest.Read(http);
         if (!head.RawPath.StartsWith('/'))
         {
@@ -317,6 +332,7 @@ internal sealed partial class GatewayHandler(
         }
 
         call.Mark("audit");
+        call.SentUpstream = true;
         var forwarded = await forwarder.SendAsync(http, forward, message);
         if (forwarded.HeadersAt is { } headersAt)
         {

@@ -106,6 +106,17 @@ public sealed class CborResolutionTests
     }
 
     [Fact]
+    public void CborBody_NestedWithoutEnd_IsReadPastOrRefused_NeverCrashes()
+    {
+        // {"Namespace": [[[[ … 100,000 deep … 0 ]]]]}: a value the parameters do not keep, but must still get past.
+        var body = new byte[] { 0xa1, 0x69 }.Concat("Namespace"u8.ToArray()).Concat(Enumerable.Repeat((byte)0x81, 100_000)).Append((byte)0x00).ToArray();
+
+        var result = Resolve("monitoring", "/service/GraniteServiceVersion20100801/operation/ListMetrics", body);
+
+        Assert.True(result.Operation is not null || result.Error is not null);
+    }
+
+    [Fact]
     public void CborBody_ThatSaysItIsJson_IsRefused()
     {
         var result = Resolve("monitoring", "/service/GraniteServiceVersion20100801/operation/PutMetricData", PutMetricData(), contentType: "application/json");
