@@ -230,6 +230,36 @@ public sealed class RequestSmugglingTests(AirlockEnvironment env)
         Assert.Equal(("ListObjects", $"/{bucket}/"), (record.Operation, record.Path));
     }
 
+    [Theory]
+    [InlineData("GET", "?delete", "takes no query parameter 'delete'")]
+    [InlineData("GET", "?list-type=2&torrent-ish=1", "takes no query parameter 'torrent-ish'")]
+    public async Task S3Call_WithAQueryParameterItsOperationDoesNotName_IsRefused(string method, string query, string why)
+    {
+        var agent = await env.NewSessionAsync(groups: ["agents"]);
+        var bucket = AirlockEnvironment.UniqueName("unnamed-query");
+        Assert.Equal(0, (await env.MotoAsync("s3api", "create-bucket", "--bucket", bucket)).ExitCode);
+
+        var (status, body) = await SignedHttp.SendAsync(env.Gateway.Url, agent, new HttpMethod(method), $"/{bucket}{query}", "s3");
+
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+        Assert.Contains(why.Replace("'", "&apos;"), body);
+    }
+
+    [Fact]
+    public async Task S3Put_WithASignedAmzHeaderItsOperationDoesNotName_IsRefused()
+    {
+        var agent = await env.NewSessionAsync(groups: ["agents"]);
+        var bucket = AirlockEnvironment.UniqueName("unnamed-header");
+        Assert.Equal(0, (await env.MotoAsync("s3api", "create-bucket", "--bucket", bucket)).ExitCode);
+
+        var (status, body) = await SignedHttp.SendAsync(env.Gateway.Url, agent, HttpMethod.Put, $"/{bucket}/k", "s3",
+            new Dictionary<string, string> { ["x-amz-bucket-object-lock-enabled"] = "true" }, "hello"u8.ToArray());
+
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+        Assert.Contains("PutObject takes no header &apos;x-amz-bucket-object-lock-enabled&apos;", body);
+        Assert.DoesNotContain("<Key>k</Key>", (await env.MotoAsync("s3api", "list-objects-v2", "--bucket", bucket)).StdOut);
+    }
+
     private async Task<string> TableAsync(string prefix)
     {
         var table = AirlockEnvironment.UniqueName(prefix);

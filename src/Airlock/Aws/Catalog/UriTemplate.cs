@@ -20,6 +20,20 @@ internal sealed class UriTemplate
         _requiredHeaders = requiredHeaders;
     }
 
+    /// <summary>True when the template names this query parameter itself (an S3 sub-resource such as <c>?tagging</c>).</summary>
+    public bool NamesQuery(string name)
+    {
+        foreach (var (literal, _) in _literalQuery)
+        {
+            if (literal == name)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
     /// <summary>Higher is more specific: used to choose among templates that all match.</summary>
     public int Specificity => _segments.Count(s => !s.StartsWith('{')) * 4 + (_literalQuery.Length + _requiredQuery.Count + _requiredHeaders.Count) * 8
         + _segments.Length - (_segments.Any(s => s.EndsWith("+}")) ? 1 : 0);

@@ -1,4 +1,5 @@
 using System.Text;
+using Airlock.Aws.Catalog;
 using Airlock.Aws.SigV4;
 
 namespace Airlock.Aws.Resolution;
@@ -68,6 +69,42 @@ internal static class RequestShape
 
         var pairs = Decode(request.Body!.Value.Span);
         return pairs is null ? ([], true, "its form body is not valid percent-encoded UTF-8") : (pairs, true, Duplicate(pairs));
+    }
+
+    /// <summary>The x-amz-* headers of signing and framing, which no operation's model lists.</summary>
+    private static readonly HashSet<string> SigningHeaders = new(StringComparer.Ordinal)
+    {
+        "x-amz-date", "x-amz-security-token", "x-amz-content-sha256", "x-amz-decoded-content-length", "x-amz-trailer", "x-amz-user-agent",
+    };
+
+    /// <summary>
+    /// Why an S3 call is not one Airlock forwards, or null: every query parameter must be one its operation's model
+    /// names (a member or a sub-resource), a presigned URL's signature or botocore's <c>x-id</c>, and every x-amz-*
+    /// header a member, under a member's prefix (<c>x-amz-meta-</c>) or one of signing and framing. S3 acts on such
+    /// parameters and headers, so what Airlock cannot name it does not let through.
+    /// </summary>
+    public static string? S3CallError(OperationModel operation, SignableRequest head)
+    {
+        foreach (var (name, _) in head.Query)
+        {
+            if (!SigV4Authorization.IsPresignParameter(name) && name != "x-id" && !operation.Template.NamesQuery(name)
+                && !operation.Members.Any(m => m[1] == "querystring" && m[2] == name))
+            {
+                return $"{operation.Name} takes no query parameter '{name}'";
+            }
+        }
+
+        foreach (var (name, _) in head.Headers)
+        {
+            if (name.StartsWith("x-amz-", StringComparison.Ordinal) && !SigningHeaders.Contains(name)
+                && !operation.Members.Any(m => (m[1] == "header" && string.Equals(m[2], name, StringComparison.OrdinalIgnoreCase))
+                    || (m[1] == "headers" && name.StartsWith(m[2], StringComparison.OrdinalIgnoreCase))))
+            {
+                return $"{operation.Name} takes no header '{name}'";
+            }
+        }
+
+        return null;
     }
 
     /// <summary>A form as Airlock sends it upstream: every name and value percent-encoded the one way SigV4 does.</summary>
