@@ -71,10 +71,14 @@ internal static class RequestShape
         return pairs is null ? ([], true, "its form body is not valid percent-encoded UTF-8") : (pairs, true, Duplicate(pairs));
     }
 
-    /// <summary>The x-amz-* headers of signing and framing, which no operation's model lists.</summary>
+    /// <summary>
+    /// The x-amz-* headers of signing, framing and the SDKs themselves, which no operation's model lists: the .NET
+    /// SDK's API version, and the flexible checksums botocore adds to any body (S3 only checks them against it).
+    /// </summary>
     private static readonly HashSet<string> SigningHeaders = new(StringComparer.Ordinal)
     {
         "x-amz-date", "x-amz-security-token", "x-amz-content-sha256", "x-amz-decoded-content-length", "x-amz-trailer", "x-amz-user-agent",
+        "x-amz-api-version", "x-amz-sdk-checksum-algorithm",
     };
 
     /// <summary>
@@ -97,6 +101,7 @@ internal static class RequestShape
         foreach (var (name, _) in head.Headers)
         {
             if (name.StartsWith("x-amz-", StringComparison.Ordinal) && !SigningHeaders.Contains(name)
+                && !name.StartsWith("x-amz-checksum-", StringComparison.Ordinal)
                 && !operation.Members.Any(m => (m[1] == "header" && string.Equals(m[2], name, StringComparison.OrdinalIgnoreCase))
                     || (m[1] == "headers" && name.StartsWith(m[2], StringComparison.OrdinalIgnoreCase))))
             {

@@ -96,46 +96,36 @@ internal static class StrictJson
         }
     }
 
+    // Called inside Check's try: its reader's exceptions are Check's to answer.
     private static string? CheckEscapedNames(ReadOnlySpan<byte> body)
     {
         var reader = new Utf8JsonReader(body, Options);
         var names = new List<HashSet<string>>();
-        try
+        while (reader.Read())
         {
-            while (reader.Read())
+            switch (reader.TokenType)
             {
-                switch (reader.TokenType)
-                {
-                    case JsonTokenType.StartObject:
-                        names.Add(new HashSet<string>(StringComparer.Ordinal));
-                        break;
-                    case JsonTokenType.EndObject:
-                        names.RemoveAt(names.Count - 1);
-                        break;
-                    case JsonTokenType.PropertyName:
-                        var name = reader.GetString()!;
-                        if (!names[^1].Add(name))
-                        {
-                            return $"the name '{Shorten(name)}' appears twice in one object";
-                        }
+                case JsonTokenType.StartObject:
+                    names.Add(new HashSet<string>(StringComparer.Ordinal));
+                    break;
+                case JsonTokenType.EndObject:
+                    names.RemoveAt(names.Count - 1);
+                    break;
+                case JsonTokenType.PropertyName:
+                    var name = reader.GetString()!;
+                    if (!names[^1].Add(name))
+                    {
+                        return $"the name '{Shorten(name)}' appears twice in one object";
+                    }
 
-                        break;
-                    case JsonTokenType.String when reader.ValueIsEscaped:
-                        reader.GetString();
-                        break;
-                }
+                    break;
+                case JsonTokenType.String when reader.ValueIsEscaped:
+                    reader.GetString();
+                    break;
             }
+        }
 
-            return null;
-        }
-        catch (JsonException e)
-        {
-            return $"the body is not valid json (line {e.LineNumber + 1}, byte {e.BytePositionInLine + 1})";
-        }
-        catch (InvalidOperationException)
-        {
-            return "a json string holds half a UTF-16 surrogate pair";
-        }
+        return null;
     }
 
     /// <summary>
