@@ -24,7 +24,7 @@ internal static class PolicyReplay
         {
             // GetCallerIdentity is Airlock's own answer, never a policy decision.
             if (entry.Action is null or "sts:GetCallerIdentity" || entry.AccessKeyId is null
-                || entry.Decision is not ("allow" or "deny" or "review") || entry.Time < since)
+                || entry.Decision is not ("allow" or "deny" or "review") || entry.Time < since || IsReleaseOfAHeldCall(entry))
             {
                 continue;
             }
@@ -58,4 +58,11 @@ internal static class PolicyReplay
 
         return new Result(replayed, changes);
     }
+
+    /// <summary>
+    /// A held call the approvers let through is recorded twice: as held (<c>review</c>, the policy's decision) and as
+    /// released (<c>allow</c>, "approved in apr-…"). Only the first is the policy's, so only it is replayed.
+    /// </summary>
+    private static bool IsReleaseOfAHeldCall(AuditEntry entry) =>
+        entry.Decision == "allow" && entry.Reason is { } reason && reason.StartsWith("approved in apr-", StringComparison.Ordinal);
 }
