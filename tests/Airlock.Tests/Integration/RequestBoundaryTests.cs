@@ -119,6 +119,24 @@ public sealed class RequestBoundaryTests(AirlockEnvironment env)
         Assert.Equal(Allowed, got.Body);
     }
 
+    [Fact]
+    public async Task AllowedJsonCalls_ReadToTheirEnd_KeepTheConnection()
+    {
+        var agent = await env.NewSessionAsync(groups: ["agents"]);
+        await using var socket = await RawHttp.ConnectAsync(env.Gateway.Url);
+
+        for (var i = 0; i < 3; i++)
+        {
+            await socket.SendAsync(RawHttp.SignedHead(env.Gateway.Url, agent, "POST", "/", "dynamodb",
+                new Dictionary<string, string> { ["x-amz-target"] = "DynamoDB_20120810.ListTables", ["content-type"] = "application/x-amz-json-1.0" },
+                new Dictionary<string, string> { ["content-length"] = "2" }, Airlock.Aws.SigV4.SigV4Primitives.Sha256Hex("{}"u8)) + "{}");
+            var listed = await socket.ReadResponseAsync();
+            Assert.NotNull(listed);
+            Assert.True(listed.Status == 200, listed.Body);
+            Assert.False(listed.Headers.ContainsKey("connection"));
+        }
+    }
+
     private static readonly byte[] Payload = "hello"u8.ToArray();
 
     private string UploadHead(SessionCredentials agent, string path, string framing, bool withExpect = true)
