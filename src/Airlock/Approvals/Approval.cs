@@ -20,6 +20,10 @@ internal sealed record Approval
     public required string Fingerprint { get; init; }
     public required IReadOnlyList<string> ApproverGroups { get; init; }
     public required int Quorum { get; init; }
+
+    /// <summary>Who decides it, as records and messages say it: <c>sre</c>, <c>sre, dba (quorum 2)</c>.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public string Deciders => $"{string.Join(", ", ApproverGroups)}{(Quorum > 1 ? $" (quorum {Quorum})" : "")}";
     public string? Reason { get; init; }
 
     /// <summary>How many more times the approved call may pass (1 unless the approver chose more).</summary>

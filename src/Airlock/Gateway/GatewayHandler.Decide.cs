@@ -13,8 +13,9 @@ internal sealed partial class GatewayHandler
     /// The call's decision over all it needs: its action on its resources and each <see cref="ResolvedOperation.AlsoRequires"/>
     /// (a copy's source, each key deleted). Any one denied, explicitly or with nothing (no statement, no grant) allowing
     /// it, refuses the call; any one under Review holds it; else it is allowed. Null once the call has been refused.
+    /// A ValueTask: on every call, and it only waits when a grant must be looked up or a refusal written.
     /// </summary>
-    private async Task<(PolicyDecision Decision, string Reason)?> DecideAsync(CallContext call, PolicyRequest request, ResolvedOperation operation, DateTimeOffset now)
+    private async ValueTask<(PolicyDecision Decision, string Reason)?> DecideAsync(CallContext call, PolicyRequest request, ResolvedOperation operation, DateTimeOffset now)
     {
         PolicyDecision? allowed = null;
         string? reason = null;

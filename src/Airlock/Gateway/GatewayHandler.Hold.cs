@@ -27,8 +27,7 @@ internal sealed partial class GatewayHandler
             if (held.Outcome == HoldOutcome.Pending)
             {
                 var approval = held.Approval;
-                heldReason = $"held for approval {approval.Id} by {string.Join(", ", approval.ApproverGroups)}" +
-                    $"{(approval.Quorum > 1 ? $" (quorum {approval.Quorum})" : "")}: {decision.Reason}";
+                heldReason = $"held for approval {approval.Id} by {approval.Deciders}: {decision.Reason}";
                 reviewId = await audit.AppendAsync(call.ToAudit("review", heldReason), http.RequestAborted);
                 held = await approvals.WaitAsync(approval, http.RequestAborted);
             }

@@ -115,14 +115,6 @@ internal static class RequestParameters
         }
     }
 
-    public static List<KeyValuePair<string, string>> FormBody(ResolveRequest request)
-    {
-        var contentType = request.Head.Header("content-type") ?? "";
-        return request.Body is { } body && contentType.StartsWith("application/x-www-form-urlencoded", StringComparison.OrdinalIgnoreCase)
-            ? Resolution.FormBody.Parse(Encoding.UTF8.GetString(body.Span))
-            : [];
-    }
-
     private static bool LooksLikeJson(ResolveRequest request)
     {
         var contentType = request.Head.Header("content-type") ?? "";
