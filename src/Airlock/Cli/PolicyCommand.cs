@@ -19,6 +19,11 @@ internal static class PolicyCommand
                 Console.Error.WriteLine(error);
             }
 
+            foreach (var warning in parser.Warnings)
+            {
+                Console.Error.WriteLine("warning: " + warning);
+            }
+
             Console.WriteLine(parser.Errors.Count == 0
                 ? $"ok: {parser.Statements.Count} statements"
                 : $"{parser.Errors.Count} errors");
@@ -28,7 +33,7 @@ internal static class PolicyCommand
         var policyFiles = new Option<string[]>("--policy") { Description = "Policy files to explain against (default: the configuration's policy).", AllowMultipleArgumentsPerToken = true };
         var subject = new Option<string>("--subject") { Description = "The caller's token subject.", DefaultValueFactory = _ => "someone" };
         var groups = new Option<string[]>("--group") { Description = "A group of the caller (repeatable).", AllowMultipleArgumentsPerToken = true };
-        var action = new Option<string>("--action") { Description = "service:Operation, e.g. dynamodb:DeleteTable.", Required = true };
+        var action = new Option<string>("--action") { Description = "An IAM action or API operation, e.g. s3:ListBucket or s3:ListObjectsV2.", Required = true };
         var resources = new Option<string[]>("--resource") { Description = "A resource ARN (repeatable; default *).", AllowMultipleArgumentsPerToken = true };
         var connection = new Option<string>("--connection") { Description = "The connection.", DefaultValueFactory = _ => "default" };
         var region = new Option<string>("--region") { DefaultValueFactory = _ => "us-east-1" };
@@ -58,9 +63,12 @@ internal static class PolicyCommand
                 return 2;
             }
 
+            var (iamAction, accessLevel) = ServiceCatalog.Default.Authorization(parse.GetValue(action)!);
             var request = new PolicyRequest(parse.GetValue(subject)!, parse.GetValue(groups) ?? [], parse.GetValue(connection)!, parse.GetValue(action)!,
                 parse.GetValue(resources) is { Length: > 0 } r ? r : ["*"])
             {
+                IamAction = iamAction,
+                AccessLevel = accessLevel,
                 Region = parse.GetValue(region)!,
                 Parameters = (parse.GetValue(parameters) ?? []).Select(p => p.Split('=', 2)).ToDictionary(p => p[0], p => p.Length > 1 ? p[1] : ""),
             };

@@ -24,19 +24,19 @@ internal sealed partial class GatewayHandler
         for (var i = -1; i < operation.AlsoRequires.Count; i++)
         {
             var also = i < 0 ? null : operation.AlsoRequires[i];
-            var needed = also is null ? request : request with { Action = also.Action, Resources = also.Resources };
+            var needed = also is null ? request : request with { Action = also.Action, IamAction = null, AccessLevel = also.AccessLevel, Resources = also.Resources };
             var decision = policy.Evaluate(needed);
             var what = also is null ? "" : $" on {also.Why}";
             if (decision.Effect is null && await ActiveGrantAsync(needed, now, call.Http.RequestAborted) is { } grant)
             {
-                reason ??= $"{needed.Action} is allowed by grant {grant.Id} (approved by {grant.DecidedBy}) until {StsResponses.Iso(grant.ExpiresAt!.Value)}.";
+                reason ??= $"{needed.Named} is allowed by grant {grant.Id} (approved by {grant.DecidedBy}) until {StsResponses.Iso(grant.ExpiresAt!.Value)}.";
                 allowed ??= decision;
                 continue;
             }
 
             if (decision.IsDenied)
             {
-                await RefuseAsync(call, AwsError.AccessDenied($"Airlock denied {needed.Action}{what}: {decision.Reason}",
+                await RefuseAsync(call, AwsError.AccessDenied($"Airlock denied {needed.Named}{what}: {decision.Reason}",
                     call.Protocol is WireProtocol.Json or WireProtocol.RestJson or WireProtocol.Cbor), decision: "deny");
                 return null;
             }

@@ -251,6 +251,8 @@ internal sealed partial class GatewayHandler(
 
         var policyRequest = new PolicyRequest(session.Subject, session.Groups, session.Connection, operation.Action, operation.Resources)
         {
+            IamAction = operation.IamAction,
+            AccessLevel = operation.Operation.AccessLevel,
             Issuer = session.Issuer,
             Region = auth.Scope.Region,
             SourceIp = http.Connection.RemoteIpAddress,

@@ -8,6 +8,7 @@ namespace Airlock.Policy;
 internal sealed class CompiledPolicy : IPolicyEvaluator
 {
     private readonly Dictionary<string, PolicyStatement[]> _byService;
+    private readonly Dictionary<string, PolicyStatement[]> _byServiceOnly;
     private readonly PolicyStatement[] _anyService;
 
     public CompiledPolicy(IReadOnlyList<PolicyStatement> statements, IReadOnlyCollection<string>? sources = null)
@@ -16,10 +17,11 @@ internal sealed class CompiledPolicy : IPolicyEvaluator
         Sources = sources ?? [];
         var anyService = statements.Where(s => s.NotAction || s.Actions.Any(a => a == "*" || a[..a.IndexOf(':')].IndexOfAny(['*', '?']) >= 0)).ToArray();
         _anyService = anyService;
-        _byService = statements.Except(anyService)
+        _byServiceOnly = statements.Except(anyService)
             .SelectMany(s => s.Actions.Select(a => (Service: a[..a.IndexOf(':')].ToLowerInvariant(), Statement: s)))
             .GroupBy(x => x.Service)
-            .ToDictionary(g => g.Key, g => g.Select(x => x.Statement).Distinct().Concat(anyService).ToArray(), StringComparer.OrdinalIgnoreCase);
+            .ToDictionary(g => g.Key, g => g.Select(x => x.Statement).Distinct().ToArray(), StringComparer.OrdinalIgnoreCase);
+        _byService = _byServiceOnly.ToDictionary(p => p.Key, p => p.Value.Concat(anyService).ToArray(), StringComparer.OrdinalIgnoreCase);
     }
 
     public IReadOnlyList<PolicyStatement> Statements { get; }
@@ -38,11 +40,44 @@ internal sealed class CompiledPolicy : IPolicyEvaluator
 
     public PolicyDecision Evaluate(PolicyRequest request)
     {
-        var colon = request.Action.IndexOf(':');
-        var service = colon < 0 ? request.Action : request.Action[..colon];
+        var service = Prefix(request.Action);
         var candidates = _byService.TryGetValue(service, out var byService) ? byService : _anyService;
         PolicyStatement? deny = null, review = null, allow = null;
         List<PolicyStatement>? reviews = null;
+        Collect(candidates, request, ref deny, ref review, ref allow, ref reviews);
+        // The IAM action's prefix may not be the operation's (cloudwatch:PutMetricData for monitoring:PutMetricData).
+        if (request.IamAction is { } iam && Prefix(iam) is var iamService && !iamService.Equals(service, StringComparison.OrdinalIgnoreCase)
+            && _byServiceOnly.TryGetValue(iamService, out var byIamService))
+        {
+            Collect(byIamService, request, ref deny, ref review, ref allow, ref reviews);
+        }
+
+        if (deny is not null)
+        {
+            return new PolicyDecision(StatementEffect.Deny, [deny], $"{request.Named} is denied by policy statement {deny.Sid}.");
+        }
+
+        if (review is not null)
+        {
+            IReadOnlyList<PolicyStatement> all = reviews ?? [review];
+            var approvers = string.Join(", ", all.SelectMany(s => s.Approvers).Distinct());
+            return new PolicyDecision(StatementEffect.Review, all, $"{request.Named} needs approval by {approvers} (policy statement {review.Sid}).");
+        }
+
+        return allow is not null
+            ? new PolicyDecision(StatementEffect.Allow, [allow], $"{request.Named} is allowed by policy statement {allow.Sid}.")
+            : new PolicyDecision(null, [], $"No policy statement allows {request.Named} for {request.Subject} on connection '{request.Connection}'.");
+    }
+
+    private static string Prefix(string action)
+    {
+        var colon = action.IndexOf(':');
+        return colon < 0 ? action : action[..colon];
+    }
+
+    private static void Collect(PolicyStatement[] candidates, PolicyRequest request,
+        ref PolicyStatement? deny, ref PolicyStatement? review, ref PolicyStatement? allow, ref List<PolicyStatement>? reviews)
+    {
         foreach (var statement in candidates.AsSpan())
         {
             if (!Applies(statement, request))
@@ -66,28 +101,12 @@ internal sealed class CompiledPolicy : IPolicyEvaluator
                     break;
             }
         }
-
-        if (deny is not null)
-        {
-            return new PolicyDecision(StatementEffect.Deny, [deny], $"{request.Action} is denied by policy statement {deny.Sid}.");
-        }
-
-        if (review is not null)
-        {
-            IReadOnlyList<PolicyStatement> all = reviews ?? [review];
-            var approvers = string.Join(", ", all.SelectMany(s => s.Approvers).Distinct());
-            return new PolicyDecision(StatementEffect.Review, all, $"{request.Action} needs approval by {approvers} (policy statement {review.Sid}).");
-        }
-
-        return allow is not null
-            ? new PolicyDecision(StatementEffect.Allow, [allow], $"{request.Action} is allowed by policy statement {allow.Sid}.")
-            : new PolicyDecision(null, [], $"No policy statement allows {request.Action} for {request.Subject} on connection '{request.Connection}'.");
     }
 
-    /// <summary>Whether one statement covers a call: principal, action, resources and conditions.</summary>
+    /// <summary>Whether one statement covers a call: principal, action (either of its names), access level, resources and conditions.</summary>
     internal static bool Applies(PolicyStatement statement, PolicyRequest request)
     {
-        if (!PrincipalMatches(statement, request) || !ActionMatches(statement, request.Action))
+        if (!PrincipalMatches(statement, request) || !ActionMatches(statement, request) || !AccessLevelMatches(statement, request.AccessLevel))
         {
             return false;
         }
@@ -181,15 +200,58 @@ internal sealed class CompiledPolicy : IPolicyEvaluator
         return !deny;
     }
 
-    private static bool ActionMatches(PolicyStatement statement, string action)
+    /// <summary>A pattern naming the operation (<c>s3:ListObjectsV2</c>) or its IAM action (<c>s3:ListBucket</c>) covers the call.</summary>
+    private static bool ActionMatches(PolicyStatement statement, PolicyRequest request)
     {
         var any = false;
         for (var i = 0; i < statement.Actions.Count && !any; i++)
         {
-            any = Wildcard.Matches(statement.Actions[i], action);
+            any = Wildcard.Matches(statement.Actions[i], request.Action)
+                || (request.IamAction is { } iam && Wildcard.Matches(statement.Actions[i], iam));
         }
 
         return any != statement.NotAction;
+    }
+
+    /// <summary>
+    /// A call IAM gives no access level is never allowed (nor held) by a statement that names levels, and is denied by
+    /// a Deny that names any: where Airlock cannot tell, it errs towards refusing, as with unknown resources.
+    /// </summary>
+    private static bool AccessLevelMatches(PolicyStatement statement, string? level)
+    {
+        if (statement.AccessLevels.Count == 0)
+        {
+            return true;
+        }
+
+        if (level is null)
+        {
+            return statement.Effect == StatementEffect.Deny;
+        }
+
+        for (var i = 0; i < statement.AccessLevels.Count; i++)
+        {
+            if (HasLevel(level, statement.AccessLevels[i]))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>IAM files some actions under two levels (<c>Tagging, Write</c>; <c>Permissions management, Write</c>): either names them.</summary>
+    private static bool HasLevel(string levels, string wanted)
+    {
+        foreach (var range in levels.AsSpan().Split(','))
+        {
+            if (levels.AsSpan()[range].Trim().Equals(wanted, StringComparison.OrdinalIgnoreCase))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private static bool ResourceMatches(PolicyStatement statement, string resource)

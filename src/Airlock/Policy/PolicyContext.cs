@@ -13,6 +13,18 @@ internal sealed record PolicyRequest(
     string Action,
     IReadOnlyList<string> Resources)
 {
+    /// <summary>
+    /// The IAM action the call is authorized as (<c>s3:ListBucket</c> for <c>s3:ListObjectsV2</c>): a statement naming
+    /// either covers the call. Null where IAM lists no action for it, or where it is <see cref="Action"/> itself.
+    /// </summary>
+    public string? IamAction { get; init; }
+
+    /// <summary>IAM's access level of the action (List, Read, Write, Permissions management, Tagging), which <c>AccessLevel</c> statements match.</summary>
+    public string? AccessLevel { get; init; }
+
+    /// <summary>The call's names as messages show them: <c>s3:ListObjectsV2 (s3:ListBucket)</c>.</summary>
+    public string Named => IamAction is null || IamAction == Action ? Action : $"{Action} ({IamAction})";
+
     public string Issuer { get; init; } = "";
     public string Region { get; init; } = "";
     public IPAddress? SourceIp { get; init; }

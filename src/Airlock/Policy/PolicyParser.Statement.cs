@@ -6,8 +6,11 @@ internal sealed partial class PolicyParser
 {
     private static readonly HashSet<string> StatementKeys = new(StringComparer.OrdinalIgnoreCase)
     {
-        "Sid", "Effect", "Principal", "Action", "NotAction", "Resource", "NotResource", "Condition", "Approvers", "Quorum",
+        "Sid", "Effect", "Principal", "Action", "NotAction", "Resource", "NotResource", "Condition", "Approvers", "Quorum", "AccessLevel",
     };
+
+    /// <summary>IAM's access levels, as AWS's Service Authorization Reference names them.</summary>
+    public static readonly IReadOnlyList<string> AccessLevelNames = ["List", "Read", "Write", "Permissions management", "Tagging"];
 
     private void ParseStatement(YamlNode node, string source, IReadOnlyDictionary<string, IReadOnlyList<string>>? principalOverride)
     {
@@ -44,6 +47,12 @@ internal sealed partial class PolicyParser
         foreach (var action in actions)
         {
             CheckAction(action, At(source, actionNode ?? notActionNode!), sid);
+        }
+
+        var accessLevels = Child(map, "AccessLevel") is { } levelNode ? Strings(levelNode, source, "AccessLevel") : [];
+        foreach (var level in accessLevels.Where(l => !AccessLevelNames.Contains(l, StringComparer.OrdinalIgnoreCase)))
+        {
+            _errors.Add($"{At(source, Child(map, "AccessLevel")!)}: statement {sid}: '{level}' is not an IAM access level ({string.Join(", ", AccessLevelNames)}).");
         }
 
         var resourceNode = Child(map, "Resource");
@@ -88,6 +97,7 @@ internal sealed partial class PolicyParser
                 Principals = principals,
                 Actions = actions,
                 NotAction = notActionNode is not null,
+                AccessLevels = accessLevels,
                 Resources = resources,
                 NotResource = notResourceNode is not null,
                 Conditions = conditions,
@@ -187,15 +197,29 @@ internal sealed partial class PolicyParser
         }
 
         var prefix = action[..colon];
-        var operation = action[(colon + 1)..];
-        var services = catalog.Services.Where(s => Wildcard.Matches(prefix, s.ActionPrefix)).ToList();
-        if (services.Count == 0)
+        if (!catalog.Services.Any(s => Wildcard.Matches(prefix, s.ActionPrefix)) && !catalog.IamPrefixes.Any(p => Wildcard.Matches(prefix, p)))
         {
             _errors.Add($"{at}: statement {sid}: no AWS service has the action prefix '{prefix}'.");
+            return;
         }
-        else if (!services.Any(s => s.Operations.Any(o => Wildcard.Matches(operation, o.Name))))
+
+        var iamActions = catalog.IamActions.Keys.Where(a => Wildcard.Matches(action, a)).ToList();
+        var operations = catalog.Services.Where(s => Wildcard.Matches(prefix, s.ActionPrefix))
+            .SelectMany(s => s.Operations.Where(o => Wildcard.Matches(action, $"{s.ActionPrefix}:{o.Name}")).Select(o => (Service: s, Operation: o)))
+            .ToList();
+        if (iamActions.Count == 0 && operations.Count == 0)
         {
-            _errors.Add($"{at}: statement {sid}: '{action}' matches no operation of {prefix}.");
+            _errors.Add($"{at}: statement {sid}: '{action}' matches no IAM action nor API operation of {prefix}.");
+            return;
+        }
+
+        // An exact operation name IAM does not know is an alias only Airlock reads: the same policy in IAM would not do it.
+        if (iamActions.Count == 0 && action.IndexOfAny(['*', '?']) < 0
+            && operations.Select(o => o.Service.IamAction(o.Operation)).FirstOrDefault(a => a is not null) is { } iamName)
+        {
+            _warnings.Add($"{at}: statement {sid}: '{action}' is the API operation's name; IAM authorizes it as {iamName}, " +
+                $"which also covers {string.Join(", ", catalog.OperationsAuthorizedAs(iamName).Where(o => o != action).DefaultIfEmpty("nothing else"))}. " +
+                "Airlock reads the operation name as an alias; name the IAM action to mean what IAM means.");
         }
     }
 

@@ -13,10 +13,14 @@ namespace Airlock.Policy;
 internal sealed partial class PolicyParser(ServiceCatalog catalog)
 {
     private readonly List<string> _errors = [];
+    private readonly List<string> _warnings = [];
     private readonly List<PolicyStatement> _statements = [];
     private readonly HashSet<string> _included = new(StringComparer.Ordinal);
 
     public IReadOnlyList<string> Errors => _errors;
+
+    /// <summary>What loads but may not mean what the author thinks (an operation name where IAM names the action otherwise).</summary>
+    public IReadOnlyList<string> Warnings => _warnings;
 
     public IReadOnlyList<PolicyStatement> Statements => _statements;
 

@@ -41,8 +41,11 @@ internal static class PolicyReplay
             }
 
             replayed++;
+            var (iamAction, accessLevel) = Aws.Catalog.ServiceCatalog.Default.Authorization(entry.Action);
             var decision = candidate.Evaluate(new PolicyRequest(session.Subject, session.Groups, session.Connection, entry.Action, entry.Resources)
             {
+                IamAction = iamAction,
+                AccessLevel = accessLevel,
                 Issuer = session.Issuer,
                 Region = entry.Region ?? "",
                 SourceIp = System.Net.IPAddress.TryParse(entry.ClientIp, out var ip) ? ip : null,

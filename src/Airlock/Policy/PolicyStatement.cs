@@ -22,6 +22,9 @@ internal sealed record PolicyStatement
 
     public IReadOnlyList<string> Actions { get; init; } = [];
     public bool NotAction { get; init; }
+    /// <summary>Airlock's addition to IAM: when not empty, the statement covers only calls whose IAM access level is one of these.</summary>
+    public IReadOnlyList<string> AccessLevels { get; init; } = [];
+
     public IReadOnlyList<string> Resources { get; init; } = ["*"];
     public bool NotResource { get; init; }
     public IReadOnlyList<PolicyCondition> Conditions { get; init; } = [];

@@ -29,7 +29,8 @@ public sealed class S3ImpliedPermissionsTests(AirlockEnvironment env)
 
         Assert.True(result.ExitCode == 0, result.ToString());
         Assert.Contains("AccessDenied", result.StdOut);
-        Assert.Contains("s3:DeleteObject on each key deleted", result.StdOut);
+        // IAM authorizes a multi-object delete as s3:DeleteObject on each key: the statement denying one key refuses it.
+        Assert.Contains("s3:DeleteObjects (s3:DeleteObject) is denied by policy statement ProtectedObjects", result.StdOut);
         Assert.Contains("then ['ok/scratch.txt']", result.StdOut);
         Assert.Contains("protected/report.csv", await KeysAsync(bucket));
         var denied = (await env.AuditAsync()).First(e => e.AccessKeyId == agent.AccessKeyId && e.Operation == "DeleteObjects");

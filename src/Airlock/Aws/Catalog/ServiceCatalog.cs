@@ -35,6 +35,59 @@ internal sealed class ServiceCatalog
     public IReadOnlyList<ServiceModel> BySigningName(string signingName) =>
         _bySigningName.GetValueOrDefault(signingName) ?? [];
 
+    private IReadOnlyDictionary<string, IamActionInfo>? _iamActions;
+
+    /// <summary>Every IAM action some operation is authorized as, case-insensitively, with its access level and operations.</summary>
+    public IReadOnlyDictionary<string, IamActionInfo> IamActions => _iamActions ??= BuildIamActions();
+
+    private IReadOnlyList<string>? _iamPrefixes;
+
+    /// <summary>The IAM service prefixes of the catalog's actions (<c>cloudwatch</c> beside the signing name <c>monitoring</c>).</summary>
+    public IReadOnlyList<string> IamPrefixes => _iamPrefixes ??= IamActions.Keys.Select(a => a[..a.IndexOf(':')]).Distinct(StringComparer.OrdinalIgnoreCase).ToArray();
+
+    /// <summary>The operations (<c>s3:ListObjectsV2</c>, <c>s3:HeadBucket</c>, …) IAM authorizes as <paramref name="iamAction"/>.</summary>
+    public IReadOnlyList<string> OperationsAuthorizedAs(string iamAction) =>
+        IamActions.TryGetValue(iamAction, out var info) ? info.Operations : [];
+
+    /// <summary>
+    /// An action as policy tools are asked about it (<c>policy explain --action</c>): an operation name with its IAM action
+    /// and level, or an IAM action with its level. Null parts where the catalog knows neither.
+    /// </summary>
+    public (string? IamAction, string? AccessLevel) Authorization(string action)
+    {
+        var colon = action.IndexOf(':');
+        if (colon > 0)
+        {
+            foreach (var service in BySigningName(action[..colon]))
+            {
+                if (service.Operation(action[(colon + 1)..]) is { } operation)
+                {
+                    return (service.IamAction(operation), operation.AccessLevel);
+                }
+            }
+        }
+
+        return IamActions.TryGetValue(action, out var info) ? (action, info.AccessLevel) : (null, null);
+    }
+
+    private Dictionary<string, IamActionInfo> BuildIamActions()
+    {
+        var actions = new Dictionary<string, IamActionInfo>(StringComparer.OrdinalIgnoreCase);
+        foreach (var service in Services)
+        {
+            foreach (var operation in service.Operations)
+            {
+                if (service.IamAction(operation) is { } iam)
+                {
+                    var info = actions.TryGetValue(iam, out var known) ? known : actions[iam] = new IamActionInfo(operation.AccessLevel!, []);
+                    info.Operations.Add($"{service.ActionPrefix}:{operation.Name}");
+                }
+            }
+        }
+
+        return actions;
+    }
+
     private static readonly Lazy<ServiceCatalog> Embedded = new(LoadEmbedded);
 
     public static ServiceCatalog Default => Embedded.Value;
@@ -53,3 +106,6 @@ internal sealed class ServiceCatalog
         [property: System.Text.Json.Serialization.JsonPropertyName("source")] string Source,
         [property: System.Text.Json.Serialization.JsonPropertyName("services")] IReadOnlyList<ServiceModel> Services);
 }
+
+/// <summary>One IAM action: its access level and the operations authorized as it.</summary>
+internal sealed record IamActionInfo(string AccessLevel, List<string> Operations);

@@ -20,8 +20,15 @@ internal sealed record ServiceModel
     /// <summary>True when callers may speak <paramref name="protocol"/> to this service.</summary>
     public bool Speaks(string protocol) => Protocol == protocol || OtherProtocols.Contains(protocol);
 
-    /// <summary>The prefix of this service's actions in policy (<c>s3:GetObject</c>).</summary>
+    /// <summary>The prefix of this service's operation names in policy (<c>s3:ListObjectsV2</c>, <c>monitoring:PutMetricData</c>).</summary>
     public string ActionPrefix => SigningName;
+
+    /// <summary>
+    /// The IAM action <paramref name="operation"/> is authorized as (<c>s3:ListBucket</c> for ListObjectsV2,
+    /// <c>cloudwatch:PutMetricData</c>), or null where AWS's Service Authorization Reference lists none.
+    /// </summary>
+    public string? IamAction(OperationModel operation) =>
+        operation.AccessLevel is null ? null : operation.IamName ?? $"{ActionPrefix}:{operation.Name}";
 
     public bool IsS3 => Id == "s3";
 
@@ -61,6 +68,12 @@ internal sealed record OperationModel
 
     /// <summary><c>stream</c> (S3 objects) or <c>blob</c> when the response body is a raw payload rather than json or xml.</summary>
     [JsonPropertyName("rawOutput")] public string? RawOutput { get; init; }
+
+    /// <summary>The IAM action's name where it is not <c>signingName:Operation</c> (see <see cref="ServiceModel.IamAction"/>).</summary>
+    [JsonPropertyName("iam")] public string? IamName { get; init; }
+
+    /// <summary>IAM's access level of the action (List, Read, Write, Permissions management, Tagging); null: IAM lists no action.</summary>
+    [JsonPropertyName("access")] public string? AccessLevel { get; init; }
 
     /// <summary>Top-level output members that carry pagination state (<c>NextToken</c>, <c>LastEvaluatedKey</c>).</summary>
     [JsonPropertyName("pageTokens")] public IReadOnlyList<string> PageTokens { get; init; } = [];

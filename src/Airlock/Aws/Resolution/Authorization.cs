@@ -4,5 +4,7 @@ namespace Airlock.Aws.Resolution;
 /// One more permission a call needs besides its own action, as IAM requires it: reading the source of a copy
 /// (<c>s3:GetObject</c>), deleting each key of a multi-object delete (<c>s3:DeleteObject</c>).
 /// </summary>
+/// <param name="Action">The IAM action (<c>s3:GetObject</c>).</param>
+/// <param name="AccessLevel">Its IAM access level (Read, Write, …), which <c>AccessLevel</c> statements match.</param>
 /// <param name="Why">What it is for, in the refusal and the record (<c>the copy source</c>).</param>
-internal sealed record Authorization(string Action, IReadOnlyList<string> Resources, string Why);
+internal sealed record Authorization(string Action, string AccessLevel, IReadOnlyList<string> Resources, string Why);

@@ -208,8 +208,8 @@ internal sealed class OperationResolver(ServiceCatalog catalog, ResourceArns arn
             return resolved;
         }
 
-        return S3Authorizations.For(found.Operation.Name, parameters, request) is { } also
-            ? ResolveResult.Ok(s3Call with { AlsoRequires = also })
+        return S3Authorizations.For(found.Operation.Name, parameters, request) is { } needs
+            ? ResolveResult.Ok(s3Call with { Resources = needs.Resources ?? s3Call.Resources, AlsoRequires = [.. s3Call.AlsoRequires, .. needs.AlsoRequires] })
             : ResolveResult.Fail($"The {found.Operation.Name} call does not say what it reads or deletes in a form Airlock can check (x-amz-copy-source bucket/key, a Delete body with keys).");
     }
 
@@ -223,7 +223,9 @@ internal sealed class OperationResolver(ServiceCatalog catalog, ResourceArns arn
             return ResolveResult.Fail($"Airlock cannot mask the {wireProtocol} response of {service.Id} {operation.Name}; call it in {service.Protocol}.");
         }
 
-        return ResolveResult.Ok(new ResolvedOperation(service, operation, arns.Derive(service.Id, parameters, request.Region, request.Account), parameters, wireProtocol));
+        var (resources, also) = MultiResourceAuthorizations.For(service.Id, operation.Name, parameters, request);
+        return ResolveResult.Ok(new ResolvedOperation(service, operation, resources ?? arns.Derive(service.Id, parameters, request.Region, request.Account),
+            parameters, wireProtocol) { AlsoRequires = also });
     }
 
     /// <summary>The protocol a call is spoken in, judged before it is resolved, so even early refusals use its error shape.</summary>

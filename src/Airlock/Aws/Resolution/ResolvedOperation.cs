@@ -13,7 +13,11 @@ internal sealed record ResolvedOperation(
     IReadOnlyDictionary<string, string> Parameters,
     string WireProtocol)
 {
+    /// <summary>The operation's own name in policy (<c>s3:ListObjectsV2</c>): what ran, as the record names it.</summary>
     public string Action => $"{Service.ActionPrefix}:{Operation.Name}";
+
+    /// <summary>The IAM action the call is authorized as (<c>s3:ListBucket</c>); null where IAM lists none.</summary>
+    public string? IamAction => Service.IamAction(Operation);
 
     /// <summary>
     /// The body to send upstream in place of the caller's, rebuilt from what Airlock read (a query form re-encoded, a

@@ -3,25 +3,30 @@ using System.Xml;
 namespace Airlock.Aws.Resolution;
 
 /// <summary>
-/// What an S3 call needs beyond its own action, as IAM authorizes it: <c>s3:GetObject</c> on the source of CopyObject
-/// and UploadPartCopy, <c>s3:DeleteObject</c> on every key of DeleteObjects. Null when the call cannot be read for it.
+/// An S3 call as IAM authorizes it: <c>s3:GetObject</c> on the source of CopyObject and UploadPartCopy besides
+/// <c>s3:PutObject</c> on the destination; DeleteObjects as <c>s3:DeleteObject</c> on every key it deletes (not on the
+/// bucket). Null when the call cannot be read for it.
 /// </summary>
 internal static class S3Authorizations
 {
-    public static IReadOnlyList<Authorization>? For(string operation, IReadOnlyDictionary<string, string> parameters, ResolveRequest request)
+    public sealed record Needs(IReadOnlyList<string>? Resources, IReadOnlyList<Authorization> AlsoRequires);
+
+    private static readonly Needs AsDerived = new(null, []);
+
+    public static Needs? For(string operation, IReadOnlyDictionary<string, string> parameters, ResolveRequest request)
     {
         switch (operation)
         {
             case "CopyObject" or "UploadPartCopy":
                 return parameters.TryGetValue("CopySource", out var source) && SourceArn(source) is { } arn
-                    ? [new Authorization("s3:GetObject", [arn], "the copy source")]
+                    ? new Needs(null, [new Authorization("s3:GetObject", "Read", [arn], "the copy source")])
                     : null;
             case "DeleteObjects":
                 return parameters.TryGetValue("Bucket", out var bucket) && Keys(request.Body) is { Count: > 0 } keys
-                    ? [new Authorization("s3:DeleteObject", keys.Select(k => $"arn:aws:s3:::{bucket}/{k}").ToArray(), "each key deleted")]
+                    ? new Needs(keys.Select(k => $"arn:aws:s3:::{bucket}/{k}").Distinct().ToArray(), [])
                     : null;
             default:
-                return [];
+                return AsDerived;
         }
     }
 

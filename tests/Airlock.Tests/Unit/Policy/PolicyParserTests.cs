@@ -39,7 +39,7 @@ public sealed class PolicyParserTests
             """, "policy.yaml", ".", null);
 
         var errors = parser.Errors;
-        Assert.Contains(errors, e => e.StartsWith("policy.yaml:5:", StringComparison.Ordinal) && e.Contains("'s3:GetObjekt' matches no operation"));
+        Assert.Contains(errors, e => e.StartsWith("policy.yaml:5:", StringComparison.Ordinal) && e.Contains("'s3:GetObjekt' matches no IAM action nor API operation"));
         Assert.Contains(errors, e => e.StartsWith("policy.yaml:8:", StringComparison.Ordinal) && e.Contains("Effect must be Allow, Deny or Review"));
         Assert.Contains(errors, e => e.StartsWith("policy.yaml:10:", StringComparison.Ordinal) && e.Contains("no AWS service has the action prefix 'nosuchservice'"));
         Assert.Contains(errors, e => e.StartsWith("policy.yaml:11:", StringComparison.Ordinal) && e.Contains("'not-an-arn' is not an ARN"));

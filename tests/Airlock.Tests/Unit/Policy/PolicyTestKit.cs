@@ -19,9 +19,13 @@ internal static class PolicyTestKit
         return new CompiledPolicy(parser.Statements);
     }
 
-    /// <summary>"region=us-east-1;ip=10.0.0.1;groups=a,b;subject=x;time=...;param:Name=V;resource=arn,arn".</summary>
+    /// <summary>
+    /// "region=us-east-1;ip=10.0.0.1;groups=a,b;subject=x;time=...;param:Name=V;resource=arn,arn". The action is an API
+    /// operation (<c>s3:ListObjectsV2</c>, authorized as its IAM action from the catalog) or an IAM action.
+    /// </summary>
     public static PolicyRequest Request(string action, string context = "")
     {
+        var (iamAction, accessLevel) = ServiceCatalog.Default.Authorization(action);
         var values = context.Split(';', StringSplitOptions.RemoveEmptyEntries).Select(p => p.Split('=', 2)).ToList();
         string? Get(string key) => values.FirstOrDefault(v => v[0] == key)?[1];
         return new PolicyRequest(
@@ -31,6 +35,8 @@ internal static class PolicyTestKit
             action,
             (Get("resource") ?? "*").Split(',', StringSplitOptions.RemoveEmptyEntries))
         {
+            IamAction = iamAction,
+            AccessLevel = accessLevel,
             Region = Get("region") ?? "us-east-1",
             SourceIp = Get("ip") is { } ip ? IPAddress.Parse(ip) : null,
             Time = Get("time") is { } time ? DateTimeOffset.Parse(time, System.Globalization.CultureInfo.InvariantCulture) : new DateTimeOffset(2026, 11, 22, 12, 0, 0, TimeSpan.Zero),

@@ -1,0 +1,127 @@
+using System.Text.Json;
+using System.Text.RegularExpressions;
+
+namespace Airlock.Aws.Resolution;
+
+/// <summary>
+/// What a json call needs beyond its own action where IAM authorizes it on several resources or several actions:
+/// DynamoDB's Batch and Transact operations on each table they name (and TransactWriteItems as the action of each
+/// item: PutItem, UpdateItem, DeleteItem, ConditionCheckItem), KMS ReEncrypt on both keys (ReEncryptTo the
+/// destination, ReEncryptFrom the source), and <c>iam:PassRole</c> on every role ARN a call hands to a service.
+/// </summary>
+internal static partial class MultiResourceAuthorizations
+{
+    /// <summary>The call's own resources where it touches several, and what else it needs; null resources: as derived.</summary>
+    public static (IReadOnlyList<string>? Resources, IReadOnlyList<Authorization> AlsoRequires) For(
+        string serviceId, string operation, IReadOnlyDictionary<string, string> parameters, ResolveRequest request)
+    {
+        var also = PassRoles(serviceId, parameters);
+        switch (serviceId, operation)
+        {
+            case ("dynamodb", "BatchGetItem" or "BatchWriteItem"):
+                return (Tables(request, body => body.TryGetProperty("RequestItems", out var items) && items.ValueKind == JsonValueKind.Object
+                    ? items.EnumerateObject().Select(t => (Kind: "", Table: t.Name)) : []), also);
+            case ("dynamodb", "TransactGetItems" or "TransactWriteItems"):
+                var items = TransactItems(request);
+                var tables = Tables(request, _ => items);
+                if (operation == "TransactWriteItems")
+                {
+                    also = [.. also, .. items.GroupBy(i => i.Kind).Select(g => new Authorization(
+                        $"dynamodb:{WriteAction(g.Key)}", "Write", g.Select(i => TableArn(i.Table, request)).Distinct().ToArray(), $"its {g.Key} items"))];
+                }
+
+                return (tables, also);
+            case ("kms", "ReEncrypt"):
+                var source = parameters.TryGetValue("SourceKeyId", out var sourceKey) && sourceKey.Length > 0 ? KeyArn(sourceKey, request) : "*";
+                var destination = parameters.TryGetValue("DestinationKeyId", out var destinationKey) && destinationKey.Length > 0 ? KeyArn(destinationKey, request) : "*";
+                return ([destination], [.. also, new Authorization("kms:ReEncryptFrom", "Write", [source], "the source key")]);
+            default:
+                return (null, also);
+        }
+    }
+
+    private static string WriteAction(string kind) => kind == "ConditionCheck" ? "ConditionCheckItem" : kind + "Item";
+
+    /// <summary>
+    /// A role ARN handed to a service (Lambda's Role, CloudFormation's RoleARN, Step Functions' roleArn, …) lets that service
+    /// act as the role: IAM requires <c>iam:PassRole</c> on it. IAM's and STS's own calls name roles to manage or assume them.
+    /// </summary>
+    private static IReadOnlyList<Authorization> PassRoles(string serviceId, IReadOnlyDictionary<string, string> parameters)
+    {
+        if (serviceId is "iam" or "sts")
+        {
+            return [];
+        }
+
+        List<Authorization>? passed = null;
+        foreach (var (name, value) in parameters)
+        {
+            if (IsRoleArn(value))
+            {
+                (passed ??= []).Add(new Authorization("iam:PassRole", "Write", [value], $"the role in {name}"));
+            }
+        }
+
+        return passed ?? (IReadOnlyList<Authorization>)[];
+    }
+
+    private static bool IsRoleArn(string value) => value.StartsWith("arn:", StringComparison.Ordinal) && RoleArn().IsMatch(value);
+
+    [GeneratedRegex(@"^arn:aws[a-z-]*:iam::[0-9]{12}:role/", RegexOptions.CultureInvariant)]
+    private static partial Regex RoleArn();
+
+    private static string TableArn(string table, ResolveRequest request) =>
+        table == "*" || table.StartsWith("arn:", StringComparison.Ordinal) ? table : $"arn:aws:dynamodb:{request.Region}:{request.Account}:table/{table}";
+
+    private static string KeyArn(string key, ResolveRequest request) =>
+        key.StartsWith("arn:", StringComparison.Ordinal) ? key
+        : key.StartsWith("alias/", StringComparison.Ordinal) ? $"arn:aws:kms:{request.Region}:{request.Account}:{key}"
+        : $"arn:aws:kms:{request.Region}:{request.Account}:key/{key}";
+
+    /// <summary>The table ARNs the body names, or "*" (which only a Deny can cover) when it names none Airlock can read.</summary>
+    private static IReadOnlyList<string> Tables(ResolveRequest request, Func<JsonElement, IEnumerable<(string Kind, string Table)>> read)
+    {
+        var tables = WithBody(request, body => read(body).Select(t => TableArn(t.Table, request)).Distinct().ToArray()) ?? [];
+        return tables.Length > 0 ? tables : ["*"];
+    }
+
+    /// <summary>(Get|Put|Update|Delete|ConditionCheck, table) of each TransactItems entry.</summary>
+    private static List<(string Kind, string Table)> TransactItems(ResolveRequest request) =>
+        WithBody(request, body =>
+        {
+            var items = new List<(string, string)>();
+            if (body.TryGetProperty("TransactItems", out var list) && list.ValueKind == JsonValueKind.Array)
+            {
+                foreach (var item in list.EnumerateArray().Where(i => i.ValueKind == JsonValueKind.Object))
+                {
+                    foreach (var kind in item.EnumerateObject())
+                    {
+                        var table = kind.Value.ValueKind == JsonValueKind.Object && kind.Value.TryGetProperty("TableName", out var name)
+                            && name.ValueKind == JsonValueKind.String ? name.GetString()! : "*";
+                        items.Add((kind.Name, table));
+                    }
+                }
+            }
+
+            return items;
+        }) ?? [];
+
+    private static T? WithBody<T>(ResolveRequest request, Func<JsonElement, T> read)
+        where T : class
+    {
+        if (request.Body is not { Length: > 0 } body)
+        {
+            return null;
+        }
+
+        try
+        {
+            using var document = JsonDocument.Parse(body);
+            return document.RootElement.ValueKind == JsonValueKind.Object ? read(document.RootElement) : null;
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+}

@@ -1,0 +1,64 @@
+using System.Text.Json;
+using Airlock.Tests;
+using Airlock.Aws.Catalog;
+using Xunit;
+
+namespace Airlock.Tests.Unit.Aws;
+
+/// <summary>
+/// Every curated operation → IAM action exception of <c>tools/iam-exceptions.json</c>, one case each: the embedded
+/// catalog authorizes the operation as that action (the generator has already refused any action IAM does not list).
+/// </summary>
+public sealed class IamExceptionTests
+{
+    public static TheoryData<string, string, string> Exceptions()
+    {
+        var data = new TheoryData<string, string, string>();
+        using var document = JsonDocument.Parse(File.ReadAllText(Path.Combine(Repository.Root, "tools", "iam-exceptions.json")));
+        foreach (var service in document.RootElement.GetProperty("operations").EnumerateObject())
+        {
+            foreach (var operation in service.Value.EnumerateObject())
+            {
+                data.Add(service.Name, operation.Name, operation.Value.GetString()!);
+            }
+        }
+
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(Exceptions))]
+    public void Operation_IsAuthorizedAsTheCuratedAction(string service, string operation, string iamAction)
+    {
+        var model = ServiceCatalog.Default.Service(service);
+        var op = model?.Operation(operation);
+
+        Assert.NotNull(op);
+        Assert.Equal(iamAction, model!.IamAction(op!));
+        Assert.NotNull(op!.AccessLevel);
+        Assert.Contains($"{model.ActionPrefix}:{operation}", ServiceCatalog.Default.OperationsAuthorizedAs(iamAction));
+    }
+
+    public static TheoryData<string, string> Prefixes()
+    {
+        var data = new TheoryData<string, string>();
+        using var document = JsonDocument.Parse(File.ReadAllText(Path.Combine(Repository.Root, "tools", "iam-exceptions.json")));
+        foreach (var prefix in document.RootElement.GetProperty("prefixes").EnumerateObject())
+        {
+            data.Add(prefix.Name, prefix.Value.GetString()!);
+        }
+
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(Prefixes))]
+    public void SigningName_IsAuthorizedUnderTheCuratedPrefix(string signingName, string iamPrefix)
+    {
+        var services = ServiceCatalog.Default.BySigningName(signingName);
+
+        Assert.NotEmpty(services);
+        Assert.Contains(services.SelectMany(s => s.Operations.Select(o => s.IamAction(o))),
+            action => action is not null && action.StartsWith(iamPrefix + ":", StringComparison.Ordinal));
+    }
+}
