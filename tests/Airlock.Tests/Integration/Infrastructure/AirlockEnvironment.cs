@@ -168,6 +168,11 @@ public sealed class AirlockEnvironment : IAsyncLifetime
                 Principal: "*"
                 Action: ["s3:GetObject", "s3:DeleteObject"]
                 Resource: "arn:aws:s3:::*/protected/*"
+              - Sid: SealedListings
+                Effect: Deny
+                Principal: "*"
+                Action: s3:ListBucket
+                Resource: "arn:aws:s3:::sealed-*"
               - Sid: DropsNeedAnSre
                 Effect: Review
                 Principal: "*"

@@ -1,0 +1,112 @@
+using Airlock.Tests.Integration.Infrastructure;
+using Xunit;
+
+namespace Airlock.Tests.Integration;
+
+/// <summary>
+/// Statements in IAM's vocabulary decide the calls real SDKs send, as IAM would: boto3 through Airlock against moto,
+/// with the test policy's statements written as IAM names them (s3:ListBucket, s3:GetObject, dynamodb:PutItem).
+/// </summary>
+[Collection(AirlockCollection.Name)]
+public sealed class IamVocabularyTests(AirlockEnvironment env)
+{
+    [Fact]
+    public async Task DenyingS3ListBucket_RefusesEveryListingOperation_AndTheRecordNamesWhatRan()
+    {
+        var sealedBucket = AirlockEnvironment.UniqueName("sealed");
+        var open = AirlockEnvironment.UniqueName("listable");
+        foreach (var bucket in new[] { sealedBucket, open })
+        {
+            Assert.Equal(0, (await env.MotoAsync("s3api", "create-bucket", "--bucket", bucket)).ExitCode);
+        }
+
+        var agent = await env.NewSessionAsync(groups: ["agents"]);
+        var result = await env.Boto3Async(agent, $$"""
+            c = boto3.client('s3', config=botocore.config.Config(retries={'max_attempts': 1}))
+            for bucket in ['{{sealedBucket}}', '{{open}}']:
+                for name, call in [('v2', lambda: c.list_objects_v2(Bucket=bucket)), ('v1', lambda: c.list_objects(Bucket=bucket)),
+                                   ('head', lambda: c.head_bucket(Bucket=bucket))]:
+                    try:
+                        call()
+                        print(bucket, name, 'ok')
+                    except botocore.exceptions.ClientError as e:
+                        print(bucket, name, e.response['Error']['Code'])
+            """);
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Contains($"{sealedBucket} v2 AccessDenied", result.StdOut);
+        Assert.Contains($"{sealedBucket} v1 AccessDenied", result.StdOut);
+        Assert.Contains($"{sealedBucket} head 403", result.StdOut);
+        Assert.Contains($"{open} v2 ok", result.StdOut);
+        Assert.Contains($"{open} v1 ok", result.StdOut);
+        Assert.Contains($"{open} head ok", result.StdOut);
+        var denied = (await env.AuditAsync()).Single(e => e.AccessKeyId == agent.AccessKeyId && e.Operation == "ListObjectsV2" && e.Decision == "deny");
+        Assert.Equal("s3:ListObjectsV2", denied.Action);
+        Assert.Contains("s3:ListObjectsV2 (s3:ListBucket) is denied by policy statement SealedListings", denied.Reason);
+    }
+
+    [Fact]
+    public async Task DenyingS3GetObject_RefusesHeadObject()
+    {
+        var bucket = AirlockEnvironment.UniqueName("heads");
+        Assert.Equal(0, (await env.MotoAsync("s3api", "create-bucket", "--bucket", bucket)).ExitCode);
+        var file = Path.Combine(env.WorkDir, bucket + ".txt");
+        await File.WriteAllTextAsync(file, "content");
+        foreach (var key in new[] { "protected/a.txt", "ok/a.txt" })
+        {
+            Assert.Equal(0, (await env.MotoAsync("s3api", "put-object", "--bucket", bucket, "--key", key, "--body", file)).ExitCode);
+        }
+
+        var agent = await env.NewSessionAsync(groups: ["agents"]);
+        var result = await env.Boto3Async(agent, $$"""
+            c = boto3.client('s3', config=botocore.config.Config(retries={'max_attempts': 1}))
+            for key in ['protected/a.txt', 'ok/a.txt']:
+                try:
+                    print(key, c.head_object(Bucket='{{bucket}}', Key=key)['ContentLength'])
+                except botocore.exceptions.ClientError as e:
+                    print(key, e.response['Error']['Code'])
+            """);
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Contains("protected/a.txt 403", result.StdOut);
+        Assert.Contains("ok/a.txt 7", result.StdOut);
+    }
+
+    [Fact]
+    public async Task TransactWriteItems_PuttingIntoATableWherePutItemIsDenied_WritesNothing()
+    {
+        var forbidden = AirlockEnvironment.UniqueName("forbidden-tx");
+        var allowed = AirlockEnvironment.UniqueName("tx");
+        foreach (var table in new[] { forbidden, allowed })
+        {
+            Assert.Equal(0, (await env.MotoAsync("dynamodb", "create-table", "--table-name", table, "--attribute-definitions", "AttributeName=k,AttributeType=S",
+                "--key-schema", "AttributeName=k,KeyType=HASH", "--billing-mode", "PAY_PER_REQUEST")).ExitCode);
+        }
+
+        var agent = await env.NewSessionAsync(groups: ["agents"]);
+        var result = await env.Boto3Async(agent, $$"""
+            c = boto3.client('dynamodb', config=botocore.config.Config(retries={'max_attempts': 1}))
+            def put(table, key):
+                return dict(Put=dict(TableName=table, Item=dict(k=dict(S=key))))
+            try:
+                c.transact_write_items(TransactItems=[put('{{allowed}}', 'a'), put('{{forbidden}}', 'b')])
+                print('mixed written')
+            except botocore.exceptions.ClientError as e:
+                print('mixed', e.response['Error']['Code'], e.response['Error']['Message'])
+            c.transact_write_items(TransactItems=[put('{{allowed}}', 'c')])
+            print('allowed written')
+            """);
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Contains("mixed AccessDeniedException", result.StdOut);
+        Assert.Contains("dynamodb:PutItem on its Put items", result.StdOut);
+        Assert.Contains("allowed written", result.StdOut);
+        Assert.Contains("\"Count\": 0", (await env.MotoAsync("dynamodb", "scan", "--table-name", forbidden)).StdOut);
+        var allowedItems = (await env.MotoAsync("dynamodb", "scan", "--table-name", allowed)).StdOut;
+        Assert.Contains("\"Count\": 1", allowedItems);
+        var denied = (await env.AuditAsync()).Single(e => e.AccessKeyId == agent.AccessKeyId && e.Decision == "deny");
+        Assert.Equal("TransactWriteItems", denied.Operation);
+        Assert.Contains(denied.Resources, r => r.EndsWith($":table/{forbidden}", StringComparison.Ordinal));
+        Assert.Contains(denied.Resources, r => r.EndsWith($":table/{allowed}", StringComparison.Ordinal));
+    }
+}
