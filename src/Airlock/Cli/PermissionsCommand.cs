@@ -42,7 +42,9 @@ internal static class PermissionsCommand
             foreach (var statement in root.GetProperty("statements").EnumerateArray())
             {
                 string List(string name) => statement.TryGetProperty(name, out var v) ? (name.StartsWith("not", StringComparison.Ordinal) ? "all but " : "") + string.Join(", ", v.EnumerateArray().Select(a => a.GetString())) : "";
-                var actions = List("actions") + List("notActions");
+                var levels = statement.TryGetProperty("accessLevels", out var l) && l.ValueKind == JsonValueKind.Array
+                    ? $" at IAM access levels {string.Join(", ", l.EnumerateArray().Select(a => a.GetString()))}" : "";
+                var actions = List("actions") + List("notActions") + levels;
                 var resources = List("resources") + List("notResources");
                 var conditions = statement.GetProperty("conditions").GetArrayLength() > 0 ? " (with conditions)" : "";
                 Console.WriteLine($"  {statement.GetProperty("effect").GetString(),-6} {statement.GetProperty("sid").GetString()}: {actions} on {resources}{conditions}");

@@ -27,6 +27,7 @@ internal sealed partial class GatewayHandler
                 ["sid"] = s.Sid,
                 ["effect"] = s.Effect.ToString(),
                 [s.NotAction ? "notActions" : "actions"] = s.Actions,
+                ["accessLevels"] = s.AccessLevels.Count > 0 ? s.AccessLevels : null,
                 [s.NotResource ? "notResources" : "resources"] = s.Resources,
                 ["conditions"] = s.Conditions.Select(c => new { @operator = c.Operator, key = c.Key, values = c.Values }),
                 ["approvers"] = s.Effect == StatementEffect.Review ? s.Approvers : null,

@@ -26,10 +26,12 @@ internal sealed partial class GatewayHandler
             return;
         }
 
-        var parameters = head.Query.ToList();
-        if ((head.Header("content-type") ?? "").StartsWith("application/x-www-form-urlencoded", StringComparison.OrdinalIgnoreCase))
+        // The same one-place, one-value query shape as every signed query call: no token read from two places.
+        var (parameters, _, shape) = RequestShape.QueryPairs(new ResolveRequest(head, "sts", "", read.Body.Length > 0 ? read.Body : null));
+        if (shape is not null)
         {
-            parameters.AddRange(FormBody.Parse(Encoding.UTF8.GetString(read.Body.Span)));
+            await RefuseAsync(call, new AwsError(400, "InvalidRequest", $"Airlock reads an STS call from one place: {shape}."));
+            return;
         }
 
         string? Get(string name) => parameters.FirstOrDefault(p => p.Key == name).Value;

@@ -63,7 +63,7 @@ public sealed class PolicyReloadTests(AirlockEnvironment env)
             var stillAllowed = await ListTablesAsync(credentials);
             Assert.True(stillAllowed.ExitCode == 0, stillAllowed.ToString());
             Assert.Contains("policy edit rejected", env.Gateway.ReadLog());
-            Assert.Contains("'dynamodb:ListTablez' matches no operation", env.Gateway.ReadLog());
+            Assert.Contains("'dynamodb:ListTablez' matches no IAM action nor API operation", env.Gateway.ReadLog());
 
             // Nothing but an edit of a policy file reloads the policy, not the logs written beside it.
             var reloads = CountLines("policy reloaded");

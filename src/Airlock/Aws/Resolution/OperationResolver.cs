@@ -176,9 +176,9 @@ internal sealed class OperationResolver(ServiceCatalog catalog, ResourceArns arn
             return ResolveResult.Fail($"{request.Head.Method} {request.Head.RawPath} is not an operation Airlock knows.");
         }
 
-        if (found.Service.IsS3 && RequestShape.S3CallError(found.Operation, request.Head) is { } s3Shape)
+        if (RequestShape.RestCallError(found.Operation, request.Head) is { } restShape)
         {
-            return ResolveResult.Fail($"The call is not one Airlock can forward as it read it: {s3Shape}.");
+            return ResolveResult.Fail($"The call is not one Airlock can forward as it read it: {restShape}.");
         }
 
         if (found.Service.Protocol == WireProtocol.RestJson && !found.Operation.StreamingInput && request.Body is { Length: > 0 } restBody

@@ -73,21 +73,22 @@ internal static class RequestShape
 
     /// <summary>
     /// The x-amz-* headers of signing, framing and the SDKs themselves, which no operation's model lists: the .NET
-    /// SDK's API version, and the flexible checksums botocore adds to any body (S3 only checks them against it).
+    /// SDK's API version, the flexible checksums botocore adds to any body (S3 only checks them against it), and the
+    /// API version every SDK sends to Glacier.
     /// </summary>
     private static readonly HashSet<string> SigningHeaders = new(StringComparer.Ordinal)
     {
         "x-amz-date", "x-amz-security-token", "x-amz-content-sha256", "x-amz-decoded-content-length", "x-amz-trailer", "x-amz-user-agent",
-        "x-amz-api-version", "x-amz-sdk-checksum-algorithm",
+        "x-amz-api-version", "x-amz-sdk-checksum-algorithm", "x-amz-glacier-version",
     };
 
     /// <summary>
-    /// Why an S3 call is not one Airlock forwards, or null: every query parameter must be one its operation's model
-    /// names (a member or a sub-resource), a presigned URL's signature or botocore's <c>x-id</c>, and every x-amz-*
-    /// header a member, under a member's prefix (<c>x-amz-meta-</c>) or one of signing and framing. S3 acts on such
-    /// parameters and headers, so what Airlock cannot name it does not let through.
+    /// Why a REST call (rest-xml, rest-json) is not one Airlock forwards, or null: every query parameter must be one its
+    /// operation's model names (a member or a sub-resource), a presigned URL's signature or botocore's <c>x-id</c>, and
+    /// every x-amz-* header a member, under a member's prefix (<c>x-amz-meta-</c>) or one of signing and framing. REST
+    /// services act on such parameters and headers, so what Airlock cannot name it does not let through.
     /// </summary>
-    public static string? S3CallError(OperationModel operation, SignableRequest head)
+    public static string? RestCallError(OperationModel operation, SignableRequest head)
     {
         foreach (var (name, _) in head.Query)
         {
