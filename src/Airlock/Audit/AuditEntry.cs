@@ -41,6 +41,12 @@ internal sealed record AuditEntry
 
     public string? Path { get; init; }
 
+    /// <summary>
+    /// The path as the server read it (percent-escapes of unreserved characters decoded, dot segments resolved), where
+    /// that is not what was sent: the record keeps both, so an auditor sees how an odd target was understood.
+    /// </summary>
+    public string? NormalizedPath { get; init; }
+
     public string? UserAgent { get; init; }
 
     /// <summary>The caller's request headers without credentials (Authorization, security token, SSE-C keys); values through the detectors.</summary>

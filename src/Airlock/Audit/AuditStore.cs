@@ -111,7 +111,7 @@ internal sealed class AuditStore(IAuditDatabase database, AuditOptions options, 
     private const string Columns = """
         id, request_id, time, principal, session_id, access_key_id, connection, service, operation, resources,
         decision, reason, client_ip, upstream_status, latency_ms, action, region, parameters, masked, response,
-        method, path, user_agent, headers, request_body, upstream_request_id, timings
+        method, path, user_agent, headers, request_body, upstream_request_id, timings, normalized_path
         """;
 
     private static async Task<IReadOnlyList<AuditEntry>> QueryAsync(
@@ -157,6 +157,7 @@ internal sealed class AuditStore(IAuditDatabase database, AuditOptions options, 
         RequestBody = r.IsDBNull(24) ? null : r.GetString(24),
         UpstreamRequestId = r.IsDBNull(25) ? null : r.GetString(25),
         Timings = Map<double>(r, 26),
+        NormalizedPath = r.IsDBNull(27) ? null : r.GetString(27),
     };
 
     private static Dictionary<string, T> Map<T>(DbDataReader r, int column) =>

@@ -196,9 +196,9 @@ internal sealed class AuditWriter : IAsyncDisposable
         statements.Add(new("""
             INSERT INTO audit (id, request_id, time, principal, session_id, access_key_id, connection, service, operation, resources,
                                decision, reason, client_ip, upstream_status, latency_ms, action, region, parameters,
-                               method, path, user_agent, headers, request_body, upstream_request_id, timings)
+                               method, path, user_agent, headers, request_body, upstream_request_id, timings, normalized_path)
             VALUES (@id, @rid, @time, @principal, @session, @ak, @conn, @service, @op, @resources, @decision, @reason, @ip, @status, @latency,
-                    @action, @region, @parameters, @method, @path, @agent, @headers, @body, @upstream, @timings)
+                    @action, @region, @parameters, @method, @path, @agent, @headers, @body, @upstream, @timings, @normalized)
             """,
             [
                 ("@id", item.Id), ("@rid", entry.RequestId), ("@time", SqliteSessionStore.Format(entry.Time)), ("@principal", entry.Principal),
@@ -207,6 +207,7 @@ internal sealed class AuditWriter : IAsyncDisposable
                 ("@status", entry.UpstreamStatus), ("@latency", entry.LatencyMs), ("@action", entry.Action), ("@region", entry.Region),
                 ("@parameters", item.Json.Parameters), ("@method", entry.Method), ("@path", entry.Path), ("@agent", entry.UserAgent),
                 ("@headers", item.Json.Headers), ("@body", entry.RequestBody), ("@upstream", entry.UpstreamRequestId), ("@timings", item.Json.Timings),
+                ("@normalized", entry.NormalizedPath),
             ]));
         return Chain(statements, tail, "call", item.Id, item.Json.BodyWithId(item.Id));
     }

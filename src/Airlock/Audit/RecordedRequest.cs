@@ -21,6 +21,20 @@ internal static class RecordedRequest
     /// The path and query exactly as sent (the raw request target, not the server's normalised path), minus a
     /// presigned URL's signature, token and credential and any web identity token.
     /// </summary>
+    /// <summary>The path as the server read it, when it differs from the path sent (without the query); null when the same.</summary>
+    public static string? NormalizedPath(HttpRequest request)
+    {
+        var normalized = (request.PathBase + request.Path).ToUriComponent();
+        var raw = request.HttpContext.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpRequestFeature>()?.RawTarget;
+        if (raw is not { Length: > 0 })
+        {
+            return null;
+        }
+
+        var q = raw.IndexOf('?');
+        return (q < 0 ? raw : raw[..q]) == normalized ? null : normalized;
+    }
+
     public static string Path(HttpRequest request)
     {
         var target = request.HttpContext.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpRequestFeature>()?.RawTarget is { Length: > 0 } raw

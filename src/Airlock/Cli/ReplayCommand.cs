@@ -75,7 +75,8 @@ internal static class ReplayCommand
 
         if (call.Method is not null)
         {
-            lines.Add($"    request: {call.Method} {call.Path}" + (call.UserAgent is { } agent ? $" ({agent})" : ""));
+            lines.Add($"    request: {call.Method} {call.Path}" + (call.NormalizedPath is { } read ? $" (read as {read})" : "")
+                + (call.UserAgent is { } agent ? $" ({agent})" : ""));
         }
 
         if (call.RequestBody is not null)

@@ -61,6 +61,7 @@ internal sealed class CallContext(HttpContext http)
         LatencyMs = ElapsedMs,
         Method = Http.Request.Method,
         Path = RecordedRequest.Path(Http.Request),
+        NormalizedPath = RecordedRequest.NormalizedPath(Http.Request),
         UserAgent = Http.Request.Headers.UserAgent.ToString() is { Length: > 0 } agent ? agent : null,
         Headers = Headers,
         RequestBody = RequestBody,

@@ -158,7 +158,7 @@ internal sealed class SqliteDatabase
         command.ExecuteNonQuery();
         AddMissingColumns(connection, "audit", ("action", "TEXT"), ("region", "TEXT"), ("parameters", "TEXT"), ("masked", "TEXT"), ("response", "TEXT"),
             ("method", "TEXT"), ("path", "TEXT"), ("user_agent", "TEXT"), ("headers", "TEXT"), ("request_body", "TEXT"), ("upstream_request_id", "TEXT"),
-            ("timings", "TEXT"));
+            ("timings", "TEXT"), ("normalized_path", "TEXT"));
         AddMissingColumns(connection, "approvals", ("uses_left", "INTEGER NOT NULL DEFAULT 1"));
         AddMissingColumns(connection, "sessions", ("token_hash", "TEXT"), ("token_expires_at", "TEXT"));
         if (AddMissingColumns(connection, "sessions", ("end_recorded_at", "TEXT")) > 0)

@@ -216,6 +216,24 @@ public sealed class RequestSmugglingTests(AirlockEnvironment env)
     }
 
     [Fact]
+    public async Task ARefusedTarget_IsRecordedAsSent_AndAsTheServerReadIt()
+    {
+        var authority = new Uri(env.Gateway.Url).Authority;
+        var marker = Guid.NewGuid().ToString("N");
+        var sent = $"/{marker}/./dir/../%7Eobject?x-id=GetObject";
+        await using var socket = await RawHttp.ConnectAsync(env.Gateway.Url);
+
+        await socket.SendAsync($"GET {sent} HTTP/1.1\r\nHost: {authority}\r\n\r\n");
+        var refused = await socket.ReadResponseAsync();
+
+        Assert.Equal(403, refused!.Status);
+        var record = (await env.AuditAsync()).Single(e => e.Path?.Contains(marker, StringComparison.Ordinal) == true);
+        Assert.Equal("refuse", record.Decision);
+        Assert.Equal(sent, record.Path);
+        Assert.Equal($"/{marker}/~object", record.NormalizedPath);
+    }
+
+    [Fact]
     public async Task GetBucketWithATrailingSlash_IsRecordedAsTheListingItIs()
     {
         var agent = await env.NewSessionAsync(groups: ["agents"]);

@@ -62,6 +62,8 @@ internal sealed class PostgresAuditDatabase : IAuditDatabase, IDisposable
                 upstream_request_id TEXT,
                 timings TEXT
             );
+            -- Stores made by an older Airlock gain the newer columns in place; records already written keep NULL there.
+            ALTER TABLE audit ADD COLUMN IF NOT EXISTS normalized_path TEXT;
             CREATE INDEX IF NOT EXISTS audit_session ON audit(session_id);
             CREATE TABLE IF NOT EXISTS audit_log (
                 seq BIGINT PRIMARY KEY,
