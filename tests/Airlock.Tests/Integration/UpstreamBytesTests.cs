@@ -63,6 +63,26 @@ public sealed class UpstreamBytesTests(AirlockEnvironment env)
     }
 
     [Fact]
+    public async Task Ec2Form_FromBotocore_GoesAsSent_AndMeansTheSameCall()
+    {
+        var power = await env.NewSessionAsync(groups: ["power"], connection: AirlockEnvironment.RecordedConnection);
+        var name = AirlockEnvironment.UniqueName("bytes-ec2");
+
+        var boto = await env.Boto3Async(power, $"""
+            c = boto3.client('ec2')
+            c.create_security_group(GroupName='{name}', Description='recorded')
+            print(len(c.describe_security_groups(GroupNames=['{name}'])['SecurityGroups']))
+            """);
+
+        Assert.True(boto.ExitCode == 0, boto.ToString());
+        Assert.Equal("1", boto.StdOut.Trim());
+        var created = Encoding.UTF8.GetString(Single(null, "Action=CreateSecurityGroup&Version=2016-11-15&GroupName=" + name).Body);
+        Assert.Equal($"Action=CreateSecurityGroup&Version=2016-11-15&GroupName={name}&GroupDescription=recorded", created);
+        var audit = (await env.AuditAsync()).Last(e => e.AccessKeyId == power.AccessKeyId && e.Operation == "CreateSecurityGroup");
+        Assert.Equal(name, audit.Parameters["GroupName"]);
+    }
+
+    [Fact]
     public async Task UnsignedHeaders_OnlyStandardOnesGoOn_Unsigned()
     {
         var agent = await env.NewSessionAsync(groups: ["agents"], connection: AirlockEnvironment.RecordedConnection);
