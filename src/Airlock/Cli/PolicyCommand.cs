@@ -63,14 +63,15 @@ internal static class PolicyCommand
                 return 2;
             }
 
-            var (iamAction, accessLevel) = ServiceCatalog.Default.Authorization(parse.GetValue(action)!);
+            var callParameters = (parse.GetValue(parameters) ?? []).Select(p => p.Split('=', 2)).ToDictionary(p => p[0], p => p.Length > 1 ? p[1] : "");
+            var (iamAction, accessLevel) = ServiceCatalog.Default.Authorization(parse.GetValue(action)!, callParameters);
             var request = new PolicyRequest(parse.GetValue(subject)!, parse.GetValue(groups) ?? [], parse.GetValue(connection)!, parse.GetValue(action)!,
                 parse.GetValue(resources) is { Length: > 0 } r ? r : ["*"])
             {
                 IamAction = iamAction,
                 AccessLevel = accessLevel,
                 Region = parse.GetValue(region)!,
-                Parameters = (parse.GetValue(parameters) ?? []).Select(p => p.Split('=', 2)).ToDictionary(p => p[0], p => p.Length > 1 ? p[1] : ""),
+                Parameters = callParameters,
             };
             var decision = policy.Evaluate(request);
             Console.WriteLine($"decision: {(decision.Effect?.ToString() ?? "Deny (default)").ToLowerInvariant()}");

@@ -252,7 +252,7 @@ internal sealed partial class GatewayHandler(
         var policyRequest = new PolicyRequest(session.Subject, session.Groups, session.Connection, operation.Action, operation.Resources)
         {
             IamAction = operation.IamAction,
-            AccessLevel = operation.Operation.AccessLevel,
+            AccessLevel = operation.AccessLevel,
             Issuer = session.Issuer,
             Region = auth.Scope.Region,
             SourceIp = http.Connection.RemoteIpAddress,

@@ -209,6 +209,13 @@ internal sealed partial class PolicyParser
             .ToList();
         if (iamActions.Count == 0 && operations.Count == 0)
         {
+            if (catalog.IamActionsWithoutOperation.Any(a => Wildcard.Matches(action, a)))
+            {
+                _warnings.Add($"{at}: statement {sid}: '{action}' is an IAM action no API operation is authorized as on its own " +
+                    "(a permission such as s3:BypassGovernanceRetention, or one Airlock does not tell apart yet): it covers no call.");
+                return;
+            }
+
             _errors.Add($"{at}: statement {sid}: '{action}' matches no IAM action nor API operation of {prefix}.");
             return;
         }

@@ -41,7 +41,7 @@ internal static class PolicyReplay
             }
 
             replayed++;
-            var (iamAction, accessLevel) = Aws.Catalog.ServiceCatalog.Default.Authorization(entry.Action);
+            var (iamAction, accessLevel) = Aws.Catalog.ServiceCatalog.Default.Authorization(entry.Action, entry.Parameters);
             var decision = candidate.Evaluate(new PolicyRequest(session.Subject, session.Groups, session.Connection, entry.Action, entry.Resources)
             {
                 IamAction = iamAction,

@@ -12,10 +12,12 @@ internal sealed class ServiceCatalog
     private readonly Dictionary<string, ServiceModel> _byId;
     private readonly Dictionary<string, ServiceModel[]> _bySigningName;
 
-    public ServiceCatalog(IReadOnlyList<ServiceModel> services, string source)
+    public ServiceCatalog(IReadOnlyList<ServiceModel> services, string source, IReadOnlyDictionary<string, string[]>? iamActionsWithoutOperation = null)
     {
         Services = services;
         Source = source;
+        IamActionsWithoutOperation = (iamActionsWithoutOperation ?? new Dictionary<string, string[]>())
+            .SelectMany(p => p.Value.Select(name => $"{p.Key}:{name}")).ToHashSet(StringComparer.OrdinalIgnoreCase);
         _byId = services.ToDictionary(s => s.Id, StringComparer.Ordinal);
         _bySigningName = services
             .GroupBy(s => s.SigningName, StringComparer.Ordinal)
@@ -35,6 +37,12 @@ internal sealed class ServiceCatalog
     public IReadOnlyList<ServiceModel> BySigningName(string signingName) =>
         _bySigningName.GetValueOrDefault(signingName) ?? [];
 
+    /// <summary>
+    /// The IAM actions no API operation is authorized as (<c>s3:GetObjectVersion</c> is one only with a VersionId;
+    /// <c>s3:BypassGovernanceRetention</c> is a permission, not a call): a policy may name them, to no effect on any call.
+    /// </summary>
+    public IReadOnlySet<string> IamActionsWithoutOperation { get; }
+
     private IReadOnlyDictionary<string, IamActionInfo>? _iamActions;
 
     /// <summary>Every IAM action some operation is authorized as, case-insensitively, with its access level and operations.</summary>
@@ -43,7 +51,8 @@ internal sealed class ServiceCatalog
     private IReadOnlyList<string>? _iamPrefixes;
 
     /// <summary>The IAM service prefixes of the catalog's actions (<c>cloudwatch</c> beside the signing name <c>monitoring</c>).</summary>
-    public IReadOnlyList<string> IamPrefixes => _iamPrefixes ??= IamActions.Keys.Select(a => a[..a.IndexOf(':')]).Distinct(StringComparer.OrdinalIgnoreCase).ToArray();
+    public IReadOnlyList<string> IamPrefixes => _iamPrefixes ??= IamActions.Keys.Concat(IamActionsWithoutOperation)
+        .Select(a => a[..a.IndexOf(':')]).Distinct(StringComparer.OrdinalIgnoreCase).ToArray();
 
     /// <summary>The operations (<c>s3:ListObjectsV2</c>, <c>s3:HeadBucket</c>, …) IAM authorizes as <paramref name="iamAction"/>.</summary>
     public IReadOnlyList<string> OperationsAuthorizedAs(string iamAction) =>
@@ -53,7 +62,7 @@ internal sealed class ServiceCatalog
     /// An action as policy tools are asked about it (<c>policy explain --action</c>): an operation name with its IAM action
     /// and level, or an IAM action with its level. Null parts where the catalog knows neither.
     /// </summary>
-    public (string? IamAction, string? AccessLevel) Authorization(string action)
+    public (string? IamAction, string? AccessLevel) Authorization(string action, IReadOnlyDictionary<string, string>? parameters = null)
     {
         var colon = action.IndexOf(':');
         if (colon > 0)
@@ -62,7 +71,8 @@ internal sealed class ServiceCatalog
             {
                 if (service.Operation(action[(colon + 1)..]) is { } operation)
                 {
-                    return (service.IamAction(operation), operation.AccessLevel);
+                    var call = new Resolution.ResolvedOperation(service, operation, [], parameters ?? new Dictionary<string, string>(), service.Protocol);
+                    return (call.IamAction, call.AccessLevel);
                 }
             }
         }
@@ -79,13 +89,23 @@ internal sealed class ServiceCatalog
             {
                 if (service.IamAction(operation) is { } iam)
                 {
-                    var info = actions.TryGetValue(iam, out var known) ? known : actions[iam] = new IamActionInfo(operation.AccessLevel!, []);
-                    info.Operations.Add($"{service.ActionPrefix}:{operation.Name}");
+                    Add(iam, operation.AccessLevel!, $"{service.ActionPrefix}:{operation.Name}");
+                }
+
+                if (operation.IamWithParameter is [_, var action, var level])
+                {
+                    Add(action, level, $"{service.ActionPrefix}:{operation.Name}");
                 }
             }
         }
 
         return actions;
+
+        void Add(string iam, string level, string operation)
+        {
+            var info = actions.TryGetValue(iam, out var known) ? known : actions[iam] = new IamActionInfo(level, []);
+            info.Operations.Add(operation);
+        }
     }
 
     private static readonly Lazy<ServiceCatalog> Embedded = new(LoadEmbedded);
@@ -99,12 +119,13 @@ internal sealed class ServiceCatalog
         using var gzip = new GZipStream(resource, CompressionMode.Decompress);
         var doc = JsonSerializer.Deserialize<CatalogDocument>(gzip)
             ?? throw new InvalidOperationException("The operation catalog is empty.");
-        return new ServiceCatalog(doc.Services, doc.Source);
+        return new ServiceCatalog(doc.Services, doc.Source, doc.IamActionsWithoutOperation);
     }
 
     private sealed record CatalogDocument(
         [property: System.Text.Json.Serialization.JsonPropertyName("source")] string Source,
-        [property: System.Text.Json.Serialization.JsonPropertyName("services")] IReadOnlyList<ServiceModel> Services);
+        [property: System.Text.Json.Serialization.JsonPropertyName("services")] IReadOnlyList<ServiceModel> Services,
+        [property: System.Text.Json.Serialization.JsonPropertyName("iamActionsWithoutOperation")] IReadOnlyDictionary<string, string[]>? IamActionsWithoutOperation);
 }
 
 /// <summary>One IAM action: its access level and the operations authorized as it.</summary>

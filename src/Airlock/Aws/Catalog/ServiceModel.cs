@@ -72,6 +72,12 @@ internal sealed record OperationModel
     /// <summary>The IAM action's name where it is not <c>signingName:Operation</c> (see <see cref="ServiceModel.IamAction"/>).</summary>
     [JsonPropertyName("iam")] public string? IamName { get; init; }
 
+    /// <summary>
+    /// <c>[parameter, IAM action, access level]</c> where a call carrying that parameter is authorized as another action
+    /// (S3 GetObject with a VersionId as <c>s3:GetObjectVersion</c>).
+    /// </summary>
+    [JsonPropertyName("iamWith")] public IReadOnlyList<string>? IamWithParameter { get; init; }
+
     /// <summary>IAM's access level of the action (List, Read, Write, Permissions management, Tagging); null: IAM lists no action.</summary>
     [JsonPropertyName("access")] public string? AccessLevel { get; init; }
 

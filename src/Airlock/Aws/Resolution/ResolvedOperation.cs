@@ -16,8 +16,17 @@ internal sealed record ResolvedOperation(
     /// <summary>The operation's own name in policy (<c>s3:ListObjectsV2</c>): what ran, as the record names it.</summary>
     public string Action => $"{Service.ActionPrefix}:{Operation.Name}";
 
-    /// <summary>The IAM action the call is authorized as (<c>s3:ListBucket</c>); null where IAM lists none.</summary>
-    public string? IamAction => Service.IamAction(Operation);
+    /// <summary>
+    /// The IAM action the call is authorized as (<c>s3:ListBucket</c>; <c>s3:GetObjectVersion</c> for a GetObject of
+    /// one version); null where IAM lists none.
+    /// </summary>
+    public string? IamAction => ByParameter is { } by ? by[1] : Service.IamAction(Operation);
+
+    /// <summary>IAM's access level of <see cref="IamAction"/>.</summary>
+    public string? AccessLevel => ByParameter is { } by ? by[2] : Operation.AccessLevel;
+
+    private IReadOnlyList<string>? ByParameter =>
+        Operation.IamWithParameter is { Count: 3 } with && Parameters.TryGetValue(with[0], out var value) && value.Length > 0 ? with : null;
 
     /// <summary>
     /// The body to send upstream in place of the caller's, rebuilt from what Airlock read (a query form re-encoded, a

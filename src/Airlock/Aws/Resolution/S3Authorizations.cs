@@ -18,8 +18,10 @@ internal static class S3Authorizations
         switch (operation)
         {
             case "CopyObject" or "UploadPartCopy":
+                // A copy of one version of its source reads that version: s3:GetObjectVersion, as IAM has it.
                 return parameters.TryGetValue("CopySource", out var source) && SourceArn(source) is { } arn
-                    ? new Needs(null, [new Authorization("s3:GetObject", "Read", [arn], "the copy source")])
+                    ? new Needs(null, [new Authorization(source.Contains("?versionId=", StringComparison.Ordinal) ? "s3:GetObjectVersion" : "s3:GetObject",
+                        "Read", [arn], "the copy source")])
                     : null;
             case "DeleteObjects":
                 return parameters.TryGetValue("Bucket", out var bucket) && Keys(request.Body) is { Count: > 0 } keys

@@ -50,6 +50,19 @@ public sealed class IamAuthorizationTests
         Assert.Contains("s3:HeadBucket", operations);
     }
 
+    [Theory]
+    [InlineData("src/key.txt", "s3:GetObject")]
+    [InlineData("src/key.txt?versionId=3", "s3:GetObjectVersion")]
+    public void CopyObject_ReadsItsSource_OneVersionAsIamNamesIt(string copySource, string action)
+    {
+        var headers = new List<KeyValuePair<string, string>> { new("host", "gw"), new("x-amz-copy-source", copySource) };
+        var call = Resolver.Resolve(new ResolveRequest(new SignableRequest("PUT", "/bucket/copy.txt", [], headers, true), "s3", "us-east-1", null)).Operation!;
+
+        Assert.Equal("s3:PutObject", call.IamAction);
+        var read = Assert.Single(call.AlsoRequires);
+        Assert.Equal((action, "arn:aws:s3:::src/key.txt"), (read.Action, Assert.Single(read.Resources)));
+    }
+
     [Fact]
     public void BatchWriteItem_IsAuthorizedOnEveryTableItWrites()
     {

@@ -39,6 +39,39 @@ public sealed class IamExceptionTests
         Assert.Contains($"{model.ActionPrefix}:{operation}", ServiceCatalog.Default.OperationsAuthorizedAs(iamAction));
     }
 
+    public static TheoryData<string, string, string, string> ParameterExceptions()
+    {
+        var data = new TheoryData<string, string, string, string>();
+        using var document = JsonDocument.Parse(File.ReadAllText(Path.Combine(Repository.Root, "tools", "iam-exceptions.json")));
+        foreach (var service in document.RootElement.GetProperty("withParameter").EnumerateObject())
+        {
+            foreach (var operation in service.Value.EnumerateObject())
+            {
+                foreach (var parameter in operation.Value.EnumerateObject())
+                {
+                    data.Add(service.Name, operation.Name, parameter.Name, parameter.Value.GetString()!);
+                }
+            }
+        }
+
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(ParameterExceptions))]
+    public void Operation_WithTheParameter_IsAuthorizedAsTheCuratedAction(string service, string operation, string parameter, string iamAction)
+    {
+        var model = ServiceCatalog.Default.Service(service)!;
+        var op = model.Operation(operation)!;
+
+        var without = new Airlock.Aws.Resolution.ResolvedOperation(model, op, [], new Dictionary<string, string>(), model.Protocol);
+        var with = without with { Parameters = new Dictionary<string, string> { [parameter] = "v1" } };
+
+        Assert.NotEqual(iamAction, without.IamAction);
+        Assert.Equal(iamAction, with.IamAction);
+        Assert.NotNull(with.AccessLevel);
+    }
+
     public static TheoryData<string, string> Prefixes()
     {
         var data = new TheoryData<string, string>();

@@ -22,6 +22,11 @@ public sealed class IamVocabularyTests
             Principal: { Group: [agents] }
             Action: [s3:PutObject, s3:DeleteObject]
             Resource: "arn:aws:s3:::outbox/*"
+          - Sid: NoOldVersions
+            Effect: Deny
+            Principal: "*"
+            Action: s3:GetObjectVersion
+            Resource: "arn:aws:s3:::reports/*"
           - Sid: NoSealedListing
             Effect: Deny
             Principal: "*"
@@ -70,6 +75,9 @@ public sealed class IamVocabularyTests
         { "s3:HeadObject", "resource=arn:aws:s3:::reports/a.csv", "Allow", "ReadReports" },
         { "s3:SelectObjectContent", "resource=arn:aws:s3:::reports/a.csv", "Allow", "ReadReports" },
         { "s3:ListObjectVersions", "resource=arn:aws:s3:::reports", "default", null },
+        // One version of an object is s3:GetObjectVersion in IAM, whichever operation reads it.
+        { "s3:GetObject", "resource=arn:aws:s3:::reports/a.csv;param:VersionId=v1", "Deny", "NoOldVersions" },
+        { "s3:HeadObject", "resource=arn:aws:s3:::reports/a.csv;param:VersionId=v1", "Deny", "NoOldVersions" },
         { "s3:ListObjectsV2", "resource=arn:aws:s3:::sealed", "Deny", "NoSealedListing" },
         { "s3:HeadBucket", "resource=arn:aws:s3:::sealed;groups=legacy", "Deny", "NoSealedListing" },
         { "s3:ListObjectsV2", "resource=arn:aws:s3:::sealed;groups=legacy", "Deny", "NoSealedListing" },
@@ -136,6 +144,23 @@ public sealed class IamVocabularyTests
         Assert.StartsWith("p.yaml:", warning);
         Assert.Contains("'s3:ListObjectsV2' is the API operation's name; IAM authorizes it as s3:ListBucket", warning);
         Assert.Contains("s3:HeadBucket", warning);
+    }
+
+    [Fact]
+    public void Check_AcceptsAnIamActionNoOperationIsAuthorizedAs_WithAWarning()
+    {
+        var parser = new PolicyParser(ServiceCatalog.Default);
+        parser.ParseText("""
+            Statement:
+              - Sid: Governance
+                Effect: Deny
+                Principal: "*"
+                Action: [s3:BypassGovernanceRetention, s3:GetObjectVersion]
+                Resource: "*"
+            """, "p.yaml", ".", null);
+
+        Assert.Empty(parser.Errors);
+        Assert.Contains("'s3:BypassGovernanceRetention' is an IAM action no API operation is authorized as", Assert.Single(parser.Warnings));
     }
 
     [Fact]

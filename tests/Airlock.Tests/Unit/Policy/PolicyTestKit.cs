@@ -25,8 +25,9 @@ internal static class PolicyTestKit
     /// </summary>
     public static PolicyRequest Request(string action, string context = "")
     {
-        var (iamAction, accessLevel) = ServiceCatalog.Default.Authorization(action);
         var values = context.Split(';', StringSplitOptions.RemoveEmptyEntries).Select(p => p.Split('=', 2)).ToList();
+        var parameters = values.Where(v => v[0].StartsWith("param:", StringComparison.Ordinal)).ToDictionary(v => v[0]["param:".Length..], v => v[1]);
+        var (iamAction, accessLevel) = ServiceCatalog.Default.Authorization(action, parameters);
         string? Get(string key) => values.FirstOrDefault(v => v[0] == key)?[1];
         return new PolicyRequest(
             Get("subject") ?? "agent-1",
@@ -41,7 +42,7 @@ internal static class PolicyTestKit
             SourceIp = Get("ip") is { } ip ? IPAddress.Parse(ip) : null,
             Time = Get("time") is { } time ? DateTimeOffset.Parse(time, System.Globalization.CultureInfo.InvariantCulture) : new DateTimeOffset(2026, 11, 22, 12, 0, 0, TimeSpan.Zero),
             Issuer = Get("issuer") ?? "https://idp.example.com",
-            Parameters = values.Where(v => v[0].StartsWith("param:", StringComparison.Ordinal)).ToDictionary(v => v[0]["param:".Length..], v => v[1]),
+            Parameters = parameters,
         };
     }
 }
