@@ -30,9 +30,9 @@ internal static class ApprovalsApi
     private static async Task<Results<Ok<IEnumerable<Approval>>, ProblemHttpResult>> ListAsync(
         string? status, HttpContext http, SqliteApprovalStore store, TokenValidator tokens, CancellationToken ct)
     {
-        if (await CallerAsync(http, tokens, ct) is not { } caller)
+        if (await ApiCaller.FromAsync(http, tokens, ct) is not { } caller)
         {
-            return Unauthorized();
+            return ApiCaller.Unauthorized();
         }
 
         var approvals = await store.ListAsync(status, ct);
@@ -42,9 +42,9 @@ internal static class ApprovalsApi
     private static async Task<Results<Ok<Approval>, ProblemHttpResult>> ShowAsync(
         string id, HttpContext http, SqliteApprovalStore store, TokenValidator tokens, CancellationToken ct)
     {
-        if (await CallerAsync(http, tokens, ct) is not { } caller)
+        if (await ApiCaller.FromAsync(http, tokens, ct) is not { } caller)
         {
-            return Unauthorized();
+            return ApiCaller.Unauthorized();
         }
 
         var approval = await store.GetAsync(id, ct);
@@ -58,9 +58,9 @@ internal static class ApprovalsApi
         TokenValidator tokens, IAuditStore audit, CancellationToken ct)
     {
         var reason = body?.Reason;
-        if (await CallerAsync(http, tokens, ct) is not { } caller)
+        if (await ApiCaller.FromAsync(http, tokens, ct) is not { } caller)
         {
-            return Unauthorized();
+            return ApiCaller.Unauthorized();
         }
 
         var approval = await store.GetAsync(id, ct);
@@ -105,18 +105,4 @@ internal static class ApprovalsApi
             with { Decision = "refuse", SessionId = approval.SessionId, Connection = approval.Connection }, ct);
         return TypedResults.Problem(why, statusCode: status);
     }
-
-    internal static async Task<ValidatedIdentity?> CallerAsync(HttpContext http, TokenValidator tokens, CancellationToken ct)
-    {
-        var header = http.Request.Headers.Authorization.ToString();
-        if (!header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
-        {
-            return null;
-        }
-
-        return (await tokens.ValidateAsync(header["Bearer ".Length..], ct)).Identity;
-    }
-
-    internal static ProblemHttpResult Unauthorized() =>
-        TypedResults.Problem("Send your OIDC token as 'Authorization: Bearer <token>'; it is missing or not valid.", statusCode: 401);
 }

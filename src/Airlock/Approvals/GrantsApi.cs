@@ -32,9 +32,9 @@ internal static class GrantsApi
     private static async Task<Results<Created<Grant>, ProblemHttpResult>> RequestAsync(
         GrantRequest request, HttpContext http, SqliteGrantStore store, TokenValidator tokens, ApprovalOptions options, IAuditStore audit, CancellationToken ct)
     {
-        if (await ApprovalsApi.CallerAsync(http, tokens, ct) is not { } caller)
+        if (await ApiCaller.FromAsync(http, tokens, ct) is not { } caller)
         {
-            return ApprovalsApi.Unauthorized();
+            return ApiCaller.Unauthorized();
         }
 
         if (request.Actions is not { Length: > 0 } actions || actions.Any(a => a != "*" && !a.Contains(':')))
@@ -66,9 +66,9 @@ internal static class GrantsApi
     private static async Task<Results<Ok<IEnumerable<Grant>>, ProblemHttpResult>> ListAsync(
         HttpContext http, SqliteGrantStore store, TokenValidator tokens, ApprovalOptions options, CancellationToken ct)
     {
-        if (await ApprovalsApi.CallerAsync(http, tokens, ct) is not { } caller)
+        if (await ApiCaller.FromAsync(http, tokens, ct) is not { } caller)
         {
-            return ApprovalsApi.Unauthorized();
+            return ApiCaller.Unauthorized();
         }
 
         var approver = options.GrantApprovers.Intersect(caller.Groups).Any();
@@ -78,9 +78,9 @@ internal static class GrantsApi
     private static async Task<Results<Ok<Grant>, ProblemHttpResult>> ShowAsync(
         string id, HttpContext http, SqliteGrantStore store, TokenValidator tokens, ApprovalOptions options, CancellationToken ct)
     {
-        if (await ApprovalsApi.CallerAsync(http, tokens, ct) is not { } caller)
+        if (await ApiCaller.FromAsync(http, tokens, ct) is not { } caller)
         {
-            return ApprovalsApi.Unauthorized();
+            return ApiCaller.Unauthorized();
         }
 
         var grant = await store.GetAsync(id, ct);
@@ -93,9 +93,9 @@ internal static class GrantsApi
         string id, string verb, string? reason, HttpContext http, SqliteGrantStore store, TokenValidator tokens, ApprovalOptions options,
         IAuditStore audit, CancellationToken ct)
     {
-        if (await ApprovalsApi.CallerAsync(http, tokens, ct) is not { } caller)
+        if (await ApiCaller.FromAsync(http, tokens, ct) is not { } caller)
         {
-            return ApprovalsApi.Unauthorized();
+            return ApiCaller.Unauthorized();
         }
 
         var grant = await store.GetAsync(id, ct);

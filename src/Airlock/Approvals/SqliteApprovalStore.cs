@@ -16,8 +16,8 @@ internal sealed class SqliteApprovalStore(SqliteDatabase database)
         await using var command = connection.CreateCommand();
         command.CommandText = $"INSERT INTO approvals ({Columns}) VALUES ($id, $created, $expires, $status, $session, $requester, $conn, $action, $resources, $parameters, $fingerprint, $groups, $quorum, NULL, 1)";
         command.Parameters.AddWithValue("$id", approval.Id);
-        command.Parameters.AddWithValue("$created", SqliteSessionStore.Format(approval.CreatedAt));
-        command.Parameters.AddWithValue("$expires", SqliteSessionStore.Format(approval.ExpiresAt));
+        command.Parameters.AddWithValue("$created", StoreTime.Format(approval.CreatedAt));
+        command.Parameters.AddWithValue("$expires", StoreTime.Format(approval.ExpiresAt));
         command.Parameters.AddWithValue("$status", approval.Status);
         command.Parameters.AddWithValue("$session", approval.SessionId);
         command.Parameters.AddWithValue("$requester", approval.Requester);
@@ -62,7 +62,7 @@ internal sealed class SqliteApprovalStore(SqliteDatabase database)
             insert.Parameters.AddWithValue("$who", vote.Approver);
             insert.Parameters.AddWithValue("$decision", vote.Decision);
             insert.Parameters.AddWithValue("$reason", (object?)vote.Reason ?? DBNull.Value);
-            insert.Parameters.AddWithValue("$at", SqliteSessionStore.Format(vote.At));
+            insert.Parameters.AddWithValue("$at", StoreTime.Format(vote.At));
             if (await insert.ExecuteNonQueryAsync(cancellationToken) == 0)
             {
                 return null;
@@ -83,7 +83,7 @@ internal sealed class SqliteApprovalStore(SqliteDatabase database)
                 """;
             update.Parameters.AddWithValue("$status", status);
             update.Parameters.AddWithValue("$uses", Math.Max(1, uses));
-            update.Parameters.AddWithValue("$until", validUntil is { } until ? SqliteSessionStore.Format(until) : DBNull.Value);
+            update.Parameters.AddWithValue("$until", validUntil is { } until ? StoreTime.Format(until) : DBNull.Value);
             update.Parameters.AddWithValue("$reason", (object?)vote.Reason ?? DBNull.Value);
             update.Parameters.AddWithValue("$id", id);
             await update.ExecuteNonQueryAsync(cancellationToken);
@@ -117,7 +117,7 @@ internal sealed class SqliteApprovalStore(SqliteDatabase database)
         command.CommandText = $"SELECT {Columns} FROM approvals {where}";
         command.Parameters.AddWithValue("$p1", (object?)p1 ?? DBNull.Value);
         command.Parameters.AddWithValue("$p2", (object?)p2 ?? DBNull.Value);
-        command.Parameters.AddWithValue("$now", SqliteSessionStore.Format(now ?? DateTimeOffset.UtcNow));
+        command.Parameters.AddWithValue("$now", StoreTime.Format(now ?? DateTimeOffset.UtcNow));
         var approvals = new List<Approval>();
         await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
         {
@@ -126,8 +126,8 @@ internal sealed class SqliteApprovalStore(SqliteDatabase database)
                 approvals.Add(new Approval
                 {
                     Id = reader.GetString(0),
-                    CreatedAt = SqliteSessionStore.Parse(reader.GetString(1)),
-                    ExpiresAt = SqliteSessionStore.Parse(reader.GetString(2)),
+                    CreatedAt = StoreTime.Parse(reader.GetString(1)),
+                    ExpiresAt = StoreTime.Parse(reader.GetString(2)),
                     Status = reader.GetString(3),
                     SessionId = reader.GetString(4),
                     Requester = reader.GetString(5),
@@ -161,7 +161,7 @@ internal sealed class SqliteApprovalStore(SqliteDatabase database)
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {
-            votes.Add(new ApprovalVote(reader.GetString(0), reader.GetString(1), reader.IsDBNull(2) ? null : reader.GetString(2), SqliteSessionStore.Parse(reader.GetString(3))));
+            votes.Add(new ApprovalVote(reader.GetString(0), reader.GetString(1), reader.IsDBNull(2) ? null : reader.GetString(2), StoreTime.Parse(reader.GetString(3))));
         }
 
         return votes;

@@ -15,7 +15,7 @@ internal sealed class SqliteGrantStore(SqliteDatabase database)
         await using var command = connection.CreateCommand();
         command.CommandText = $"INSERT INTO grants ({Columns}) VALUES ($id, $created, $status, $requester, $actions, $resources, $duration, $reason, NULL, NULL, NULL)";
         command.Parameters.AddWithValue("$id", grant.Id);
-        command.Parameters.AddWithValue("$created", SqliteSessionStore.Format(grant.CreatedAt));
+        command.Parameters.AddWithValue("$created", StoreTime.Format(grant.CreatedAt));
         command.Parameters.AddWithValue("$status", grant.Status);
         command.Parameters.AddWithValue("$requester", grant.Requester);
         command.Parameters.AddWithValue("$actions", string.Join('\n', grant.Actions));
@@ -48,7 +48,7 @@ internal sealed class SqliteGrantStore(SqliteDatabase database)
         command.Parameters.AddWithValue("$to", to);
         command.Parameters.AddWithValue("$by", by);
         command.Parameters.AddWithValue("$reason", (object?)reason ?? DBNull.Value);
-        command.Parameters.AddWithValue("$expires", expiresAt is { } at ? SqliteSessionStore.Format(at) : DBNull.Value);
+        command.Parameters.AddWithValue("$expires", expiresAt is { } at ? StoreTime.Format(at) : DBNull.Value);
         return await command.ExecuteNonQueryAsync(cancellationToken) == 1;
     }
 
@@ -58,7 +58,7 @@ internal sealed class SqliteGrantStore(SqliteDatabase database)
         await using var command = connection.CreateCommand();
         command.CommandText = $"SELECT {Columns} FROM grants {where}";
         command.Parameters.AddWithValue("$p", (object?)p ?? DBNull.Value);
-        command.Parameters.AddWithValue("$now", SqliteSessionStore.Format(now ?? DateTimeOffset.UtcNow));
+        command.Parameters.AddWithValue("$now", StoreTime.Format(now ?? DateTimeOffset.UtcNow));
         var grants = new List<Grant>();
         await using var r = await command.ExecuteReaderAsync(cancellationToken);
         while (await r.ReadAsync(cancellationToken))
@@ -72,7 +72,7 @@ internal sealed class SqliteGrantStore(SqliteDatabase database)
     private static Grant Read(SqliteDataReader r) => new()
     {
         Id = r.GetString(0),
-        CreatedAt = SqliteSessionStore.Parse(r.GetString(1)),
+        CreatedAt = StoreTime.Parse(r.GetString(1)),
         Status = r.GetString(2),
         Requester = r.GetString(3),
         Actions = r.GetString(4).Split('\n', StringSplitOptions.RemoveEmptyEntries),
@@ -81,6 +81,6 @@ internal sealed class SqliteGrantStore(SqliteDatabase database)
         Reason = r.IsDBNull(7) ? null : r.GetString(7),
         DecidedBy = r.IsDBNull(8) ? null : r.GetString(8),
         DecisionReason = r.IsDBNull(9) ? null : r.GetString(9),
-        ExpiresAt = r.IsDBNull(10) ? null : SqliteSessionStore.Parse(r.GetString(10)),
+        ExpiresAt = r.IsDBNull(10) ? null : StoreTime.Parse(r.GetString(10)),
     };
 }

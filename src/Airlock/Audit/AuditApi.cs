@@ -1,4 +1,3 @@
-using Airlock.Approvals;
 using Airlock.Identity;
 using Airlock.Storage;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -52,9 +51,9 @@ internal static class AuditApi
     /// <summary>Null when the caller may read the audit trail, else the refusal.</summary>
     private static async Task<ProblemHttpResult?> ReaderAsync(HttpContext http, TokenValidator tokens, AuditOptions options, CancellationToken ct)
     {
-        if (await ApprovalsApi.CallerAsync(http, tokens, ct) is not { } caller)
+        if (await ApiCaller.FromAsync(http, tokens, ct) is not { } caller)
         {
-            return ApprovalsApi.Unauthorized();
+            return ApiCaller.Unauthorized();
         }
 
         return caller.Groups.Intersect(options.Readers).Any()

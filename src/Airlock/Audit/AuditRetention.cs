@@ -1,5 +1,6 @@
 using Airlock.Audit.Stores;
 using Airlock.Identity;
+using Airlock.Storage;
 
 namespace Airlock.Audit;
 
@@ -23,7 +24,7 @@ internal static class AuditRetention
         await using (var find = connection.Command(transaction, """
             SELECT c.seq FROM audit_checkpoints c JOIN audit_log l ON l.seq = c.seq
             WHERE c.time < @before AND c.seq < (SELECT max(seq) FROM audit_log) ORDER BY c.seq DESC LIMIT 1
-            """, ("@before", SqliteSessionStore.Format(before))))
+            """, ("@before", StoreTime.Format(before))))
         {
             anchor = await find.ExecuteScalarAsync(cancellationToken) is { } found and not DBNull ? Convert.ToInt64(found) : null;
         }

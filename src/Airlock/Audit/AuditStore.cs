@@ -2,6 +2,7 @@ using System.Data.Common;
 using Airlock.Audit.Chain;
 using Airlock.Audit.Stores;
 using Airlock.Identity;
+using Airlock.Storage;
 
 namespace Airlock.Audit;
 
@@ -90,13 +91,13 @@ internal sealed class AuditStore(IAuditDatabase database, AuditOptions options, 
         if (query.Since is { } since)
         {
             where.Add("time >= @since");
-            parameters.Add(("@since", SqliteSessionStore.Format(since)));
+            parameters.Add(("@since", StoreTime.Format(since)));
         }
 
         if (query.Until is { } until)
         {
             where.Add("time < @until");
-            parameters.Add(("@until", SqliteSessionStore.Format(until)));
+            parameters.Add(("@until", StoreTime.Format(until)));
         }
 
         await using var connection = await database.OpenAsync(cancellationToken);
@@ -132,7 +133,7 @@ internal sealed class AuditStore(IAuditDatabase database, AuditOptions options, 
     {
         Id = r.GetInt64(0),
         RequestId = r.GetString(1),
-        Time = SqliteSessionStore.Parse(r.GetString(2)),
+        Time = StoreTime.Parse(r.GetString(2)),
         Principal = r.IsDBNull(3) ? null : r.GetString(3),
         SessionId = r.IsDBNull(4) ? null : r.GetString(4),
         AccessKeyId = r.IsDBNull(5) ? null : r.GetString(5),

@@ -5,6 +5,7 @@ using Airlock.Audit.Chain;
 using Airlock.Audit.Stores;
 using Airlock.Hashing;
 using Airlock.Identity;
+using Airlock.Storage;
 
 namespace Airlock.Audit;
 
@@ -201,7 +202,7 @@ internal sealed class AuditWriter : IAsyncDisposable
                     @action, @region, @parameters, @method, @path, @agent, @headers, @body, @upstream, @timings, @normalized)
             """,
             [
-                ("@id", item.Id), ("@rid", entry.RequestId), ("@time", SqliteSessionStore.Format(entry.Time)), ("@principal", entry.Principal),
+                ("@id", item.Id), ("@rid", entry.RequestId), ("@time", StoreTime.Format(entry.Time)), ("@principal", entry.Principal),
                 ("@session", entry.SessionId), ("@ak", entry.AccessKeyId), ("@conn", entry.Connection), ("@service", entry.Service), ("@op", entry.Operation),
                 ("@resources", string.Join('\n', entry.Resources)), ("@decision", entry.Decision), ("@reason", entry.Reason), ("@ip", entry.ClientIp),
                 ("@status", entry.UpstreamStatus), ("@latency", entry.LatencyMs), ("@action", entry.Action), ("@region", entry.Region),
@@ -222,7 +223,7 @@ internal sealed class AuditWriter : IAsyncDisposable
             """,
             [
                 ("@id", item.CompletesId), ("@status", completion.UpstreamStatus), ("@latency", completion.LatencyMs), ("@reason", completion.Failure),
-                ("@now", SqliteSessionStore.Format(DateTimeOffset.UtcNow)), ("@masked", completion.Masked.Count == 0 ? null : string.Join('\n', completion.Masked)),
+                ("@now", StoreTime.Format(DateTimeOffset.UtcNow)), ("@masked", completion.Masked.Count == 0 ? null : string.Join('\n', completion.Masked)),
                 ("@response", completion.Response is { } response ? new Utf8Text(response) : null), ("@upstream", completion.UpstreamRequestId), ("@timings", item.Json.Timings),
             ]));
         return Chain(statements, tail, "complete", item.CompletesId, item.Json.Body);
@@ -231,7 +232,7 @@ internal sealed class AuditWriter : IAsyncDisposable
     private static ChainTail Chain(List<Statement> statements, ChainTail tail, string kind, long recordId, byte[] body)
     {
         var seq = tail.Seq + 1;
-        var time = SqliteSessionStore.Format(DateTimeOffset.UtcNow);
+        var time = StoreTime.Format(DateTimeOffset.UtcNow);
         var hash = ChainHash.Compute(tail.Hash, seq, kind, time, body);
         statements.Add(new("""
             INSERT INTO audit_log (seq, time, kind, record_id, body, prev_hash, hash) VALUES (@seq, @time, @kind, @record, @body, @prev, @hash)
@@ -264,7 +265,7 @@ internal sealed class AuditWriter : IAsyncDisposable
         }
     }
 
-    private Checkpoint Sign(ChainTail tail) => _key.Sign(tail.Seq, tail.Hash, SqliteSessionStore.Format(DateTimeOffset.UtcNow));
+    private Checkpoint Sign(ChainTail tail) => _key.Sign(tail.Seq, tail.Hash, StoreTime.Format(DateTimeOffset.UtcNow));
 
     private static Statement Store(Checkpoint checkpoint)
     {

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Airlock.Audit;
 using Airlock.Aws.Catalog;
 using Airlock.Policy;
 

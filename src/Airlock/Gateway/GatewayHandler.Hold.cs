@@ -23,7 +23,7 @@ internal sealed partial class GatewayHandler
         try
         {
             held = await approvals.OpenAsync(session, decision, operation.Action, operation.Resources, call.Parameters, operation.Parameters,
-                options.ListenUrls.First(), http.RequestAborted);
+                options.PublicUrl, http.RequestAborted);
             if (held.Outcome == HoldOutcome.Pending)
             {
                 var approval = held.Approval;
@@ -57,7 +57,7 @@ internal sealed partial class GatewayHandler
             case HoldOutcome.Pending:
                 var pending = new AwsError(403, "AirlockApprovalPending",
                     $"{operation.Action} is waiting for approval {decided.Id} by {string.Join(", ", decided.ApproverGroups)}" +
-                    $"{(decided.Quorum > 1 ? $" ({decided.Quorum} approvers)" : "")}. Decide at {approvals.DecideUrl(decided.Id, options.ListenUrls.First())}; once approved, retry the same call.");
+                    $"{(decided.Quorum > 1 ? $" ({decided.Quorum} approvers)" : "")}. Decide at {approvals.DecideUrl(decided.Id, options.PublicUrl)}; once approved, retry the same call.");
                 EndHold(call, reviewId, heldReason, $"still undecided when the hold ended: answered {pending.Code}");
                 await RefuseAsync(call, pending, audited: false);
                 return null;

@@ -41,7 +41,7 @@ internal sealed partial class GatewayHandler
     /// <summary>A json, query or small S3 body read whole, within the size limit and the in-memory budget; null once the call is refused.</summary>
     private async Task<ReadOnlyMemory<byte>?> ReadBufferedBodyAsync(CallContext call)
     {
-        var read = await IncomingRequest.ReadBodyAsync(call.Http.Request, options.Limits.MaxBufferedBodyBytes, bodyBudget, call.Http.RequestAborted);
+        var read = await IncomingRequest.ReadBodyAsync(call.Http.Request, options.MaxBufferedBodyBytes, bodyBudget, call.Http.RequestAborted);
         if (read.Refusal is { } refusal)
         {
             await RefuseAsync(call, refusal);

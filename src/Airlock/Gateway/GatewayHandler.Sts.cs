@@ -111,7 +111,7 @@ internal sealed partial class GatewayHandler
         }
 
         Log.SessionIssued(logger, call.RequestId, session.Id, session.Subject, session.Connection);
-        var audience = string.Join(',', options.Issuers.First(i => i.Issuer == identity.Issuer).Audiences);
+        var audience = string.Join(',', tokens.AudiencesOf(identity.Issuer));
         await WriteXmlAsync(call, StsResponses.AssumeRoleWithWebIdentity(session, roleArn, audience, call.RequestId));
     }
 
@@ -123,7 +123,7 @@ internal sealed partial class GatewayHandler
             return;
         }
 
-        var account = options.Connection(session.Connection)?.AccountId ?? "000000000000";
+        var account = connections.Find(session.Connection)?.AccountId ?? "000000000000";
         await WriteXmlAsync(call, StsResponses.GetCallerIdentity(session, account, call.RequestId));
     }
 

@@ -5,7 +5,6 @@ using Airlock.Aws.Errors;
 using Airlock.Aws.Resolution;
 using Airlock.Aws.SigV4;
 using Airlock.Aws.Streaming;
-using Airlock.Hosting;
 using Airlock.Identity;
 using Airlock.Masking;
 using Airlock.Policy;
@@ -19,7 +18,8 @@ namespace Airlock.Gateway;
 /// established is refused with an AWS-style error, and nothing is sent upstream.
 /// </summary>
 internal sealed partial class GatewayHandler(
-    AirlockOptions options,
+    GatewayOptions options,
+    Connections connections,
     ServiceCatalog catalog,
     OperationResolver resolver,
     ISessionStore sessions,
@@ -201,7 +201,7 @@ internal sealed partial class GatewayHandler(
             head = head with { RawPath = "/" + bucket + head.RawPath };
         }
 
-        var account = options.Connection(session.Connection)?.AccountId ?? "000000000000";
+        var account = connections.Find(session.Connection)?.AccountId ?? "000000000000";
         var resolved = resolver.Resolve(new ResolveRequest(head, auth.Scope.Service, auth.Scope.Region, body, account));
         if (isS3 && resolved.Operation is { Operation.StreamingInput: false } && !StreamingPayload.IsStreaming(payloadHash) && HasBody(http.Request))
         {
@@ -238,7 +238,7 @@ internal sealed partial class GatewayHandler(
         call.Parameters = masking.MaskRecorded(operation.RecordableParameters());
         if (body is { } buffered)
         {
-            call.RequestBody = RecordedRequest.Body(buffered.Span, options.Audit.RequestBodyBytes, operation.Operation.SensitiveInput.Count > 0, masking.Recording);
+            call.RequestBody = RecordedRequest.Body(buffered.Span, options.RecordedRequestBodyBytes, operation.Operation.SensitiveInput.Count > 0, masking.Recording);
         }
 
         call.Mark("resolve");
@@ -276,7 +276,7 @@ internal sealed partial class GatewayHandler(
             call.Mark("approval");
         }
 
-        var connection = options.Connection(session.Connection);
+        var connection = connections.Find(session.Connection);
         var credentials = connection is null ? null
             : connection.Credentials.Source == "assume_role" ? await assumedRoles.GetAsync(connection, session, http.RequestAborted)
             : UpstreamCredentialProvider.Resolve(connection.Credentials);

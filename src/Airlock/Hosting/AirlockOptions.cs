@@ -19,7 +19,7 @@ internal sealed class AirlockOptions
 
     public StoreOptions Store { get; set; } = new();
 
-    public SessionOptions Sessions { get; set; } = new();
+    public Identity.SessionOptions Sessions { get; set; } = new();
 
     public LimitOptions Limits { get; set; } = new();
 
@@ -61,12 +61,6 @@ internal sealed class StoreOptions
 {
     /// <summary>The SQLite file; relative paths are taken from the configuration file's folder.</summary>
     public string Path { get; set; } = "airlock-data/airlock.db";
-}
-
-internal sealed class SessionOptions
-{
-    /// <summary>The longest a session lasts, whatever the token's expiry.</summary>
-    public int MaxDurationSeconds { get; set; } = 3600;
 }
 
 internal sealed class LimitOptions

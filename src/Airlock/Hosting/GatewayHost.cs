@@ -67,7 +67,9 @@ internal static class GatewayHost
         // From factories, so the container disposes the store at shutdown: the writer drains and signs a last checkpoint.
         services.AddSingleton(sp => AuditDatabases.Open(options.Audit, database, baseDirectory, sp.GetRequiredService<ILoggerFactory>().CreateLogger("Airlock.Audit")));
         services.AddSingleton<IAuditStore>(sp => sp.GetRequiredService<AuditStore>());
-        services.AddSingleton<SessionIssuer>();
+        services.AddSingleton(sp => new SessionIssuer(options.Sessions, options.Connections.Select(c => c.Name).ToHashSet(StringComparer.Ordinal),
+            sp.GetRequiredService<ISessionStore>(), sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton(new Connections(options.Connections));
         services.AddSingleton(new TokenValidator(options.Issuers));
         services.AddSingleton(sp => new PolicyHolder(policy, configPath, options.Policy.Files, ServiceCatalog.Default, sp.GetRequiredService<ILogger<PolicyHolder>>()));
         services.AddSingleton<IPolicyEvaluator>(sp => sp.GetRequiredService<PolicyHolder>());
@@ -88,6 +90,8 @@ internal static class GatewayHost
             : database.Beside("masking.key");
         services.AddSingleton(new MaskPlanner(options.Masking, Masker.FromKeyFile(hashKeyFile)));
         services.AddSingleton(new BufferedBodyBudget(options.Limits.MaxBufferedBytesInFlight));
+        services.AddSingleton(new GatewayOptions(options.ListenUrls.First(), options.Limits.MaxBufferedBodyBytes, options.S3VirtualHostSuffixes,
+            options.Audit.RequestBodyBytes));
         services.AddSingleton<GatewayHandler>();
 
         var app = builder.Build();

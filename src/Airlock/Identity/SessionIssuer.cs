@@ -1,10 +1,10 @@
 using System.Security.Cryptography;
-using Airlock.Hosting;
 
 namespace Airlock.Identity;
 
 /// <summary>Turns a validated identity into Airlock session credentials for one connection.</summary>
-internal sealed class SessionIssuer(AirlockOptions options, ISessionStore store, TimeProvider time)
+/// <param name="connections">The names of the configured connections: a session is issued for one of them only.</param>
+internal sealed class SessionIssuer(SessionOptions options, IReadOnlySet<string> connections, ISessionStore store, TimeProvider time)
 {
     private const string KeyAlphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
 
@@ -12,13 +12,13 @@ internal sealed class SessionIssuer(AirlockOptions options, ISessionStore store,
     public async Task<Session?> IssueAsync(ValidatedIdentity identity, string connection, int? durationSeconds, CancellationToken cancellationToken,
         IssuedFrom? from = null)
     {
-        if (options.Connection(connection) is null)
+        if (!connections.Contains(connection))
         {
             return null;
         }
 
         var now = time.GetUtcNow();
-        var lifetime = TimeSpan.FromSeconds(Math.Min(durationSeconds ?? int.MaxValue, options.Sessions.MaxDurationSeconds));
+        var lifetime = TimeSpan.FromSeconds(Math.Min(durationSeconds ?? int.MaxValue, options.MaxDurationSeconds));
         var expires = now + lifetime < identity.ExpiresAt ? now + lifetime : identity.ExpiresAt;
         var session = new Session(
             Id: "sess-" + RandomNumberGenerator.GetHexString(16, lowercase: true),

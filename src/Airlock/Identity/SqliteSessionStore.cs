@@ -22,7 +22,7 @@ internal sealed class SqliteSessionStore(SqliteDatabase database) : ISessionStor
         command.CommandText =
             $"INSERT INTO sessions ({Columns}, token_hash, token_expires_at) VALUES ($id, $ak, $sk, $th, $sub, $iss, $groups, $conn, $created, $expires, NULL, $token, $tokenExpires)";
         command.Parameters.AddWithValue("$token", (object?)from?.TokenHash ?? DBNull.Value);
-        command.Parameters.AddWithValue("$tokenExpires", from is null ? DBNull.Value : Format(from.TokenExpiresAt));
+        command.Parameters.AddWithValue("$tokenExpires", from is null ? DBNull.Value : StoreTime.Format(from.TokenExpiresAt));
         command.Parameters.AddWithValue("$id", session.Id);
         command.Parameters.AddWithValue("$ak", session.AccessKeyId);
         command.Parameters.AddWithValue("$sk", session.SecretAccessKey);
@@ -31,8 +31,8 @@ internal sealed class SqliteSessionStore(SqliteDatabase database) : ISessionStor
         command.Parameters.AddWithValue("$iss", session.Issuer);
         command.Parameters.AddWithValue("$groups", string.Join('\n', session.Groups));
         command.Parameters.AddWithValue("$conn", session.Connection);
-        command.Parameters.AddWithValue("$created", Format(session.CreatedAt));
-        command.Parameters.AddWithValue("$expires", Format(session.ExpiresAt));
+        command.Parameters.AddWithValue("$created", StoreTime.Format(session.CreatedAt));
+        command.Parameters.AddWithValue("$expires", StoreTime.Format(session.ExpiresAt));
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
@@ -75,7 +75,7 @@ internal sealed class SqliteSessionStore(SqliteDatabase database) : ISessionStor
         command.CommandText = includeEnded
             ? $"SELECT {Columns} FROM sessions ORDER BY created_at"
             : $"SELECT {Columns} FROM sessions WHERE revoked_at IS NULL AND expires_at > $now ORDER BY created_at";
-        command.Parameters.AddWithValue("$now", Format(DateTimeOffset.UtcNow));
+        command.Parameters.AddWithValue("$now", StoreTime.Format(DateTimeOffset.UtcNow));
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         var sessions = new List<StoredSession>();
         while (await reader.ReadAsync(cancellationToken))
@@ -98,13 +98,13 @@ internal sealed class SqliteSessionStore(SqliteDatabase database) : ISessionStor
                 WHERE (id = $id OR access_key_id = $id) AND revoked_at IS NULL AND token_hash IS NOT NULL
             """;
         token.Parameters.AddWithValue("$id", id);
-        token.Parameters.AddWithValue("$at", Format(at));
+        token.Parameters.AddWithValue("$at", StoreTime.Format(at));
         await token.ExecuteNonQueryAsync(cancellationToken);
         await using var command = connection.CreateCommand();
         command.Transaction = transaction;
         command.CommandText = "UPDATE sessions SET revoked_at = $at WHERE (id = $id OR access_key_id = $id) AND revoked_at IS NULL";
         command.Parameters.AddWithValue("$id", id);
-        command.Parameters.AddWithValue("$at", Format(at));
+        command.Parameters.AddWithValue("$at", StoreTime.Format(at));
         var revoked = await command.ExecuteNonQueryAsync(cancellationToken) > 0;
         await transaction.CommitAsync(cancellationToken);
         return revoked;
@@ -118,14 +118,14 @@ internal sealed class SqliteSessionStore(SqliteDatabase database) : ISessionStor
         insert.Transaction = transaction;
         insert.CommandText = "INSERT OR REPLACE INTO revocations (kind, value, until, revoked_at) VALUES ('subject', $subject, $until, $at)";
         insert.Parameters.AddWithValue("$subject", subject);
-        insert.Parameters.AddWithValue("$until", Format(until));
-        insert.Parameters.AddWithValue("$at", Format(at));
+        insert.Parameters.AddWithValue("$until", StoreTime.Format(until));
+        insert.Parameters.AddWithValue("$at", StoreTime.Format(at));
         await insert.ExecuteNonQueryAsync(cancellationToken);
         await using var update = connection.CreateCommand();
         update.Transaction = transaction;
         update.CommandText = "UPDATE sessions SET revoked_at = $at WHERE subject = $subject AND revoked_at IS NULL AND expires_at > $at";
         update.Parameters.AddWithValue("$subject", subject);
-        update.Parameters.AddWithValue("$at", Format(at));
+        update.Parameters.AddWithValue("$at", StoreTime.Format(at));
         var revoked = await update.ExecuteNonQueryAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return revoked;
@@ -141,8 +141,8 @@ internal sealed class SqliteSessionStore(SqliteDatabase database) : ISessionStor
             """;
         command.Parameters.AddWithValue("$subject", subject);
         command.Parameters.AddWithValue("$token", tokenHash);
-        command.Parameters.AddWithValue("$now", Format(now));
-        return await command.ExecuteScalarAsync(cancellationToken) is string until ? Parse(until) : null;
+        command.Parameters.AddWithValue("$now", StoreTime.Format(now));
+        return await command.ExecuteScalarAsync(cancellationToken) is string until ? StoreTime.Parse(until) : null;
     }
 
     public async Task<IReadOnlyList<Session>> UnrecordedEndsAsync(DateTimeOffset now, CancellationToken cancellationToken)
@@ -152,7 +152,7 @@ internal sealed class SqliteSessionStore(SqliteDatabase database) : ISessionStor
         command.CommandText = $"""
             SELECT {Columns} FROM sessions WHERE end_recorded_at IS NULL AND (revoked_at IS NOT NULL OR expires_at <= $now) ORDER BY expires_at LIMIT 500
             """;
-        command.Parameters.AddWithValue("$now", Format(now));
+        command.Parameters.AddWithValue("$now", StoreTime.Format(now));
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         var ended = new List<Session>();
         while (await reader.ReadAsync(cancellationToken))
@@ -169,7 +169,7 @@ internal sealed class SqliteSessionStore(SqliteDatabase database) : ISessionStor
         await using var command = connection.CreateCommand();
         command.CommandText = "UPDATE sessions SET end_recorded_at = $at WHERE id = $id";
         command.Parameters.AddWithValue("$id", id);
-        command.Parameters.AddWithValue("$at", Format(at));
+        command.Parameters.AddWithValue("$at", StoreTime.Format(at));
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
@@ -177,15 +177,10 @@ internal sealed class SqliteSessionStore(SqliteDatabase database) : ISessionStor
         new Session(
             r.GetString(0), r.GetString(1), r.GetString(2), "", r.GetString(4), r.GetString(5),
             r.GetString(6).Split('\n', StringSplitOptions.RemoveEmptyEntries), r.GetString(7),
-            Parse(r.GetString(8)), Parse(r.GetString(9)), r.IsDBNull(10) ? null : Parse(r.GetString(10))),
+            StoreTime.Parse(r.GetString(8)), StoreTime.Parse(r.GetString(9)), r.IsDBNull(10) ? null : StoreTime.Parse(r.GetString(10))),
         r.GetString(3));
 
     // Fixed-width UTC text keeps string comparison in SQL equal to time comparison.
-    internal static string Format(DateTimeOffset at) => at.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture);
-
-    internal static DateTimeOffset Parse(string text) =>
-        DateTimeOffset.Parse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal);
-
     public void Dispose()
     {
         _version.Dispose();

@@ -26,6 +26,9 @@ internal sealed class TokenValidator
         }), StringComparer.Ordinal);
     }
 
+    /// <summary>The audiences an issuer's tokens are accepted for (the STS answer names them).</summary>
+    public IReadOnlyList<string> AudiencesOf(string issuer) => _issuers.TryGetValue(issuer, out var known) ? known.Options.Audiences : [];
+
     public async Task<TokenValidation> ValidateAsync(string token, CancellationToken cancellationToken)
     {
         string issuer;

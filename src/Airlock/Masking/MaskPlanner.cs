@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using Airlock.Aws.Catalog;
 using Airlock.Masking.Detectors;
 using Airlock.Policy;
+using Airlock.Primitives;
 
 namespace Airlock.Masking;
 

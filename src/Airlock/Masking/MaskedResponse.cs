@@ -4,7 +4,7 @@ using System.Text;
 using System.Text.Json;
 using System.Xml;
 using Airlock.Aws.Catalog;
-using Airlock.Upstream;
+using Airlock.Primitives;
 
 namespace Airlock.Masking;
 
@@ -293,5 +293,5 @@ internal static class MaskedResponse
     }
 
     private static bool IsText(string contentType, ResponseMasking masking) =>
-        contentType.Length > 0 && masking.ScanContentTypes.Any(p => Policy.Wildcard.Matches(p, contentType));
+        contentType.Length > 0 && masking.ScanContentTypes.Any(p => Wildcard.Matches(p, contentType));
 }

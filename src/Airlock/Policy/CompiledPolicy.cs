@@ -1,3 +1,5 @@
+using Airlock.Primitives;
+
 namespace Airlock.Policy;
 
 /// <summary>

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Net;
+using Airlock.Primitives;
 
 namespace Airlock.Policy;
 

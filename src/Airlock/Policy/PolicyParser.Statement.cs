@@ -1,3 +1,4 @@
+using Airlock.Primitives;
 using YamlDotNet.RepresentationModel;
 
 namespace Airlock.Policy;

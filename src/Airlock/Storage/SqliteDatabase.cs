@@ -166,7 +166,7 @@ internal sealed class SqliteDatabase
             // Sessions that ended before Airlock recorded ends are not reported as ending now.
             using var backfill = connection.CreateCommand();
             backfill.CommandText = "UPDATE sessions SET end_recorded_at = created_at WHERE revoked_at IS NOT NULL OR expires_at <= $now";
-            backfill.Parameters.AddWithValue("$now", Identity.SqliteSessionStore.Format(DateTimeOffset.UtcNow));
+            backfill.Parameters.AddWithValue("$now", StoreTime.Format(DateTimeOffset.UtcNow));
             backfill.ExecuteNonQuery();
         }
     }

@@ -3,6 +3,7 @@ using System.Net;
 using Airlock.Aws.SigV4;
 using Airlock.Aws.Streaming;
 using Airlock.Masking;
+using Airlock.Primitives;
 
 namespace Airlock.Upstream;
 

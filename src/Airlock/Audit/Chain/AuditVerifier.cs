@@ -2,6 +2,7 @@ using System.Data.Common;
 using System.Text.Json;
 using Airlock.Audit.Stores;
 using Airlock.Identity;
+using Airlock.Storage;
 
 namespace Airlock.Audit.Chain;
 
@@ -252,7 +253,7 @@ internal static class AuditVerifier
     {
         (string Name, object? Row, object? Log)[] fields =
         [
-            ("request_id", row.RequestId, log.RequestId), ("time", SqliteSessionStore.Format(row.Time), SqliteSessionStore.Format(log.Time)),
+            ("request_id", row.RequestId, log.RequestId), ("time", StoreTime.Format(row.Time), StoreTime.Format(log.Time)),
             ("principal", row.Principal, log.Principal), ("session_id", row.SessionId, log.SessionId), ("access_key_id", row.AccessKeyId, log.AccessKeyId),
             ("connection", row.Connection, log.Connection), ("service", row.Service, log.Service), ("operation", row.Operation, log.Operation),
             ("action", row.Action, log.Action), ("region", row.Region, log.Region), ("decision", row.Decision, log.Decision), ("reason", row.Reason, log.Reason),

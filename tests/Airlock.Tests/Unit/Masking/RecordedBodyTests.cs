@@ -1,5 +1,5 @@
 using System.Text;
-using Airlock.Masking;
+using Airlock.Primitives;
 using Xunit;
 
 namespace Airlock.Tests.Unit.Masking;

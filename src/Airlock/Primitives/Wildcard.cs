@@ -1,4 +1,4 @@
-namespace Airlock.Policy;
+namespace Airlock.Primitives;
 
 /// <summary>IAM-style wildcards: '*' any run of characters, '?' exactly one.</summary>
 internal static class Wildcard

@@ -1,7 +1,6 @@
 using System.IO.Pipelines;
-using Airlock.Masking;
 
-namespace Airlock.Upstream;
+namespace Airlock.Primitives;
 
 /// <summary>
 /// Streams an upstream response body to the caller: each read lands directly in the memory of the caller's

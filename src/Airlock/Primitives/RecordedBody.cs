@@ -1,7 +1,7 @@
 using System.Text;
 using System.Text.Unicode;
 
-namespace Airlock.Masking;
+namespace Airlock.Primitives;
 
 /// <summary>
 /// The start of a response body as the audit row keeps it: UTF-8, cut at a character boundary, and valid, so that

@@ -1,8 +1,8 @@
-using Airlock.Audit;
 using Airlock.Identity;
+using Airlock.Policy;
 using Airlock.Storage;
 
-namespace Airlock.Policy;
+namespace Airlock.Audit;
 
 /// <summary>
 /// A dry run for a policy change on real history: every decided call of the audit trail, evaluated
