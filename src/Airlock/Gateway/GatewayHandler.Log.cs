@@ -2,7 +2,7 @@ namespace Airlock.Gateway;
 
 internal sealed partial class GatewayHandler
 {
-    private static partial class Log
+    internal static partial class Log
     {
         [LoggerMessage(1, LogLevel.Information, "{RequestId} {Principal} {Connection} {Action} {Decision} upstream={Status} {LatencyMs:F1}ms payload={Payload}")]
         public static partial void CallCompleted(ILogger logger, string requestId, string? principal, string? connection, string action,

@@ -1,36 +1,15 @@
-using Airlock.Approvals;
-using Airlock.Audit;
+using Airlock.Aws.Catalog;
 using Airlock.Aws.Errors;
 using Airlock.Aws.Resolution;
 using Airlock.Identity;
 using Airlock.Masking;
-using Airlock.Policy;
-using Airlock.Upstream;
+using Airlock.Pipeline;
 
 namespace Airlock.Gateway;
 
-// How a call ends: refused (audited), completed in the audit trail, or allowed by a grant.
+// How a call through the AWS API front end is refused, and how its response is masked.
 internal sealed partial class GatewayHandler
 {
-    /// <summary>
-    /// Queues the call's outcome and returns: only the decision has to be durable before a call goes upstream, so the
-    /// caller's connection does not wait for a second commit. The writer drains its queue when the gateway stops.
-    /// </summary>
-    private void Complete(CallContext call, long auditId, int? status, string? failure, ForwardResult? forwarded = null)
-    {
-        var requestId = call.RequestId;
-        audit.CompleteAsync(auditId, new AuditCompletion(status, call.ElapsedMs, failure)
-        {
-            Masked = forwarded?.Masked?.Fields ?? [],
-            Response = forwarded?.Masked?.RecordedBody ?? forwarded?.RecordedResponse,
-            UpstreamRequestId = forwarded?.UpstreamRequestId,
-            Timings = call.Timings,
-        }, CancellationToken.None).ContinueWith(
-            // The decision is already durable; a lost completion leaves the record without its status.
-            written => Log.AuditFailed(logger, requestId, written.Exception!.GetBaseException()),
-            CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
-    }
-
     /// <summary>The masking of this call's response: the caller's plan (their exemptions applied) and the audit trail's (none).</summary>
     private ResponseMasking? ResponseMaskingFor(ResolvedOperation operation, Session session)
     {
@@ -54,24 +33,20 @@ internal sealed partial class GatewayHandler
             ? masking.Options.AuditResponseBytes
             : 0;
 
-    /// <summary>An approved, unexpired grant of the caller that covers this call; grants act only where nothing decided.</summary>
-    private async Task<Grant?> ActiveGrantAsync(PolicyRequest request, DateTimeOffset now, CancellationToken cancellationToken)
+    /// <summary>A refusal of the shared stages, in AWS's words for the protocol the call speaks.</summary>
+    private Task RefuseAsync(CallContext call, Refusal refusal) => RefuseAsync(call, refusal.Kind switch
     {
-        foreach (var grant in await grants.ActiveForAsync(request.Subject, now, cancellationToken))
-        {
-            if (CompiledPolicy.Applies(grant.AsStatement(), request))
-            {
-                return grant;
-            }
-        }
+        RefusalKind.AccessDenied => AwsError.AccessDenied(refusal.Message, call.Protocol is WireProtocol.Json or WireProtocol.RestJson or WireProtocol.Cbor),
+        RefusalKind.ApprovalDenied => new AwsError(403, "AirlockApprovalDenied", refusal.Message),
+        RefusalKind.ApprovalPending => new AwsError(403, "AirlockApprovalPending", refusal.Message),
+        RefusalKind.RecordUnavailable => AwsError.AuditUnavailable(),
+        _ => new AwsError(503, "ServiceUnavailable", refusal.Message),
+    }, refusal.Recorded, refusal.Decision);
 
-        return null;
-    }
-
-    /// <summary>The call's record could not be written (or its hold stored): the call is refused, and only the log says why.</summary>
+    /// <summary>The call's record could not be written: the call is refused, and only the log says why.</summary>
     private async Task RefuseUnrecordedAsync(CallContext call, Exception failure)
     {
-        Log.AuditFailed(logger, call.RequestId, failure);
+        recorder.Unrecorded(call, failure);
         await RefuseAsync(call, AwsError.AuditUnavailable(), audited: false);
     }
 
@@ -80,14 +55,7 @@ internal sealed partial class GatewayHandler
         Log.CallRefused(logger, call.RequestId, error.Code, error.Message);
         if (audited)
         {
-            try
-            {
-                await audit.AppendAsync(call.ToAudit(decision, $"{error.Code}: {error.Message}"), CancellationToken.None);
-            }
-            catch (Exception e)
-            {
-                Log.AuditFailed(logger, call.RequestId, e);
-            }
+            await recorder.RecordRefusalAsync(call, decision, $"{error.Code}: {error.Message}");
         }
 
         await AwsErrorWriter.WriteAsync(call.Http, call.Protocol, error, call.RequestId);

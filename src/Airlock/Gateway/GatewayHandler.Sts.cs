@@ -131,7 +131,7 @@ internal sealed partial class GatewayHandler
     {
         try
         {
-            await audit.AppendAsync(call.ToAudit(decision, reason) with { UpstreamStatus = status }, call.Http.RequestAborted);
+            await recorder.RecordAsync(call, decision, reason, status);
             return true;
         }
         catch (Exception e) when (e is not OperationCanceledException)

@@ -7,6 +7,7 @@ using Airlock.Aws.SigV4;
 using Airlock.Aws.Streaming;
 using Airlock.Identity;
 using Airlock.Masking;
+using Airlock.Pipeline;
 using Airlock.Policy;
 using Airlock.Upstream;
 
@@ -25,13 +26,11 @@ internal sealed partial class GatewayHandler(
     ISessionStore sessions,
     SessionIssuer issuer,
     TokenValidator tokens,
-    IAuditStore audit,
-    IPolicyEvaluator policy,
+    CallPipeline pipeline,
+    CallRecorder recorder,
     Forwarder forwarder,
     AssumeRoleCredentials assumedRoles,
     PolicyHolder policyHolder,
-    ApprovalGate approvals,
-    SqliteGrantStore grants,
     MaskPlanner masking,
     BufferedBodyBudget bodyBudget,
     TimeProvider time,
@@ -259,122 +258,12 @@ internal sealed partial class GatewayHandler(
             Time = now,
             Parameters = operation.Parameters,
         };
-        if (await DecideAsync(call, policyRequest, operation, now) is not var (decision, reason))
+        var signed = new AwsCallRun.Signed(auth, head, body, payloadHash, declaredSha, decodedLength, trailerName);
+        var run = new AwsCallRun(forwarder, RefuseAsync, logger, call, signed, operation, ResponseMaskingFor(operation, session), RecordedResponseBytes(operation));
+        if (await pipeline.RunAsync(call, policyRequest, operation.AlsoRequires, operation.Parameters, run) is { } executed)
         {
-            return;
+            Log.CallCompleted(logger, call.RequestId, session.Subject, session.Connection, operation.Action, "allow", executed.Status, call.ElapsedMs,
+                declaredSha is null || IsHexSha256(declaredSha) ? "signed" : declaredSha);
         }
-
-        call.Mark("policy");
-        if (decision.IsReview)
-        {
-            if (await HoldAsync(call, session, decision, operation) is not { } released)
-            {
-                return;
-            }
-
-            reason = released;
-            call.Mark("approval");
-        }
-
-        var connection = connections.Find(session.Connection);
-        var credentials = connection is null ? null
-            : connection.Credentials.Source == "assume_role" ? await assumedRoles.GetAsync(connection, session, http.RequestAborted)
-            : UpstreamCredentialProvider.Resolve(connection.Credentials);
-        if (connection is null || credentials is null)
-        {
-            await RefuseAsync(call, new AwsError(503, "ServiceUnavailable", $"Airlock has no upstream credential for connection '{session.Connection}'; the call was not sent."));
-            return;
-        }
-
-        call.Mark("credentials");
-        // The decision is made durable while the upstream request is built and signed; nothing is sent before it is.
-        var recording = audit.AppendAsync(call.ToAudit("allow", reason), http.RequestAborted);
-        if (recording.IsFaulted)
-        {
-            // Refused at once (a full queue): nothing is built for upstream either.
-            await RefuseUnrecordedAsync(call, recording.Exception!.GetBaseException());
-            return;
-        }
-
-        ChunkedUpload? chunked = null;
-        if (StreamingPayload.IsStreaming(payloadHash))
-        {
-            var verifier = StreamingPayload.HasChunkSignatures(payloadHash)
-                ? new ChunkSigner(SigV4Primitives.DeriveSigningKey(session.SecretAccessKey, auth.Scope.Date, auth.Scope.Region, auth.Scope.Service),
-                    auth.AmzDate, auth.Scope.ToString(), auth.Signature)
-                : null;
-            chunked = new ChunkedUpload(new AwsChunkedReader(http.Request.Body, verifier, trailerName is not null, decodedLength), decodedLength, trailerName);
-            payloadHash = chunked.UpstreamPayload;
-        }
-
-        if (operation.UpstreamBody is { } rebuilt)
-        {
-            // What goes upstream is the body as Airlock read it, rebuilt: signed with its own hash.
-            body = rebuilt;
-            payloadHash = SigV4Primitives.Sha256Hex(rebuilt.Span);
-        }
-
-        var responseMasking = ResponseMaskingFor(operation, session);
-        var forward = new ForwardRequest(connection, credentials, operation.Service, auth.Scope.Region, head, body, payloadHash, declaredSha, chunked, responseMasking)
-        {
-            // A masked response records its own (masked) start; only an unmasked one is worth asking about.
-            RecordResponseBytes = responseMasking is null ? RecordedResponseBytes(operation) : 0,
-            CallerSignedHeaders = auth.SignedHeaders,
-        };
-        using var message = forwarder.Prepare(http, forward);
-        long auditId;
-        try
-        {
-            auditId = await recording;
-        }
-        catch (Exception e) when (e is not OperationCanceledException)
-        {
-            await RefuseUnrecordedAsync(call, e);
-            return;
-        }
-
-        call.Mark("audit");
-        call.SentUpstream = true;
-        var forwarded = await forwarder.SendAsync(http, forward, message);
-        if (forwarded.HeadersAt is { } headersAt)
-        {
-            call.Mark("upstream", headersAt);
-        }
-
-        call.Mark("response");
-        var (outcome, status, bodyError) = forwarded;
-        string? failure = outcome switch
-        {
-            ForwardOutcome.UpstreamUnreachable => "upstream unreachable",
-            ForwardOutcome.RequestBodyInvalid => $"request body refused, upstream request aborted: {bodyError?.Message}",
-            ForwardOutcome.ClientAborted => "caller went away",
-            ForwardOutcome.MaskingFailed => $"executed upstream (status {status}, upstream request id {forwarded.UpstreamRequestId ?? "none given"}); response withheld: {bodyError?.Message}",
-            _ => null,
-        };
-        if (outcome is ForwardOutcome.UpstreamUnreachable && !http.Response.HasStarted)
-        {
-            await AwsErrorWriter.WriteAsync(http, call.Protocol, AwsError.UpstreamUnavailable(connection.Name), call.RequestId);
-        }
-        else if (outcome is ForwardOutcome.MaskingFailed && !http.Response.HasStarted)
-        {
-            var error = AwsError.ResponseWithheld(operation.Action, status, forwarded.UpstreamRequestId, bodyError?.Message);
-            Log.CallRefused(logger, call.RequestId, error.Code, error.Message);
-            await AwsErrorWriter.WriteAsync(http, call.Protocol, error, call.RequestId);
-        }
-        else if (outcome is ForwardOutcome.RequestBodyInvalid && !http.Response.HasStarted)
-        {
-            var error = bodyError switch
-            {
-                AwsChunkedException { SignatureMismatch: true } => AwsError.SignatureDoesNotMatch(bodyError.Message),
-                AwsChunkedException => new AwsError(400, "IncompleteBody", bodyError.Message),
-                _ => new AwsError(400, "XAmzContentSHA256Mismatch", "The body does not match its x-amz-content-sha256."),
-            };
-            Log.CallRefused(logger, call.RequestId, error.Code, error.Message);
-            await AwsErrorWriter.WriteAsync(http, call.Protocol, error, call.RequestId);
-        }
-
-        Complete(call, auditId, status, failure, forwarded);
-        Log.CallCompleted(logger, call.RequestId, session.Subject, session.Connection, operation.Action, "allow", status, call.ElapsedMs,
-            declaredSha is null || IsHexSha256(declaredSha) ? "signed" : declaredSha);
     }
 }

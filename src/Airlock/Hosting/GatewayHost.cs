@@ -1,12 +1,13 @@
 using Airlock.Approvals;
 using Airlock.Audit;
 using Airlock.Audit.Stores;
-using Airlock.Masking;
 using Airlock.Aws.Catalog;
 using Airlock.Aws.Resolution;
 using Airlock.Demo;
 using Airlock.Gateway;
 using Airlock.Identity;
+using Airlock.Masking;
+using Airlock.Pipeline;
 using Airlock.Policy;
 using Airlock.Storage;
 using Airlock.Upstream;
@@ -92,6 +93,11 @@ internal static class GatewayHost
         services.AddSingleton(new BufferedBodyBudget(options.Limits.MaxBufferedBytesInFlight));
         services.AddSingleton(new GatewayOptions(options.ListenUrls.First(), options.Limits.MaxBufferedBodyBytes, options.S3VirtualHostSuffixes,
             options.Audit.RequestBodyBytes));
+        services.AddSingleton<CallRecorder>();
+        services.AddSingleton<AuthorizeStage>();
+        services.AddSingleton(sp => new HoldStage(sp.GetRequiredService<ApprovalGate>(), sp.GetRequiredService<CallRecorder>(), options.ListenUrls.First()));
+        services.AddSingleton<CredentialsStage>();
+        services.AddSingleton<CallPipeline>();
         services.AddSingleton<GatewayHandler>();
 
         var app = builder.Build();

@@ -5,8 +5,8 @@ using Xunit;
 namespace Airlock.Tests.Unit.Architecture;
 
 /// <summary>
-/// Modules layer one way (docs/how-it-works.md): Hosting and the CLI → front ends → the features, each only on those
-/// below it → Storage and Aws → primitives. A type that references one of a higher layer fails here, whether in a
+/// Modules layer one way (docs/how-it-works.md): Hosting and the CLI → front ends → the shared pipeline → the features,
+/// each only on those below it → Storage and Aws → primitives. A type that references one of a higher layer fails here, whether in a
 /// signature or inside a method body (read from its IL).
 /// </summary>
 public sealed class LayeringTests
@@ -17,9 +17,10 @@ public sealed class LayeringTests
         ["Primitives"] = 0, ["Hashing"] = 0,
         ["Aws"] = 1, ["Storage"] = 1,
         ["Identity"] = 2, ["Policy"] = 3, ["Masking"] = 4, ["Upstream"] = 5, ["Audit"] = 6, ["Approvals"] = 7,
-        ["Gateway"] = 8,
-        ["Demo"] = 9,
-        ["Hosting"] = 10, ["Cli"] = 10, [""] = 10,
+        ["Pipeline"] = 8,
+        ["Gateway"] = 9,
+        ["Demo"] = 10,
+        ["Hosting"] = 11, ["Cli"] = 11, [""] = 11,
     };
 
     private static readonly Assembly Product = typeof(Airlock.Aws.Catalog.ServiceCatalog).Assembly;

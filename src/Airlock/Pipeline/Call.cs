@@ -1,0 +1,87 @@
+using System.Diagnostics;
+using Airlock.Audit;
+using Airlock.Identity;
+
+namespace Airlock.Pipeline;
+
+/// <summary>
+/// One call, whatever front end it came through: who makes it, what it does and to what, what was decided, and how
+/// long each stage took. Policy, grants, approvals and the audit trail see only this; it becomes the call's record.
+/// </summary>
+/// <param name="origin">Where the call came from and what the caller sent, as its record keeps it.</param>
+/// <param name="aborted">Signalled when the caller goes away.</param>
+internal class Call(CallOrigin origin, CancellationToken aborted)
+{
+    public long StartedAt { get; } = Stopwatch.GetTimestamp();
+    public string RequestId { get; } = RequestIds.Next();
+    public CallOrigin Origin { get; } = origin;
+    public CancellationToken Aborted { get; } = aborted;
+
+    /// <summary>The wire protocol the call speaks, which refusals must use too.</summary>
+    public string Protocol { get; set; } = "query";
+    public string? AccessKeyId { get; set; }
+    public Session? Session { get; set; }
+    public string? Principal { get; set; }
+    public string? Service { get; set; }
+    public string? Operation { get; set; }
+
+    /// <summary>Everything the call touches, as its record lists it (a copy's source and each key deleted too).</summary>
+    public IReadOnlyList<string> Resources { get; set; } = [];
+
+    /// <summary>The operation's name in policy (<c>s3:ListObjectsV2</c>).</summary>
+    public string? Action { get; set; }
+    public string? Region { get; set; }
+
+    /// <summary>The parameters the record keeps: masked, cut, without sensitive members.</summary>
+    public IReadOnlyDictionary<string, string> Parameters { get; set; } = new Dictionary<string, string>();
+    public IReadOnlyDictionary<string, string> Headers { get; set; } = new Dictionary<string, string>();
+    public string? RequestBody { get; set; }
+
+    /// <summary>Set once the call is on its way upstream: from then on a failure must not be answered as if nothing ran.</summary>
+    public bool SentUpstream { get; set; }
+
+    /// <summary>Milliseconds per stage, in the order the call went through them.</summary>
+    public Dictionary<string, double> Timings { get; } = [];
+
+    private long _stageStartedAt = Stopwatch.GetTimestamp();
+
+    public double ElapsedMs => Stopwatch.GetElapsedTime(StartedAt).TotalMilliseconds;
+
+    /// <summary>Ends the current stage under <paramref name="stage"/>; the next starts now.</summary>
+    public void Mark(string stage, long? at = null)
+    {
+        var now = at ?? Stopwatch.GetTimestamp();
+        Timings[stage] = Math.Round(Stopwatch.GetElapsedTime(_stageStartedAt, now).TotalMilliseconds, 3);
+        _stageStartedAt = now;
+    }
+
+    public AuditEntry ToAudit(string decision, string? reason, DateTimeOffset now) => new()
+    {
+        RequestId = RequestId,
+        Time = now,
+        Principal = Session?.Subject ?? Principal,
+        SessionId = Session?.Id,
+        AccessKeyId = AccessKeyId,
+        Connection = Session?.Connection,
+        Service = Service,
+        Operation = Operation,
+        Resources = Resources,
+        Action = Action,
+        Region = Region,
+        Parameters = Parameters,
+        Decision = decision,
+        Reason = reason,
+        ClientIp = Origin.ClientIp,
+        LatencyMs = ElapsedMs,
+        Method = Origin.Method,
+        Path = Origin.Path,
+        NormalizedPath = Origin.NormalizedPath,
+        UserAgent = Origin.UserAgent,
+        Headers = Headers,
+        RequestBody = RequestBody,
+        Timings = new Dictionary<string, double>(Timings),
+    };
+}
+
+/// <summary>Where a call came from and what the caller sent, as the record keeps it.</summary>
+internal sealed record CallOrigin(string? ClientIp, string? Method, string? Path, string? NormalizedPath, string? UserAgent);

@@ -1,0 +1,53 @@
+using Airlock.Audit;
+
+namespace Airlock.Pipeline;
+
+/// <summary>Writes a call's records: its decision before it runs, how it ended, and any refusal.</summary>
+internal sealed partial class CallRecorder(IAuditStore audit, TimeProvider time, ILogger<CallRecorder> logger)
+{
+    /// <summary>Makes the call's decision durable; throws (or faults) when the store cannot take it.</summary>
+    public Task<long> RecordAsync(Call call, string decision, string? reason, int? status = null) =>
+        audit.AppendAsync(call.ToAudit(decision, reason, time.GetUtcNow()) with { UpstreamStatus = status }, call.Aborted);
+
+    /// <summary>Records a refusal, as far as the store allows: the caller is refused either way.</summary>
+    public async Task RecordRefusalAsync(Call call, string decision, string reason)
+    {
+        try
+        {
+            await audit.AppendAsync(call.ToAudit(decision, reason, time.GetUtcNow()), CancellationToken.None);
+        }
+        catch (Exception e)
+        {
+            Log.RecordFailed(logger, call.RequestId, e);
+        }
+    }
+
+    /// <summary>The record could not be written: the call is refused, and only the log says why.</summary>
+    public void Unrecorded(Call call, Exception cause) => Log.RecordFailed(logger, call.RequestId, cause);
+
+    /// <summary>
+    /// Queues the call's outcome and returns: only the decision has to be durable before a call goes upstream, so the
+    /// caller's connection does not wait for a second commit. The writer drains its queue when the gateway stops.
+    /// </summary>
+    public void Complete(Call call, long id, int? status, string? failure, Executed? executed = null)
+    {
+        var requestId = call.RequestId;
+        audit.CompleteAsync(id, new AuditCompletion(status, call.ElapsedMs, failure)
+        {
+            Masked = executed?.Masked ?? [],
+            Response = executed?.RecordedResponse,
+            UpstreamRequestId = executed?.UpstreamRequestId,
+            Timings = call.Timings,
+        }, CancellationToken.None).ContinueWith(
+            // The decision is already durable; a lost completion leaves the record without its status.
+            written => Log.RecordFailed(logger, requestId, written.Exception!.GetBaseException()),
+            CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+    }
+
+    private static partial class Log
+    {
+        // Event id and text as the gateway logged them before the pipeline had its own recorder: log pipelines keep matching.
+        [LoggerMessage(3, LogLevel.Error, "{RequestId} the audit store did not take the record; the call is refused")]
+        public static partial void RecordFailed(ILogger logger, string requestId, Exception exception);
+    }
+}

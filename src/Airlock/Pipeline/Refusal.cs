@@ -1,0 +1,39 @@
+namespace Airlock.Pipeline;
+
+/// <summary>Why the shared stages refused a call, in no protocol's words: each front end says it in its own.</summary>
+internal enum RefusalKind
+{
+    /// <summary>The policy denies the call or one of the permissions it needs, explicitly or with nothing allowing it.</summary>
+    AccessDenied,
+
+    /// <summary>A person denied the held call.</summary>
+    ApprovalDenied,
+
+    /// <summary>The hold ended before anyone decided: the same call, retried, finds the same approval.</summary>
+    ApprovalPending,
+
+    /// <summary>The call's record (or its hold) could not be written, so it was not run.</summary>
+    RecordUnavailable,
+
+    /// <summary>No upstream credential could be had for the session's connection.</summary>
+    NoUpstreamCredential,
+}
+
+/// <summary>A refusal by the shared stages: its kind and a message a person understands.</summary>
+internal sealed record Refusal(RefusalKind Kind, string Message)
+{
+    /// <summary>How the refusal is recorded: <c>deny</c> for a decision against the call, <c>refuse</c> for what stopped it.</summary>
+    public string Decision => Kind is RefusalKind.AccessDenied or RefusalKind.ApprovalDenied ? "deny" : "refuse";
+
+    /// <summary>
+    /// False where the refusal gets no record of its own: a pending hold completes the call's review record, and a
+    /// record that cannot be written cannot record its own failure (the log says why).
+    /// </summary>
+    public bool Recorded => Kind is not (RefusalKind.ApprovalPending or RefusalKind.RecordUnavailable);
+
+    /// <summary>What made the record unavailable, for the log.</summary>
+    public Exception? Cause { get; init; }
+
+    public static Refusal Unrecorded(Exception cause) =>
+        new(RefusalKind.RecordUnavailable, "Airlock cannot record this call in its audit store, so it was not sent. Try again later.") { Cause = cause };
+}
