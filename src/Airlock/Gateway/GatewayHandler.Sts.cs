@@ -19,7 +19,7 @@ internal sealed partial class GatewayHandler
     {
         call.Service = "sts";
         // Unauthenticated bodies count against the same in-memory budget as every other.
-        var read = await IncomingRequest.ReadBodyAsync(call.Http.Request, MaxUnsignedBodyBytes, bodyBudget, call.Http.RequestAborted);
+        var read = await bodies.ReadAsync(call.Http.Request, MaxUnsignedBodyBytes, call.Aborted);
         if (read.Refusal is { } refusal)
         {
             await RefuseAsync(call, refusal);

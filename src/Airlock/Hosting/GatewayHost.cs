@@ -98,6 +98,9 @@ internal static class GatewayHost
         services.AddSingleton(sp => new HoldStage(sp.GetRequiredService<ApprovalGate>(), sp.GetRequiredService<CallRecorder>(), options.ListenUrls.First()));
         services.AddSingleton<CredentialsStage>();
         services.AddSingleton<CallPipeline>();
+        services.AddSingleton<BufferedBodyReader>();
+        services.AddSingleton<SigV4Authenticator>();
+        services.AddSingleton<AwsCallResolver>();
         services.AddSingleton<GatewayHandler>();
 
         var app = builder.Build();
