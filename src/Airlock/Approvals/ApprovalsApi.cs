@@ -21,10 +21,10 @@ internal static class ApprovalsApi
         var group = app.MapGroup(Prefix);
         group.MapGet("/", ListAsync);
         group.MapGet("/{id}", ShowAsync);
-        group.MapPost("/{id}/approve", (string id, DecisionBody? body, HttpContext http, SqliteApprovalStore store, ApprovalGate gate, ApprovalNotifier notifier, TokenValidator tokens, IAuditStore audit, CancellationToken ct) =>
-            DecideAsync(id, "approve", body, http, store, gate, notifier, tokens, audit, ct));
-        group.MapPost("/{id}/deny", (string id, DecisionBody? body, HttpContext http, SqliteApprovalStore store, ApprovalGate gate, ApprovalNotifier notifier, TokenValidator tokens, IAuditStore audit, CancellationToken ct) =>
-            DecideAsync(id, "deny", body, http, store, gate, notifier, tokens, audit, ct));
+        group.MapPost("/{id}/approve", (string id, DecisionBody? body, HttpContext http, SqliteApprovalStore store, ApprovalGate gate, ApprovalNotifier notifier, TokenValidator tokens, IAuditStore audit, TimeProvider time, CancellationToken ct) =>
+            DecideAsync(id, "approve", body, http, store, gate, notifier, tokens, audit, time, ct));
+        group.MapPost("/{id}/deny", (string id, DecisionBody? body, HttpContext http, SqliteApprovalStore store, ApprovalGate gate, ApprovalNotifier notifier, TokenValidator tokens, IAuditStore audit, TimeProvider time, CancellationToken ct) =>
+            DecideAsync(id, "deny", body, http, store, gate, notifier, tokens, audit, time, ct));
     }
 
     private static async Task<Results<Ok<IEnumerable<Approval>>, ProblemHttpResult>> ListAsync(
@@ -55,7 +55,7 @@ internal static class ApprovalsApi
 
     private static async Task<Results<Ok<Approval>, ProblemHttpResult>> DecideAsync(
         string id, string decision, DecisionBody? body, HttpContext http, SqliteApprovalStore store, ApprovalGate gate, ApprovalNotifier notifier,
-        TokenValidator tokens, IAuditStore audit, CancellationToken ct)
+        TokenValidator tokens, IAuditStore audit, TimeProvider time, CancellationToken ct)
     {
         var reason = body?.Reason;
         if (await ApiCaller.FromAsync(http, tokens, ct) is not { } caller)
@@ -80,7 +80,7 @@ internal static class ApprovalsApi
             return await RefusedAsync(http, audit, caller, decision, approval, "You cannot decide your own request.", 403, ct);
         }
 
-        var now = DateTimeOffset.UtcNow;
+        var now = time.GetUtcNow();
         var decided = await store.VoteAsync(id, new ApprovalVote(caller.Subject, decision, reason, now), ct,
             body?.Uses ?? 1, body?.ValidForSeconds is { } seconds ? now.AddSeconds(seconds) : null);
         if (decided is null)

@@ -21,16 +21,17 @@ internal static class GrantsApi
         group.MapPost("/", RequestAsync);
         group.MapGet("/", ListAsync);
         group.MapGet("/{id}", ShowAsync);
-        group.MapPost("/{id}/approve", (string id, ApprovalsApi.DecisionBody? body, HttpContext http, SqliteGrantStore store, TokenValidator tokens, ApprovalOptions options, IAuditStore audit, CancellationToken ct) =>
-            DecideAsync(id, "approve", body?.Reason, http, store, tokens, options, audit, ct));
-        group.MapPost("/{id}/deny", (string id, ApprovalsApi.DecisionBody? body, HttpContext http, SqliteGrantStore store, TokenValidator tokens, ApprovalOptions options, IAuditStore audit, CancellationToken ct) =>
-            DecideAsync(id, "deny", body?.Reason, http, store, tokens, options, audit, ct));
-        group.MapPost("/{id}/revoke", (string id, ApprovalsApi.DecisionBody? body, HttpContext http, SqliteGrantStore store, TokenValidator tokens, ApprovalOptions options, IAuditStore audit, CancellationToken ct) =>
-            DecideAsync(id, "revoke", body?.Reason, http, store, tokens, options, audit, ct));
+        group.MapPost("/{id}/approve", (string id, ApprovalsApi.DecisionBody? body, HttpContext http, SqliteGrantStore store, TokenValidator tokens, ApprovalOptions options, IAuditStore audit, TimeProvider time, CancellationToken ct) =>
+            DecideAsync(id, "approve", body?.Reason, http, store, tokens, options, audit, time, ct));
+        group.MapPost("/{id}/deny", (string id, ApprovalsApi.DecisionBody? body, HttpContext http, SqliteGrantStore store, TokenValidator tokens, ApprovalOptions options, IAuditStore audit, TimeProvider time, CancellationToken ct) =>
+            DecideAsync(id, "deny", body?.Reason, http, store, tokens, options, audit, time, ct));
+        group.MapPost("/{id}/revoke", (string id, ApprovalsApi.DecisionBody? body, HttpContext http, SqliteGrantStore store, TokenValidator tokens, ApprovalOptions options, IAuditStore audit, TimeProvider time, CancellationToken ct) =>
+            DecideAsync(id, "revoke", body?.Reason, http, store, tokens, options, audit, time, ct));
     }
 
     private static async Task<Results<Created<Grant>, ProblemHttpResult>> RequestAsync(
-        GrantRequest request, HttpContext http, SqliteGrantStore store, TokenValidator tokens, ApprovalOptions options, IAuditStore audit, CancellationToken ct)
+        GrantRequest request, HttpContext http, SqliteGrantStore store, TokenValidator tokens, ApprovalOptions options, IAuditStore audit, TimeProvider time,
+        CancellationToken ct)
     {
         if (await ApiCaller.FromAsync(http, tokens, ct) is not { } caller)
         {
@@ -50,7 +51,7 @@ internal static class GrantsApi
         var grant = new Grant
         {
             Id = "grt-" + RandomNumberGenerator.GetHexString(12, lowercase: true),
-            CreatedAt = DateTimeOffset.UtcNow,
+            CreatedAt = time.GetUtcNow(),
             Status = "pending",
             Requester = caller.Subject,
             Actions = actions,
@@ -91,7 +92,7 @@ internal static class GrantsApi
 
     private static async Task<Results<Ok<Grant>, ProblemHttpResult>> DecideAsync(
         string id, string verb, string? reason, HttpContext http, SqliteGrantStore store, TokenValidator tokens, ApprovalOptions options,
-        IAuditStore audit, CancellationToken ct)
+        IAuditStore audit, TimeProvider time, CancellationToken ct)
     {
         if (await ApiCaller.FromAsync(http, tokens, ct) is not { } caller)
         {
@@ -115,7 +116,7 @@ internal static class GrantsApi
             return TypedResults.Problem("You cannot decide your own request.", statusCode: 403);
         }
 
-        var now = DateTimeOffset.UtcNow;
+        var now = time.GetUtcNow();
         var (from, to, expires) = verb switch
         {
             "approve" => ("pending", "approved", now.AddSeconds(grant.DurationSeconds)),
