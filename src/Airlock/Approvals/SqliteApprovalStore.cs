@@ -1,5 +1,4 @@
 using System.Text.Json;
-using Airlock.Identity;
 using Airlock.Storage;
 using Microsoft.Data.Sqlite;
 

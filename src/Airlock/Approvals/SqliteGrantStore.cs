@@ -1,4 +1,3 @@
-using Airlock.Identity;
 using Airlock.Storage;
 using Microsoft.Data.Sqlite;
 

@@ -1,7 +1,6 @@
 using System.Data.Common;
 using Airlock.Audit.Chain;
 using Airlock.Audit.Stores;
-using Airlock.Identity;
 using Airlock.Storage;
 
 namespace Airlock.Audit;

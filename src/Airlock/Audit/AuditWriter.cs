@@ -4,7 +4,6 @@ using System.Threading.Channels;
 using Airlock.Audit.Chain;
 using Airlock.Audit.Stores;
 using Airlock.Hashing;
-using Airlock.Identity;
 using Airlock.Storage;
 
 namespace Airlock.Audit;

@@ -1,6 +1,5 @@
 using System.CommandLine;
 using System.Net.Http.Headers;
-using System.Net.Http.Json;
 using System.Text.Json;
 using Airlock.Approvals;
 

@@ -1,9 +1,6 @@
-using Airlock.Aws.Catalog;
-using Airlock.Aws.Errors;
 using Airlock.Aws.Resolution;
 using Airlock.Identity;
 using Airlock.Masking;
-using Airlock.Pipeline;
 
 namespace Airlock.Gateway;
 
@@ -32,32 +29,4 @@ internal sealed partial class GatewayHandler
         operation.Operation.RawOutput is null && masking.Plan(operation.Service, operation.Operation, operation.Action, []).IsEmpty
             ? masking.Options.AuditResponseBytes
             : 0;
-
-    /// <summary>A refusal of the shared stages, in AWS's words for the protocol the call speaks.</summary>
-    private Task RefuseAsync(CallContext call, Refusal refusal) => RefuseAsync(call, refusal.Kind switch
-    {
-        RefusalKind.AccessDenied => AwsError.AccessDenied(refusal.Message, call.Protocol is WireProtocol.Json or WireProtocol.RestJson or WireProtocol.Cbor),
-        RefusalKind.ApprovalDenied => new AwsError(403, "AirlockApprovalDenied", refusal.Message),
-        RefusalKind.ApprovalPending => new AwsError(403, "AirlockApprovalPending", refusal.Message),
-        RefusalKind.RecordUnavailable => AwsError.AuditUnavailable(),
-        _ => new AwsError(503, "ServiceUnavailable", refusal.Message),
-    }, refusal.Recorded, refusal.Decision);
-
-    /// <summary>The call's record could not be written: the call is refused, and only the log says why.</summary>
-    private async Task RefuseUnrecordedAsync(CallContext call, Exception failure)
-    {
-        recorder.Unrecorded(call, failure);
-        await RefuseAsync(call, AwsError.AuditUnavailable(), audited: false);
-    }
-
-    private async Task RefuseAsync(CallContext call, AwsError error, bool audited = true, string decision = "refuse")
-    {
-        Log.CallRefused(logger, call.RequestId, error.Code, error.Message);
-        if (audited)
-        {
-            await recorder.RecordRefusalAsync(call, decision, $"{error.Code}: {error.Message}");
-        }
-
-        await AwsErrorWriter.WriteAsync(call.Http, call.Protocol, error, call.RequestId);
-    }
 }

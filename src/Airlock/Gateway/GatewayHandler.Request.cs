@@ -1,6 +1,4 @@
-using Airlock.Aws.Errors;
 using Airlock.Aws.SigV4;
-using Airlock.Aws.Streaming;
 
 namespace Airlock.Gateway;
 

@@ -1,11 +1,7 @@
-using Airlock.Approvals;
 using Airlock.Audit;
 using Airlock.Aws.Catalog;
 using Airlock.Aws.Errors;
 using Airlock.Aws.Resolution;
-using Airlock.Aws.SigV4;
-using Airlock.Aws.Streaming;
-using Airlock.Identity;
 using Airlock.Masking;
 using Airlock.Pipeline;
 using Airlock.Policy;
@@ -19,20 +15,15 @@ namespace Airlock.Gateway;
 /// established is refused with an AWS-style error, and nothing is sent upstream.
 /// </summary>
 internal sealed partial class GatewayHandler(
-    Connections connections,
     ServiceCatalog catalog,
-    ISessionStore sessions,
-    SessionIssuer issuer,
-    TokenValidator tokens,
     SigV4Authenticator authenticator,
     AwsCallResolver callResolver,
     CallPipeline pipeline,
-    CallRecorder recorder,
+    AwsAnswers answers,
     Forwarder forwarder,
-    PolicyHolder policyHolder,
     MaskPlanner masking,
-    BufferedBodyReader bodies,
-    TimeProvider time,
+    StsDoor sts,
+    PermissionsEndpoint permissions,
     ILogger<GatewayHandler> logger)
 {
     public async Task HandleAsync(HttpContext http)
@@ -46,7 +37,7 @@ internal sealed partial class GatewayHandler(
         {
             // Whatever Airlock did not foresee still ends as a refusal in the caller's protocol, recorded, with nothing sent.
             Log.CallFailed(logger, call.RequestId, e);
-            await RefuseAsync(call, new AwsError(500, "InternalFailure", $"Airlock could not handle this call (request {call.RequestId}); nothing was sent upstream."));
+            await answers.RefuseAsync(call, new AwsError(500, "InternalFailure", $"Airlock could not handle this call (request {call.RequestId}); nothing was sent upstream."));
         }
     }
 
@@ -57,7 +48,7 @@ internal sealed partial class GatewayHandler(
         if (!head.RawPath.StartsWith('/'))
         {
             // An absolute-form (proxy) target, or none: Airlock is not a proxy to wherever the caller names.
-            await RefuseAsync(call, AwsError.Malformed("The request target must be a path (origin form), not an absolute URL."));
+            await answers.RefuseAsync(call, AwsError.Malformed("The request target must be a path (origin form), not an absolute URL."));
             return;
         }
 
@@ -66,11 +57,11 @@ internal sealed partial class GatewayHandler(
         {
             if (!hasAuthorization)
             {
-                await HandleUnsignedAsync(call, head);
+                await sts.ExchangeAsync(call, head);
                 return;
             }
 
-            await RefuseAsync(call, AwsError.Malformed("The request's authorization is malformed or not Signature Version 4, the only signing Airlock accepts."));
+            await answers.RefuseAsync(call, AwsError.Malformed("The request's authorization is malformed or not Signature Version 4, the only signing Airlock accepts."));
             return;
         }
 
@@ -80,22 +71,22 @@ internal sealed partial class GatewayHandler(
         var (verified, unverified) = await authenticator.VerifyAsync(call, head, auth);
         if (unverified is not null)
         {
-            await RefuseAsync(call, unverified.Error, unverified.Audited);
+            await answers.RefuseAsync(call, unverified.Error, unverified.Audited);
             return;
         }
 
         var session = verified!.Session;
         call.Mark("verify");
-        if (verified.Head.RawPath == PermissionsPath && HttpMethods.IsGet(verified.Head.Method))
+        if (verified.Head.RawPath == PermissionsEndpoint.Path && HttpMethods.IsGet(verified.Head.Method))
         {
-            await AnswerPermissionsAsync(call, session);
+            await permissions.AnswerAsync(call, session);
             return;
         }
 
         var (resolved, unknown) = await callResolver.ResolveAsync(call, verified, auth);
         if (unknown is not null)
         {
-            await RefuseAsync(call, unknown);
+            await answers.RefuseAsync(call, unknown);
             return;
         }
 
@@ -104,7 +95,7 @@ internal sealed partial class GatewayHandler(
 
         if (operation.Action == "sts:GetCallerIdentity")
         {
-            await AnswerCallerIdentityAsync(call, session);
+            await sts.AnswerCallerIdentityAsync(call, session);
             return;
         }
 
@@ -120,7 +111,7 @@ internal sealed partial class GatewayHandler(
         };
         var sent = resolved.Verified;
         var signed = new AwsCallRun.Signed(auth, sent.Head, sent.Body, sent.PayloadHash, sent.DeclaredSha, sent.DecodedLength, sent.TrailerName);
-        var run = new AwsCallRun(forwarder, RefuseAsync, logger, call, signed, operation, ResponseMaskingFor(operation, session), RecordedResponseBytes(operation));
+        var run = new AwsCallRun(forwarder, answers.RefuseAsync, logger, call, signed, operation, ResponseMaskingFor(operation, session), RecordedResponseBytes(operation));
         if (await pipeline.RunAsync(call, policyRequest, operation.AlsoRequires, operation.Parameters, run) is { } executed)
         {
             Log.CallCompleted(logger, call.RequestId, session.Subject, session.Connection, operation.Action, "allow", executed.Status, call.ElapsedMs,

@@ -101,6 +101,9 @@ internal static class GatewayHost
         services.AddSingleton<BufferedBodyReader>();
         services.AddSingleton<SigV4Authenticator>();
         services.AddSingleton<AwsCallResolver>();
+        services.AddSingleton<AwsAnswers>();
+        services.AddSingleton<StsDoor>();
+        services.AddSingleton<PermissionsEndpoint>();
         services.AddSingleton<GatewayHandler>();
 
         var app = builder.Build();

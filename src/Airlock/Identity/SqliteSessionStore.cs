@@ -1,4 +1,3 @@
-using System.Globalization;
 using Airlock.Aws.SigV4;
 using Airlock.Storage;
 using Microsoft.Data.Sqlite;

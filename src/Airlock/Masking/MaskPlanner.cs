@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using Airlock.Aws.Catalog;
 using Airlock.Masking.Detectors;
-using Airlock.Policy;
 using Airlock.Primitives;
 
 namespace Airlock.Masking;

@@ -1,7 +1,6 @@
 using System.Data.Common;
 using System.Text.Json;
 using Airlock.Audit.Stores;
-using Airlock.Identity;
 using Airlock.Storage;
 
 namespace Airlock.Audit.Chain;

@@ -1,13 +1,19 @@
 using System.Globalization;
-using System.Text;
 using Airlock.Aws.Errors;
 using Airlock.Aws.Resolution;
 using Airlock.Aws.SigV4;
 using Airlock.Identity;
+using Airlock.Upstream;
 
 namespace Airlock.Gateway;
 
-internal sealed partial class GatewayHandler
+/// <summary>
+/// STS at the gateway: the one unsigned call (<c>AssumeRoleWithWebIdentity</c>, an OIDC token exchanged for session
+/// credentials), and <c>GetCallerIdentity</c>, answered for the session itself without going upstream.
+/// </summary>
+internal sealed class StsDoor(
+    SessionIssuer issuer, TokenValidator tokens, ISessionStore sessions, Connections connections, BufferedBodyReader bodies, AwsAnswers answers,
+    TimeProvider time, ILogger<StsDoor> logger)
 {
     private const long MaxUnsignedBodyBytes = 64 * 1024;
 
@@ -15,14 +21,14 @@ internal sealed partial class GatewayHandler
     /// The STS-compatible door: <c>AssumeRoleWithWebIdentity</c> is the only call Airlock takes unsigned.
     /// It exchanges an OIDC token for session credentials of the connection the RoleArn names.
     /// </summary>
-    private async Task HandleUnsignedAsync(CallContext call, SignableRequest head)
+    public async Task ExchangeAsync(CallContext call, SignableRequest head)
     {
         call.Service = "sts";
         // Unauthenticated bodies count against the same in-memory budget as every other.
         var read = await bodies.ReadAsync(call.Http.Request, MaxUnsignedBodyBytes, call.Aborted);
         if (read.Refusal is { } refusal)
         {
-            await RefuseAsync(call, refusal);
+            await answers.RefuseAsync(call, refusal);
             return;
         }
 
@@ -30,20 +36,20 @@ internal sealed partial class GatewayHandler
         var (parameters, _, shape) = RequestShape.QueryPairs(new ResolveRequest(head, "sts", "", read.Body.Length > 0 ? read.Body : null));
         if (shape is not null)
         {
-            await RefuseAsync(call, new AwsError(400, "InvalidRequest", $"Airlock reads an STS call from one place: {shape}."));
+            await answers.RefuseAsync(call, new AwsError(400, "InvalidRequest", $"Airlock reads an STS call from one place: {shape}."));
             return;
         }
 
         string? Get(string name) => parameters.FirstOrDefault(p => p.Key == name).Value;
         if (Get("AWSAccessKeyId") is not null && Get("Signature") is not null)
         {
-            await RefuseAsync(call, new AwsError(400, "InvalidRequest", "Airlock accepts only Signature Version 4; presign with SigV4 (boto3: Config(signature_version='s3v4'))."));
+            await answers.RefuseAsync(call, new AwsError(400, "InvalidRequest", "Airlock accepts only Signature Version 4; presign with SigV4 (boto3: Config(signature_version='s3v4'))."));
             return;
         }
 
         if (Get("Action") != "AssumeRoleWithWebIdentity")
         {
-            await RefuseAsync(call, AwsError.MissingAuthentication());
+            await answers.RefuseAsync(call, AwsError.MissingAuthentication());
             return;
         }
 
@@ -52,14 +58,14 @@ internal sealed partial class GatewayHandler
         var token = Get("WebIdentityToken");
         if (string.IsNullOrEmpty(roleArn) || string.IsNullOrEmpty(token))
         {
-            await RefuseAsync(call, new AwsError(400, "MissingParameter", "AssumeRoleWithWebIdentity needs RoleArn and WebIdentityToken."));
+            await answers.RefuseAsync(call, new AwsError(400, "MissingParameter", "AssumeRoleWithWebIdentity needs RoleArn and WebIdentityToken."));
             return;
         }
 
         var validation = await tokens.ValidateAsync(token, call.Http.RequestAborted);
         if (validation.Identity is not { } identity)
         {
-            await RefuseAsync(call, new AwsError(400, validation.Expired ? "ExpiredTokenException" : "InvalidIdentityToken", validation.Error!));
+            await answers.RefuseAsync(call, new AwsError(400, validation.Expired ? "ExpiredTokenException" : "InvalidIdentityToken", validation.Error!));
             return;
         }
 
@@ -83,7 +89,7 @@ internal sealed partial class GatewayHandler
         {
             if (await sessions.RevokedUntilAsync(identity.Subject, from.TokenHash, time.GetUtcNow(), call.Http.RequestAborted) is { } until)
             {
-                await RefuseAsync(call, AwsError.AccessDenied(
+                await answers.RefuseAsync(call, AwsError.AccessDenied(
                     $"Airlock has revoked {identity.Subject} (or this token) until {StsResponses.Iso(until)}: no new session before then.", json: false), decision: "deny");
                 return;
             }
@@ -92,62 +98,38 @@ internal sealed partial class GatewayHandler
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
-            Log.SessionStoreFailed(logger, call.RequestId, e);
-            await RefuseAsync(call, new AwsError(503, "ServiceUnavailable", "Airlock cannot store the session; try again later."), audited: false);
+            GatewayHandler.Log.SessionStoreFailed(logger, call.RequestId, e);
+            await answers.RefuseAsync(call, new AwsError(503, "ServiceUnavailable", "Airlock cannot store the session; try again later."), audited: false);
             return;
         }
 
         if (session is null)
         {
-            await RefuseAsync(call, AwsError.AccessDenied($"Airlock has no connection named '{connection}' (from RoleArn {roleArn}).", json: false));
+            await answers.RefuseAsync(call, AwsError.AccessDenied($"Airlock has no connection named '{connection}' (from RoleArn {roleArn}).", json: false));
             return;
         }
 
         call.Session = session;
         call.AccessKeyId = session.AccessKeyId;
-        if (!await TryAuditAsync(call, "allow", "session issued", 200))
+        if (!await answers.TryRecordAsync(call, "allow", "session issued", 200))
         {
             return;
         }
 
-        Log.SessionIssued(logger, call.RequestId, session.Id, session.Subject, session.Connection);
+        GatewayHandler.Log.SessionIssued(logger, call.RequestId, session.Id, session.Subject, session.Connection);
         var audience = string.Join(',', tokens.AudiencesOf(identity.Issuer));
-        await WriteXmlAsync(call, StsResponses.AssumeRoleWithWebIdentity(session, roleArn, audience, call.RequestId));
+        await AwsAnswers.WriteXmlAsync(call, StsResponses.AssumeRoleWithWebIdentity(session, roleArn, audience, call.RequestId));
     }
 
     /// <summary>Answers <c>sts:GetCallerIdentity</c> for the session itself: who the caller is at Airlock.</summary>
-    private async Task AnswerCallerIdentityAsync(CallContext call, Session session)
+    public async Task AnswerCallerIdentityAsync(CallContext call, Session session)
     {
-        if (!await TryAuditAsync(call, "allow", "answered by Airlock", 200))
+        if (!await answers.TryRecordAsync(call, "allow", "answered by Airlock", 200))
         {
             return;
         }
 
         var account = connections.Find(session.Connection)?.AccountId ?? "000000000000";
-        await WriteXmlAsync(call, StsResponses.GetCallerIdentity(session, account, call.RequestId));
-    }
-
-    private async Task<bool> TryAuditAsync(CallContext call, string decision, string reason, int status)
-    {
-        try
-        {
-            await recorder.RecordAsync(call, decision, reason, status);
-            return true;
-        }
-        catch (Exception e) when (e is not OperationCanceledException)
-        {
-            await RefuseUnrecordedAsync(call, e);
-            return false;
-        }
-    }
-
-    private static Task WriteXmlAsync(CallContext call, string xml)
-    {
-        var bytes = Encoding.UTF8.GetBytes(xml);
-        call.Http.Response.StatusCode = 200;
-        call.Http.Response.ContentType = "text/xml";
-        call.Http.Response.ContentLength = bytes.Length;
-        call.Http.Response.Headers["x-amzn-RequestId"] = call.RequestId;
-        return call.Http.Response.Body.WriteAsync(bytes).AsTask();
+        await AwsAnswers.WriteXmlAsync(call, StsResponses.GetCallerIdentity(session, account, call.RequestId));
     }
 }

@@ -4,19 +4,20 @@ using Airlock.Policy;
 
 namespace Airlock.Gateway;
 
-internal sealed partial class GatewayHandler
+/// <summary><c>GET /_airlock/permissions</c>: what the caller may do, from the policy in force.</summary>
+internal sealed class PermissionsEndpoint(PolicyHolder policyHolder, AwsAnswers answers)
 {
-    public const string PermissionsPath = "/_airlock/permissions";
+    public const string Path = "/_airlock/permissions";
 
     /// <summary>
     /// <c>GET /_airlock/permissions</c>, signed with the session's credentials: the statements of the
     /// policy in force that apply to this caller, so an agent can see what it may call before it tries.
     /// </summary>
-    private async Task AnswerPermissionsAsync(CallContext call, Session session)
+    public async Task AnswerAsync(CallContext call, Session session)
     {
         call.Service = "airlock";
         call.Operation = "ListPermissions";
-        if (!await TryAuditAsync(call, "allow", "answered by Airlock", 200))
+        if (!await answers.TryRecordAsync(call, "allow", "answered by Airlock", 200))
         {
             return;
         }
