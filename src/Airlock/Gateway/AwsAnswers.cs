@@ -1,4 +1,5 @@
 using System.Text;
+using Airlock.Audit;
 using Airlock.Aws.Catalog;
 using Airlock.Aws.Errors;
 using Airlock.Pipeline;
@@ -25,7 +26,7 @@ internal sealed class AwsAnswers(CallRecorder recorder, ILogger<AwsAnswers> logg
         await RefuseAsync(call, AwsError.AuditUnavailable(), audited: false);
     }
 
-    public async Task RefuseAsync(CallContext call, AwsError error, bool audited = true, string decision = "refuse")
+    public async Task RefuseAsync(CallContext call, AwsError error, bool audited = true, CallDecision decision = CallDecision.Refuse)
     {
         GatewayHandler.Log.CallRefused(logger, call.RequestId, error.Code, error.Message);
         if (audited)
@@ -37,7 +38,7 @@ internal sealed class AwsAnswers(CallRecorder recorder, ILogger<AwsAnswers> logg
     }
 
     /// <summary>Records a call Airlock answers itself; false (and refused) when the record cannot be written.</summary>
-    public async Task<bool> TryRecordAsync(CallContext call, string decision, string reason, int status)
+    public async Task<bool> TryRecordAsync(CallContext call, CallDecision decision, string reason, int status)
     {
         try
         {

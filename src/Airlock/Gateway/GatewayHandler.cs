@@ -114,7 +114,7 @@ internal sealed partial class GatewayHandler(
         var run = new AwsCallRun(forwarder, answers.RefuseAsync, logger, call, signed, operation, ResponseMaskingFor(operation, session), RecordedResponseBytes(operation));
         if (await pipeline.RunAsync(call, policyRequest, operation.AlsoRequires, operation.Parameters, run) is { } executed)
         {
-            Log.CallCompleted(logger, call.RequestId, session.Subject, session.Connection, operation.Action, "allow", executed.Status, call.ElapsedMs,
+            Log.CallCompleted(logger, call.RequestId, session.Subject, session.Connection, operation.Action, CallDecision.Allow.Wire(), executed.Status, call.ElapsedMs,
                 sent.DeclaredSha is null || SigV4Authenticator.IsHexSha256(sent.DeclaredSha) ? "signed" : sent.DeclaredSha);
         }
     }

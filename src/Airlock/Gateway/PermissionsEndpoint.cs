@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Airlock.Audit;
 using Airlock.Identity;
 using Airlock.Policy;
 
@@ -17,7 +18,7 @@ internal sealed class PermissionsEndpoint(PolicyHolder policyHolder, AwsAnswers 
     {
         call.Service = "airlock";
         call.Operation = "ListPermissions";
-        if (!await answers.TryRecordAsync(call, "allow", "answered by Airlock", 200))
+        if (!await answers.TryRecordAsync(call, CallDecision.Allow, "answered by Airlock", 200))
         {
             return;
         }

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Airlock.Audit;
 using Airlock.Aws.Errors;
 using Airlock.Aws.Resolution;
 using Airlock.Aws.SigV4;
@@ -90,7 +91,7 @@ internal sealed class StsDoor(
             if (await sessions.RevokedUntilAsync(identity.Subject, from.TokenHash, time.GetUtcNow(), call.Http.RequestAborted) is { } until)
             {
                 await answers.RefuseAsync(call, AwsError.AccessDenied(
-                    $"Airlock has revoked {identity.Subject} (or this token) until {StsResponses.Iso(until)}: no new session before then.", json: false), decision: "deny");
+                    $"Airlock has revoked {identity.Subject} (or this token) until {StsResponses.Iso(until)}: no new session before then.", json: false), decision: CallDecision.Deny);
                 return;
             }
 
@@ -111,7 +112,7 @@ internal sealed class StsDoor(
 
         call.Session = session;
         call.AccessKeyId = session.AccessKeyId;
-        if (!await answers.TryRecordAsync(call, "allow", "session issued", 200))
+        if (!await answers.TryRecordAsync(call, CallDecision.Allow, "session issued", 200))
         {
             return;
         }
@@ -124,7 +125,7 @@ internal sealed class StsDoor(
     /// <summary>Answers <c>sts:GetCallerIdentity</c> for the session itself: who the caller is at Airlock.</summary>
     public async Task AnswerCallerIdentityAsync(CallContext call, Session session)
     {
-        if (!await answers.TryRecordAsync(call, "allow", "answered by Airlock", 200))
+        if (!await answers.TryRecordAsync(call, CallDecision.Allow, "answered by Airlock", 200))
         {
             return;
         }

@@ -55,7 +55,7 @@ internal class Call(CallOrigin origin, CancellationToken aborted)
         _stageStartedAt = now;
     }
 
-    public AuditEntry ToAudit(string decision, string? reason, DateTimeOffset now) => new()
+    public AuditEntry ToAudit(CallDecision decision, string? reason, DateTimeOffset now) => new()
     {
         RequestId = RequestId,
         Time = now,
@@ -69,7 +69,7 @@ internal class Call(CallOrigin origin, CancellationToken aborted)
         Action = Action,
         Region = Region,
         Parameters = Parameters,
-        Decision = decision,
+        Decision = decision.Wire(),
         Reason = reason,
         ClientIp = Origin.ClientIp,
         LatencyMs = ElapsedMs,

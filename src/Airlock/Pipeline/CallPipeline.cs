@@ -1,3 +1,4 @@
+using Airlock.Audit;
 using Airlock.Aws.Resolution;
 using Airlock.Policy;
 
@@ -49,7 +50,7 @@ internal sealed class CallPipeline(AuthorizeStage authorize, HoldStage hold, Cre
 
         call.Mark("credentials");
         // The decision is made durable while the front end builds and signs what will run; nothing runs before it is.
-        var recording = recorder.RecordAsync(call, "allow", reason);
+        var recording = recorder.RecordAsync(call, CallDecision.Allow, reason);
         if (recording.IsFaulted)
         {
             // Refused at once (a full queue): nothing is built to run either.

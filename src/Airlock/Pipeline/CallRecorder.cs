@@ -6,11 +6,11 @@ namespace Airlock.Pipeline;
 internal sealed partial class CallRecorder(IAuditStore audit, TimeProvider time, ILogger<CallRecorder> logger)
 {
     /// <summary>Makes the call's decision durable; throws (or faults) when the store cannot take it.</summary>
-    public Task<long> RecordAsync(Call call, string decision, string? reason, int? status = null) =>
+    public Task<long> RecordAsync(Call call, CallDecision decision, string? reason, int? status = null) =>
         audit.AppendAsync(call.ToAudit(decision, reason, time.GetUtcNow()) with { UpstreamStatus = status }, call.Aborted);
 
     /// <summary>Records a refusal, as far as the store allows: the caller is refused either way.</summary>
-    public async Task RecordRefusalAsync(Call call, string decision, string reason)
+    public async Task RecordRefusalAsync(Call call, CallDecision decision, string reason)
     {
         try
         {

@@ -1,4 +1,5 @@
 using Airlock.Approvals;
+using Airlock.Audit;
 using Airlock.Identity;
 using Airlock.Policy;
 
@@ -27,7 +28,7 @@ internal sealed class HoldStage(ApprovalGate approvals, CallRecorder recorder, s
             {
                 var approval = held.Approval;
                 heldReason = $"held for approval {approval.Id} by {approval.Deciders}: {decision.Reason}";
-                reviewId = await recorder.RecordAsync(call, "review", heldReason);
+                reviewId = await recorder.RecordAsync(call, CallDecision.Review, heldReason);
                 held = await approvals.WaitAsync(approval, call.Aborted);
             }
         }

@@ -1,3 +1,5 @@
+using Airlock.Audit;
+
 namespace Airlock.Pipeline;
 
 /// <summary>Why the shared stages refused a call, in no protocol's words: each front end says it in its own.</summary>
@@ -23,7 +25,7 @@ internal enum RefusalKind
 internal sealed record Refusal(RefusalKind Kind, string Message)
 {
     /// <summary>How the refusal is recorded: <c>deny</c> for a decision against the call, <c>refuse</c> for what stopped it.</summary>
-    public string Decision => Kind is RefusalKind.AccessDenied or RefusalKind.ApprovalDenied ? "deny" : "refuse";
+    public CallDecision Decision => Kind is RefusalKind.AccessDenied or RefusalKind.ApprovalDenied ? CallDecision.Deny : CallDecision.Refuse;
 
     /// <summary>
     /// False where the refusal gets no record of its own: a pending hold completes the call's review record, and a
