@@ -19,7 +19,7 @@ internal sealed class CallPipeline(AuthorizeStage authorize, HoldStage hold, Cre
         var (decision, reason, denied) = await authorize.RunAsync(request, alsoRequires, call.Aborted);
         if (denied is not null)
         {
-            await frontEnd.RefuseAsync(call, denied);
+            await RefuseAsync(call, denied, frontEnd);
             return null;
         }
 
@@ -44,7 +44,7 @@ internal sealed class CallPipeline(AuthorizeStage authorize, HoldStage hold, Cre
         var upstream = await credentials.RunAsync(session, call.Aborted);
         if (upstream.Refused is { } none)
         {
-            await frontEnd.RefuseAsync(call, none);
+            await RefuseAsync(call, none, frontEnd);
             return null;
         }
 
@@ -77,6 +77,7 @@ internal sealed class CallPipeline(AuthorizeStage authorize, HoldStage hold, Cre
         return executed;
     }
 
+    /// <summary>Every refusal of the stages ends here: why a record could not be written goes to the log, the rest to the front end.</summary>
     private async Task RefuseAsync(Call call, Refusal refusal, IFrontEnd frontEnd)
     {
         if (refusal.Cause is { } cause)
