@@ -8,3 +8,10 @@ namespace Airlock.Aws.Resolution;
 /// <param name="AccessLevel">Its IAM access level (Read, Write, …), which <c>AccessLevel</c> statements match.</param>
 /// <param name="Why">What it is for, in the refusal and the record (<c>the copy source</c>).</param>
 internal sealed record Authorization(string Action, string AccessLevel, IReadOnlyList<string> Resources, string Why);
+
+/// <summary>What a call needs as IAM authorizes it: its own resources where they are not the derived ones, and every other permission.</summary>
+/// <param name="Resources">The call's resources (each key of a multi-delete, each table of a transaction); null: as derived from its parameters.</param>
+internal sealed record CallNeeds(IReadOnlyList<string>? Resources, IReadOnlyList<Authorization> AlsoRequires)
+{
+    public static CallNeeds AsDerived { get; } = new(null, []);
+}

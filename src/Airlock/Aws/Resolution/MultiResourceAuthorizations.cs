@@ -11,32 +11,30 @@ namespace Airlock.Aws.Resolution;
 /// </summary>
 internal static partial class MultiResourceAuthorizations
 {
-    /// <summary>The call's own resources where it touches several, and what else it needs; null resources: as derived.</summary>
-    public static (IReadOnlyList<string>? Resources, IReadOnlyList<Authorization> AlsoRequires) For(
-        string serviceId, string operation, IReadOnlyDictionary<string, string> parameters, ResolveRequest request)
+    public static CallNeeds For(string serviceId, string operation, IReadOnlyDictionary<string, string> parameters, ResolveRequest request)
     {
         var also = PassRoles(serviceId, parameters);
         switch (serviceId, operation)
         {
             case ("dynamodb", "BatchGetItem" or "BatchWriteItem"):
-                return (Tables(request, body => body.TryGetProperty("RequestItems", out var items) && items.ValueKind == JsonValueKind.Object
-                    ? items.EnumerateObject().Select(t => (Kind: "", Table: t.Name)) : []), also);
+                var requested = WithBody(request, body => body.TryGetProperty("RequestItems", out var items) && items.ValueKind == JsonValueKind.Object
+                    ? items.EnumerateObject().Select(t => t.Name).ToList() : new List<string>()) ?? [];
+                return new CallNeeds(Tables(requested, request), also);
             case ("dynamodb", "TransactGetItems" or "TransactWriteItems"):
-                var items = TransactItems(request);
-                var tables = Tables(request, _ => items);
+                var transacted = TransactItems(request);
                 if (operation == "TransactWriteItems")
                 {
-                    also = [.. also, .. items.GroupBy(i => i.Kind).Select(g => new Authorization(
+                    also = [.. also, .. transacted.GroupBy(i => i.Kind).Select(g => new Authorization(
                         $"dynamodb:{WriteAction(g.Key)}", "Write", g.Select(i => TableArn(i.Table, request)).Distinct().ToArray(), $"its {g.Key} items"))];
                 }
 
-                return (tables, also);
+                return new CallNeeds(Tables(transacted.Select(i => i.Table), request), also);
             case ("kms", "ReEncrypt"):
                 var source = parameters.TryGetValue("SourceKeyId", out var sourceKey) && sourceKey.Length > 0 ? KeyArn(sourceKey, request) : "*";
                 var destination = parameters.TryGetValue("DestinationKeyId", out var destinationKey) && destinationKey.Length > 0 ? KeyArn(destinationKey, request) : "*";
-                return ([destination], [.. also, new Authorization("kms:ReEncryptFrom", "Write", [source], "the source key")]);
+                return new CallNeeds([destination], [.. also, new Authorization("kms:ReEncryptFrom", "Write", [source], "the source key")]);
             default:
-                return (null, also);
+                return also.Count == 0 ? CallNeeds.AsDerived : new CallNeeds(null, also);
         }
     }
 
@@ -78,11 +76,11 @@ internal static partial class MultiResourceAuthorizations
         : key.StartsWith("alias/", StringComparison.Ordinal) ? $"arn:aws:kms:{request.Region}:{request.Account}:{key}"
         : $"arn:aws:kms:{request.Region}:{request.Account}:key/{key}";
 
-    /// <summary>The table ARNs the body names, or "*" (which only a Deny can cover) when it names none Airlock can read.</summary>
-    private static IReadOnlyList<string> Tables(ResolveRequest request, Func<JsonElement, IEnumerable<(string Kind, string Table)>> read)
+    /// <summary>The ARNs of the tables a body names, or "*" (which only a Deny can cover) when it names none Airlock can read.</summary>
+    private static IReadOnlyList<string> Tables(IEnumerable<string> tables, ResolveRequest request)
     {
-        var tables = WithBody(request, body => read(body).Select(t => TableArn(t.Table, request)).Distinct().ToArray()) ?? [];
-        return tables.Length > 0 ? tables : ["*"];
+        var arns = tables.Select(t => TableArn(t, request)).Distinct().ToArray();
+        return arns.Length > 0 ? arns : ["*"];
     }
 
     /// <summary>(Get|Put|Update|Delete|ConditionCheck, table) of each TransactItems entry.</summary>

@@ -223,9 +223,9 @@ internal sealed class OperationResolver(ServiceCatalog catalog, ResourceArns arn
             return ResolveResult.Fail($"Airlock cannot mask the {wireProtocol} response of {service.Id} {operation.Name}; call it in {service.Protocol}.");
         }
 
-        var (resources, also) = MultiResourceAuthorizations.For(service.Id, operation.Name, parameters, request);
-        return ResolveResult.Ok(new ResolvedOperation(service, operation, resources ?? arns.Derive(service.Id, parameters, request.Region, request.Account),
-            parameters, wireProtocol) { AlsoRequires = also });
+        var needs = MultiResourceAuthorizations.For(service.Id, operation.Name, parameters, request);
+        return ResolveResult.Ok(new ResolvedOperation(service, operation, needs.Resources ?? arns.Derive(service.Id, parameters, request.Region, request.Account),
+            parameters, wireProtocol) { AlsoRequires = needs.AlsoRequires });
     }
 
     /// <summary>The protocol a call is spoken in, judged before it is resolved, so even early refusals use its error shape.</summary>

@@ -9,26 +9,22 @@ namespace Airlock.Aws.Resolution;
 /// </summary>
 internal static class S3Authorizations
 {
-    public sealed record Needs(IReadOnlyList<string>? Resources, IReadOnlyList<Authorization> AlsoRequires);
-
-    private static readonly Needs AsDerived = new(null, []);
-
-    public static Needs? For(string operation, IReadOnlyDictionary<string, string> parameters, ResolveRequest request)
+    public static CallNeeds? For(string operation, IReadOnlyDictionary<string, string> parameters, ResolveRequest request)
     {
         switch (operation)
         {
             case "CopyObject" or "UploadPartCopy":
                 // A copy of one version of its source reads that version: s3:GetObjectVersion, as IAM has it.
                 return parameters.TryGetValue("CopySource", out var source) && SourceArn(source) is { } arn
-                    ? new Needs(null, [new Authorization(source.Contains("?versionId=", StringComparison.Ordinal) ? "s3:GetObjectVersion" : "s3:GetObject",
+                    ? new CallNeeds(null, [new Authorization(source.Contains("?versionId=", StringComparison.Ordinal) ? "s3:GetObjectVersion" : "s3:GetObject",
                         "Read", [arn], "the copy source")])
                     : null;
             case "DeleteObjects":
                 return parameters.TryGetValue("Bucket", out var bucket) && Keys(request.Body) is { Count: > 0 } keys
-                    ? new Needs(keys.Select(k => $"arn:aws:s3:::{bucket}/{k}").Distinct().ToArray(), [])
+                    ? new CallNeeds(keys.Select(k => $"arn:aws:s3:::{bucket}/{k}").Distinct().ToArray(), [])
                     : null;
             default:
-                return AsDerived;
+                return CallNeeds.AsDerived;
         }
     }
 
