@@ -198,19 +198,23 @@ internal sealed partial class PolicyParser
         }
 
         var prefix = action[..colon];
-        if (!catalog.Services.Any(s => Wildcard.Matches(prefix, s.ActionPrefix)) && !catalog.IamPrefixes.Any(p => Wildcard.Matches(prefix, p)))
+        var services = catalog.Services.Where(s => Wildcard.Matches(prefix, s.ActionPrefix)).ToList();
+        if (services.Count == 0 && !catalog.IamPrefixes.Any(p => Wildcard.Matches(prefix, p)))
         {
             _errors.Add($"{at}: statement {sid}: no AWS service has the action prefix '{prefix}'.");
             return;
         }
 
-        var iamActions = catalog.IamActions.Keys.Where(a => Wildcard.Matches(action, a)).ToList();
-        var operations = catalog.Services.Where(s => Wildcard.Matches(prefix, s.ActionPrefix))
-            .SelectMany(s => s.Operations.Where(o => Wildcard.Matches(action, $"{s.ActionPrefix}:{o.Name}")).Select(o => (Service: s, Operation: o)))
-            .ToList();
-        if (iamActions.Count == 0 && operations.Count == 0)
+        // Most actions are exact names: looked up, not matched against every IAM action and operation (policy load and reload).
+        var exact = action.IndexOfAny(['*', '?']) < 0;
+        var name = action[(colon + 1)..];
+        var namesIamAction = exact ? catalog.IamActions.ContainsKey(action) : catalog.IamActions.Keys.Any(a => Wildcard.Matches(action, a));
+        var operations = services.SelectMany(s => s.Operations
+            .Where(o => exact ? string.Equals(o.Name, name, StringComparison.OrdinalIgnoreCase) : Wildcard.Matches(name, o.Name))
+            .Select(o => (Service: s, Operation: o))).ToList();
+        if (!namesIamAction && operations.Count == 0)
         {
-            if (catalog.IamActionsWithoutOperation.Any(a => Wildcard.Matches(action, a)))
+            if (exact ? catalog.IamActionsWithoutOperation.Contains(action) : catalog.IamActionsWithoutOperation.Any(a => Wildcard.Matches(action, a)))
             {
                 _warnings.Add($"{at}: statement {sid}: '{action}' is an IAM action no API operation is authorized as on its own " +
                     "(a permission such as s3:BypassGovernanceRetention, or one Airlock does not tell apart yet): it covers no call.");
@@ -222,8 +226,7 @@ internal sealed partial class PolicyParser
         }
 
         // An exact operation name IAM does not know is an alias only Airlock reads: the same policy in IAM would not do it.
-        if (iamActions.Count == 0 && action.IndexOfAny(['*', '?']) < 0
-            && operations.Select(o => o.Service.IamAction(o.Operation)).FirstOrDefault(a => a is not null) is { } iamName)
+        if (exact && !namesIamAction && operations.Select(o => o.Service.IamAction(o.Operation)).FirstOrDefault(a => a is not null) is { } iamName)
         {
             _warnings.Add($"{at}: statement {sid}: '{action}' is the API operation's name; IAM authorizes it as {iamName}, " +
                 $"which also covers {string.Join(", ", catalog.OperationsAuthorizedAs(iamName).Where(o => o != action).DefaultIfEmpty("nothing else"))}. " +
