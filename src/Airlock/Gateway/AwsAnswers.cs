@@ -15,7 +15,7 @@ internal sealed class AwsAnswers(CallRecorder recorder, ILogger<AwsAnswers> logg
         RefusalKind.AccessDenied => AwsError.AccessDenied(refusal.Message, call.Protocol is WireProtocol.Json or WireProtocol.RestJson or WireProtocol.Cbor),
         RefusalKind.ApprovalDenied => new AwsError(403, "AirlockApprovalDenied", refusal.Message),
         RefusalKind.ApprovalPending => new AwsError(403, "AirlockApprovalPending", refusal.Message),
-        RefusalKind.RecordUnavailable => AwsError.AuditUnavailable(),
+        // RecordUnavailable, NoUpstreamCredential: Airlock could not go on; a retry may find it can.
         _ => new AwsError(503, "ServiceUnavailable", refusal.Message),
     }, refusal.Recorded, refusal.Decision);
 
@@ -23,7 +23,7 @@ internal sealed class AwsAnswers(CallRecorder recorder, ILogger<AwsAnswers> logg
     public async Task RefuseUnrecordedAsync(CallContext call, Exception failure)
     {
         recorder.Unrecorded(call, failure);
-        await RefuseAsync(call, AwsError.AuditUnavailable(), audited: false);
+        await RefuseAsync(call, Refusal.Unrecorded(failure));
     }
 
     public async Task RefuseAsync(CallContext call, AwsError error, bool audited = true, CallDecision decision = CallDecision.Refuse)

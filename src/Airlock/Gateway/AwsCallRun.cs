@@ -17,26 +17,22 @@ internal sealed class AwsCallRun(
     Func<CallContext, Refusal, Task> refuse,
     ILogger logger,
     CallContext call,
-    AwsCallRun.Signed signed,
+    SigV4Authorization auth,
+    SigV4Authenticator.Verified sent,
     ResolvedOperation operation,
     ResponseMasking? masking,
     int recordResponseBytes) : IFrontEnd
 {
-    /// <summary>What the caller signed, as the gateway verified it.</summary>
-    internal sealed record Signed(
-        SigV4Authorization Auth, SignableRequest Head, ReadOnlyMemory<byte>? Body, string PayloadHash, string? DeclaredSha, long DecodedLength, string? TrailerName);
-
     public Task RefuseAsync(Call refused, Refusal refusal) => refuse(call, refusal);
 
     public IExecution Prepare(Call prepared, ConnectionOptions connection, UpstreamCredentials credentials)
     {
-        var (auth, head, body, payloadHash, declaredSha, decodedLength, trailerName) = signed;
+        var (body, payloadHash, decodedLength, trailerName) = (sent.Body, sent.PayloadHash, sent.DecodedLength, sent.TrailerName);
         ChunkedUpload? chunked = null;
         if (StreamingPayload.IsStreaming(payloadHash))
         {
-            var session = call.Session!;
             var verifier = StreamingPayload.HasChunkSignatures(payloadHash)
-                ? new ChunkSigner(SigV4Primitives.DeriveSigningKey(session.SecretAccessKey, auth.Scope.Date, auth.Scope.Region, auth.Scope.Service),
+                ? new ChunkSigner(SigV4Primitives.DeriveSigningKey(sent.Session.SecretAccessKey, auth.Scope.Date, auth.Scope.Region, auth.Scope.Service),
                     auth.AmzDate, auth.Scope.ToString(), auth.Signature)
                 : null;
             chunked = new ChunkedUpload(new AwsChunkedReader(call.Http.Request.Body, verifier, trailerName is not null, decodedLength), decodedLength, trailerName);
@@ -50,7 +46,7 @@ internal sealed class AwsCallRun(
             payloadHash = SigV4Primitives.Sha256Hex(rebuilt.Span);
         }
 
-        var forward = new ForwardRequest(connection, credentials, operation.Service, auth.Scope.Region, head, body, payloadHash, declaredSha, chunked, masking)
+        var forward = new ForwardRequest(connection, credentials, operation.Service, auth.Scope.Region, sent.Head, body, payloadHash, sent.DeclaredSha, chunked, masking)
         {
             // A masked response records its own (masked) start; only an unmasked one is worth asking about.
             RecordResponseBytes = masking is null ? recordResponseBytes : 0,

@@ -4,7 +4,7 @@ using Airlock.Masking;
 
 namespace Airlock.Gateway;
 
-// How a call through the AWS API front end is refused, and how its response is masked.
+// How the response of a call through the AWS API front end is masked, and how much of it the record keeps.
 internal sealed partial class GatewayHandler
 {
     /// <summary>The masking of this call's response: the caller's plan (their exemptions applied) and the audit trail's (none).</summary>

@@ -110,8 +110,7 @@ internal sealed partial class GatewayHandler(
             Parameters = operation.Parameters,
         };
         var sent = resolved.Verified;
-        var signed = new AwsCallRun.Signed(auth, sent.Head, sent.Body, sent.PayloadHash, sent.DeclaredSha, sent.DecodedLength, sent.TrailerName);
-        var run = new AwsCallRun(forwarder, answers.RefuseAsync, logger, call, signed, operation, ResponseMaskingFor(operation, session), RecordedResponseBytes(operation));
+        var run = new AwsCallRun(forwarder, answers.RefuseAsync, logger, call, auth, sent, operation, ResponseMaskingFor(operation, session), RecordedResponseBytes(operation));
         if (await pipeline.RunAsync(call, policyRequest, operation.AlsoRequires, operation.Parameters, run) is { } executed)
         {
             Log.CallCompleted(logger, call.RequestId, session.Subject, session.Connection, operation.Action, CallDecision.Allow.Wire(), executed.Status, call.ElapsedMs,

@@ -43,9 +43,6 @@ internal sealed class AirlockOptions
 
     /// <summary>Set only by <c>airlock demo</c>: serves the built-in demo identity issuer.</summary>
     internal bool DemoIssuer { get; set; }
-
-    public ConnectionOptions? Connection(string name) =>
-        Connections.FirstOrDefault(c => string.Equals(c.Name, name, StringComparison.Ordinal));
 }
 
 internal sealed class TlsOptions

@@ -91,11 +91,11 @@ internal static class GatewayHost
             : database.Beside("masking.key");
         services.AddSingleton(new MaskPlanner(options.Masking, Masker.FromKeyFile(hashKeyFile)));
         services.AddSingleton(new BufferedBodyBudget(options.Limits.MaxBufferedBytesInFlight));
-        services.AddSingleton(new GatewayOptions(options.ListenUrls.First(), options.Limits.MaxBufferedBodyBytes, options.S3VirtualHostSuffixes,
-            options.Audit.RequestBodyBytes));
+        var publicUrl = options.ListenUrls.First();
+        services.AddSingleton(new GatewayOptions(publicUrl, options.Limits.MaxBufferedBodyBytes, options.S3VirtualHostSuffixes, options.Audit.RequestBodyBytes));
         services.AddSingleton<CallRecorder>();
         services.AddSingleton<AuthorizeStage>();
-        services.AddSingleton(sp => new HoldStage(sp.GetRequiredService<ApprovalGate>(), sp.GetRequiredService<CallRecorder>(), options.ListenUrls.First()));
+        services.AddSingleton(sp => new HoldStage(sp.GetRequiredService<ApprovalGate>(), sp.GetRequiredService<CallRecorder>(), publicUrl));
         services.AddSingleton<CredentialsStage>();
         services.AddSingleton<CallPipeline>();
         services.AddSingleton<BufferedBodyReader>();

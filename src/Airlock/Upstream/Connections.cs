@@ -3,7 +3,5 @@ namespace Airlock.Upstream;
 /// <summary>The configured connections (upstream accounts), found by name.</summary>
 internal sealed class Connections(IReadOnlyList<ConnectionOptions> all)
 {
-    public IReadOnlyList<ConnectionOptions> All => all;
-
     public ConnectionOptions? Find(string name) => all.FirstOrDefault(c => string.Equals(c.Name, name, StringComparison.Ordinal));
 }

@@ -28,9 +28,6 @@ internal sealed record AwsError(int Status, string Code, string Message)
 
     public static AwsError UnknownOperation(string message) => new(400, "UnknownOperationException", message);
 
-    public static AwsError AuditUnavailable() =>
-        new(503, "ServiceUnavailable", "Airlock cannot record this call in its audit store, so it was not sent. Try again later.");
-
     public static AwsError UpstreamUnavailable(string connection) =>
         new(502, "ServiceUnavailable", $"Airlock could not reach the upstream of connection '{connection}'.");
 
