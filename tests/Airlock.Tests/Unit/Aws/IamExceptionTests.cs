@@ -14,8 +14,7 @@ public sealed class IamExceptionTests
     public static TheoryData<string, string, string> Exceptions()
     {
         var data = new TheoryData<string, string, string>();
-        using var document = JsonDocument.Parse(File.ReadAllText(Path.Combine(Repository.Root, "tools", "iam-exceptions.json")));
-        foreach (var service in document.RootElement.GetProperty("operations").EnumerateObject())
+        foreach (var service in Curated("operations"))
         {
             foreach (var operation in service.Value.EnumerateObject())
             {
@@ -42,8 +41,7 @@ public sealed class IamExceptionTests
     public static TheoryData<string, string, string, string> ParameterExceptions()
     {
         var data = new TheoryData<string, string, string, string>();
-        using var document = JsonDocument.Parse(File.ReadAllText(Path.Combine(Repository.Root, "tools", "iam-exceptions.json")));
-        foreach (var service in document.RootElement.GetProperty("withParameter").EnumerateObject())
+        foreach (var service in Curated("withParameter"))
         {
             foreach (var operation in service.Value.EnumerateObject())
             {
@@ -75,8 +73,7 @@ public sealed class IamExceptionTests
     public static TheoryData<string, string> Prefixes()
     {
         var data = new TheoryData<string, string>();
-        using var document = JsonDocument.Parse(File.ReadAllText(Path.Combine(Repository.Root, "tools", "iam-exceptions.json")));
-        foreach (var prefix in document.RootElement.GetProperty("prefixes").EnumerateObject())
+        foreach (var prefix in Curated("prefixes"))
         {
             data.Add(prefix.Name, prefix.Value.GetString()!);
         }
@@ -94,4 +91,8 @@ public sealed class IamExceptionTests
         Assert.Contains(services.SelectMany(s => s.Operations.Select(o => s.IamAction(o))),
             action => action is not null && action.StartsWith(iamPrefix + ":", StringComparison.Ordinal));
     }
+
+    /// <summary>One section of <c>tools/iam-exceptions.json</c>.</summary>
+    private static JsonElement.ObjectEnumerator Curated(string section) =>
+        JsonDocument.Parse(File.ReadAllText(Path.Combine(Repository.Root, "tools", "iam-exceptions.json"))).RootElement.GetProperty(section).EnumerateObject();
 }
