@@ -30,7 +30,7 @@ internal static class AuditWriteRate
                 await EmptyAsync(target);
             }
 
-            var store = new AuditStore(target, new AuditOptions(), database.Beside("audit-signing.key"));
+            var store = new AuditStore(target, new AuditOptions(), database.Beside("audit-signing.key"), TimeProvider.System);
             await store.AppendAsync(Record(-1), CancellationToken.None); // start the writer and load the key outside the timing
 
             var latencies = new double[records];

@@ -39,5 +39,5 @@ internal static class PolicyFixtures
     }
 
     internal static PolicyRequest Request(string action, string group, string resource) =>
-        new("agent-1", [group], "prod", action, [resource]) { Region = "us-east-1" };
+        new("agent-1", [group], "prod", action, [resource]) { Region = "us-east-1", Time = TimeProvider.System.GetUtcNow() };
 }

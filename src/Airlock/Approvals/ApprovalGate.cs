@@ -67,7 +67,7 @@ internal sealed class ApprovalGate(SqliteApprovalStore store, ApprovalOptions op
             };
             await store.CreateAsync(approval, cancellationToken);
             // The hold is part of the session's story: a replay shows it between the call and its approval.
-            await audit.AppendAsync(AuditEntry.OfAirlock(session.Subject, "RequestApproval", approval.Id,
+            await audit.AppendAsync(AuditEntry.OfAirlock(now, session.Subject, "RequestApproval", approval.Id,
                 $"{action} held for {approval.Deciders}")
                 with { SessionId = session.Id, Connection = session.Connection }, cancellationToken);
             notifier.Notify("approval.requested", approval, DecideUrl(approval.Id, gateway));

@@ -7,7 +7,7 @@ namespace Airlock.Approvals;
 /// Tells approvers, through webhooks, about new held calls and every decision. Sending happens in the
 /// background with retries and back-off: a failing webhook never blocks or loses an approval.
 /// </summary>
-internal sealed partial class ApprovalNotifier(ApprovalOptions options, IAuditStore audit, ILogger<ApprovalNotifier> logger)
+internal sealed partial class ApprovalNotifier(ApprovalOptions options, IAuditStore audit, TimeProvider time, ILogger<ApprovalNotifier> logger)
     : BackgroundService
 {
     private static readonly TimeSpan[] Backoff = [TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(4), TimeSpan.FromSeconds(8)];
@@ -71,7 +71,7 @@ internal sealed partial class ApprovalNotifier(ApprovalOptions options, IAuditSt
     {
         try
         {
-            await audit.AppendAsync(AuditEntry.OfAirlock("airlock", "NotifyApprovers", approval.Id, $"{@event}: {reason}"), cancellationToken);
+            await audit.AppendAsync(AuditEntry.OfAirlock(time.GetUtcNow(), "airlock", "NotifyApprovers", approval.Id, $"{@event}: {reason}"), cancellationToken);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {

@@ -71,13 +71,13 @@ internal static class ApprovalsApi
 
         if (!approval.ApproverGroups.Intersect(caller.Groups).Any())
         {
-            return await RefusedAsync(http, audit, caller, decision, approval,
+            return await RefusedAsync(http, audit, time, caller, decision, approval,
                 $"Only members of {string.Join(", ", approval.ApproverGroups)} may decide approval {id}.", 403, ct);
         }
 
         if (approval.Requester == caller.Subject)
         {
-            return await RefusedAsync(http, audit, caller, decision, approval, "You cannot decide your own request.", 403, ct);
+            return await RefusedAsync(http, audit, time, caller, decision, approval, "You cannot decide your own request.", 403, ct);
         }
 
         var now = time.GetUtcNow();
@@ -85,10 +85,10 @@ internal static class ApprovalsApi
             body?.Uses ?? 1, body?.ValidForSeconds is { } seconds ? now.AddSeconds(seconds) : null);
         if (decided is null)
         {
-            return await RefusedAsync(http, audit, caller, decision, approval, $"Approval {id} is {approval.Status}, or you have already decided it.", 409, ct);
+            return await RefusedAsync(http, audit, time, caller, decision, approval, $"Approval {id} is {approval.Status}, or you have already decided it.", 409, ct);
         }
 
-        await audit.AppendAsync(AuditEntry.OfAirlock(caller.Subject, decision == "approve" ? "ApproveCall" : "DenyCall", id,
+        await audit.AppendAsync(AuditEntry.OfAirlock(now, caller.Subject, decision == "approve" ? "ApproveCall" : "DenyCall", id,
             $"{decision} {approval.Action} of {approval.Requester}: {reason}; approval now {decided.Status}", http.Connection.RemoteIpAddress?.ToString())
             with { SessionId = approval.SessionId, Connection = approval.Connection }, ct);
         gate.Wake(id);
@@ -97,10 +97,10 @@ internal static class ApprovalsApi
     }
 
     /// <summary>A refused attempt to decide (one's own request, not an approver, a second vote) is a security event: recorded, then answered.</summary>
-    private static async Task<ProblemHttpResult> RefusedAsync(HttpContext http, IAuditStore audit, ValidatedIdentity caller, string decision, Approval approval,
+    private static async Task<ProblemHttpResult> RefusedAsync(HttpContext http, IAuditStore audit, TimeProvider time, ValidatedIdentity caller, string decision, Approval approval,
         string why, int status, CancellationToken ct)
     {
-        await audit.AppendAsync(AuditEntry.OfAirlock(caller.Subject, decision == "approve" ? "ApproveCall" : "DenyCall", approval.Id,
+        await audit.AppendAsync(AuditEntry.OfAirlock(time.GetUtcNow(), caller.Subject, decision == "approve" ? "ApproveCall" : "DenyCall", approval.Id,
             $"refused: {caller.Subject} tried to {decision} {approval.Action} of {approval.Requester}: {why}", http.Connection.RemoteIpAddress?.ToString())
             with { Decision = "refuse", SessionId = approval.SessionId, Connection = approval.Connection }, ct);
         return TypedResults.Problem(why, statusCode: status);

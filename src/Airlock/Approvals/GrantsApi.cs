@@ -60,7 +60,7 @@ internal static class GrantsApi
             Reason = request.Reason,
         };
         await store.CreateAsync(grant, ct);
-        await AuditAsync(audit, http, caller.Subject, "RequestGrant", grant, request.Reason, ct);
+        await AuditAsync(audit, time, http, caller.Subject, "RequestGrant", grant, request.Reason, ct);
         return TypedResults.Created($"{Prefix}/{grant.Id}", grant);
     }
 
@@ -129,12 +129,12 @@ internal static class GrantsApi
         }
 
         var decided = (await store.GetAsync(id, ct))!;
-        await AuditAsync(audit, http, caller.Subject, verb switch { "approve" => "ApproveGrant", "deny" => "DenyGrant", _ => "RevokeGrant" }, decided, reason, ct);
+        await AuditAsync(audit, time, http, caller.Subject, verb switch { "approve" => "ApproveGrant", "deny" => "DenyGrant", _ => "RevokeGrant" }, decided, reason, ct);
         return TypedResults.Ok(decided);
     }
 
-    private static Task AuditAsync(IAuditStore audit, HttpContext http, string principal, string operation, Grant grant, string? reason, CancellationToken ct) =>
-        audit.AppendAsync(AuditEntry.OfAirlock(principal, operation, grant.Id,
+    private static Task AuditAsync(IAuditStore audit, TimeProvider time, HttpContext http, string principal, string operation, Grant grant, string? reason, CancellationToken ct) =>
+        audit.AppendAsync(AuditEntry.OfAirlock(time.GetUtcNow(), principal, operation, grant.Id,
             $"{grant.Requester}: {string.Join(',', grant.Actions)} on {string.Join(',', grant.Resources)} for {grant.DurationSeconds}s; {grant.Status}; {reason}",
             http.Connection.RemoteIpAddress?.ToString()), ct);
 }

@@ -116,7 +116,7 @@ internal sealed class SqliteApprovalStore(SqliteDatabase database)
         command.CommandText = $"SELECT {Columns} FROM approvals {where}";
         command.Parameters.AddWithValue("$p1", (object?)p1 ?? DBNull.Value);
         command.Parameters.AddWithValue("$p2", (object?)p2 ?? DBNull.Value);
-        command.Parameters.AddWithValue("$now", StoreTime.Format(now ?? DateTimeOffset.UtcNow));
+        command.Parameters.AddWithValue("$now", now is { } at ? StoreTime.Format(at) : DBNull.Value);
         var approvals = new List<Approval>();
         await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
         {

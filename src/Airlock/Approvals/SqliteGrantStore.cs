@@ -57,7 +57,7 @@ internal sealed class SqliteGrantStore(SqliteDatabase database)
         await using var command = connection.CreateCommand();
         command.CommandText = $"SELECT {Columns} FROM grants {where}";
         command.Parameters.AddWithValue("$p", (object?)p ?? DBNull.Value);
-        command.Parameters.AddWithValue("$now", StoreTime.Format(now ?? DateTimeOffset.UtcNow));
+        command.Parameters.AddWithValue("$now", now is { } at ? StoreTime.Format(at) : DBNull.Value);
         var grants = new List<Grant>();
         await using var r = await command.ExecuteReaderAsync(cancellationToken);
         while (await r.ReadAsync(cancellationToken))

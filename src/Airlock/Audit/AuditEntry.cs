@@ -69,10 +69,10 @@ internal sealed record AuditEntry
     public IReadOnlyDictionary<string, double> Timings { get; init; } = new Dictionary<string, double>();
 
     /// <summary>A record of Airlock's own work (deciding, notifying), not of a forwarded call.</summary>
-    public static AuditEntry OfAirlock(string principal, string operation, string resource, string reason, string? clientIp = null) => new()
+    public static AuditEntry OfAirlock(DateTimeOffset time, string principal, string operation, string resource, string reason, string? clientIp = null) => new()
     {
         RequestId = RequestIds.Next(),
-        Time = DateTimeOffset.UtcNow,
+        Time = time,
         Principal = principal,
         Service = "airlock",
         Operation = operation,

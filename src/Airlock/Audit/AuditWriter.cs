@@ -25,11 +25,14 @@ internal sealed class AuditWriter : IAsyncDisposable
     private readonly Task _loop;
     private readonly WriterConnection _connection;
     private readonly CheckpointWitness? _witness;
-    private DateTimeOffset _checkpointAt = DateTimeOffset.UtcNow;
+    private readonly TimeProvider _time;
+    private DateTimeOffset _checkpointAt;
     private bool _schemaReady;
 
-    public AuditWriter(IAuditDatabase database, AuditOptions options, AuditSigningKey key, CheckpointWitness? witness = null)
+    public AuditWriter(IAuditDatabase database, AuditOptions options, AuditSigningKey key, TimeProvider time, CheckpointWitness? witness = null)
     {
+        _time = time;
+        _checkpointAt = time.GetUtcNow();
         _witness = witness;
         _database = database;
         _options = options;
@@ -173,7 +176,7 @@ internal sealed class AuditWriter : IAsyncDisposable
             tail = item.Entry is not null ? Insert(statements, tail, item) : Update(statements, tail, item);
         }
 
-        var due = tail.Seq - tail.CheckpointSeq >= _options.CheckpointEvery || DateTimeOffset.UtcNow - _checkpointAt >= TimeSpan.FromSeconds(_options.CheckpointSeconds);
+        var due = tail.Seq - tail.CheckpointSeq >= _options.CheckpointEvery || _time.GetUtcNow() - _checkpointAt >= TimeSpan.FromSeconds(_options.CheckpointSeconds);
         var checkpoint = due ? Sign(tail) : null;
         if (checkpoint is not null)
         {
@@ -185,12 +188,12 @@ internal sealed class AuditWriter : IAsyncDisposable
         await transaction.CommitAsync();
         if (checkpoint is not null)
         {
-            _checkpointAt = DateTimeOffset.UtcNow;
+            _checkpointAt = _time.GetUtcNow();
             _witness?.Publish(checkpoint);
         }
     }
 
-    private static ChainTail Insert(List<Statement> statements, ChainTail tail, PendingWrite item)
+    private ChainTail Insert(List<Statement> statements, ChainTail tail, PendingWrite item)
     {
         var entry = item.Entry!;
         statements.Add(new("""
@@ -212,7 +215,7 @@ internal sealed class AuditWriter : IAsyncDisposable
         return Chain(statements, tail, "call", item.Id, item.Json.BodyWithId(item.Id));
     }
 
-    private static ChainTail Update(List<Statement> statements, ChainTail tail, PendingWrite item)
+    private ChainTail Update(List<Statement> statements, ChainTail tail, PendingWrite item)
     {
         var completion = item.Completion!;
         statements.Add(new("""
@@ -222,16 +225,16 @@ internal sealed class AuditWriter : IAsyncDisposable
             """,
             [
                 ("@id", item.CompletesId), ("@status", completion.UpstreamStatus), ("@latency", completion.LatencyMs), ("@reason", completion.Failure),
-                ("@now", StoreTime.Format(DateTimeOffset.UtcNow)), ("@masked", completion.Masked.Count == 0 ? null : string.Join('\n', completion.Masked)),
+                ("@now", StoreTime.Format(_time.GetUtcNow())), ("@masked", completion.Masked.Count == 0 ? null : string.Join('\n', completion.Masked)),
                 ("@response", completion.Response is { } response ? new Utf8Text(response) : null), ("@upstream", completion.UpstreamRequestId), ("@timings", item.Json.Timings),
             ]));
         return Chain(statements, tail, "complete", item.CompletesId, item.Json.Body);
     }
 
-    private static ChainTail Chain(List<Statement> statements, ChainTail tail, string kind, long recordId, byte[] body)
+    private ChainTail Chain(List<Statement> statements, ChainTail tail, string kind, long recordId, byte[] body)
     {
         var seq = tail.Seq + 1;
-        var time = StoreTime.Format(DateTimeOffset.UtcNow);
+        var time = StoreTime.Format(_time.GetUtcNow());
         var hash = ChainHash.Compute(tail.Hash, seq, kind, time, body);
         statements.Add(new("""
             INSERT INTO audit_log (seq, time, kind, record_id, body, prev_hash, hash) VALUES (@seq, @time, @kind, @record, @body, @prev, @hash)
@@ -255,7 +258,7 @@ internal sealed class AuditWriter : IAsyncDisposable
                 _witness?.Publish(checkpoint);
             }
 
-            _checkpointAt = DateTimeOffset.UtcNow;
+            _checkpointAt = _time.GetUtcNow();
         }
         catch (Exception)
         {
@@ -264,7 +267,7 @@ internal sealed class AuditWriter : IAsyncDisposable
         }
     }
 
-    private Checkpoint Sign(ChainTail tail) => _key.Sign(tail.Seq, tail.Hash, StoreTime.Format(DateTimeOffset.UtcNow));
+    private Checkpoint Sign(ChainTail tail) => _key.Sign(tail.Seq, tail.Hash, StoreTime.Format(_time.GetUtcNow()));
 
     private static Statement Store(Checkpoint checkpoint)
     {

@@ -58,7 +58,7 @@ internal sealed class GatewayClient(string gateway) : IDisposable
     public async Task<(int Status, string Body)> SignedGetAsync(string path, Dictionary<string, string> credentials, CancellationToken cancellationToken)
     {
         var uri = new Uri(_gateway, path);
-        var now = DateTimeOffset.UtcNow;
+        var now = TimeProvider.System.GetUtcNow();
         var headers = new List<KeyValuePair<string, string>>
         {
             new("host", uri.Authority),

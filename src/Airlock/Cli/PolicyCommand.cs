@@ -72,6 +72,7 @@ internal static class PolicyCommand
                 IamAction = iamAction,
                 AccessLevel = accessLevel,
                 Region = parse.GetValue(region)!,
+                Time = TimeProvider.System.GetUtcNow(),
                 Parameters = callParameters,
             };
             var decision = policy.Evaluate(request);

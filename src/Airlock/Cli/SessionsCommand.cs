@@ -17,11 +17,12 @@ internal static class SessionsCommand
                 return 2;
             }
 
-            var sessions = await new SqliteSessionStore(database).ListAsync(parse.GetValue(all), cancellationToken);
+            var now = TimeProvider.System.GetUtcNow();
+            var sessions = await new SqliteSessionStore(database).ListAsync(parse.GetValue(all), now, cancellationToken);
             Console.WriteLine($"{"ID",-22} {"ACCESS KEY",-20} {"SUBJECT",-24} {"CONNECTION",-12} {"GROUPS",-24} {"EXPIRES",-20} STATE");
             foreach (var (s, _) in sessions)
             {
-                var state = s.RevokedAt is not null ? "revoked" : s.ExpiresAt <= DateTimeOffset.UtcNow ? "expired" : "active";
+                var state = s.RevokedAt is not null ? "revoked" : s.ExpiresAt <= now ? "expired" : "active";
                 Console.WriteLine($"{s.Id,-22} {s.AccessKeyId,-20} {s.Subject,-24} {s.Connection,-12} {string.Join(',', s.Groups),-24} {StsResponses.Iso(s.ExpiresAt),-20} {state}");
             }
 
@@ -44,7 +45,7 @@ internal static class SessionsCommand
             }
 
             var store = new SqliteSessionStore(database);
-            var now = DateTimeOffset.UtcNow;
+            var now = TimeProvider.System.GetUtcNow();
             if (parse.GetValue(subject) is { } who)
             {
                 var end = parse.GetValue(until) ?? now.AddHours(24);

@@ -34,6 +34,6 @@ internal static class StoreCommands
 
         var database = new SqliteDatabase(Path.Combine(baseDirectory, options.Store.Path));
         database.EnsureSchema();
-        return (database, AuditDatabases.Open(options.Audit, database, baseDirectory));
+        return (database, AuditDatabases.Open(options.Audit, database, baseDirectory, TimeProvider.System));
     }
 }

@@ -9,7 +9,7 @@ namespace Airlock.Demo;
 /// DEMO ONLY. A throw-away OIDC issuer served by <c>airlock demo</c> so it runs without a company IdP.
 /// Its key lives in memory for one run. <c>airlock serve</c> never enables it.
 /// </summary>
-internal sealed class DemoIssuer(string gatewayUrl)
+internal sealed class DemoIssuer(string gatewayUrl, TimeProvider? time = null)
 {
     public const string Audience = "airlock-demo";
     private const string PathBase = "/_airlock/demo-oidc";
@@ -38,7 +38,7 @@ internal sealed class DemoIssuer(string gatewayUrl)
     {
         var claims = new List<Claim> { new("sub", subject) };
         claims.AddRange(groups.Select(g => new Claim("groups", g)));
-        var now = DateTime.UtcNow;
+        var now = (time ?? TimeProvider.System).GetUtcNow().UtcDateTime;
         return new JsonWebTokenHandler().CreateToken(new SecurityTokenDescriptor
         {
             Issuer = Issuer,

@@ -53,7 +53,7 @@ internal static class GatewayHost
             ListenEndpoints.Configure(k, options, baseDirectory);
         });
 
-        var database = new SqliteDatabase(Path.Combine(baseDirectory, options.Store.Path));
+        var database = new SqliteDatabase(Path.Combine(baseDirectory, options.Store.Path), TimeProvider.System);
         database.EnsureSchema();
 
         var services = builder.Services;
@@ -66,7 +66,7 @@ internal static class GatewayHost
         services.AddSingleton<OperationResolver>();
         services.AddSingleton<ISessionStore, SqliteSessionStore>();
         // From factories, so the container disposes the store at shutdown: the writer drains and signs a last checkpoint.
-        services.AddSingleton(sp => AuditDatabases.Open(options.Audit, database, baseDirectory, sp.GetRequiredService<ILoggerFactory>().CreateLogger("Airlock.Audit")));
+        services.AddSingleton(sp => AuditDatabases.Open(options.Audit, database, baseDirectory, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILoggerFactory>().CreateLogger("Airlock.Audit")));
         services.AddSingleton<IAuditStore>(sp => sp.GetRequiredService<AuditStore>());
         services.AddSingleton(sp => new SessionIssuer(options.Sessions, options.Connections.Select(c => c.Name).ToHashSet(StringComparer.Ordinal),
             sp.GetRequiredService<ISessionStore>(), sp.GetRequiredService<TimeProvider>()));

@@ -9,7 +9,7 @@ internal interface ISessionStore
     /// <summary>The session for an access key id. Its <see cref="Session.SessionToken"/> is empty: only a hash is stored.</summary>
     Task<StoredSession?> FindByAccessKeyAsync(string accessKeyId, CancellationToken cancellationToken);
 
-    Task<IReadOnlyList<StoredSession>> ListAsync(bool includeEnded, CancellationToken cancellationToken);
+    Task<IReadOnlyList<StoredSession>> ListAsync(bool includeEnded, DateTimeOffset now, CancellationToken cancellationToken);
 
     /// <summary>Revokes one session, and the token it was exchanged for until that token expires (it would get a new one at once).</summary>
     Task<bool> RevokeAsync(string id, DateTimeOffset at, CancellationToken cancellationToken);

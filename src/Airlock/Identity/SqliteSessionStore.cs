@@ -67,14 +67,14 @@ internal sealed class SqliteSessionStore(SqliteDatabase database) : ISessionStor
         return await reader.ReadAsync(cancellationToken) ? Read(reader) : null;
     }
 
-    public async Task<IReadOnlyList<StoredSession>> ListAsync(bool includeEnded, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<StoredSession>> ListAsync(bool includeEnded, DateTimeOffset now, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
         await using var command = connection.CreateCommand();
         command.CommandText = includeEnded
             ? $"SELECT {Columns} FROM sessions ORDER BY created_at"
             : $"SELECT {Columns} FROM sessions WHERE revoked_at IS NULL AND expires_at > $now ORDER BY created_at";
-        command.Parameters.AddWithValue("$now", StoreTime.Format(DateTimeOffset.UtcNow));
+        command.Parameters.AddWithValue("$now", StoreTime.Format(now));
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         var sessions = new List<StoredSession>();
         while (await reader.ReadAsync(cancellationToken))

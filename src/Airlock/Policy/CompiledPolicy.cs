@@ -36,7 +36,8 @@ internal sealed class CompiledPolicy : IPolicyEvaluator
     /// <summary>The statements whose principal covers this caller, whatever the call.</summary>
     public IEnumerable<PolicyStatement> StatementsFor(string subject, IReadOnlyList<string> groups, string connection, string issuer)
     {
-        var principal = new PolicyRequest(subject, groups, connection, "", []) { Issuer = issuer };
+        // Only the principal is matched here, so the call's time does not matter.
+        var principal = new PolicyRequest(subject, groups, connection, "", []) { Issuer = issuer, Time = default };
         return Statements.Where(s => PrincipalMatches(s, principal));
     }
 

@@ -28,7 +28,7 @@ internal sealed record PolicyRequest(
     public string Issuer { get; init; } = "";
     public string Region { get; init; } = "";
     public IPAddress? SourceIp { get; init; }
-    public DateTimeOffset Time { get; init; } = DateTimeOffset.UtcNow;
+    public required DateTimeOffset Time { get; init; }
     public IReadOnlyDictionary<string, string> Parameters { get; init; } = EmptyParameters;
 
     private static readonly IReadOnlyDictionary<string, string> EmptyParameters = new Dictionary<string, string>();

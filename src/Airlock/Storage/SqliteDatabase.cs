@@ -6,9 +6,11 @@ namespace Airlock.Storage;
 internal sealed class SqliteDatabase
 {
     private readonly string _connectionString;
+    private readonly TimeProvider _time;
 
-    public SqliteDatabase(string path)
+    public SqliteDatabase(string path, TimeProvider? time = null)
     {
+        _time = time ?? TimeProvider.System;
         Path = System.IO.Path.GetFullPath(path);
         Directory.CreateDirectory(System.IO.Path.GetDirectoryName(Path)!);
         _connectionString = new SqliteConnectionStringBuilder
@@ -166,7 +168,7 @@ internal sealed class SqliteDatabase
             // Sessions that ended before Airlock recorded ends are not reported as ending now.
             using var backfill = connection.CreateCommand();
             backfill.CommandText = "UPDATE sessions SET end_recorded_at = created_at WHERE revoked_at IS NOT NULL OR expires_at <= $now";
-            backfill.Parameters.AddWithValue("$now", StoreTime.Format(DateTimeOffset.UtcNow));
+            backfill.Parameters.AddWithValue("$now", StoreTime.Format(_time.GetUtcNow()));
             backfill.ExecuteNonQuery();
         }
     }

@@ -137,12 +137,12 @@ internal sealed partial class AssumeRoleCredentials : IDisposable
         }
     }
 
-    private static HttpRequestMessage StsRequest(ConnectionOptions connection, UpstreamCredentials credentials, Dictionary<string, string> form)
+    private HttpRequestMessage StsRequest(ConnectionOptions connection, UpstreamCredentials credentials, Dictionary<string, string> form)
     {
         var endpoint = new Uri(connection.Endpoint ?? $"https://sts.{connection.Region}.amazonaws.com");
         var body = string.Join('&', form.Select(p => $"{Uri.EscapeDataString(p.Key)}={Uri.EscapeDataString(p.Value)}"));
         var bytes = System.Text.Encoding.UTF8.GetBytes(body);
-        var now = DateTimeOffset.UtcNow;
+        var now = _time.GetUtcNow();
         var headers = new List<KeyValuePair<string, string>>
         {
             new("content-type", "application/x-www-form-urlencoded; charset=utf-8"),

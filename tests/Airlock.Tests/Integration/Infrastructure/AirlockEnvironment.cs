@@ -341,7 +341,7 @@ public sealed class AirlockEnvironment : IAsyncLifetime
     internal async Task<IReadOnlyList<AuditEntry>> AuditAsync()
     {
         await using var store = new AuditStore(AuditPostgresql is { } postgresql ? new Airlock.Audit.Stores.PostgresAuditDatabase(postgresql)
-            : new Airlock.Audit.Stores.SqliteAuditDatabase(new SqliteDatabase(DatabasePath)), new AuditOptions(), "");
+            : new Airlock.Audit.Stores.SqliteAuditDatabase(new SqliteDatabase(DatabasePath)), new AuditOptions(), "", TimeProvider.System);
         for (var i = 0; i < 30 && await OutcomesPendingAsync(store) > 0; i++)
         {
             await Task.Delay(100);

@@ -18,7 +18,7 @@ public abstract class AuditTestDatabase
     /// <summary>Where the test's signing key lives.</summary>
     public string KeyFile { get; } = Path.Combine(Directory.CreateTempSubdirectory("airlock-audit-key-").FullName, "audit-signing.key");
 
-    internal AuditStore NewStore(AuditOptions? options = null) => new(Connect(), options ?? new AuditOptions(), KeyFile);
+    internal AuditStore NewStore(AuditOptions? options = null) => new(Connect(), options ?? new AuditOptions(), KeyFile, TimeProvider.System);
 
     /// <summary>SQL as someone with access to the database would run it.</summary>
     public async Task ExecuteAsync(string sql)

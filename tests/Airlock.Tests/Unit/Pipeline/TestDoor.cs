@@ -42,6 +42,7 @@ internal sealed class TestDoor(PipelineKit kit)
             AccessLevel = accessLevel,
             Issuer = session.Issuer,
             Region = "us-east-1",
+            Time = TimeProvider.System.GetUtcNow(),
         };
         var answer = new Answer(this, kit.Recorder);
         var executed = await kit.Pipeline.RunAsync(call, request, [], call.Parameters, answer);
