@@ -23,7 +23,7 @@ internal static class PermissionsCommand
             }
 
             using var gateway = new GatewayClient(parse.GetValue(CredentialsCommand.Gateway)!);
-            var (status, body) = await gateway.SignedGetAsync(Gateway.PermissionsEndpoint.Path, credentials, cancellationToken);
+            var (status, body) = await gateway.SignedGetAsync(Gateway.AirlockAnsweredCalls.PermissionsPath, credentials, cancellationToken);
             if (status != 200)
             {
                 await Console.Error.WriteLineAsync($"airlock: the gateway answered {status}: {body}");

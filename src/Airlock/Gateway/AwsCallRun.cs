@@ -1,3 +1,4 @@
+using Airlock.Audit;
 using Airlock.Aws.Errors;
 using Airlock.Aws.Resolution;
 using Airlock.Aws.SigV4;
@@ -79,6 +80,8 @@ internal sealed class AwsCallRun(
                 await AwsErrorWriter.WriteAsync(http, call.Protocol, error, call.RequestId);
             }
 
+            GatewayHandler.Log.CallCompleted(logger, call.RequestId, call.Session?.Subject, forward.Connection.Name, action, CallDecision.Allow.Wire(), status, call.ElapsedMs,
+                forward.DeclaredContentSha256 is null || SigV4Authenticator.IsHexSha256(forward.DeclaredContentSha256) ? "signed" : forward.DeclaredContentSha256);
             return new Executed(status, outcome switch
             {
                 ForwardOutcome.UpstreamUnreachable => "upstream unreachable",

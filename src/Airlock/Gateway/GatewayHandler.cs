@@ -1,30 +1,16 @@
 using Airlock.Audit;
-using Airlock.Aws.Catalog;
 using Airlock.Aws.Errors;
-using Airlock.Aws.Resolution;
+using Airlock.Aws.SigV4;
 using Airlock.Masking;
-using Airlock.Pipeline;
-using Airlock.Policy;
-using Airlock.Upstream;
 
 namespace Airlock.Gateway;
 
 /// <summary>
-/// The data path of one call: verify the session's signature, resolve the operation, decide, record,
-/// re-sign with the upstream credential and stream it to the connection. Anything that cannot be
-/// established is refused with an AWS-style error, and nothing is sent upstream.
+/// The AWS API front end's door: every request that is not one of Airlock's own endpoints. A signed call goes to the
+/// shared stages through <see cref="SignedCallHandler"/>, an unsigned one can only be the STS token exchange. Anything
+/// that cannot be established is refused with an AWS-style error, and nothing is sent upstream.
 /// </summary>
-internal sealed partial class GatewayHandler(
-    ServiceCatalog catalog,
-    SigV4Authenticator authenticator,
-    AwsCallResolver callResolver,
-    CallPipeline pipeline,
-    AwsAnswers answers,
-    Forwarder forwarder,
-    MaskPlanner masking,
-    StsDoor sts,
-    PermissionsEndpoint permissions,
-    ILogger<GatewayHandler> logger)
+internal sealed partial class GatewayHandler(SignedCallHandler signed, StsDoor sts, AwsAnswers answers, MaskPlanner masking, ILogger<GatewayHandler> logger)
 {
     public async Task HandleAsync(HttpContext http)
     {
@@ -66,55 +52,19 @@ internal sealed partial class GatewayHandler(
         }
 
         call.AccessKeyId = auth.AccessKeyId;
-        call.Service = auth.Scope.Service;
-        call.Protocol = OperationResolver.GuessProtocol(catalog.BySigningName(auth.Scope.Service), head);
-        var (verified, unverified) = await authenticator.VerifyAsync(call, head, auth);
-        if (unverified is not null)
+        await signed.HandleAsync(call, head, auth);
+    }
+
+    private static SigV4Authorization? ReadAuthorization(SignableRequest head, out bool present)
+    {
+        var header = head.Header("authorization");
+        if (header is not null)
         {
-            await answers.RefuseAsync(call, unverified.Error, unverified.Audited);
-            return;
+            present = true;
+            return SigV4Authorization.FromHeader(header, head.Header("x-amz-date"), head.Header("x-amz-security-token"));
         }
 
-        var session = verified!.Session;
-        call.Mark("verify");
-        if (verified.Head.RawPath == PermissionsEndpoint.Path && HttpMethods.IsGet(verified.Head.Method))
-        {
-            await permissions.AnswerAsync(call, session);
-            return;
-        }
-
-        var (resolved, unknown) = await callResolver.ResolveAsync(call, verified, auth);
-        if (unknown is not null)
-        {
-            await answers.RefuseAsync(call, unknown);
-            return;
-        }
-
-        var operation = resolved!.Operation;
-        call.Mark("resolve");
-
-        if (operation.Action == "sts:GetCallerIdentity")
-        {
-            await sts.AnswerCallerIdentityAsync(call, session);
-            return;
-        }
-
-        var policyRequest = new PolicyRequest(session.Subject, session.Groups, session.Connection, operation.Action, operation.Resources)
-        {
-            IamAction = operation.IamAction,
-            AccessLevel = operation.AccessLevel,
-            Issuer = session.Issuer,
-            Region = auth.Scope.Region,
-            SourceIp = http.Connection.RemoteIpAddress,
-            Time = verified.Now,
-            Parameters = operation.Parameters,
-        };
-        var sent = resolved.Verified;
-        var run = new AwsCallRun(forwarder, answers.RefuseAsync, logger, call, auth, sent, operation, ResponseMaskingFor(operation, session), RecordedResponseBytes(operation));
-        if (await pipeline.RunAsync(call, policyRequest, operation.AlsoRequires, operation.Parameters, run) is { } executed)
-        {
-            Log.CallCompleted(logger, call.RequestId, session.Subject, session.Connection, operation.Action, CallDecision.Allow.Wire(), executed.Status, call.ElapsedMs,
-                sent.DeclaredSha is null || SigV4Authenticator.IsHexSha256(sent.DeclaredSha) ? "signed" : sent.DeclaredSha);
-        }
+        present = SigV4Authorization.IsPresignedQuery(head.Query);
+        return present ? SigV4Authorization.FromQuery(head.Query) : null;
     }
 }

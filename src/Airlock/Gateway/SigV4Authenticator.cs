@@ -1,4 +1,6 @@
+using Airlock.Aws.Catalog;
 using Airlock.Aws.Errors;
+using Airlock.Aws.Resolution;
 using Airlock.Aws.SigV4;
 using Airlock.Aws.Streaming;
 using Airlock.Identity;
@@ -12,7 +14,8 @@ namespace Airlock.Gateway;
 /// hash or an aws-chunked upload's framing), the SigV4 signature itself, and every x-amz-* header signed.
 /// </summary>
 internal sealed class SigV4Authenticator(
-    ISessionStore sessions, AssumeRoleCredentials assumedRoles, BufferedBodyReader bodies, TimeProvider time, ILogger<SigV4Authenticator> logger)
+    ServiceCatalog catalog, ISessionStore sessions, AssumeRoleCredentials assumedRoles, BufferedBodyReader bodies, TimeProvider time,
+    ILogger<SigV4Authenticator> logger)
 {
     /// <summary>A call refused while it was being authenticated; <paramref name="Audited"/> false where no record can be written.</summary>
     public sealed record Refused(AwsError Error, bool Audited = true);
@@ -24,6 +27,9 @@ internal sealed class SigV4Authenticator(
 
     public async Task<(Verified? Verified, Refused? Refused)> VerifyAsync(CallContext call, SignableRequest head, SigV4Authorization auth)
     {
+        // Named before anything can refuse the call, so that a refusal speaks the caller's protocol.
+        call.Service = auth.Scope.Service;
+        call.Protocol = OperationResolver.GuessProtocol(catalog.BySigningName(auth.Scope.Service), head);
         StoredSession? stored;
         try
         {

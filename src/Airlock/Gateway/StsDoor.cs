@@ -4,19 +4,15 @@ using Airlock.Aws.Errors;
 using Airlock.Aws.Resolution;
 using Airlock.Aws.SigV4;
 using Airlock.Identity;
-using Airlock.Upstream;
 
 namespace Airlock.Gateway;
 
 /// <summary>
-/// STS at the gateway: the one unsigned call (<c>AssumeRoleWithWebIdentity</c>, an OIDC token exchanged for session
-/// credentials), and <c>GetCallerIdentity</c>, answered for the session itself without going upstream.
+/// STS at the gateway: the one unsigned call, <c>AssumeRoleWithWebIdentity</c>, read as AWS's query protocol and answered
+/// with the session <see cref="SessionExchange"/> issues for the OIDC token.
 /// </summary>
-internal sealed class StsDoor(
-    SessionIssuer issuer, TokenValidator tokens, ISessionStore sessions, Connections connections, BufferedBodyReader bodies, AwsAnswers answers,
-    TimeProvider time, ILogger<StsDoor> logger)
-{
-    private const long MaxUnsignedBodyBytes = 64 * 1024;
+internal sealed class StsDoor(SessionExchange exchange, BufferedBodyReader bodies, AwsAnswers answers, ILogger<GatewayHandler> logger)
+{    private const long MaxUnsignedBodyBytes = 64 * 1024;
 
     /// <summary>
     /// The STS-compatible door: <c>AssumeRoleWithWebIdentity</c> is the only call Airlock takes unsigned.
@@ -63,7 +59,7 @@ internal sealed class StsDoor(
             return;
         }
 
-        var validation = await tokens.ValidateAsync(token, call.Http.RequestAborted);
+        var validation = await exchange.ValidateAsync(token, call.Http.RequestAborted);
         if (validation.Identity is not { } identity)
         {
             await answers.RefuseAsync(call, new AwsError(400, validation.Expired ? "ExpiredTokenException" : "InvalidIdentityToken", validation.Error!));
@@ -81,21 +77,12 @@ internal sealed class StsDoor(
             ["Groups"] = string.Join(',', identity.Groups),
             ["TokenExpiresAt"] = StsResponses.Iso(identity.ExpiresAt),
         };
-        var connection = SessionIssuer.ConnectionFromRoleArn(roleArn);
         call.Resources = [roleArn];
         int? duration = int.TryParse(Get("DurationSeconds"), NumberStyles.None, CultureInfo.InvariantCulture, out var d) ? d : null;
-        var from = new IssuedFrom(SigV4Primitives.Sha256Hex(token), identity.ExpiresAt);
-        Session? session;
+        Exchanged exchanged;
         try
         {
-            if (await sessions.RevokedUntilAsync(identity.Subject, from.TokenHash, time.GetUtcNow(), call.Http.RequestAborted) is { } until)
-            {
-                await answers.RefuseAsync(call, AwsError.AccessDenied(
-                    $"Airlock has revoked {identity.Subject} (or this token) until {StsResponses.Iso(until)}: no new session before then.", json: false), decision: CallDecision.Deny);
-                return;
-            }
-
-            session = await issuer.IssueAsync(identity, connection, duration, call.Http.RequestAborted, from);
+            exchanged = await exchange.IssueAsync(identity, token, roleArn, duration, call.Http.RequestAborted);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
@@ -104,9 +91,16 @@ internal sealed class StsDoor(
             return;
         }
 
-        if (session is null)
+        if (exchanged.RevokedUntil is { } until)
         {
-            await answers.RefuseAsync(call, AwsError.AccessDenied($"Airlock has no connection named '{connection}' (from RoleArn {roleArn}).", json: false));
+            await answers.RefuseAsync(call, AwsError.AccessDenied(
+                $"Airlock has revoked {identity.Subject} (or this token) until {StsResponses.Iso(until)}: no new session before then.", json: false), decision: CallDecision.Deny);
+            return;
+        }
+
+        if (exchanged.Session is not { } session)
+        {
+            await answers.RefuseAsync(call, AwsError.AccessDenied($"Airlock has no connection named '{exchanged.UnknownConnection}' (from RoleArn {roleArn}).", json: false));
             return;
         }
 
@@ -118,19 +112,6 @@ internal sealed class StsDoor(
         }
 
         GatewayHandler.Log.SessionIssued(logger, call.RequestId, session.Id, session.Subject, session.Connection);
-        var audience = string.Join(',', tokens.AudiencesOf(identity.Issuer));
-        await AwsAnswers.WriteXmlAsync(call, StsResponses.AssumeRoleWithWebIdentity(session, roleArn, audience, call.RequestId));
-    }
-
-    /// <summary>Answers <c>sts:GetCallerIdentity</c> for the session itself: who the caller is at Airlock.</summary>
-    public async Task AnswerCallerIdentityAsync(CallContext call, Session session)
-    {
-        if (!await answers.TryRecordAsync(call, CallDecision.Allow, "answered by Airlock", 200))
-        {
-            return;
-        }
-
-        var account = connections.Find(session.Connection)?.AccountId ?? "000000000000";
-        await AwsAnswers.WriteXmlAsync(call, StsResponses.GetCallerIdentity(session, account, call.RequestId));
+        await AwsAnswers.WriteXmlAsync(call, StsResponses.AssumeRoleWithWebIdentity(session, roleArn, exchanged.Audience, call.RequestId));
     }
 }

@@ -102,8 +102,11 @@ internal static class GatewayHost
         services.AddSingleton<SigV4Authenticator>();
         services.AddSingleton<AwsCallResolver>();
         services.AddSingleton<AwsAnswers>();
+        services.AddSingleton<SessionExchange>();
         services.AddSingleton<StsDoor>();
-        services.AddSingleton<PermissionsEndpoint>();
+        services.AddSingleton<AirlockAnsweredCalls>();
+        services.AddSingleton<AwsCallRuns>();
+        services.AddSingleton<SignedCallHandler>();
         services.AddSingleton<GatewayHandler>();
 
         var app = builder.Build();

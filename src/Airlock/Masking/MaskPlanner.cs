@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using Airlock.Aws.Catalog;
+using Airlock.Aws.Resolution;
 using Airlock.Masking.Detectors;
 using Airlock.Primitives;
 
@@ -62,6 +63,26 @@ internal sealed class MaskPlanner
             ? _plans.GetOrAdd((operation, active), static (key, state) => state.Planner.Build(state.Service, key.Item1, key.Item2), (Planner: this, Service: service))
             : Build(service, operation, active);
     }
+
+    /// <summary>The masking of a call's response: the caller's plan (their exemptions applied) and the audit trail's (none); null when nothing is masked.</summary>
+    public ResponseMasking? ForResponse(ResolvedOperation call, IReadOnlyCollection<string> groups)
+    {
+        var caller = Plan(call.Service, call.Operation, call.Action, groups);
+        if (caller.IsEmpty)
+        {
+            return null;
+        }
+
+        return new ResponseMasking(caller, Plan(call.Service, call.Operation, call.Action, []), call.Service, call.Operation,
+            _masker, _options.MaxBodyBytes, _options.AuditResponseBytes, _options.Objects.ContentTypes, call.WireProtocol);
+    }
+
+    /// <summary>
+    /// How much of a response that is not masked the record keeps: only where masking would change nothing even for a
+    /// caller with no exemptions (so an exempt caller's unmasked view never reaches the trail), and never object data.
+    /// </summary>
+    public int RecordedResponseBytes(ResolvedOperation call) =>
+        call.Operation.RawOutput is null && Plan(call.Service, call.Operation, call.Action, []).IsEmpty ? _options.AuditResponseBytes : 0;
 
     /// <summary>A call's parameters as the audit trail and approvals keep them: every detector's finds masked.</summary>
     public IReadOnlyDictionary<string, string> MaskRecorded(IReadOnlyDictionary<string, string> parameters)
