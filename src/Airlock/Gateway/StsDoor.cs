@@ -21,44 +21,14 @@ internal sealed class StsDoor(SessionExchange exchange, BufferedBodyReader bodie
     public async Task ExchangeAsync(CallContext call, SignableRequest head)
     {
         call.Service = "sts";
-        // Unauthenticated bodies count against the same in-memory budget as every other.
-        var read = await bodies.ReadAsync(call.Http.Request, MaxUnsignedBodyBytes, call.Aborted);
-        if (read.Refusal is { } refusal)
+        if (await ReadAsync(call, head) is not { } parameters)
         {
-            await answers.RefuseAsync(call, refusal);
-            return;
-        }
-
-        // The same one-place, one-value query shape as every signed query call: no token read from two places.
-        var (parameters, _, shape) = RequestShape.QueryPairs(new ResolveRequest(head, "sts", "", read.Body.Length > 0 ? read.Body : null));
-        if (shape is not null)
-        {
-            await answers.RefuseAsync(call, new AwsError(400, "InvalidRequest", $"Airlock reads an STS call from one place: {shape}."));
             return;
         }
 
         string? Get(string name) => parameters.FirstOrDefault(p => p.Key == name).Value;
-        if (Get("AWSAccessKeyId") is not null && Get("Signature") is not null)
-        {
-            await answers.RefuseAsync(call, new AwsError(400, "InvalidRequest", "Airlock accepts only Signature Version 4; presign with SigV4 (boto3: Config(signature_version='s3v4'))."));
-            return;
-        }
-
-        if (Get("Action") != "AssumeRoleWithWebIdentity")
-        {
-            await answers.RefuseAsync(call, AwsError.MissingAuthentication());
-            return;
-        }
-
-        call.Operation = "AssumeRoleWithWebIdentity";
-        var roleArn = Get("RoleArn");
-        var token = Get("WebIdentityToken");
-        if (string.IsNullOrEmpty(roleArn) || string.IsNullOrEmpty(token))
-        {
-            await answers.RefuseAsync(call, new AwsError(400, "MissingParameter", "AssumeRoleWithWebIdentity needs RoleArn and WebIdentityToken."));
-            return;
-        }
-
+        var roleArn = Get("RoleArn")!;
+        var token = Get("WebIdentityToken")!;
         var validation = await exchange.ValidateAsync(token, call.Http.RequestAborted);
         if (validation.Identity is not { } identity)
         {
@@ -113,5 +83,47 @@ internal sealed class StsDoor(SessionExchange exchange, BufferedBodyReader bodie
 
         GatewayHandler.Log.SessionIssued(logger, call.RequestId, session.Id, session.Subject, session.Connection);
         await AwsAnswers.WriteXmlAsync(call, StsResponses.AssumeRoleWithWebIdentity(session, roleArn, exchanged.Audience, call.RequestId));
+    }
+
+    /// <summary>The call's parameters, read from one place, when it is an <c>AssumeRoleWithWebIdentity</c> with both a role and a token; else null, and refused.</summary>
+    private async Task<IReadOnlyList<KeyValuePair<string, string>>?> ReadAsync(CallContext call, SignableRequest head)
+    {
+        // Unauthenticated bodies count against the same in-memory budget as every other.
+        var read = await bodies.ReadAsync(call.Http.Request, MaxUnsignedBodyBytes, call.Aborted);
+        if (read.Refusal is { } refusal)
+        {
+            await answers.RefuseAsync(call, refusal);
+            return null;
+        }
+
+        // The same one-place, one-value query shape as every signed query call: no token read from two places.
+        var (parameters, _, shape) = RequestShape.QueryPairs(new ResolveRequest(head, "sts", "", read.Body.Length > 0 ? read.Body : null));
+        if (shape is not null)
+        {
+            await answers.RefuseAsync(call, new AwsError(400, "InvalidRequest", $"Airlock reads an STS call from one place: {shape}."));
+            return null;
+        }
+
+        string? Get(string name) => parameters.FirstOrDefault(p => p.Key == name).Value;
+        if (Get("AWSAccessKeyId") is not null && Get("Signature") is not null)
+        {
+            await answers.RefuseAsync(call, new AwsError(400, "InvalidRequest", "Airlock accepts only Signature Version 4; presign with SigV4 (boto3: Config(signature_version='s3v4'))."));
+            return null;
+        }
+
+        if (Get("Action") != "AssumeRoleWithWebIdentity")
+        {
+            await answers.RefuseAsync(call, AwsError.MissingAuthentication());
+            return null;
+        }
+
+        call.Operation = "AssumeRoleWithWebIdentity";
+        if (string.IsNullOrEmpty(Get("RoleArn")) || string.IsNullOrEmpty(Get("WebIdentityToken")))
+        {
+            await answers.RefuseAsync(call, new AwsError(400, "MissingParameter", "AssumeRoleWithWebIdentity needs RoleArn and WebIdentityToken."));
+            return null;
+        }
+
+        return parameters;
     }
 }

@@ -1,3 +1,4 @@
+using Airlock.Gateway;
 using Airlock.Identity;
 using Airlock.Policy;
 using Airlock.Upstream;
@@ -58,13 +59,4 @@ internal sealed class StoreOptions
 {
     /// <summary>The SQLite file; relative paths are taken from the configuration file's folder.</summary>
     public string Path { get; set; } = "airlock-data/airlock.db";
-}
-
-internal sealed class LimitOptions
-{
-    /// <summary>The largest body Airlock reads whole (json, query): bigger ones are refused. S3 bodies are streamed.</summary>
-    public long MaxBufferedBodyBytes { get; set; } = 10 * 1024 * 1024;
-
-    /// <summary>The most body bytes read whole that all calls together may hold at once; calls beyond it are refused with a retryable 503.</summary>
-    public long MaxBufferedBytesInFlight { get; set; } = 256 * 1024 * 1024;
 }

@@ -59,55 +59,21 @@ internal static class GatewayHost
         var services = builder.Services;
         // A stop waits this long for in-flight calls (held ones included), within the command line's 40 s termination bound.
         services.Configure<HostOptions>(host => host.ShutdownTimeout = TimeSpan.FromSeconds(30));
-        services.AddSingleton(options);
+        services.ConfigureHttpJsonOptions(json => json.SerializerOptions.PropertyNamingPolicy = System.Text.Json.JsonNamingPolicy.CamelCase);
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton(database);
         services.AddSingleton(ServiceCatalog.Default);
-        services.AddSingleton<OperationResolver>();
-        services.AddSingleton<ISessionStore, SqliteSessionStore>();
-        // From factories, so the container disposes the store at shutdown: the writer drains and signs a last checkpoint.
-        services.AddSingleton(sp => AuditDatabases.Open(options.Audit, database, baseDirectory, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILoggerFactory>().CreateLogger("Airlock.Audit")));
-        services.AddSingleton<IAuditStore>(sp => sp.GetRequiredService<AuditStore>());
-        services.AddSingleton(sp => new SessionIssuer(options.Sessions, options.Connections.Select(c => c.Name).ToHashSet(StringComparer.Ordinal),
-            sp.GetRequiredService<ISessionStore>(), sp.GetRequiredService<TimeProvider>()));
-        services.AddSingleton(new Connections(options.Connections));
-        services.AddSingleton(new TokenValidator(options.Issuers));
-        services.AddSingleton(sp => new PolicyHolder(policy, configPath, options.Policy.Files, ServiceCatalog.Default, sp.GetRequiredService<ILogger<PolicyHolder>>()));
-        services.AddSingleton<IPolicyEvaluator>(sp => sp.GetRequiredService<PolicyHolder>());
-        services.AddSingleton(Forwarder.CreateClient());
-        services.AddSingleton<Forwarder>();
-        services.AddSingleton<AssumeRoleCredentials>();
-        services.AddSingleton(options.Approvals);
-        services.AddSingleton(options.Audit);
-        services.AddSingleton<SqliteApprovalStore>();
-        services.AddSingleton<ApprovalGate>();
-        services.AddSingleton<SqliteGrantStore>();
-        services.AddSingleton<ApprovalNotifier>();
-        services.AddHostedService(sp => sp.GetRequiredService<ApprovalNotifier>());
-        services.AddHostedService<SessionEndRecorder>();
-        services.ConfigureHttpJsonOptions(json => json.SerializerOptions.PropertyNamingPolicy = System.Text.Json.JsonNamingPolicy.CamelCase);
-        var hashKeyFile = options.Masking.HashKeyFile is { } keyFile
-            ? Path.Combine(baseDirectory, keyFile)
-            : database.Beside("masking.key");
-        services.AddSingleton(new MaskPlanner(options.Masking, Masker.FromKeyFile(hashKeyFile)));
-        services.AddSingleton(new BufferedBodyBudget(options.Limits.MaxBufferedBytesInFlight));
         var publicUrl = options.ListenUrls.First();
-        services.AddSingleton(new GatewayOptions(publicUrl, options.Limits.MaxBufferedBodyBytes, options.S3VirtualHostSuffixes, options.Audit.RequestBodyBytes));
-        services.AddSingleton<CallRecorder>();
-        services.AddSingleton<AuthorizeStage>();
-        services.AddSingleton(sp => new HoldStage(sp.GetRequiredService<ApprovalGate>(), sp.GetRequiredService<CallRecorder>(), publicUrl));
-        services.AddSingleton<CredentialsStage>();
-        services.AddSingleton<CallPipeline>();
-        services.AddSingleton<BufferedBodyReader>();
-        services.AddSingleton<SigV4Authenticator>();
-        services.AddSingleton<AwsCallResolver>();
-        services.AddSingleton<AwsAnswers>();
-        services.AddSingleton<SessionExchange>();
-        services.AddSingleton<StsDoor>();
-        services.AddSingleton<AirlockAnsweredCalls>();
-        services.AddSingleton<AwsCallRuns>();
-        services.AddSingleton<SignedCallHandler>();
-        services.AddSingleton<GatewayHandler>();
+        var hashKeyFile = options.Masking.HashKeyFile is { } keyFile ? Path.Combine(baseDirectory, keyFile) : database.Beside("masking.key");
+        services
+            .AddAirlockIdentity(options.Sessions, options.Issuers, options.Connections.Select(c => c.Name).ToHashSet(StringComparer.Ordinal))
+            .AddAirlockPolicy(policy, configPath, options.Policy)
+            .AddAirlockMasking(options.Masking, hashKeyFile)
+            .AddAirlockUpstream(options.Connections)
+            .AddAirlockAudit(options.Audit, baseDirectory)
+            .AddAirlockApprovals(options.Approvals)
+            .AddAirlockPipeline(publicUrl)
+            .AddAirlockAwsFrontEnd(new GatewayOptions(publicUrl, options.Limits.MaxBufferedBodyBytes, options.S3VirtualHostSuffixes, options.Audit.RequestBodyBytes), options.Limits);
 
         var app = builder.Build();
         app.Use(static (context, next) =>
@@ -124,8 +90,7 @@ internal static class GatewayHost
         app.MapAudit();
         // Explicit so that mapped endpoints run before, and instead of, the gateway's catch-all handler.
         app.UseEndpoints(_ => { });
-        var handler = app.Services.GetRequiredService<GatewayHandler>();
-        app.Run(handler.HandleAsync);
+        app.UseAirlockAwsFrontEnd();
         return app;
     }
 }

@@ -1,0 +1,16 @@
+namespace Airlock.Approvals;
+
+internal static class ApprovalServices
+{
+    /// <summary>Held calls and grants (in the node's store), and the notifier that tells approvers about them.</summary>
+    public static IServiceCollection AddAirlockApprovals(this IServiceCollection services, ApprovalOptions options)
+    {
+        services.AddSingleton(options);
+        services.AddSingleton<SqliteApprovalStore>();
+        services.AddSingleton<ApprovalGate>();
+        services.AddSingleton<SqliteGrantStore>();
+        services.AddSingleton<ApprovalNotifier>();
+        services.AddHostedService(sp => sp.GetRequiredService<ApprovalNotifier>());
+        return services;
+    }
+}
