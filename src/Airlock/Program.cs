@@ -12,6 +12,7 @@ var root = new RootCommand("Airlock: least privilege in the data path between AI
     PermissionsCommand.Create(),
     ApprovalsCommand.Create(),
     GrantsCommand.Create(),
+    MigrateCommand.Create(),
 };
 // SIGTERM and Ctrl-C stop the gateway in order: in-flight calls end (HostOptions.ShutdownTimeout), then the audit
 // writer drains and signs its last checkpoint. System.CommandLine's default of 2 s would cut that short.

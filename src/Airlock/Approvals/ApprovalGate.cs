@@ -21,7 +21,7 @@ internal sealed record HoldResult(HoldOutcome Outcome, Approval Approval);
 /// decision, taken on any gateway node (the store is polled) or on this one (which wakes the wait at once).
 /// An approval is used once: by the held call, or by the same call retried by the same session.
 /// </summary>
-internal sealed class ApprovalGate(SqliteApprovalStore store, ApprovalOptions options, ApprovalNotifier notifier, IAuditStore audit, TimeProvider time)
+internal sealed class ApprovalGate(ApprovalStore store, ApprovalOptions options, ApprovalNotifier notifier, IAuditStore audit, TimeProvider time)
 {
     /// <summary>Where approvers decide one approval (the API; the console later).</summary>
     public string DecideUrl(string id, string gateway) => $"{(options.PublicUrl ?? gateway).TrimEnd('/')}{ApprovalsApi.Prefix}/{id}";

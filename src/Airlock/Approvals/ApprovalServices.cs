@@ -6,9 +6,9 @@ internal static class ApprovalServices
     public static IServiceCollection AddAirlockApprovals(this IServiceCollection services, ApprovalOptions options)
     {
         services.AddSingleton(options);
-        services.AddSingleton<SqliteApprovalStore>();
+        services.AddSingleton<ApprovalStore>();
         services.AddSingleton<ApprovalGate>();
-        services.AddSingleton<SqliteGrantStore>();
+        services.AddSingleton<GrantStore>();
         services.AddSingleton<ApprovalNotifier>();
         services.AddHostedService(sp => sp.GetRequiredService<ApprovalNotifier>());
         return services;

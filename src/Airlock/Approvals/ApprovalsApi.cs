@@ -21,14 +21,14 @@ internal static class ApprovalsApi
         var group = app.MapGroup(Prefix);
         group.MapGet("/", ListAsync);
         group.MapGet("/{id}", ShowAsync);
-        group.MapPost("/{id}/approve", (string id, DecisionBody? body, HttpContext http, SqliteApprovalStore store, ApprovalGate gate, ApprovalNotifier notifier, TokenValidator tokens, IAuditStore audit, TimeProvider time, CancellationToken ct) =>
+        group.MapPost("/{id}/approve", (string id, DecisionBody? body, HttpContext http, ApprovalStore store, ApprovalGate gate, ApprovalNotifier notifier, TokenValidator tokens, IAuditStore audit, TimeProvider time, CancellationToken ct) =>
             DecideAsync(id, "approve", body, http, store, gate, notifier, tokens, audit, time, ct));
-        group.MapPost("/{id}/deny", (string id, DecisionBody? body, HttpContext http, SqliteApprovalStore store, ApprovalGate gate, ApprovalNotifier notifier, TokenValidator tokens, IAuditStore audit, TimeProvider time, CancellationToken ct) =>
+        group.MapPost("/{id}/deny", (string id, DecisionBody? body, HttpContext http, ApprovalStore store, ApprovalGate gate, ApprovalNotifier notifier, TokenValidator tokens, IAuditStore audit, TimeProvider time, CancellationToken ct) =>
             DecideAsync(id, "deny", body, http, store, gate, notifier, tokens, audit, time, ct));
     }
 
     private static async Task<Results<Ok<IEnumerable<Approval>>, ProblemHttpResult>> ListAsync(
-        string? status, HttpContext http, SqliteApprovalStore store, TokenValidator tokens, CancellationToken ct)
+        string? status, HttpContext http, ApprovalStore store, TokenValidator tokens, CancellationToken ct)
     {
         if (await ApiCaller.FromAsync(http, tokens, ct) is not { } caller)
         {
@@ -40,7 +40,7 @@ internal static class ApprovalsApi
     }
 
     private static async Task<Results<Ok<Approval>, ProblemHttpResult>> ShowAsync(
-        string id, HttpContext http, SqliteApprovalStore store, TokenValidator tokens, CancellationToken ct)
+        string id, HttpContext http, ApprovalStore store, TokenValidator tokens, CancellationToken ct)
     {
         if (await ApiCaller.FromAsync(http, tokens, ct) is not { } caller)
         {
@@ -54,7 +54,7 @@ internal static class ApprovalsApi
     }
 
     private static async Task<Results<Ok<Approval>, ProblemHttpResult>> DecideAsync(
-        string id, string decision, DecisionBody? body, HttpContext http, SqliteApprovalStore store, ApprovalGate gate, ApprovalNotifier notifier,
+        string id, string decision, DecisionBody? body, HttpContext http, ApprovalStore store, ApprovalGate gate, ApprovalNotifier notifier,
         TokenValidator tokens, IAuditStore audit, TimeProvider time, CancellationToken ct)
     {
         var reason = body?.Reason;

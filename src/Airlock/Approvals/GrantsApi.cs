@@ -21,16 +21,16 @@ internal static class GrantsApi
         group.MapPost("/", RequestAsync);
         group.MapGet("/", ListAsync);
         group.MapGet("/{id}", ShowAsync);
-        group.MapPost("/{id}/approve", (string id, ApprovalsApi.DecisionBody? body, HttpContext http, SqliteGrantStore store, TokenValidator tokens, ApprovalOptions options, IAuditStore audit, TimeProvider time, CancellationToken ct) =>
+        group.MapPost("/{id}/approve", (string id, ApprovalsApi.DecisionBody? body, HttpContext http, GrantStore store, TokenValidator tokens, ApprovalOptions options, IAuditStore audit, TimeProvider time, CancellationToken ct) =>
             DecideAsync(id, "approve", body?.Reason, http, store, tokens, options, audit, time, ct));
-        group.MapPost("/{id}/deny", (string id, ApprovalsApi.DecisionBody? body, HttpContext http, SqliteGrantStore store, TokenValidator tokens, ApprovalOptions options, IAuditStore audit, TimeProvider time, CancellationToken ct) =>
+        group.MapPost("/{id}/deny", (string id, ApprovalsApi.DecisionBody? body, HttpContext http, GrantStore store, TokenValidator tokens, ApprovalOptions options, IAuditStore audit, TimeProvider time, CancellationToken ct) =>
             DecideAsync(id, "deny", body?.Reason, http, store, tokens, options, audit, time, ct));
-        group.MapPost("/{id}/revoke", (string id, ApprovalsApi.DecisionBody? body, HttpContext http, SqliteGrantStore store, TokenValidator tokens, ApprovalOptions options, IAuditStore audit, TimeProvider time, CancellationToken ct) =>
+        group.MapPost("/{id}/revoke", (string id, ApprovalsApi.DecisionBody? body, HttpContext http, GrantStore store, TokenValidator tokens, ApprovalOptions options, IAuditStore audit, TimeProvider time, CancellationToken ct) =>
             DecideAsync(id, "revoke", body?.Reason, http, store, tokens, options, audit, time, ct));
     }
 
     private static async Task<Results<Created<Grant>, ProblemHttpResult>> RequestAsync(
-        GrantRequest request, HttpContext http, SqliteGrantStore store, TokenValidator tokens, ApprovalOptions options, IAuditStore audit, TimeProvider time,
+        GrantRequest request, HttpContext http, GrantStore store, TokenValidator tokens, ApprovalOptions options, IAuditStore audit, TimeProvider time,
         CancellationToken ct)
     {
         if (await ApiCaller.FromAsync(http, tokens, ct) is not { } caller)
@@ -65,7 +65,7 @@ internal static class GrantsApi
     }
 
     private static async Task<Results<Ok<IEnumerable<Grant>>, ProblemHttpResult>> ListAsync(
-        HttpContext http, SqliteGrantStore store, TokenValidator tokens, ApprovalOptions options, CancellationToken ct)
+        HttpContext http, GrantStore store, TokenValidator tokens, ApprovalOptions options, CancellationToken ct)
     {
         if (await ApiCaller.FromAsync(http, tokens, ct) is not { } caller)
         {
@@ -77,7 +77,7 @@ internal static class GrantsApi
     }
 
     private static async Task<Results<Ok<Grant>, ProblemHttpResult>> ShowAsync(
-        string id, HttpContext http, SqliteGrantStore store, TokenValidator tokens, ApprovalOptions options, CancellationToken ct)
+        string id, HttpContext http, GrantStore store, TokenValidator tokens, ApprovalOptions options, CancellationToken ct)
     {
         if (await ApiCaller.FromAsync(http, tokens, ct) is not { } caller)
         {
@@ -91,7 +91,7 @@ internal static class GrantsApi
     }
 
     private static async Task<Results<Ok<Grant>, ProblemHttpResult>> DecideAsync(
-        string id, string verb, string? reason, HttpContext http, SqliteGrantStore store, TokenValidator tokens, ApprovalOptions options,
+        string id, string verb, string? reason, HttpContext http, GrantStore store, TokenValidator tokens, ApprovalOptions options,
         IAuditStore audit, TimeProvider time, CancellationToken ct)
     {
         if (await ApiCaller.FromAsync(http, tokens, ct) is not { } caller)

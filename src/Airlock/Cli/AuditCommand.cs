@@ -232,7 +232,7 @@ internal static class AuditCommand
         var command = new Command("public-key", "Print the public key that verifies the audit log's checkpoints (creates the signing key if there is none).") { CommonOptions.Config };
         command.SetAction(parse =>
         {
-            if (StoreCommands.OpenBoth(parse.GetValue(CommonOptions.Config)) is not { Audit: var store })
+            if (StoreCommands.OpenAudit(parse.GetValue(CommonOptions.Config)) is not { } store)
             {
                 return 2;
             }

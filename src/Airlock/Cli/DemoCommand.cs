@@ -38,7 +38,7 @@ internal static class DemoCommand
             var agentUrl = options.ListenUrls.Last();
             var issuer = new DemoIssuer(httpUrl);
             // Disposed at stop: the audit writer drains its queue and signs a last checkpoint.
-            await using var app = GatewayHost.Build(options, baseDirectory, policy!, configPath, issuer);
+            await using var app = await GatewayHost.BuildAsync(options, baseDirectory, policy!, configPath, issuer);
             await app.StartAsync(cancellationToken);
             var tokenFile = Path.Combine(dir, "token.jwt");
             DemoSetup.WritePrivate(tokenFile, issuer.MintToken("demo-agent", ["developers"], TimeSpan.FromHours(12)));

@@ -20,7 +20,7 @@ internal static class ServeCommand
             }
 
             // Disposed at stop: the audit writer drains its queue and signs a last checkpoint.
-            await using var app = GatewayHost.Build(options, baseDirectory, policy!, configPath);
+            await using var app = await GatewayHost.BuildAsync(options, baseDirectory, policy!, configPath);
             await app.StartAsync(cancellationToken);
             Console.WriteLine($"Airlock is listening on {options.Listen}");
             await app.WaitForShutdownAsync(cancellationToken);

@@ -12,13 +12,13 @@ internal static class SessionsCommand
         var list = new Command("list", "List sessions.") { CommonOptions.Config, all };
         list.SetAction(async (parse, cancellationToken) =>
         {
-            if (StoreCommands.Open(parse.GetValue(CommonOptions.Config)) is not { } database)
+            if (await StoreCommands.OpenStateAsync(parse.GetValue(CommonOptions.Config), cancellationToken) is not { } database)
             {
                 return 2;
             }
 
             var now = TimeProvider.System.GetUtcNow();
-            var sessions = await new SqliteSessionStore(database).ListAsync(parse.GetValue(all), now, cancellationToken);
+            var sessions = await new SessionStore(database).ListAsync(parse.GetValue(all), now, cancellationToken);
             Console.WriteLine($"{"ID",-22} {"ACCESS KEY",-20} {"SUBJECT",-24} {"CONNECTION",-12} {"GROUPS",-24} {"EXPIRES",-20} STATE");
             foreach (var (s, _) in sessions)
             {
@@ -39,12 +39,12 @@ internal static class SessionsCommand
         };
         revoke.SetAction(async (parse, cancellationToken) =>
         {
-            if (StoreCommands.Open(parse.GetValue(CommonOptions.Config)) is not { } database)
+            if (await StoreCommands.OpenStateAsync(parse.GetValue(CommonOptions.Config), cancellationToken) is not { } database)
             {
                 return 2;
             }
 
-            var store = new SqliteSessionStore(database);
+            var store = new SessionStore(database);
             var now = TimeProvider.System.GetUtcNow();
             if (parse.GetValue(subject) is { } who)
             {

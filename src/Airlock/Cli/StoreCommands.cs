@@ -5,25 +5,30 @@ using Airlock.Storage;
 
 namespace Airlock.Cli;
 
-/// <summary>Opens the store the configuration names, for the commands that read it directly.</summary>
+/// <summary>Opens the stores the configuration names, for the commands that read them directly.</summary>
 internal static class StoreCommands
 {
-    public static SqliteDatabase? Open(string? configPath) => OpenBoth(configPath)?.Database;
+    /// <summary>The state store (SQLite or PostgreSQL), its schema up to date.</summary>
+    public static async Task<IStateDatabase?> OpenStateAsync(string? configPath, CancellationToken cancellationToken) =>
+        (await OpenAsync(configPath, cancellationToken))?.State;
 
-    /// <summary>The store and the audit trail the configuration names (SQLite or PostgreSQL), ready to read.</summary>
-    public static async Task<(SqliteDatabase Database, AuditStore Audit)?> OpenAsync(string? configPath, CancellationToken cancellationToken)
+    /// <summary>The state store and the audit trail the configuration names (SQLite or PostgreSQL), ready to read.</summary>
+    public static async Task<(IStateDatabase State, AuditStore Audit)?> OpenAsync(string? configPath, CancellationToken cancellationToken)
     {
-        if (OpenBoth(configPath) is not { } opened)
+        if (Load(configPath) is not { } loaded)
         {
             return null;
         }
 
-        await opened.Audit.Database.EnsureSchemaAsync(cancellationToken);
-        return opened;
+        var state = await StateDatabases.OpenAsync(loaded.Options.Store, loaded.Local, cancellationToken);
+        await loaded.Audit.Database.EnsureSchemaAsync(cancellationToken);
+        return (state, loaded.Audit);
     }
 
-    /// <summary>The store and the audit trail, which is not touched until used.</summary>
-    public static (SqliteDatabase Database, AuditStore Audit)? OpenBoth(string? configPath)
+    /// <summary>The audit trail, which is not touched until used.</summary>
+    public static AuditStore? OpenAudit(string? configPath) => Load(configPath)?.Audit;
+
+    private static (AirlockOptions Options, SqliteDatabase Local, AuditStore Audit)? Load(string? configPath)
     {
         var (options, baseDirectory, errors) = ConfigLoader.Load(configPath);
         if (errors.Count > 0)
@@ -32,8 +37,7 @@ internal static class StoreCommands
             return null;
         }
 
-        var database = new SqliteDatabase(Path.Combine(baseDirectory, options.Store.Path));
-        database.EnsureSchema();
-        return (database, AuditDatabases.Open(options.Audit, database, baseDirectory, TimeProvider.System));
+        var local = new SqliteDatabase(Path.Combine(baseDirectory, options.Store.Path));
+        return (options, local, AuditDatabases.Open(options.Audit, local, baseDirectory, TimeProvider.System));
     }
 }

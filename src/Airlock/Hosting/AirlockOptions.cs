@@ -1,6 +1,7 @@
 using Airlock.Gateway;
 using Airlock.Identity;
 using Airlock.Policy;
+using Airlock.Storage;
 using Airlock.Upstream;
 
 namespace Airlock.Hosting;
@@ -53,10 +54,4 @@ internal sealed class TlsOptions
 
     /// <summary>PEM private key of that certificate.</summary>
     public string? KeyFile { get; set; }
-}
-
-internal sealed class StoreOptions
-{
-    /// <summary>The SQLite file; relative paths are taken from the configuration file's folder.</summary>
-    public string Path { get; set; } = "airlock-data/airlock.db";
 }

@@ -35,6 +35,8 @@ internal static class ConfigLoader
         }
 
         var baseDirectory = resolved is null ? Directory.GetCurrentDirectory() : Path.GetDirectoryName(resolved)!;
+        // One setting points a node at PostgreSQL: the audit trail goes there too unless it is given a database of its own.
+        options.Audit.Postgresql ??= options.Store.Postgresql;
         return (options, baseDirectory, ConfigValidator.Validate(options));
     }
 

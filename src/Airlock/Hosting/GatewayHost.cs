@@ -31,7 +31,7 @@ internal static class GatewayHost
         return builder;
     }
 
-    public static WebApplication Build(AirlockOptions options, string baseDirectory, CompiledPolicy policy, string? configPath, DemoIssuer? demoIssuer = null)
+    public static async Task<WebApplication> BuildAsync(AirlockOptions options, string baseDirectory, CompiledPolicy policy, string? configPath, DemoIssuer? demoIssuer = null)
     {
         var builder = CreateBuilder();
         builder.Logging.AddSimpleConsole(o =>
@@ -54,7 +54,7 @@ internal static class GatewayHost
         });
 
         var database = new SqliteDatabase(Path.Combine(baseDirectory, options.Store.Path), TimeProvider.System);
-        database.EnsureSchema();
+        var state = await StateDatabases.OpenAsync(options.Store, database, CancellationToken.None);
 
         var services = builder.Services;
         // A stop waits this long for in-flight calls (held ones included), within the command line's 40 s termination bound.
@@ -62,6 +62,7 @@ internal static class GatewayHost
         services.ConfigureHttpJsonOptions(json => json.SerializerOptions.PropertyNamingPolicy = System.Text.Json.JsonNamingPolicy.CamelCase);
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton(database);
+        services.AddSingleton(state);
         services.AddSingleton(ServiceCatalog.Default);
         var publicUrl = options.ListenUrls.First();
         var hashKeyFile = options.Masking.HashKeyFile is { } keyFile ? Path.Combine(baseDirectory, keyFile) : database.Beside("masking.key");

@@ -8,7 +8,7 @@ internal static class IdentityServices
     public static IServiceCollection AddAirlockIdentity(
         this IServiceCollection services, SessionOptions sessions, IReadOnlyList<IssuerOptions> issuers, IReadOnlySet<string> connections)
     {
-        services.AddSingleton<ISessionStore>(sp => new SqliteSessionStore(sp.GetRequiredService<SqliteDatabase>()));
+        services.AddSingleton<ISessionStore>(sp => new SessionStore(sp.GetRequiredService<IStateDatabase>()));
         services.AddSingleton(sp => new SessionIssuer(sessions, connections, sp.GetRequiredService<ISessionStore>(), sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton(new TokenValidator(issuers));
         services.AddSingleton<SessionExchange>();

@@ -10,7 +10,7 @@ namespace Airlock.Pipeline;
 /// copy's source, each table of a transaction). Any one denied, explicitly or with nothing (no statement, no grant)
 /// allowing it, refuses the call; any one under Review holds it; else it is allowed.
 /// </summary>
-internal sealed class AuthorizeStage(IPolicyEvaluator policy, SqliteGrantStore grants)
+internal sealed class AuthorizeStage(IPolicyEvaluator policy, GrantStore grants)
 {
     /// <summary>The decision and the reason the call may go on (or be held), or the refusal.</summary>
     public readonly record struct Authorized(PolicyDecision? Decision, string? Reason, Refusal? Refused);

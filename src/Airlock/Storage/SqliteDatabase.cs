@@ -1,9 +1,10 @@
+using System.Data.Common;
 using Microsoft.Data.Sqlite;
 
 namespace Airlock.Storage;
 
 /// <summary>The embedded store: one SQLite file in WAL mode holding sessions and the audit trail.</summary>
-internal sealed class SqliteDatabase
+internal sealed class SqliteDatabase : IStateDatabase
 {
     private readonly string _connectionString;
     private readonly TimeProvider _time;
@@ -27,6 +28,14 @@ internal sealed class SqliteDatabase
 
     /// <summary>A file in the store's folder (the default home of the masking and audit keys).</summary>
     public string Beside(string fileName) => System.IO.Path.Combine(System.IO.Path.GetDirectoryName(Path)!, fileName);
+
+    public string Description => Path;
+
+    public string ForUpdate => "";
+
+    public async Task<DbConnection> OpenConnectionAsync(CancellationToken cancellationToken) => await OpenAsync(cancellationToken);
+
+    public IHotQuery Hot(string sql) => new KeptQuery(this, sql);
 
     public SqliteConnection Open()
     {

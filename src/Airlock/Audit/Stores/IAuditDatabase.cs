@@ -1,4 +1,5 @@
 using System.Data.Common;
+using Airlock.Storage;
 
 namespace Airlock.Audit.Stores;
 

@@ -1,5 +1,6 @@
-using System.Data;
 using System.Data.Common;
+using System.Data;
+using Airlock.Storage;
 using Npgsql;
 
 namespace Airlock.Audit.Stores;

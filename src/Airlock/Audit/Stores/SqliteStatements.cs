@@ -1,3 +1,4 @@
+using Airlock.Storage;
 using Microsoft.Data.Sqlite;
 using SQLitePCL;
 

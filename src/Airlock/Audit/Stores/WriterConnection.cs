@@ -1,4 +1,5 @@
 using System.Data.Common;
+using Airlock.Storage;
 using Microsoft.Data.Sqlite;
 
 namespace Airlock.Audit.Stores;

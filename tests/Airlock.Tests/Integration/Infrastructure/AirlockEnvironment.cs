@@ -20,6 +20,9 @@ public sealed class AirlockEnvironment : IAsyncLifetime
     /// <summary>When set, the audit trail goes to this PostgreSQL database instead of the SQLite store.</summary>
     public string? AuditPostgresql { get; init; }
 
+    /// <summary>When set, <c>store.postgresql</c>: sessions, approvals, grants and (with no <see cref="AuditPostgresql"/>) the audit trail live there.</summary>
+    public string? StorePostgresql { get; init; }
+
     /// <summary>The audit writer's queue (<c>audit.queueCapacity</c>); written one record per batch when set.</summary>
     public int? AuditQueueCapacity { get; init; }
 
@@ -75,6 +78,7 @@ public sealed class AirlockEnvironment : IAsyncLifetime
               keyFile: {key}
             store:
               path: data/airlock.db
+            {(StorePostgresql is null ? "" : $"  postgresql: \"{StorePostgresql}\"")}
             sessions:
               maxDurationSeconds: 3600
             issuers:
@@ -123,7 +127,8 @@ public sealed class AirlockEnvironment : IAsyncLifetime
               files: [policy.yaml, reloadable.yaml]
             audit:
               readers: [auditors]
-            {(AuditPostgresql is null ? "" : $"  postgresql: \"{AuditPostgresql}\"\n  signingKeyFile: {Path.Combine(WorkDir, "audit-signing.key")}")}
+            {(AuditPostgresql is null ? "" : $"  postgresql: \"{AuditPostgresql}\"")}
+            {((AuditPostgresql ?? StorePostgresql) is null ? "" : $"  signingKeyFile: {Path.Combine(WorkDir, "audit-signing.key")}")}
             {(AuditWitnessFile is { } witness ? $"  witness:\n    file: {witness}\n    url: {Webhooks.Url}/witness" : "")}
             {(AuditQueueCapacity is { } capacity ? $"  queueCapacity: {capacity}\n  batchSize: 1" : "")}
             {(BufferedBytesLimit is { } limit ? $"limits:\n  maxBufferedBodyBytes: {limit}\n  maxBufferedBytesInFlight: {limit}" : "")}
@@ -208,9 +213,9 @@ public sealed class AirlockEnvironment : IAsyncLifetime
     /// A second gateway node on the same configuration (same upstream, issuer, policy, audit database and key) but a
     /// store and port of its own, as a second node of a deployment would have.
     /// </summary>
-    public async Task<GatewayProcess> StartSecondGatewayAsync()
+    public async Task<GatewayProcess> StartSecondGatewayAsync(string node = "node2")
     {
-        var directory = Directory.CreateDirectory(Path.Combine(WorkDir, "node2")).FullName;
+        var directory = Directory.CreateDirectory(Path.Combine(WorkDir, node)).FullName;
         var port = MotoServer.FreePort();
         var lines = (await File.ReadAllLinesAsync(ConfigPath)).Select(line =>
             line.StartsWith("listen:", StringComparison.Ordinal) ? $"listen: http://127.0.0.1:{port}"
@@ -340,7 +345,7 @@ public sealed class AirlockEnvironment : IAsyncLifetime
     /// </summary>
     internal async Task<IReadOnlyList<AuditEntry>> AuditAsync()
     {
-        await using var store = new AuditStore(AuditPostgresql is { } postgresql ? new Airlock.Audit.Stores.PostgresAuditDatabase(postgresql)
+        await using var store = new AuditStore((AuditPostgresql ?? StorePostgresql) is { } postgresql ? new Airlock.Audit.Stores.PostgresAuditDatabase(postgresql)
             : new Airlock.Audit.Stores.SqliteAuditDatabase(new SqliteDatabase(DatabasePath)), new AuditOptions(), "", TimeProvider.System);
         for (var i = 0; i < 30 && await OutcomesPendingAsync(store) > 0; i++)
         {
@@ -354,7 +359,7 @@ public sealed class AirlockEnvironment : IAsyncLifetime
     private static async Task<long> OutcomesPendingAsync(AuditStore store)
     {
         await using var connection = await store.Database.OpenAsync(CancellationToken.None);
-        await using var command = Airlock.Audit.Stores.DbCommandExtensions.Command(connection, null,
+        await using var command = Airlock.Storage.DbCommandExtensions.Command(connection, null,
             "SELECT count(*) FROM audit WHERE decision = 'allow' AND completed_at IS NULL AND upstream_status IS NULL AND service <> 'airlock'");
         return Convert.ToInt64(await command.ExecuteScalarAsync());
     }

@@ -12,15 +12,15 @@ namespace Airlock.Tests.Unit.Identity;
 public sealed class SessionStoreCacheTests : IDisposable
 {
     private readonly SqliteDatabase _database;
-    private readonly SqliteSessionStore _gateway;
-    private readonly SqliteSessionStore _cli;
+    private readonly SessionStore _gateway;
+    private readonly SessionStore _cli;
 
     public SessionStoreCacheTests()
     {
         _database = new SqliteDatabase(Path.Combine(Directory.CreateTempSubdirectory("airlock-sessions-").FullName, "airlock.db"));
         _database.EnsureSchema();
-        _gateway = new SqliteSessionStore(_database);
-        _cli = new SqliteSessionStore(new SqliteDatabase(_database.Path));
+        _gateway = new SessionStore(_database);
+        _cli = new SessionStore(new SqliteDatabase(_database.Path));
     }
 
     private static Session NewSession(string key) =>

@@ -23,7 +23,7 @@ internal sealed class PipelineKit : IDisposable
     {
         var database = new SqliteDatabase(Path.Combine(_dir, "airlock.db"));
         database.EnsureSchema();
-        Approvals = new SqliteApprovalStore(database);
+        Approvals = new ApprovalStore(database);
         var approvalOptions = new ApprovalOptions { HoldSeconds = holdSeconds };
         Gate = new ApprovalGate(Approvals, approvalOptions, new ApprovalNotifier(approvalOptions, Audit, TimeProvider.System, NullLogger<ApprovalNotifier>.Instance), Audit, TimeProvider.System);
         Recorder = new CallRecorder(Audit, TimeProvider.System, NullLogger<CallRecorder>.Instance);
@@ -37,16 +37,16 @@ internal sealed class PipelineKit : IDisposable
         var policy = PolicyTestKit.Compile(policyYaml);
         var holder = new PolicyHolder(policy, null, [], Airlock.Aws.Catalog.ServiceCatalog.Default, NullLogger<PolicyHolder>.Instance);
         Pipeline = new CallPipeline(
-            new AuthorizeStage(policy, new SqliteGrantStore(database)),
+            new AuthorizeStage(policy, new GrantStore(database)),
             new HoldStage(Gate, Recorder, "http://127.0.0.1:1"),
             new CredentialsStage(new Connections([connection]),
-                new AssumeRoleCredentials(new HttpClient(), holder, new SqliteSessionStore(database), TimeProvider.System, NullLogger<AssumeRoleCredentials>.Instance)),
+                new AssumeRoleCredentials(new HttpClient(), holder, new SessionStore(database), TimeProvider.System, NullLogger<AssumeRoleCredentials>.Instance)),
             Recorder);
     }
 
     public MemoryAuditStore Audit { get; } = new();
 
-    public SqliteApprovalStore Approvals { get; }
+    public ApprovalStore Approvals { get; }
 
     public ApprovalGate Gate { get; }
 

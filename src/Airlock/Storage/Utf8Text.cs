@@ -1,6 +1,6 @@
 using System.Text;
 
-namespace Airlock.Audit.Stores;
+namespace Airlock.Storage;
 
 /// <summary>
 /// A text parameter already encoded as UTF-8, as the writer serializes records: SQLite stores it as it is,

@@ -1,11 +1,11 @@
 using System.Data.Common;
 
-namespace Airlock.Audit.Stores;
+namespace Airlock.Storage;
 
 /// <summary>One SQL statement and its parameters, to run prepared or in a batch.</summary>
 internal sealed record Statement(string Sql, (string Name, object? Value)[] Parameters);
 
-/// <summary>Commands written once for both audit stores: <c>@name</c> parameters, which SQLite and PostgreSQL both take.</summary>
+/// <summary>Commands written once for both stores: <c>@name</c> parameters, which SQLite and PostgreSQL both take.</summary>
 internal static class DbCommandExtensions
 {
     public static DbCommand Command(this DbConnection connection, DbTransaction? transaction, string sql, params (string Name, object? Value)[] parameters)

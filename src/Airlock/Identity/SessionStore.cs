@@ -1,0 +1,192 @@
+using System.Data.Common;
+using Airlock.Aws.SigV4;
+using Airlock.Storage;
+
+namespace Airlock.Identity;
+
+/// <summary>Sessions in the node's store, or the store every node shares.</summary>
+internal sealed class SessionStore(IStateDatabase database) : ISessionStore, IDisposable
+{
+    private const string Columns =
+        "id, access_key_id, secret_access_key, session_token_hash, subject, issuer, groups, connection, created_at, expires_at, revoked_at";
+
+    private readonly IHotQuery _version = database.Hot("SELECT n FROM sessions_version");
+    private readonly IHotQuery _byAccessKey = database.Hot($"SELECT {Columns} FROM sessions WHERE access_key_id = @key");
+    private readonly SessionCache _cache = new();
+
+    public async Task CreateAsync(Session session, CancellationToken cancellationToken, IssuedFrom? from = null)
+    {
+        await using var connection = await database.OpenConnectionAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText =
+            $"INSERT INTO sessions ({Columns}, token_hash, token_expires_at) VALUES (@id, @ak, @sk, @th, @sub, @iss, @groups, @conn, @created, @expires, NULL, @token, @tokenExpires)";
+        command.Add("@token", (object?)from?.TokenHash ?? DBNull.Value);
+        command.Add("@tokenExpires", from is null ? DBNull.Value : StoreTime.Format(from.TokenExpiresAt));
+        command.Add("@id", session.Id);
+        command.Add("@ak", session.AccessKeyId);
+        command.Add("@sk", session.SecretAccessKey);
+        command.Add("@th", SigV4Primitives.Sha256Hex(session.SessionToken));
+        command.Add("@sub", session.Subject);
+        command.Add("@iss", session.Issuer);
+        command.Add("@groups", string.Join('\n', session.Groups));
+        command.Add("@conn", session.Connection);
+        command.Add("@created", StoreTime.Format(session.CreatedAt));
+        command.Add("@expires", StoreTime.Format(session.ExpiresAt));
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    /// <summary>Every call asks this: one prepared one-row read of the change counter, and the session row only when it moved.</summary>
+    public async Task<StoredSession?> FindByAccessKeyAsync(string accessKeyId, CancellationToken cancellationToken)
+    {
+        var version = await _version.RunAsync(null, static r => r.Read() ? r.GetInt64(0) : 0, cancellationToken);
+        if (_cache.Find(accessKeyId, version) is { } cached)
+        {
+            return cached;
+        }
+
+        var found = await _byAccessKey.RunAsync(accessKeyId, static r => r.Read() ? Read(r) : null, cancellationToken);
+        if (found is not null)
+        {
+            _cache.Keep(accessKeyId, version, found);
+        }
+
+        return found;
+    }
+
+    /// <summary>A session, ended or not, by its id or its access key id.</summary>
+    public Task<StoredSession?> FindAsync(string idOrAccessKey, CancellationToken cancellationToken) =>
+        FindOneAsync("id = @key OR access_key_id = @key", idOrAccessKey, cancellationToken);
+
+    private async Task<StoredSession?> FindOneAsync(string where, string key, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenConnectionAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = $"SELECT {Columns} FROM sessions WHERE {where}";
+        command.Add("@key", key);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        return await reader.ReadAsync(cancellationToken) ? Read(reader) : null;
+    }
+
+    public async Task<IReadOnlyList<StoredSession>> ListAsync(bool includeEnded, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenConnectionAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = includeEnded
+            ? $"SELECT {Columns} FROM sessions ORDER BY created_at"
+            : $"SELECT {Columns} FROM sessions WHERE revoked_at IS NULL AND expires_at > @now ORDER BY created_at";
+        command.Add("@now", StoreTime.Format(now));
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var sessions = new List<StoredSession>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            sessions.Add(Read(reader));
+        }
+
+        return sessions;
+    }
+
+    public async Task<bool> RevokeAsync(string id, DateTimeOffset at, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        await using var token = connection.CreateCommand();
+        token.Transaction = transaction;
+        token.CommandText = """
+            INSERT INTO revocations (kind, value, until, revoked_at)
+                SELECT 'token', token_hash, token_expires_at, @at FROM sessions
+                WHERE (id = @id OR access_key_id = @id) AND revoked_at IS NULL AND token_hash IS NOT NULL
+            ON CONFLICT (kind, value) DO UPDATE SET until = excluded.until, revoked_at = excluded.revoked_at
+            """;
+        token.Add("@id", id);
+        token.Add("@at", StoreTime.Format(at));
+        await token.ExecuteNonQueryAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = "UPDATE sessions SET revoked_at = @at WHERE (id = @id OR access_key_id = @id) AND revoked_at IS NULL";
+        command.Add("@id", id);
+        command.Add("@at", StoreTime.Format(at));
+        var revoked = await command.ExecuteNonQueryAsync(cancellationToken) > 0;
+        await transaction.CommitAsync(cancellationToken);
+        return revoked;
+    }
+
+    public async Task<int> RevokeSubjectAsync(string subject, DateTimeOffset until, DateTimeOffset at, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        await using var insert = connection.CreateCommand();
+        insert.Transaction = transaction;
+        insert.CommandText = """
+            INSERT INTO revocations (kind, value, until, revoked_at) VALUES ('subject', @subject, @until, @at)
+            ON CONFLICT (kind, value) DO UPDATE SET until = excluded.until, revoked_at = excluded.revoked_at
+            """;
+        insert.Add("@subject", subject);
+        insert.Add("@until", StoreTime.Format(until));
+        insert.Add("@at", StoreTime.Format(at));
+        await insert.ExecuteNonQueryAsync(cancellationToken);
+        await using var update = connection.CreateCommand();
+        update.Transaction = transaction;
+        update.CommandText = "UPDATE sessions SET revoked_at = @at WHERE subject = @subject AND revoked_at IS NULL AND expires_at > @at";
+        update.Add("@subject", subject);
+        update.Add("@at", StoreTime.Format(at));
+        var revoked = await update.ExecuteNonQueryAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return revoked;
+    }
+
+    public async Task<DateTimeOffset?> RevokedUntilAsync(string subject, string tokenHash, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenConnectionAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = """
+            SELECT max(until) FROM revocations
+            WHERE ((kind = 'subject' AND value = @subject) OR (kind = 'token' AND value = @token)) AND until > @now
+            """;
+        command.Add("@subject", subject);
+        command.Add("@token", tokenHash);
+        command.Add("@now", StoreTime.Format(now));
+        return await command.ExecuteScalarAsync(cancellationToken) is string until ? StoreTime.Parse(until) : null;
+    }
+
+    public async Task<IReadOnlyList<Session>> UnrecordedEndsAsync(DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenConnectionAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = $"""
+            SELECT {Columns} FROM sessions WHERE end_recorded_at IS NULL AND (revoked_at IS NOT NULL OR expires_at <= @now) ORDER BY expires_at LIMIT 500
+            """;
+        command.Add("@now", StoreTime.Format(now));
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var ended = new List<Session>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            ended.Add(Read(reader).Session);
+        }
+
+        return ended;
+    }
+
+    public async Task MarkEndRecordedAsync(string id, DateTimeOffset at, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenConnectionAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "UPDATE sessions SET end_recorded_at = @at WHERE id = @id";
+        command.Add("@id", id);
+        command.Add("@at", StoreTime.Format(at));
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    private static StoredSession Read(DbDataReader r) => new(
+        new Session(
+            r.GetString(0), r.GetString(1), r.GetString(2), "", r.GetString(4), r.GetString(5),
+            r.GetString(6).Split('\n', StringSplitOptions.RemoveEmptyEntries), r.GetString(7),
+            StoreTime.Parse(r.GetString(8)), StoreTime.Parse(r.GetString(9)), r.IsDBNull(10) ? null : StoreTime.Parse(r.GetString(10))),
+        r.GetString(3));
+
+    // Fixed-width UTC text keeps string comparison in SQL equal to time comparison.
+    public void Dispose()
+    {
+        _version.Dispose();
+        _byAccessKey.Dispose();
+    }
+}

@@ -1,0 +1,28 @@
+using System.Data.Common;
+
+namespace Airlock.Storage;
+
+/// <summary>
+/// Where a node keeps what it shares with the others: sessions, revocations, approvals and grants. The embedded SQLite
+/// file (one node) or PostgreSQL (any number). The stores write one SQL for both: <c>@name</c> parameters, times as
+/// fixed-width UTC text (<see cref="StoreTime"/>), <c>ON CONFLICT</c> upserts.
+/// </summary>
+internal interface IStateDatabase
+{
+    /// <summary>Where it is, for messages: a file, or PostgreSQL's host, port and database.</summary>
+    string Description { get; }
+
+    /// <summary>What a read that locks the rows it reads until the transaction ends appends (PostgreSQL); SQLite locks the whole file on write.</summary>
+    string ForUpdate { get; }
+
+    Task<DbConnection> OpenConnectionAsync(CancellationToken cancellationToken);
+
+    /// <summary>A read the data path runs on every call, kept ready; its SQL takes at most one parameter, <c>@key</c>.</summary>
+    IHotQuery Hot(string sql);
+}
+
+/// <summary>A read the data path runs on every call.</summary>
+internal interface IHotQuery : IDisposable
+{
+    ValueTask<T> RunAsync<T>(string? key, Func<DbDataReader, T> read, CancellationToken cancellationToken);
+}
