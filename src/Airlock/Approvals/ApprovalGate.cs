@@ -26,7 +26,8 @@ internal sealed class ApprovalGate(ApprovalStore store, ApprovalOptions options,
     /// <summary>Where approvers decide one approval (the API; the console later).</summary>
     public string DecideUrl(string id, string gateway) => $"{(options.PublicUrl ?? gateway).TrimEnd('/')}{ApprovalsApi.Prefix}/{id}";
 
-    // Decisions taken on this node wake the held call at once; the poll only catches those taken on other nodes.
+    // Decisions taken on this node, or nudged from another (ApprovalWakeups), wake the held call at once; the poll
+    // catches those whose nudge was lost.
     private static readonly TimeSpan PollInterval = TimeSpan.FromSeconds(1);
     private readonly ConcurrentDictionary<string, TaskCompletionSource> _wakers = new(StringComparer.Ordinal);
 

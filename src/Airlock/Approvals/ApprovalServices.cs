@@ -11,6 +11,7 @@ internal static class ApprovalServices
         services.AddSingleton<GrantStore>();
         services.AddSingleton<ApprovalNotifier>();
         services.AddHostedService(sp => sp.GetRequiredService<ApprovalNotifier>());
+        services.AddHostedService<ApprovalWakeups>();
         return services;
     }
 }

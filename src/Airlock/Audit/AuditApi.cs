@@ -36,14 +36,14 @@ internal static class AuditApi
     }
 
     private static async Task<Results<Ok<object>, ProblemHttpResult>> ReplayAsync(
-        string id, HttpContext http, TokenValidator tokens, AuditOptions options, SqliteDatabase database, AuditStore audit, CancellationToken ct)
+        string id, HttpContext http, TokenValidator tokens, AuditOptions options, SessionStore sessions, AuditStore audit, CancellationToken ct)
     {
         if (await ReaderAsync(http, tokens, options, ct) is { } refused)
         {
             return refused;
         }
 
-        return await SessionReplay.LoadAsync(database, audit, id, ct) is { } replay
+        return await SessionReplay.LoadAsync(sessions, audit, id, ct) is { } replay
             ? TypedResults.Ok<object>(new { session = replay.Summary, calls = replay.Calls })
             : TypedResults.Problem($"No session {id}.", statusCode: 404);
     }

@@ -14,9 +14,8 @@ internal static class PolicyReplay
 
     public sealed record Result(int Replayed, IReadOnlyList<Change> Changes);
 
-    public static async Task<Result> RunAsync(CompiledPolicy candidate, IStateDatabase database, AuditStore audit, DateTimeOffset? since, CancellationToken cancellationToken)
+    public static async Task<Result> RunAsync(CompiledPolicy candidate, SessionStore sessions, AuditStore audit, DateTimeOffset? since, CancellationToken cancellationToken)
     {
-        var sessions = new SessionStore(database);
         var known = new Dictionary<string, Session?>(StringComparer.Ordinal);
         var changes = new List<Change>();
         var replayed = 0;

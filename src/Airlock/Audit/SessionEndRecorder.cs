@@ -1,12 +1,15 @@
 using Airlock.Identity;
+using Airlock.Storage;
 
 namespace Airlock.Audit;
 
 /// <summary>
 /// Writes a session's end into the audit trail as a record of its own: <c>SessionRevoked</c> (by whom is in the
 /// revocation's own record) or <c>SessionExpired</c>, within seconds of it, so a replay shows where a session stopped.
+/// On a store shared by several nodes, one node at a time sweeps, so each end is recorded once.
 /// </summary>
-internal sealed partial class SessionEndRecorder(ISessionStore sessions, IAuditStore audit, TimeProvider time, ILogger<SessionEndRecorder> logger)
+internal sealed partial class SessionEndRecorder(
+    ISessionStore sessions, IStateDatabase store, IAuditStore audit, TimeProvider time, ILogger<SessionEndRecorder> logger)
     : BackgroundService
 {
     private static readonly TimeSpan Interval = TimeSpan.FromSeconds(2);
@@ -18,7 +21,7 @@ internal sealed partial class SessionEndRecorder(ISessionStore sessions, IAuditS
         {
             try
             {
-                await RecordEndsAsync(stoppingToken);
+                await store.RunAloneAsync("session-ends", RecordEndsAsync, stoppingToken);
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {

@@ -7,9 +7,9 @@ namespace Airlock.Audit;
 internal sealed record SessionReplay(string SessionId, Session? Session, IReadOnlyList<AuditEntry> Calls)
 {
     /// <summary>By session id or access key id; null when neither the session nor any record of it is known.</summary>
-    public static async Task<SessionReplay?> LoadAsync(IStateDatabase database, AuditStore audit, string target, CancellationToken cancellationToken)
+    public static async Task<SessionReplay?> LoadAsync(SessionStore sessions, AuditStore audit, string target, CancellationToken cancellationToken)
     {
-        var session = (await new SessionStore(database).FindAsync(target, cancellationToken))?.Session;
+        var session = (await sessions.FindAsync(target, cancellationToken))?.Session;
         var calls = await audit.SearchAsync(new AuditQuery { Session = session?.Id ?? target, Limit = 10_000 }, cancellationToken);
         return session is null && calls.Count == 0 ? null : new SessionReplay(session?.Id ?? target, session, calls);
     }

@@ -102,7 +102,7 @@ internal static class PolicyCommand
                 return 2;
             }
 
-            var replay = await PolicyReplay.RunAsync(new CompiledPolicy(parser.Statements), stores.State, stores.Audit, parse.GetValue(since), cancellationToken);
+            var replay = await PolicyReplay.RunAsync(new CompiledPolicy(parser.Statements), stores.Sessions, stores.Audit, parse.GetValue(since), cancellationToken);
             foreach (var change in replay.Changes)
             {
                 Console.WriteLine($"{change.Entry.Time.UtcDateTime:yyyy-MM-ddTHH:mm:ssZ} {change.Entry.Principal} {change.Entry.Action} {string.Join(',', change.Entry.Resources)}: {change.Entry.Decision} -> {change.Now} ({change.Reason})");

@@ -23,7 +23,7 @@ internal static class ReplayCommand
             }
 
             var target = parse.GetValue(id)!;
-            if (await SessionReplay.LoadAsync(stores.State, stores.Audit, target, cancellationToken) is not { } replayed)
+            if (await SessionReplay.LoadAsync(stores.Sessions, stores.Audit, target, cancellationToken) is not { } replayed)
             {
                 await Console.Error.WriteLineAsync($"airlock: no session {target}.");
                 return 1;

@@ -12,15 +12,15 @@ internal static class SessionsCommand
         var list = new Command("list", "List sessions.") { CommonOptions.Config, all };
         list.SetAction(async (parse, cancellationToken) =>
         {
-            if (await StoreCommands.OpenStateAsync(parse.GetValue(CommonOptions.Config), cancellationToken) is not { } database)
+            if (await StoreCommands.OpenSessionsAsync(parse.GetValue(CommonOptions.Config), cancellationToken) is not { } sessions)
             {
                 return 2;
             }
 
             var now = TimeProvider.System.GetUtcNow();
-            var sessions = await new SessionStore(database).ListAsync(parse.GetValue(all), now, cancellationToken);
+            var listed = await sessions.ListAsync(parse.GetValue(all), now, cancellationToken);
             Console.WriteLine($"{"ID",-22} {"ACCESS KEY",-20} {"SUBJECT",-24} {"CONNECTION",-12} {"GROUPS",-24} {"EXPIRES",-20} STATE");
-            foreach (var (s, _) in sessions)
+            foreach (var (s, _) in listed)
             {
                 var state = s.RevokedAt is not null ? "revoked" : s.ExpiresAt <= now ? "expired" : "active";
                 Console.WriteLine($"{s.Id,-22} {s.AccessKeyId,-20} {s.Subject,-24} {s.Connection,-12} {string.Join(',', s.Groups),-24} {StsResponses.Iso(s.ExpiresAt),-20} {state}");
@@ -39,12 +39,12 @@ internal static class SessionsCommand
         };
         revoke.SetAction(async (parse, cancellationToken) =>
         {
-            if (await StoreCommands.OpenStateAsync(parse.GetValue(CommonOptions.Config), cancellationToken) is not { } database)
+            if (await StoreCommands.OpenSessionsAsync(parse.GetValue(CommonOptions.Config), cancellationToken) is not { } sessions)
             {
                 return 2;
             }
 
-            var store = new SessionStore(database);
+            var store = sessions;
             var now = TimeProvider.System.GetUtcNow();
             if (parse.GetValue(subject) is { } who)
             {

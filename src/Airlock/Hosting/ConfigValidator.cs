@@ -28,12 +28,8 @@ internal static class ConfigValidator
             errors.Add("listen: give at least one URL.");
         }
 
-        if (string.IsNullOrWhiteSpace(options.Store.Path))
-        {
-            errors.Add("store.path: must name the SQLite file.");
-        }
-
         // Each feature checks its own section.
+        errors.AddRange(options.Store.Validate());
         errors.AddRange(IdentityValidator.Validate(options.Sessions, options.Issuers, options.DemoIssuer));
         errors.AddRange(options.Limits.Validate());
         errors.AddRange(MaskingValidator.Validate(options.Masking));

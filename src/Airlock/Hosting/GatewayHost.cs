@@ -63,6 +63,7 @@ internal static class GatewayHost
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton(database);
         services.AddSingleton(state);
+        services.AddSingleton(StateDatabases.Seal(options.Store, baseDirectory, database));
         services.AddSingleton(ServiceCatalog.Default);
         var publicUrl = options.ListenUrls.First();
         var hashKeyFile = options.Masking.HashKeyFile is { } keyFile ? Path.Combine(baseDirectory, keyFile) : database.Beside("masking.key");

@@ -5,18 +5,31 @@ using Airlock.Storage;
 namespace Airlock.Identity;
 
 /// <summary>Sessions in the node's store, or the store every node shares.</summary>
-internal sealed class SessionStore(IStateDatabase database) : ISessionStore, IDisposable
+internal sealed class SessionStore : ISessionStore, IDisposable
 {
     private const string Columns =
         "id, access_key_id, secret_access_key, session_token_hash, subject, issuer, groups, connection, created_at, expires_at, revoked_at";
 
-    private readonly IHotQuery _version = database.Hot("SELECT n FROM sessions_version");
-    private readonly IHotQuery _byAccessKey = database.Hot($"SELECT {Columns} FROM sessions WHERE access_key_id = @key");
+    private readonly IStateDatabase _database;
+    private readonly SecretSeal _seal;
+    private readonly IHotQuery _version;
+    private readonly IHotQuery _byAccessKey;
+    private readonly Func<System.Data.Common.DbDataReader, StoredSession?> _readOne;
     private readonly SessionCache _cache = new();
+
+    /// <param name="seal">Seals each session's secret key in the store, bound to the session's id.</param>
+    public SessionStore(IStateDatabase database, SecretSeal seal)
+    {
+        _database = database;
+        _seal = seal;
+        _version = database.Hot("SELECT n FROM sessions_version");
+        _byAccessKey = database.Hot($"SELECT {Columns} FROM sessions WHERE access_key_id = @key");
+        _readOne = r => r.Read() ? Read(r) : null;
+    }
 
     public async Task CreateAsync(Session session, CancellationToken cancellationToken, IssuedFrom? from = null)
     {
-        await using var connection = await database.OpenConnectionAsync(cancellationToken);
+        await using var connection = await _database.OpenConnectionAsync(cancellationToken);
         await using var command = connection.CreateCommand();
         command.CommandText =
             $"INSERT INTO sessions ({Columns}, token_hash, token_expires_at) VALUES (@id, @ak, @sk, @th, @sub, @iss, @groups, @conn, @created, @expires, NULL, @token, @tokenExpires)";
@@ -24,7 +37,7 @@ internal sealed class SessionStore(IStateDatabase database) : ISessionStore, IDi
         command.Add("@tokenExpires", from is null ? DBNull.Value : StoreTime.Format(from.TokenExpiresAt));
         command.Add("@id", session.Id);
         command.Add("@ak", session.AccessKeyId);
-        command.Add("@sk", session.SecretAccessKey);
+        command.Add("@sk", _seal.Seal(session.SecretAccessKey, session.Id));
         command.Add("@th", SigV4Primitives.Sha256Hex(session.SessionToken));
         command.Add("@sub", session.Subject);
         command.Add("@iss", session.Issuer);
@@ -44,7 +57,7 @@ internal sealed class SessionStore(IStateDatabase database) : ISessionStore, IDi
             return cached;
         }
 
-        var found = await _byAccessKey.RunAsync(accessKeyId, static r => r.Read() ? Read(r) : null, cancellationToken);
+        var found = await _byAccessKey.RunAsync(accessKeyId, _readOne, cancellationToken);
         if (found is not null)
         {
             _cache.Keep(accessKeyId, version, found);
@@ -59,7 +72,7 @@ internal sealed class SessionStore(IStateDatabase database) : ISessionStore, IDi
 
     private async Task<StoredSession?> FindOneAsync(string where, string key, CancellationToken cancellationToken)
     {
-        await using var connection = await database.OpenConnectionAsync(cancellationToken);
+        await using var connection = await _database.OpenConnectionAsync(cancellationToken);
         await using var command = connection.CreateCommand();
         command.CommandText = $"SELECT {Columns} FROM sessions WHERE {where}";
         command.Add("@key", key);
@@ -69,7 +82,7 @@ internal sealed class SessionStore(IStateDatabase database) : ISessionStore, IDi
 
     public async Task<IReadOnlyList<StoredSession>> ListAsync(bool includeEnded, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        await using var connection = await database.OpenConnectionAsync(cancellationToken);
+        await using var connection = await _database.OpenConnectionAsync(cancellationToken);
         await using var command = connection.CreateCommand();
         command.CommandText = includeEnded
             ? $"SELECT {Columns} FROM sessions ORDER BY created_at"
@@ -87,7 +100,7 @@ internal sealed class SessionStore(IStateDatabase database) : ISessionStore, IDi
 
     public async Task<bool> RevokeAsync(string id, DateTimeOffset at, CancellationToken cancellationToken)
     {
-        await using var connection = await database.OpenConnectionAsync(cancellationToken);
+        await using var connection = await _database.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         await using var token = connection.CreateCommand();
         token.Transaction = transaction;
@@ -112,7 +125,7 @@ internal sealed class SessionStore(IStateDatabase database) : ISessionStore, IDi
 
     public async Task<int> RevokeSubjectAsync(string subject, DateTimeOffset until, DateTimeOffset at, CancellationToken cancellationToken)
     {
-        await using var connection = await database.OpenConnectionAsync(cancellationToken);
+        await using var connection = await _database.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         await using var insert = connection.CreateCommand();
         insert.Transaction = transaction;
@@ -136,7 +149,7 @@ internal sealed class SessionStore(IStateDatabase database) : ISessionStore, IDi
 
     public async Task<DateTimeOffset?> RevokedUntilAsync(string subject, string tokenHash, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        await using var connection = await database.OpenConnectionAsync(cancellationToken);
+        await using var connection = await _database.OpenConnectionAsync(cancellationToken);
         await using var command = connection.CreateCommand();
         command.CommandText = """
             SELECT max(until) FROM revocations
@@ -150,7 +163,7 @@ internal sealed class SessionStore(IStateDatabase database) : ISessionStore, IDi
 
     public async Task<IReadOnlyList<Session>> UnrecordedEndsAsync(DateTimeOffset now, CancellationToken cancellationToken)
     {
-        await using var connection = await database.OpenConnectionAsync(cancellationToken);
+        await using var connection = await _database.OpenConnectionAsync(cancellationToken);
         await using var command = connection.CreateCommand();
         command.CommandText = $"""
             SELECT {Columns} FROM sessions WHERE end_recorded_at IS NULL AND (revoked_at IS NOT NULL OR expires_at <= @now) ORDER BY expires_at LIMIT 500
@@ -168,7 +181,7 @@ internal sealed class SessionStore(IStateDatabase database) : ISessionStore, IDi
 
     public async Task MarkEndRecordedAsync(string id, DateTimeOffset at, CancellationToken cancellationToken)
     {
-        await using var connection = await database.OpenConnectionAsync(cancellationToken);
+        await using var connection = await _database.OpenConnectionAsync(cancellationToken);
         await using var command = connection.CreateCommand();
         command.CommandText = "UPDATE sessions SET end_recorded_at = @at WHERE id = @id";
         command.Add("@id", id);
@@ -176,9 +189,9 @@ internal sealed class SessionStore(IStateDatabase database) : ISessionStore, IDi
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
-    private static StoredSession Read(DbDataReader r) => new(
+    private StoredSession Read(DbDataReader r) => new(
         new Session(
-            r.GetString(0), r.GetString(1), r.GetString(2), "", r.GetString(4), r.GetString(5),
+            r.GetString(0), r.GetString(1), _seal.Open(r.GetString(2), r.GetString(0)), "", r.GetString(4), r.GetString(5),
             r.GetString(6).Split('\n', StringSplitOptions.RemoveEmptyEntries), r.GetString(7),
             StoreTime.Parse(r.GetString(8)), StoreTime.Parse(r.GetString(9)), r.IsDBNull(10) ? null : StoreTime.Parse(r.GetString(10))),
         r.GetString(3));

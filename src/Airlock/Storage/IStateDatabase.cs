@@ -19,6 +19,12 @@ internal interface IStateDatabase
 
     /// <summary>A read the data path runs on every call, kept ready; its SQL takes at most one parameter, <c>@key</c>.</summary>
     IHotQuery Hot(string sql);
+
+    /// <summary>
+    /// Runs periodic work on one node at a time across every node sharing the store (PostgreSQL: an advisory lock held
+    /// for the run); false, without running it, when another node is running it now.
+    /// </summary>
+    Task<bool> RunAloneAsync(string job, Func<CancellationToken, Task> work, CancellationToken cancellationToken);
 }
 
 /// <summary>A read the data path runs on every call.</summary>

@@ -91,6 +91,18 @@ internal static class PostgresMigrations
         );
         CREATE INDEX grants_requester ON grants(requester, status);
         """,
+        // 2: a decided approval nudges every node that listens, so the node holding the call re-reads it at once
+        // rather than at its next poll. Only a nudge: the table stays the truth, and a lost one costs a poll's delay.
+        """
+        CREATE FUNCTION airlock_approval_decided() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN
+            IF NEW.status IS DISTINCT FROM OLD.status THEN
+                PERFORM pg_notify('airlock_approvals', NEW.id);
+            END IF;
+            RETURN NULL;
+        END $$;
+        CREATE TRIGGER approval_decided AFTER UPDATE ON approvals FOR EACH ROW EXECUTE FUNCTION airlock_approval_decided();
+        """,
     ];
 
     /// <summary>The schema version this Airlock needs.</summary>

@@ -37,6 +37,13 @@ internal sealed class SqliteDatabase : IStateDatabase
 
     public IHotQuery Hot(string sql) => new KeptQuery(this, sql);
 
+    /// <summary>Runs it: the embedded store has one node.</summary>
+    public async Task<bool> RunAloneAsync(string job, Func<CancellationToken, Task> work, CancellationToken cancellationToken)
+    {
+        await work(cancellationToken);
+        return true;
+    }
+
     public SqliteConnection Open()
     {
         var connection = new SqliteConnection(_connectionString);

@@ -16,4 +16,13 @@ internal static class StateDatabases
         await shared.MigrateAsync(cancellationToken);
         return shared;
     }
+
+    /// <summary>The seal of session secrets the configuration names: its current key, and those from before a rotation.</summary>
+    public static SecretSeal Seal(StoreOptions options, string baseDirectory, SqliteDatabase local)
+    {
+        var current = options.SecretKeyEnv is { } name
+            ? Convert.FromBase64String(Environment.GetEnvironmentVariable(name) ?? throw new InvalidOperationException($"{name} is not set."))
+            : KeyFile.ReadOrCreate(options.SecretKeyFile is { } file ? System.IO.Path.Combine(baseDirectory, file) : local.Beside("secret.key"), 32);
+        return new SecretSeal(current, options.PreviousSecretKeyFiles.Select(f => File.ReadAllBytes(System.IO.Path.Combine(baseDirectory, f))));
+    }
 }

@@ -1,5 +1,11 @@
+using System.Diagnostics;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
 using Airlock.Tests.Integration.Infrastructure;
 using Xunit;
+using Xunit.Abstractions;
 
 namespace Airlock.Tests.Integration;
 
@@ -10,7 +16,7 @@ namespace Airlock.Tests.Integration;
 /// </summary>
 // In the shared collection only to run one at a time with the other heavy tests; it has a stack of its own.
 [Collection(AirlockCollection.Name)]
-public sealed class SharedStoreTests : IAsyncLifetime
+public sealed class SharedStoreTests(ITestOutputHelper output) : IAsyncLifetime
 {
     private PostgresServer _server = null!;
     private AirlockEnvironment _env = null!;
@@ -46,6 +52,16 @@ public sealed class SharedStoreTests : IAsyncLifetime
             Assert.True(listed.ExitCode == 0, $"{node}: {listed}");
         }
 
+        // What the store keeps of the session does not let anyone sign as it.
+        await using (var connection = new Npgsql.NpgsqlConnection(_env.StorePostgresql))
+        {
+            await connection.OpenAsync();
+            await using var read = new Npgsql.NpgsqlCommand($"SELECT secret_access_key FROM sessions WHERE access_key_id = '{credentials.AccessKeyId}'", connection);
+            var stored = (string)(await read.ExecuteScalarAsync())!;
+            Assert.StartsWith("sealed:v1:", stored);
+            Assert.DoesNotContain(credentials.SecretAccessKey, stored);
+        }
+
         var revoke = await _env.AirlockAsync("sessions", "revoke", credentials.AccessKeyId);
         Assert.True(revoke.ExitCode == 0, revoke.ToString());
 
@@ -53,6 +69,10 @@ public sealed class SharedStoreTests : IAsyncLifetime
         Assert.NotEqual(0, refused.ExitCode);
         Assert.Contains("revoked", refused.StdErr);
         Assert.Contains(await _env.AuditAsync(), e => e.AccessKeyId == credentials.AccessKeyId && e.Decision == "refuse" && e.Reason!.Contains("revoked"));
+
+        // Each node sweeps for ended sessions every 2 s, one at a time: the end is recorded once, not once per node.
+        await Task.Delay(TimeSpan.FromSeconds(5));
+        Assert.Single(await _env.AuditAsync(), e => e.AccessKeyId == credentials.AccessKeyId && e.Operation == "SessionRevoked");
     }
 
     [Fact]
@@ -78,6 +98,72 @@ public sealed class SharedStoreTests : IAsyncLifetime
 
         var verify = await _env.AirlockAsync("audit", "verify");
         Assert.True(verify.ExitCode == 0, verify.ToString());
+    }
+
+    [Fact]
+    public async Task FiftyCallsHeldOnOneNode_ApprovedThroughAnother_AreEachReleasedOnce_AndTheDelayIsReported()
+    {
+        var credentials = await _env.NewSessionAsync(subject: "timed-agent", gateway: _node2.Url);
+        using var api = ApproverApi(_node3.Url, "sre-timer");
+        var delays = new List<double>();
+        for (var i = 0; i < 50; i++)
+        {
+            var (result, delay) = await HoldAndApproveAsync(credentials, api, AirlockEnvironment.UniqueName("release"));
+            Assert.Contains("ResourceNotFoundException", result);
+            delays.Add(delay);
+        }
+
+        delays.Sort();
+        output.WriteLine($"release delay, held on node 2, approved through node 3, 50 approvals: p50 {delays[24]:F1} ms, p99 {delays[^1]:F1} ms");
+        var released = (await _env.AuditAsync()).Where(e => e.Principal == "timed-agent" && e.Operation == "DeleteTable" && e.Decision == "allow").ToList();
+        Assert.Equal(50, released.Count);
+        Assert.Equal(50, released.Select(e => e.Reason).Distinct().Count());
+    }
+
+    [Fact]
+    public async Task TheNotificationConnectionDropped_ADecisionStillReachesTheHeldCall()
+    {
+        var credentials = await _env.NewSessionAsync(subject: "unheard-agent", gateway: _node2.Url);
+        using var api = ApproverApi(_node3.Url, "sre-unheard");
+        var database = _env.StorePostgresql!.Split(';').Single(p => p.StartsWith("Database=", StringComparison.Ordinal))["Database=".Length..];
+        await _server.ExecuteAsync(database, "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE query LIKE 'LISTEN%' AND pid <> pg_backend_pid()");
+
+        var (result, _) = await HoldAndApproveAsync(credentials, api, AirlockEnvironment.UniqueName("unheard"));
+
+        Assert.Contains("ResourceNotFoundException", result);
+    }
+
+    /// <summary>A DeleteTable held on node 2, approved through <paramref name="api"/>: its answer, and how long after the approval it came.</summary>
+    private async Task<(string Body, double DelayMs)> HoldAndApproveAsync(SessionCredentials credentials, HttpClient api, string table)
+    {
+        var call = SignedHttp.SendAsync(_node2.Url, credentials, HttpMethod.Post, "/", "dynamodb",
+            new Dictionary<string, string> { ["x-amz-target"] = "DynamoDB_20120810.DeleteTable", ["content-type"] = "application/x-amz-json-1.0" },
+            Encoding.UTF8.GetBytes($$"""{"TableName":"{{table}}"}"""));
+        string? id = null;
+        for (var i = 0; i < 100 && id is null; i++)
+        {
+            id = (await api.GetFromJsonAsync<JsonElement>("/_airlock/api/approvals?status=pending")).EnumerateArray()
+                .FirstOrDefault(a => a.GetProperty("resources").EnumerateArray().Any(r => r.GetString()!.EndsWith("table/" + table, StringComparison.Ordinal)))
+                is { ValueKind: JsonValueKind.Object } found ? found.GetProperty("id").GetString() : null;
+            if (id is null)
+            {
+                await Task.Delay(20);
+            }
+        }
+
+        Assert.NotNull(id);
+        Assert.False(call.IsCompleted);
+        (await api.PostAsJsonAsync($"/_airlock/api/approvals/{id}/approve", new { reason = "timed" })).EnsureSuccessStatusCode();
+        var decided = Stopwatch.GetTimestamp();
+        var result = await call;
+        return (result.Body, Stopwatch.GetElapsedTime(decided).TotalMilliseconds);
+    }
+
+    private HttpClient ApproverApi(string gateway, string subject)
+    {
+        var api = new HttpClient { BaseAddress = new Uri(gateway) };
+        api.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", _env.Issuer.Mint(subject: subject, groups: ["sre"]));
+        return api;
     }
 
     private static Task<ProcessResult> ApprovalsAsync(string gateway, string tokenFile, string verb, string id) =>

@@ -78,7 +78,7 @@ public sealed class AirlockEnvironment : IAsyncLifetime
               keyFile: {key}
             store:
               path: data/airlock.db
-            {(StorePostgresql is null ? "" : $"  postgresql: \"{StorePostgresql}\"")}
+            {(StorePostgresql is null ? "" : $"  postgresql: \"{StorePostgresql}\"\n  secretKeyFile: {Path.Combine(WorkDir, "secret.key")}")}
             sessions:
               maxDurationSeconds: 3600
             issuers:

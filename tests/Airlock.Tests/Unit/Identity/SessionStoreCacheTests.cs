@@ -11,6 +11,8 @@ namespace Airlock.Tests.Unit.Identity;
 /// </summary>
 public sealed class SessionStoreCacheTests : IDisposable
 {
+    private static readonly SecretSeal Seal = new(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32), []);
+
     private readonly SqliteDatabase _database;
     private readonly SessionStore _gateway;
     private readonly SessionStore _cli;
@@ -19,8 +21,8 @@ public sealed class SessionStoreCacheTests : IDisposable
     {
         _database = new SqliteDatabase(Path.Combine(Directory.CreateTempSubdirectory("airlock-sessions-").FullName, "airlock.db"));
         _database.EnsureSchema();
-        _gateway = new SessionStore(_database);
-        _cli = new SessionStore(new SqliteDatabase(_database.Path));
+        _gateway = new SessionStore(_database, Seal);
+        _cli = new SessionStore(new SqliteDatabase(_database.Path), Seal);
     }
 
     private static Session NewSession(string key) =>

@@ -40,7 +40,7 @@ internal sealed class PipelineKit : IDisposable
             new AuthorizeStage(policy, new GrantStore(database)),
             new HoldStage(Gate, Recorder, "http://127.0.0.1:1"),
             new CredentialsStage(new Connections([connection]),
-                new AssumeRoleCredentials(new HttpClient(), holder, new SessionStore(database), TimeProvider.System, NullLogger<AssumeRoleCredentials>.Instance)),
+                new AssumeRoleCredentials(new HttpClient(), holder, new SessionStore(database, new SecretSeal(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32), [])), TimeProvider.System, NullLogger<AssumeRoleCredentials>.Instance)),
             Recorder);
     }
 

@@ -13,6 +13,8 @@ namespace Airlock.Tests.Unit.Storage;
 /// </summary>
 public sealed class SharedStateTests
 {
+    private static readonly SecretSeal Seal = new(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32), []);
+
     private static async Task<(PostgresDatabase A, PostgresDatabase B)> TwoNodesAsync()
     {
         var connectionString = await (await PostgresServer.SharedAsync()).NewDatabaseAsync("state");
@@ -38,7 +40,7 @@ public sealed class SharedStateTests
     public async Task ARevocationOnOneNode_IsSeenOnTheOthersNextLookup()
     {
         var (a, b) = await TwoNodesAsync();
-        var (nodeA, nodeB) = (new SessionStore(a), new SessionStore(b));
+        var (nodeA, nodeB) = (new SessionStore(a, Seal), new SessionStore(b, Seal));
         var now = DateTimeOffset.UtcNow;
         await nodeA.CreateAsync(new Session("sess-pg", "ASIAPGONE", "secret", "token", "agent-1", "https://idp", ["agents"], "prod", now, now.AddHours(1), null), default);
 
@@ -56,10 +58,10 @@ public sealed class SharedStateTests
     {
         var (a, b) = await TwoNodesAsync();
         var now = DateTimeOffset.UtcNow;
-        await new SessionStore(a).RevokeSubjectAsync("agent-2", now.AddHours(1), now, default);
-        await new SessionStore(b).RevokeSubjectAsync("agent-2", now.AddHours(3), now, default);
+        await new SessionStore(a, Seal).RevokeSubjectAsync("agent-2", now.AddHours(1), now, default);
+        await new SessionStore(b, Seal).RevokeSubjectAsync("agent-2", now.AddHours(3), now, default);
 
-        var until = await new SessionStore(a).RevokedUntilAsync("agent-2", "no-token", now, default);
+        var until = await new SessionStore(a, Seal).RevokedUntilAsync("agent-2", "no-token", now, default);
 
         Assert.Equal(StoreTime.Format(now.AddHours(3)), StoreTime.Format(until!.Value));
     }
