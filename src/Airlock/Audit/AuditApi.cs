@@ -1,5 +1,4 @@
 using Airlock.Identity;
-using Airlock.Storage;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Airlock.Audit;

@@ -1,6 +1,5 @@
 using Airlock.Identity;
 using Airlock.Policy;
-using Airlock.Storage;
 
 namespace Airlock.Audit;
 

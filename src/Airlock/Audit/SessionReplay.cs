@@ -1,5 +1,4 @@
 using Airlock.Identity;
-using Airlock.Storage;
 
 namespace Airlock.Audit;
 

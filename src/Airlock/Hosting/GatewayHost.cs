@@ -1,8 +1,6 @@
 using Airlock.Approvals;
 using Airlock.Audit;
-using Airlock.Audit.Stores;
 using Airlock.Aws.Catalog;
-using Airlock.Aws.Resolution;
 using Airlock.Demo;
 using Airlock.Gateway;
 using Airlock.Identity;

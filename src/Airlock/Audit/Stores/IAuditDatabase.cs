@@ -1,5 +1,4 @@
 using System.Data.Common;
-using Airlock.Storage;
 
 namespace Airlock.Audit.Stores;
 

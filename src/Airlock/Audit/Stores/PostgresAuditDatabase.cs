@@ -1,6 +1,5 @@
 using System.Data.Common;
 using System.Data;
-using Airlock.Storage;
 using Npgsql;
 
 namespace Airlock.Audit.Stores;
