@@ -98,53 +98,38 @@ internal sealed class SessionStore : ISessionStore, IDisposable
         return sessions;
     }
 
-    public async Task<bool> RevokeAsync(string id, DateTimeOffset at, CancellationToken cancellationToken)
-    {
-        await using var connection = await _database.OpenConnectionAsync(cancellationToken);
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        await using var token = connection.CreateCommand();
-        token.Transaction = transaction;
-        token.CommandText = """
+    public async Task<bool> RevokeAsync(string id, DateTimeOffset at, CancellationToken cancellationToken) =>
+        await RevokeAsync("""
             INSERT INTO revocations (kind, value, until, revoked_at)
                 SELECT 'token', token_hash, token_expires_at, @at FROM sessions
                 WHERE (id = @id OR access_key_id = @id) AND revoked_at IS NULL AND token_hash IS NOT NULL
             ON CONFLICT (kind, value) DO UPDATE SET until = excluded.until, revoked_at = excluded.revoked_at
-            """;
-        token.Add("@id", id);
-        token.Add("@at", StoreTime.Format(at));
-        await token.ExecuteNonQueryAsync(cancellationToken);
-        await using var command = connection.CreateCommand();
-        command.Transaction = transaction;
-        command.CommandText = "UPDATE sessions SET revoked_at = @at WHERE (id = @id OR access_key_id = @id) AND revoked_at IS NULL";
-        command.Add("@id", id);
-        command.Add("@at", StoreTime.Format(at));
-        var revoked = await command.ExecuteNonQueryAsync(cancellationToken) > 0;
-        await transaction.CommitAsync(cancellationToken);
-        return revoked;
-    }
+            """,
+            "UPDATE sessions SET revoked_at = @at WHERE (id = @id OR access_key_id = @id) AND revoked_at IS NULL",
+            [("@id", id), ("@at", StoreTime.Format(at))], cancellationToken) > 0;
 
-    public async Task<int> RevokeSubjectAsync(string subject, DateTimeOffset until, DateTimeOffset at, CancellationToken cancellationToken)
+    public Task<int> RevokeSubjectAsync(string subject, DateTimeOffset until, DateTimeOffset at, CancellationToken cancellationToken) =>
+        RevokeAsync("""
+            INSERT INTO revocations (kind, value, until, revoked_at) VALUES ('subject', @subject, @until, @at)
+            ON CONFLICT (kind, value) DO UPDATE SET until = excluded.until, revoked_at = excluded.revoked_at
+            """,
+            "UPDATE sessions SET revoked_at = @at WHERE subject = @subject AND revoked_at IS NULL AND expires_at > @at",
+            [("@subject", subject), ("@until", StoreTime.Format(until)), ("@at", StoreTime.Format(at))], cancellationToken);
+
+    /// <summary>Records a revocation and ends the sessions it covers, in one transaction; how many sessions it ended.</summary>
+    private async Task<int> RevokeAsync(string revocation, string endSessions, (string Name, object? Value)[] parameters, CancellationToken cancellationToken)
     {
         await using var connection = await _database.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        await using var insert = connection.CreateCommand();
-        insert.Transaction = transaction;
-        insert.CommandText = """
-            INSERT INTO revocations (kind, value, until, revoked_at) VALUES ('subject', @subject, @until, @at)
-            ON CONFLICT (kind, value) DO UPDATE SET until = excluded.until, revoked_at = excluded.revoked_at
-            """;
-        insert.Add("@subject", subject);
-        insert.Add("@until", StoreTime.Format(until));
-        insert.Add("@at", StoreTime.Format(at));
-        await insert.ExecuteNonQueryAsync(cancellationToken);
-        await using var update = connection.CreateCommand();
-        update.Transaction = transaction;
-        update.CommandText = "UPDATE sessions SET revoked_at = @at WHERE subject = @subject AND revoked_at IS NULL AND expires_at > @at";
-        update.Add("@subject", subject);
-        update.Add("@at", StoreTime.Format(at));
-        var revoked = await update.ExecuteNonQueryAsync(cancellationToken);
+        await using (var record = connection.Command(transaction, revocation, parameters))
+        {
+            await record.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        await using var end = connection.Command(transaction, endSessions, parameters.Where(p => endSessions.Contains(p.Name, StringComparison.Ordinal)).ToArray());
+        var ended = await end.ExecuteNonQueryAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
-        return revoked;
+        return ended;
     }
 
     public async Task<DateTimeOffset?> RevokedUntilAsync(string subject, string tokenHash, DateTimeOffset now, CancellationToken cancellationToken)
