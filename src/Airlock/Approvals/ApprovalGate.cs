@@ -12,6 +12,9 @@ internal enum HoldOutcome
     Approved,
     Denied,
     Pending,
+
+    /// <summary>This node is stopping: the call is handed back undecided, and its retry (on any node) finds the same approval.</summary>
+    HandedBack,
 }
 
 internal sealed record HoldResult(HoldOutcome Outcome, Approval Approval);
@@ -21,7 +24,9 @@ internal sealed record HoldResult(HoldOutcome Outcome, Approval Approval);
 /// decision, taken on any gateway node (the store is polled) or on this one (which wakes the wait at once).
 /// An approval is used once: by the held call, or by the same call retried by the same session.
 /// </summary>
-internal sealed class ApprovalGate(ApprovalStore store, ApprovalOptions options, ApprovalNotifier notifier, IAuditStore audit, TimeProvider time)
+/// A node that is stopping hands its held calls back at once rather than keeping its shutdown waiting on people.
+internal sealed class ApprovalGate(
+    ApprovalStore store, ApprovalOptions options, ApprovalNotifier notifier, IAuditStore audit, TimeProvider time, IHostApplicationLifetime lifetime)
 {
     /// <summary>Where approvers decide one approval (the API; the console later).</summary>
     public string DecideUrl(string id, string gateway) => $"{(options.PublicUrl ?? gateway).TrimEnd('/')}{ApprovalsApi.Prefix}/{id}";
@@ -83,12 +88,14 @@ internal sealed class ApprovalGate(ApprovalStore store, ApprovalOptions options,
         var now = time.GetUtcNow();
         var deadline = now + TimeSpan.FromSeconds(options.HoldSeconds);
         var waker = _wakers.GetOrAdd(approval.Id, _ => new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
+        var stopping = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        using var stoppingRegistration = lifetime.ApplicationStopping.Register(() => stopping.TrySetResult());
         try
         {
             while (time.GetUtcNow() < deadline)
             {
                 var left = deadline - time.GetUtcNow();
-                await Task.WhenAny(waker.Task, Task.Delay(left < PollInterval ? left : PollInterval, cancellationToken));
+                await Task.WhenAny(waker.Task, stopping.Task, Task.Delay(left < PollInterval ? left : PollInterval, cancellationToken));
                 cancellationToken.ThrowIfCancellationRequested();
                 var current = await store.GetAsync(approval.Id, cancellationToken) ?? approval;
                 if (current.Status == "approved" && await store.ConsumeAsync(current.Id, cancellationToken))
@@ -99,6 +106,11 @@ internal sealed class ApprovalGate(ApprovalStore store, ApprovalOptions options,
                 if (current.Status == "denied")
                 {
                     return new HoldResult(HoldOutcome.Denied, current);
+                }
+
+                if (stopping.Task.IsCompleted)
+                {
+                    return new HoldResult(HoldOutcome.HandedBack, current);
                 }
 
                 if (waker.Task.IsCompleted)

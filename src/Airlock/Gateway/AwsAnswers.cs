@@ -15,7 +15,7 @@ internal sealed class AwsAnswers(CallRecorder recorder, ILogger<AwsAnswers> logg
         RefusalKind.AccessDenied => AwsError.AccessDenied(refusal.Message, call.Protocol is WireProtocol.Json or WireProtocol.RestJson or WireProtocol.Cbor),
         RefusalKind.ApprovalDenied => new AwsError(403, "AirlockApprovalDenied", refusal.Message),
         RefusalKind.ApprovalPending => new AwsError(403, "AirlockApprovalPending", refusal.Message),
-        // RecordUnavailable, NoUpstreamCredential: Airlock could not go on; a retry may find it can.
+        // RecordUnavailable, NoUpstreamCredential, HandedBack: Airlock could not go on here; a retry (which SDKs make on a 503) may find it can.
         _ => new AwsError(503, "ServiceUnavailable", refusal.Message),
     }, refusal.Recorded, refusal.Decision);
 

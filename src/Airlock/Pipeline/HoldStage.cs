@@ -58,6 +58,10 @@ internal sealed class HoldStage(ApprovalGate approvals, CallRecorder recorder, s
                     $"{(decided.Quorum > 1 ? $" ({decided.Quorum} approvers)" : "")}. Decide at {approvals.DecideUrl(decided.Id, publicUrl)}; once approved, retry the same call.");
                 End(call, reviewId, heldReason, "still undecided when the hold ended: answered AirlockApprovalPending");
                 return new Released(null, pending);
+            case HoldOutcome.HandedBack:
+                End(call, reviewId, heldReason, "still undecided when this node stopped: handed back to be retried");
+                return new Released(null, new Refusal(RefusalKind.HandedBack,
+                    $"This Airlock node is stopping. {call.Action} is still waiting for approval {decided.Id}; retried, the same call is held on the same approval."));
             default:
                 var approvers = string.Join(", ", decided.Votes.Where(v => v.Decision == "approve").Select(v => v.Approver));
                 End(call, reviewId, heldReason, $"approved by {approvers}; the call goes on in its own record");

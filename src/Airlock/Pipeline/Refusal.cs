@@ -19,6 +19,9 @@ internal enum RefusalKind
 
     /// <summary>No upstream credential could be had for the session's connection.</summary>
     NoUpstreamCredential,
+
+    /// <summary>This node stopped while the call was held: retried (on any node), the call finds the same approval.</summary>
+    HandedBack,
 }
 
 /// <summary>A refusal by the shared stages: its kind and a message a person understands.</summary>
@@ -31,7 +34,7 @@ internal sealed record Refusal(RefusalKind Kind, string Message)
     /// False where the refusal gets no record of its own: a pending hold completes the call's review record, and a
     /// record that cannot be written cannot record its own failure (the log says why).
     /// </summary>
-    public bool Recorded => Kind is not (RefusalKind.ApprovalPending or RefusalKind.RecordUnavailable);
+    public bool Recorded => Kind is not (RefusalKind.ApprovalPending or RefusalKind.HandedBack or RefusalKind.RecordUnavailable);
 
     /// <summary>What made the record unavailable, for the log.</summary>
     public Exception? Cause { get; init; }

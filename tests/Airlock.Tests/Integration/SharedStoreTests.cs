@@ -133,30 +133,63 @@ public sealed class SharedStoreTests(ITestOutputHelper output) : IAsyncLifetime
         Assert.Contains("ResourceNotFoundException", result);
     }
 
+    [Fact]
+    public async Task ANodeStoppedWhileHoldingACall_HandsItBack_AndItsRetryOnAnotherNodeRunsOnceApproved()
+    {
+        var credentials = await _env.NewSessionAsync(subject: "handed-agent", gateway: _node2.Url);
+        using var api = ApproverApi(_node3.Url, "sre-handover");
+        var table = AirlockEnvironment.UniqueName("handed");
+        var headers = new Dictionary<string, string> { ["x-amz-target"] = "DynamoDB_20120810.DeleteTable", ["content-type"] = "application/x-amz-json-1.0" };
+        var body = Encoding.UTF8.GetBytes($$"""{"TableName":"{{table}}"}""");
+        var held = SignedHttp.SendAsync(_node2.Url, credentials, HttpMethod.Post, "/", "dynamodb", headers, body);
+        var id = await PendingIdAsync(api, table);
+
+        Assert.Equal(0, await _node2.StopAsync());
+        var handedBack = await held;
+
+        // Not the pending answer of a hold that ran out (403): a retryable 503, before anyone decided.
+        Assert.Equal(System.Net.HttpStatusCode.ServiceUnavailable, handedBack.Status);
+        Assert.Contains($"This Airlock node is stopping. dynamodb:DeleteTable is still waiting for approval {id}", handedBack.Body);
+
+        // The SDK's retry, through the load balancer, lands on another node: the same approval holds it.
+        var retried = SignedHttp.SendAsync(_node3.Url, credentials, HttpMethod.Post, "/", "dynamodb", headers, body);
+        await Task.Delay(500);
+        Assert.Equal(id, await PendingIdAsync(api, table));
+        (await api.PostAsJsonAsync($"/_airlock/api/approvals/{id}/approve", new { reason = "after the restart" })).EnsureSuccessStatusCode();
+        Assert.Contains("ResourceNotFoundException", (await retried).Body);
+        Assert.Single(await _env.AuditAsync(), e => e.Principal == "handed-agent" && e.Operation == "DeleteTable" && e.Decision == "allow");
+    }
+
     /// <summary>A DeleteTable held on node 2, approved through <paramref name="api"/>: its answer, and how long after the approval it came.</summary>
     private async Task<(string Body, double DelayMs)> HoldAndApproveAsync(SessionCredentials credentials, HttpClient api, string table)
     {
         var call = SignedHttp.SendAsync(_node2.Url, credentials, HttpMethod.Post, "/", "dynamodb",
             new Dictionary<string, string> { ["x-amz-target"] = "DynamoDB_20120810.DeleteTable", ["content-type"] = "application/x-amz-json-1.0" },
             Encoding.UTF8.GetBytes($$"""{"TableName":"{{table}}"}"""));
-        string? id = null;
-        for (var i = 0; i < 100 && id is null; i++)
-        {
-            id = (await api.GetFromJsonAsync<JsonElement>("/_airlock/api/approvals?status=pending")).EnumerateArray()
-                .FirstOrDefault(a => a.GetProperty("resources").EnumerateArray().Any(r => r.GetString()!.EndsWith("table/" + table, StringComparison.Ordinal)))
-                is { ValueKind: JsonValueKind.Object } found ? found.GetProperty("id").GetString() : null;
-            if (id is null)
-            {
-                await Task.Delay(20);
-            }
-        }
-
-        Assert.NotNull(id);
+        var id = await PendingIdAsync(api, table);
         Assert.False(call.IsCompleted);
         (await api.PostAsJsonAsync($"/_airlock/api/approvals/{id}/approve", new { reason = "timed" })).EnsureSuccessStatusCode();
         var decided = Stopwatch.GetTimestamp();
         var result = await call;
         return (result.Body, Stopwatch.GetElapsedTime(decided).TotalMilliseconds);
+    }
+
+    /// <summary>The pending approval of the DeleteTable of <paramref name="table"/>, once listed.</summary>
+    private static async Task<string> PendingIdAsync(HttpClient api, string table)
+    {
+        for (var i = 0; i < 200; i++)
+        {
+            if ((await api.GetFromJsonAsync<JsonElement>("/_airlock/api/approvals?status=pending")).EnumerateArray()
+                .FirstOrDefault(a => a.GetProperty("resources").EnumerateArray().Any(r => r.GetString()!.EndsWith("table/" + table, StringComparison.Ordinal)))
+                is { ValueKind: JsonValueKind.Object } found)
+            {
+                return found.GetProperty("id").GetString()!;
+            }
+
+            await Task.Delay(20);
+        }
+
+        throw new TimeoutException($"no pending approval for {table}");
     }
 
     private HttpClient ApproverApi(string gateway, string subject)

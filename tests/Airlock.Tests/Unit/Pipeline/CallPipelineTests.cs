@@ -93,6 +93,23 @@ public sealed class CallPipelineTests : IDisposable
     }
 
     [Fact]
+    public async Task AHeldCall_WhenTheNodeStops_IsHandedBackUndecided_AndItsApprovalStaysPending()
+    {
+        using var kit = new PipelineKit(Policy, holdSeconds: 30);
+        var door = new TestDoor(kit);
+
+        var held = door.CallAsync("dynamodb:DeleteTable arn:aws:dynamodb:us-east-1:1:table/orders", PipelineKit.Session());
+        var approval = await PendingAsync(kit);
+        kit.Lifetime.StopApplication();
+
+        Assert.StartsWith($"refused HandedBack: This Airlock node is stopping. dynamodb:DeleteTable is still waiting for approval {approval.Id}", await held);
+        Assert.Empty(door.Ran);
+        var review = Assert.Single(kit.Audit.Records.Values, r => r.Decision == "review");
+        Assert.EndsWith("still undecided when this node stopped: handed back to be retried", kit.Audit.Completions[review.Id].Failure);
+        Assert.Equal("pending", (await kit.Approvals.GetAsync(approval.Id, CancellationToken.None))!.Status);
+    }
+
+    [Fact]
     public async Task ACallWhoseRecordCannotBeWritten_IsRefused_AndNothingRuns()
     {
         var door = new TestDoor(_kit);

@@ -25,7 +25,8 @@ internal sealed class PipelineKit : IDisposable
         database.EnsureSchema();
         Approvals = new ApprovalStore(database);
         var approvalOptions = new ApprovalOptions { HoldSeconds = holdSeconds };
-        Gate = new ApprovalGate(Approvals, approvalOptions, new ApprovalNotifier(approvalOptions, Audit, TimeProvider.System, NullLogger<ApprovalNotifier>.Instance), Audit, TimeProvider.System);
+        Gate = new ApprovalGate(Approvals, approvalOptions, new ApprovalNotifier(approvalOptions, Audit, TimeProvider.System, NullLogger<ApprovalNotifier>.Instance), Audit, TimeProvider.System,
+            Lifetime);
         Recorder = new CallRecorder(Audit, TimeProvider.System, NullLogger<CallRecorder>.Instance);
         var credentialFiles = new UpstreamCredentialOptions
         {
@@ -45,6 +46,9 @@ internal sealed class PipelineKit : IDisposable
     }
 
     public MemoryAuditStore Audit { get; } = new();
+
+    /// <summary>The node's lifetime: <see cref="NodeLifetime.StopApplication"/> stops it as a SIGTERM would.</summary>
+    public NodeLifetime Lifetime { get; } = new();
 
     public ApprovalStore Approvals { get; }
 
@@ -67,6 +71,7 @@ internal sealed class PipelineKit : IDisposable
 
     public void Dispose()
     {
+        Lifetime.Dispose();
         try
         {
             Directory.Delete(_dir, recursive: true);
@@ -108,4 +113,20 @@ internal sealed class MemoryAuditStore : IAuditStore
 
     public Task<IReadOnlyList<AuditEntry>> TailAsync(int count, long afterId, CancellationToken cancellationToken) =>
         Task.FromResult<IReadOnlyList<AuditEntry>>(Records.Values.Where(r => r.Id > afterId).OrderBy(r => r.Id).Take(count).ToList());
+}
+
+/// <summary>A node's lifetime the test stops when it likes.</summary>
+internal sealed class NodeLifetime : Microsoft.Extensions.Hosting.IHostApplicationLifetime, IDisposable
+{
+    private readonly CancellationTokenSource _stopping = new();
+
+    public CancellationToken ApplicationStarted => CancellationToken.None;
+
+    public CancellationToken ApplicationStopping => _stopping.Token;
+
+    public CancellationToken ApplicationStopped => CancellationToken.None;
+
+    public void StopApplication() => _stopping.Cancel();
+
+    public void Dispose() => _stopping.Dispose();
 }
