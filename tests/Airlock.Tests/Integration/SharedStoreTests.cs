@@ -160,6 +160,28 @@ public sealed class SharedStoreTests(ITestOutputHelper output) : IAsyncLifetime
         Assert.Single(await _env.AuditAsync(), e => e.Principal == "handed-agent" && e.Operation == "DeleteTable" && e.Decision == "allow");
     }
 
+    [Fact]
+    public async Task ANodeKilledWhileHoldingACall_ItsRetryOnAnotherNodeFindsTheSameApproval_AndRunsOnceApproved()
+    {
+        var credentials = await _env.NewSessionAsync(subject: "orphaned-agent", gateway: _node2.Url);
+        using var api = ApproverApi(_node3.Url, "sre-orphan");
+        var table = AirlockEnvironment.UniqueName("killed");
+        var headers = new Dictionary<string, string> { ["x-amz-target"] = "DynamoDB_20120810.DeleteTable", ["content-type"] = "application/x-amz-json-1.0" };
+        var body = Encoding.UTF8.GetBytes($$"""{"TableName":"{{table}}"}""");
+        var held = SignedHttp.SendAsync(_node2.Url, credentials, HttpMethod.Post, "/", "dynamodb", headers, body);
+        var id = await PendingIdAsync(api, table);
+
+        _node2.Dispose();
+        await Assert.ThrowsAnyAsync<HttpRequestException>(() => held);
+
+        var retried = SignedHttp.SendAsync(_node3.Url, credentials, HttpMethod.Post, "/", "dynamodb", headers, body);
+        await Task.Delay(500);
+        Assert.Equal(id, await PendingIdAsync(api, table));
+        (await api.PostAsJsonAsync($"/_airlock/api/approvals/{id}/approve", new { reason = "after the crash" })).EnsureSuccessStatusCode();
+        Assert.Contains("ResourceNotFoundException", (await retried).Body);
+        Assert.Single(await _env.AuditAsync(), e => e.Principal == "orphaned-agent" && e.Operation == "DeleteTable" && e.Decision == "allow");
+    }
+
     /// <summary>A DeleteTable held on node 2, approved through <paramref name="api"/>: its answer, and how long after the approval it came.</summary>
     private async Task<(string Body, double DelayMs)> HoldAndApproveAsync(SessionCredentials credentials, HttpClient api, string table)
     {
