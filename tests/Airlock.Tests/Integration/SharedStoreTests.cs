@@ -136,58 +136,62 @@ public sealed class SharedStoreTests(ITestOutputHelper output) : IAsyncLifetime
     [Fact]
     public async Task ANodeStoppedWhileHoldingACall_HandsItBack_AndItsRetryOnAnotherNodeRunsOnceApproved()
     {
-        var credentials = await _env.NewSessionAsync(subject: "handed-agent", gateway: _node2.Url);
-        using var api = ApproverApi(_node3.Url, "sre-handover");
-        var table = AirlockEnvironment.UniqueName("handed");
-        var headers = new Dictionary<string, string> { ["x-amz-target"] = "DynamoDB_20120810.DeleteTable", ["content-type"] = "application/x-amz-json-1.0" };
-        var body = Encoding.UTF8.GetBytes($$"""{"TableName":"{{table}}"}""");
-        var held = SignedHttp.SendAsync(_node2.Url, credentials, HttpMethod.Post, "/", "dynamodb", headers, body);
-        var id = await PendingIdAsync(api, table);
+        var held = await HoldOnNode2Async("handed-agent");
 
         Assert.Equal(0, await _node2.StopAsync());
-        var handedBack = await held;
+        var handedBack = await held.Call;
 
         // Not the pending answer of a hold that ran out (403): a retryable 503, before anyone decided.
         Assert.Equal(System.Net.HttpStatusCode.ServiceUnavailable, handedBack.Status);
-        Assert.Contains($"This Airlock node is stopping. dynamodb:DeleteTable is still waiting for approval {id}", handedBack.Body);
-
-        // The SDK's retry, through the load balancer, lands on another node: the same approval holds it.
-        var retried = SignedHttp.SendAsync(_node3.Url, credentials, HttpMethod.Post, "/", "dynamodb", headers, body);
-        await Task.Delay(500);
-        Assert.Equal(id, await PendingIdAsync(api, table));
-        (await api.PostAsJsonAsync($"/_airlock/api/approvals/{id}/approve", new { reason = "after the restart" })).EnsureSuccessStatusCode();
-        Assert.Contains("ResourceNotFoundException", (await retried).Body);
-        Assert.Single(await _env.AuditAsync(), e => e.Principal == "handed-agent" && e.Operation == "DeleteTable" && e.Decision == "allow");
+        Assert.Contains($"This Airlock node is stopping. dynamodb:DeleteTable is still waiting for approval {held.ApprovalId}", handedBack.Body);
+        await RetryOnNode3Async(held);
     }
 
     [Fact]
     public async Task ANodeKilledWhileHoldingACall_ItsRetryOnAnotherNodeFindsTheSameApproval_AndRunsOnceApproved()
     {
-        var credentials = await _env.NewSessionAsync(subject: "orphaned-agent", gateway: _node2.Url);
-        using var api = ApproverApi(_node3.Url, "sre-orphan");
-        var table = AirlockEnvironment.UniqueName("killed");
-        var headers = new Dictionary<string, string> { ["x-amz-target"] = "DynamoDB_20120810.DeleteTable", ["content-type"] = "application/x-amz-json-1.0" };
-        var body = Encoding.UTF8.GetBytes($$"""{"TableName":"{{table}}"}""");
-        var held = SignedHttp.SendAsync(_node2.Url, credentials, HttpMethod.Post, "/", "dynamodb", headers, body);
-        var id = await PendingIdAsync(api, table);
+        var held = await HoldOnNode2Async("orphaned-agent");
 
         _node2.Dispose();
-        await Assert.ThrowsAnyAsync<HttpRequestException>(() => held);
 
-        var retried = SignedHttp.SendAsync(_node3.Url, credentials, HttpMethod.Post, "/", "dynamodb", headers, body);
-        await Task.Delay(500);
-        Assert.Equal(id, await PendingIdAsync(api, table));
-        (await api.PostAsJsonAsync($"/_airlock/api/approvals/{id}/approve", new { reason = "after the crash" })).EnsureSuccessStatusCode();
-        Assert.Contains("ResourceNotFoundException", (await retried).Body);
-        Assert.Single(await _env.AuditAsync(), e => e.Principal == "orphaned-agent" && e.Operation == "DeleteTable" && e.Decision == "allow");
+        await Assert.ThrowsAnyAsync<HttpRequestException>(() => held.Call);
+        await RetryOnNode3Async(held);
     }
+
+    /// <summary>A DeleteTable (of a table that does not exist) held on node 2, its approval to be decided through node 3.</summary>
+    private sealed record HeldDelete(
+        string Subject, SessionCredentials Credentials, HttpClient Api, string Table, string ApprovalId, Task<(System.Net.HttpStatusCode Status, string Body)> Call);
+
+    private async Task<HeldDelete> HoldOnNode2Async(string subject)
+    {
+        var credentials = await _env.NewSessionAsync(subject: subject, gateway: _node2.Url);
+        var api = ApproverApi(_node3.Url, "sre-" + subject);
+        var table = AirlockEnvironment.UniqueName(subject);
+        var call = DeleteTableAsync(_node2.Url, credentials, table);
+        return new HeldDelete(subject, credentials, api, table, await PendingIdAsync(api, table), call);
+    }
+
+    /// <summary>The SDK's retry, which the load balancer sends to another node: held on the same approval, and run once approved.</summary>
+    private async Task RetryOnNode3Async(HeldDelete held)
+    {
+        using var api = held.Api;
+        var retried = DeleteTableAsync(_node3.Url, held.Credentials, held.Table);
+        await Task.Delay(500);
+        Assert.Equal(held.ApprovalId, await PendingIdAsync(api, held.Table));
+        (await api.PostAsJsonAsync($"/_airlock/api/approvals/{held.ApprovalId}/approve", new { reason = "retried elsewhere" })).EnsureSuccessStatusCode();
+        Assert.Contains("ResourceNotFoundException", (await retried).Body);
+        Assert.Single(await _env.AuditAsync(), e => e.Principal == held.Subject && e.Operation == "DeleteTable" && e.Decision == "allow");
+    }
+
+    private static Task<(System.Net.HttpStatusCode Status, string Body)> DeleteTableAsync(string gateway, SessionCredentials credentials, string table) =>
+        SignedHttp.SendAsync(gateway, credentials, HttpMethod.Post, "/", "dynamodb",
+            new Dictionary<string, string> { ["x-amz-target"] = "DynamoDB_20120810.DeleteTable", ["content-type"] = "application/x-amz-json-1.0" },
+            Encoding.UTF8.GetBytes($$"""{"TableName":"{{table}}"}"""));
 
     /// <summary>A DeleteTable held on node 2, approved through <paramref name="api"/>: its answer, and how long after the approval it came.</summary>
     private async Task<(string Body, double DelayMs)> HoldAndApproveAsync(SessionCredentials credentials, HttpClient api, string table)
     {
-        var call = SignedHttp.SendAsync(_node2.Url, credentials, HttpMethod.Post, "/", "dynamodb",
-            new Dictionary<string, string> { ["x-amz-target"] = "DynamoDB_20120810.DeleteTable", ["content-type"] = "application/x-amz-json-1.0" },
-            Encoding.UTF8.GetBytes($$"""{"TableName":"{{table}}"}"""));
+        var call = DeleteTableAsync(_node2.Url, credentials, table);
         var id = await PendingIdAsync(api, table);
         Assert.False(call.IsCompleted);
         (await api.PostAsJsonAsync($"/_airlock/api/approvals/{id}/approve", new { reason = "timed" })).EnsureSuccessStatusCode();
