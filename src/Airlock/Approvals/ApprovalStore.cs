@@ -114,10 +114,9 @@ internal sealed class ApprovalStore(IStateDatabase database)
         DbConnection connection, DbTransaction? transaction, string where, string? p1, string? p2, DateTimeOffset? now, CancellationToken cancellationToken)
     {
         await using var command = connection.Command(transaction, $"SELECT {Columns} FROM approvals {where}");
-        // Only the parameters the query names: PostgreSQL cannot type a NULL it is given for nothing.
-        AddIfGiven(command, "@p1", p1);
-        AddIfGiven(command, "@p2", p2);
-        AddIfGiven(command, "@now", now is { } at ? StoreTime.Format(at) : null);
+        command.AddIfGiven("@p1", p1);
+        command.AddIfGiven("@p2", p2);
+        command.AddIfGiven("@now", now is { } at ? StoreTime.Format(at) : null);
         var approvals = new List<Approval>();
         await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
         {
@@ -163,13 +162,5 @@ internal sealed class ApprovalStore(IStateDatabase database)
         }
 
         return votes;
-    }
-
-    private static void AddIfGiven(DbCommand command, string name, string? value)
-    {
-        if (value is not null)
-        {
-            command.Add(name, value);
-        }
     }
 }

@@ -56,16 +56,8 @@ internal sealed class GrantStore(IStateDatabase database)
         await using var connection = await database.OpenConnectionAsync(cancellationToken);
         await using var command = connection.CreateCommand();
         command.CommandText = $"SELECT {Columns} FROM grants {where}";
-        // Only the parameters the query names: PostgreSQL cannot type a NULL it is given for nothing.
-        if (p is not null)
-        {
-            command.Add("@p", p);
-        }
-
-        if (now is { } at)
-        {
-            command.Add("@now", StoreTime.Format(at));
-        }
+        command.AddIfGiven("@p", p);
+        command.AddIfGiven("@now", now is { } at ? StoreTime.Format(at) : null);
         var grants = new List<Grant>();
         await using var r = await command.ExecuteReaderAsync(cancellationToken);
         while (await r.ReadAsync(cancellationToken))

@@ -14,7 +14,7 @@ internal sealed class SessionStore : ISessionStore, IDisposable
     private readonly SecretSeal _seal;
     private readonly IHotQuery _version;
     private readonly IHotQuery _byAccessKey;
-    private readonly Func<System.Data.Common.DbDataReader, StoredSession?> _readOne;
+    private readonly Func<DbDataReader, StoredSession?> _readOne;
     private readonly SessionCache _cache = new();
 
     /// <param name="seal">Seals each session's secret key in the store, bound to the session's id.</param>
@@ -126,7 +126,7 @@ internal sealed class SessionStore : ISessionStore, IDisposable
             await record.ExecuteNonQueryAsync(cancellationToken);
         }
 
-        await using var end = connection.Command(transaction, endSessions, parameters.Where(p => endSessions.Contains(p.Name, StringComparison.Ordinal)).ToArray());
+        await using var end = connection.Command(transaction, endSessions, parameters);
         var ended = await end.ExecuteNonQueryAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return ended;

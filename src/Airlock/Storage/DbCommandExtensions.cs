@@ -24,6 +24,18 @@ internal static class DbCommandExtensions
     public static void Add(this DbCommand command, string name, object? value) =>
         command.Parameters.Add(Parameter(command.CreateParameter(), name, value));
 
+    /// <summary>
+    /// Adds the parameter only when there is a value, for queries that name it only then: PostgreSQL cannot type a NULL
+    /// given for a parameter the SQL does not use.
+    /// </summary>
+    public static void AddIfGiven(this DbCommand command, string name, string? value)
+    {
+        if (value is not null)
+        {
+            command.Add(name, value);
+        }
+    }
+
     /// <summary>Fills in a parameter of a command or a batch command; null is SQL NULL.</summary>
     public static DbParameter Parameter(DbParameter parameter, string name, object? value)
     {
