@@ -13,6 +13,7 @@ var root = new RootCommand("Airlock: least privilege in the data path between AI
     ApprovalsCommand.Create(),
     GrantsCommand.Create(),
     MigrateCommand.Create(),
+    HealthCommand.Create(),
 };
 // SIGTERM and Ctrl-C stop the gateway in order: in-flight calls end (HostOptions.ShutdownTimeout), then the audit
 // writer drains and signs its last checkpoint. System.CommandLine's default of 2 s would cut that short.

@@ -76,7 +76,7 @@ internal sealed class ApprovalGate(
             await audit.AppendAsync(AuditEntry.OfAirlock(now, session.Subject, "RequestApproval", approval.Id,
                 $"{action} held for {approval.Deciders}")
                 with { SessionId = session.Id, Connection = session.Connection }, cancellationToken);
-            notifier.Notify("approval.requested", approval, DecideUrl(approval.Id, gateway));
+            await notifier.NotifyAsync("approval.requested", approval, DecideUrl(approval.Id, gateway), CancellationToken.None);
         }
 
         return new HoldResult(HoldOutcome.Pending, approval);

@@ -9,6 +9,7 @@ internal static class ApprovalServices
         services.AddSingleton<ApprovalStore>();
         services.AddSingleton<ApprovalGate>();
         services.AddSingleton<GrantStore>();
+        services.AddSingleton<WebhookOutbox>();
         services.AddSingleton<ApprovalNotifier>();
         services.AddHostedService(sp => sp.GetRequiredService<ApprovalNotifier>());
         services.AddHostedService<ApprovalWakeups>();

@@ -92,7 +92,7 @@ internal static class ApprovalsApi
             $"{decision} {approval.Action} of {approval.Requester}: {reason}; approval now {decided.Status}", http.Connection.RemoteIpAddress?.ToString())
             with { SessionId = approval.SessionId, Connection = approval.Connection }, ct);
         gate.Wake(id);
-        notifier.Notify("approval.decided", decided, gate.DecideUrl(id, $"{http.Request.Scheme}://{http.Request.Host}"));
+        await notifier.NotifyAsync("approval.decided", decided, gate.DecideUrl(id, $"{http.Request.Scheme}://{http.Request.Host}"), CancellationToken.None);
         return TypedResults.Ok(decided);
     }
 

@@ -23,6 +23,18 @@ internal sealed class AuditStore(IAuditDatabase database, AuditOptions options, 
 
     public Task CompleteAsync(long id, AuditCompletion completion, CancellationToken cancellationToken) => Writer().CompleteAsync(id, completion);
 
+    /// <summary>Whether the writer's last commit failed; false before anything was written.</summary>
+    public bool LastWriteFailed
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _writer?.LastWriteFailed ?? false;
+            }
+        }
+    }
+
     private AuditWriter Writer()
     {
         lock (_gate)

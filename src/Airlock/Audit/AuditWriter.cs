@@ -42,6 +42,11 @@ internal sealed class AuditWriter : IAsyncDisposable
         _loop = Task.Run(RunAsync);
     }
 
+    /// <summary>Whether the last commit failed (its records refused); cleared by the next one that succeeds.</summary>
+    public bool LastWriteFailed => _lastWriteFailed;
+
+    private volatile bool _lastWriteFailed;
+
     public Task<long> AppendAsync(AuditEntry entry)
     {
         if (_loop.IsCompleted)
@@ -143,6 +148,7 @@ internal sealed class AuditWriter : IAsyncDisposable
         }
         catch (Exception e)
         {
+            _lastWriteFailed = true;
             await _connection.ResetAsync();
             foreach (var item in batch)
             {
@@ -152,6 +158,7 @@ internal sealed class AuditWriter : IAsyncDisposable
             return;
         }
 
+        _lastWriteFailed = false;
         foreach (var item in batch)
         {
             item.Done.TrySetResult(item.Id);

@@ -37,6 +37,8 @@ internal sealed class AirlockOptions
 
     public Audit.AuditOptions Audit { get; set; } = new();
 
+    public Health.AdminOptions Admin { get; set; } = new();
+
     /// <summary>
     /// Host names under which callers address S3 buckets virtual-hosted style (<c>bucket.SUFFIX</c>).
     /// Calls on any other host are path style.

@@ -30,6 +30,7 @@ internal static class ConfigValidator
 
         // Each feature checks its own section.
         errors.AddRange(options.Store.Validate());
+        errors.AddRange(options.Admin.Validate(options.ListenUrls));
         errors.AddRange(IdentityValidator.Validate(options.Sessions, options.Issuers, options.DemoIssuer));
         errors.AddRange(options.Limits.Validate());
         errors.AddRange(MaskingValidator.Validate(options.Masking));

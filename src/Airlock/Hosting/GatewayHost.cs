@@ -3,6 +3,7 @@ using Airlock.Audit;
 using Airlock.Aws.Catalog;
 using Airlock.Demo;
 using Airlock.Gateway;
+using Airlock.Health;
 using Airlock.Identity;
 using Airlock.Masking;
 using Airlock.Pipeline;
@@ -73,6 +74,7 @@ internal static class GatewayHost
             .AddAirlockAudit(options.Audit, baseDirectory)
             .AddAirlockApprovals(options.Approvals)
             .AddAirlockPipeline(publicUrl)
+            .AddAirlockHealth()
             .AddAirlockAwsFrontEnd(new GatewayOptions(publicUrl, options.Limits.MaxBufferedBodyBytes, options.S3VirtualHostSuffixes, options.Audit.RequestBodyBytes), options.Limits);
 
         var app = builder.Build();
@@ -81,6 +83,7 @@ internal static class GatewayHost
             BodyEndObserver.Watch(context);
             return next(context);
         });
+        app.UseAirlockAdmin(options.Admin);
         app.UseRouting();
         // "_airlock" can never be an S3 bucket name, so these paths cannot shadow an AWS call.
         app.MapGet("/_airlock/health", () => Results.Text("ok"));

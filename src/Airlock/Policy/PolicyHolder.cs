@@ -42,6 +42,9 @@ internal sealed partial class PolicyHolder : IPolicyEvaluator, IDisposable
 
     public CompiledPolicy Current => _current;
 
+    /// <summary>Why the policy files were last rejected, while the policy before them stays in force; null once one loads.</summary>
+    public string? LastReloadRejected { get; private set; }
+
     public PolicyDecision Evaluate(PolicyRequest request) => _current.Evaluate(request);
 
     /// <summary>Loads the policy again; returns the errors that kept the old one in force.</summary>
@@ -51,11 +54,13 @@ internal sealed partial class PolicyHolder : IPolicyEvaluator, IDisposable
         _sources = sources;
         if (policy is null)
         {
+            LastReloadRejected = $"{errors.Count} errors";
             Log.ReloadRejected(_logger, errors.Count, string.Join(" | ", errors));
             return errors;
         }
 
         _current = policy;
+        LastReloadRejected = null;
         Log.Reloaded(_logger, policy.Statements.Count);
         return [];
     }

@@ -15,7 +15,16 @@ internal interface IStateDatabase
     /// <summary>What a read that locks the rows it reads until the transaction ends appends (PostgreSQL); SQLite locks the whole file on write.</summary>
     string ForUpdate { get; }
 
+    /// <summary>
+    /// What a read that claims rows for one node appends: PostgreSQL locks them and skips those another node has
+    /// locked; SQLite has one writer at a time.
+    /// </summary>
+    string SkipLocked { get; }
+
     Task<DbConnection> OpenConnectionAsync(CancellationToken cancellationToken);
+
+    /// <summary>Whether a write would be taken now: SQLite's write lock can be had; PostgreSQL is a primary, not a standby.</summary>
+    Task<bool> IsWritableAsync(CancellationToken cancellationToken);
 
     /// <summary>A read the data path runs on every call, kept ready; its SQL takes at most one parameter, <c>@key</c>.</summary>
     IHotQuery Hot(string sql);

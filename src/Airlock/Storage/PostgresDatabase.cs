@@ -28,7 +28,17 @@ internal sealed class PostgresDatabase : IStateDatabase, IStateNotifications, ID
 
     public string ForUpdate => " FOR UPDATE";
 
+    public string SkipLocked => " FOR UPDATE SKIP LOCKED";
+
     public async Task<DbConnection> OpenConnectionAsync(CancellationToken cancellationToken) => await _source.OpenConnectionAsync(cancellationToken);
+
+    public async Task<bool> IsWritableAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await _source.OpenConnectionAsync(cancellationToken);
+        await using var probe = connection.CreateCommand();
+        probe.CommandText = "SELECT NOT pg_is_in_recovery() AND current_setting('transaction_read_only') = 'off'";
+        return await probe.ExecuteScalarAsync(cancellationToken) is true;
+    }
 
     public IHotQuery Hot(string sql) => new HotQuery(_source, sql);
 

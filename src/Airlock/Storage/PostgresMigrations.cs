@@ -103,6 +103,24 @@ internal static class PostgresMigrations
         END $$;
         CREATE TRIGGER approval_decided AFTER UPDATE ON approvals FOR EACH ROW EXECUTE FUNCTION airlock_approval_decided();
         """,
+        // 3: webhook events waiting to be delivered, so each is delivered once across the nodes and survives a restart.
+        """
+        CREATE TABLE webhook_deliveries (
+            id BIGSERIAL PRIMARY KEY,
+            event_id TEXT NOT NULL,
+            event TEXT NOT NULL,
+            subject_id TEXT NOT NULL,
+            url TEXT NOT NULL,
+            payload TEXT NOT NULL,
+            created_at TEXT NOT NULL,
+            next_attempt_at TEXT NOT NULL,
+            attempts INTEGER NOT NULL DEFAULT 0,
+            lease_until TEXT,
+            delivered_at TEXT,
+            gave_up_at TEXT
+        );
+        CREATE INDEX webhook_deliveries_due ON webhook_deliveries(next_attempt_at) WHERE delivered_at IS NULL AND gave_up_at IS NULL;
+        """,
     ];
 
     /// <summary>The schema version this Airlock needs.</summary>

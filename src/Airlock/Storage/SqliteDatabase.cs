@@ -33,7 +33,19 @@ internal sealed class SqliteDatabase : IStateDatabase
 
     public string ForUpdate => "";
 
+    public string SkipLocked => "";
+
     public async Task<DbConnection> OpenConnectionAsync(CancellationToken cancellationToken) => await OpenAsync(cancellationToken);
+
+    public async Task<bool> IsWritableAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var probe = connection.CreateCommand();
+        // Takes the write lock (waiting, as a write would, up to the busy timeout) and gives it back at once.
+        probe.CommandText = "BEGIN IMMEDIATE; ROLLBACK;";
+        await probe.ExecuteNonQueryAsync(cancellationToken);
+        return true;
+    }
 
     public IHotQuery Hot(string sql) => new KeptQuery(this, sql);
 
@@ -172,7 +184,24 @@ internal sealed class SqliteDatabase : IStateDatabase
                 at TEXT NOT NULL,
                 PRIMARY KEY (approval_id, approver)
             );
+            -- Webhook events waiting to be delivered: a restart delivers what was not.
+            CREATE TABLE IF NOT EXISTS webhook_deliveries (
+                id INTEGER PRIMARY KEY AUTOINCREMENT,
+                event_id TEXT NOT NULL,
+                event TEXT NOT NULL,
+                subject_id TEXT NOT NULL,
+                url TEXT NOT NULL,
+                payload TEXT NOT NULL,
+                created_at TEXT NOT NULL,
+                next_attempt_at TEXT NOT NULL,
+                attempts INTEGER NOT NULL DEFAULT 0,
+                lease_until TEXT,
+                delivered_at TEXT,
+                gave_up_at TEXT
+            );
+            CREATE INDEX IF NOT EXISTS webhook_deliveries_due ON webhook_deliveries(next_attempt_at) WHERE delivered_at IS NULL AND gave_up_at IS NULL;
             """;
+        RefuseNewerSchema(connection);
         command.ExecuteNonQuery();
         AddMissingColumns(connection, "audit", ("action", "TEXT"), ("region", "TEXT"), ("parameters", "TEXT"), ("masked", "TEXT"), ("response", "TEXT"),
             ("method", "TEXT"), ("path", "TEXT"), ("user_agent", "TEXT"), ("headers", "TEXT"), ("request_body", "TEXT"), ("upstream_request_id", "TEXT"),
@@ -186,6 +215,27 @@ internal sealed class SqliteDatabase : IStateDatabase
             backfill.CommandText = "UPDATE sessions SET end_recorded_at = created_at WHERE revoked_at IS NOT NULL OR expires_at <= $now";
             backfill.Parameters.AddWithValue("$now", StoreTime.Format(_time.GetUtcNow()));
             backfill.ExecuteNonQuery();
+        }
+
+        using var stamp = connection.CreateCommand();
+        stamp.CommandText = $"PRAGMA user_version = {SchemaVersion}";
+        stamp.ExecuteNonQuery();
+    }
+
+    /// <summary>
+    /// The embedded store's schema version, kept in SQLite's <c>user_version</c>. Its changes are additive (tables and
+    /// columns created when missing), so any older file upgrades in place; 0 is a file from before versions were kept.
+    /// </summary>
+    public const int SchemaVersion = 2;
+
+    private static void RefuseNewerSchema(SqliteConnection connection)
+    {
+        using var read = connection.CreateCommand();
+        read.CommandText = "PRAGMA user_version";
+        var version = Convert.ToInt32(read.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
+        if (version > SchemaVersion)
+        {
+            throw new InvalidOperationException($"The store's schema is version {version}, newer than this Airlock's {SchemaVersion}: upgrade Airlock, not the store.");
         }
     }
 

@@ -121,6 +121,45 @@ public sealed class SharedStoreTests(ITestOutputHelper output) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task AHundredWebhookEventsOnThreeNodes_AreEachDeliveredOnce()
+    {
+        // 50 calls held across the nodes and approved through the next one: 50 requested and 50 decided events, each
+        // for both webhooks (the first send to /flaky fails and is retried), while every node polls the outbox.
+        var nodes = new[] { _env.Gateway.Url, _node2.Url, _node3.Url };
+        var credentials = await _env.NewSessionAsync(subject: "notified-agent");
+        var tables = new List<string>();
+        for (var i = 0; i < 50; i++)
+        {
+            using var api = ApproverApi(nodes[(i + 1) % 3], "sre-notified");
+            var table = AirlockEnvironment.UniqueName("notified");
+            tables.Add(table);
+            var (result, _) = await HoldAndApproveAsync(credentials, api, table, nodes[i % 3]);
+            Assert.Contains("ResourceNotFoundException", result);
+        }
+
+        List<(string Event, string Table)> Sent(string path) => _env.Webhooks.Received.Where(r => r.Path == path)
+            .Select(r => (Event: r.Body.Contains("approval.requested") || r.Body.Contains("(pending)") ? "requested" : "decided",
+                Table: tables.SingleOrDefault(t => r.Body.Contains("table/" + t)) ?? ""))
+            .Where(e => e.Table != "").ToList();
+        for (var i = 0; i < 300 && (Sent("flaky").Count < 100 || Sent("slack").Count < 100); i++)
+        {
+            await Task.Delay(100);
+        }
+
+        // Longer than a poll of every node: a second delivery would have come by now.
+        await Task.Delay(TimeSpan.FromSeconds(3));
+        foreach (var path in new[] { "flaky", "slack" })
+        {
+            var sent = Sent(path);
+            Assert.Equal(100, sent.Count);
+            Assert.Equal(100, sent.Distinct().Count());
+        }
+
+        var ids = _env.Webhooks.Received.Where(r => r.Path == "flaky").Select(r => JsonDocument.Parse(r.Body).RootElement.GetProperty("id").GetString()).ToList();
+        Assert.Equal(ids.Count, ids.Distinct().Count());
+    }
+
+    [Fact]
     public async Task TheNotificationConnectionDropped_ADecisionStillReachesTheHeldCall()
     {
         var credentials = await _env.NewSessionAsync(subject: "unheard-agent", gateway: _node2.Url);
@@ -189,9 +228,9 @@ public sealed class SharedStoreTests(ITestOutputHelper output) : IAsyncLifetime
             Encoding.UTF8.GetBytes($$"""{"TableName":"{{table}}"}"""));
 
     /// <summary>A DeleteTable held on node 2, approved through <paramref name="api"/>: its answer, and how long after the approval it came.</summary>
-    private async Task<(string Body, double DelayMs)> HoldAndApproveAsync(SessionCredentials credentials, HttpClient api, string table)
+    private async Task<(string Body, double DelayMs)> HoldAndApproveAsync(SessionCredentials credentials, HttpClient api, string table, string? gateway = null)
     {
-        var call = DeleteTableAsync(_node2.Url, credentials, table);
+        var call = DeleteTableAsync(gateway ?? _node2.Url, credentials, table);
         var id = await PendingIdAsync(api, table);
         Assert.False(call.IsCompleted);
         (await api.PostAsJsonAsync($"/_airlock/api/approvals/{id}/approve", new { reason = "timed" })).EnsureSuccessStatusCode();

@@ -20,6 +20,11 @@ public sealed class AirlockEnvironment : IAsyncLifetime
     /// <summary>When set, the audit trail goes to this PostgreSQL database instead of the SQLite store.</summary>
     public string? AuditPostgresql { get; init; }
 
+    /// <summary>When true, <c>admin.listen</c> on a port of its own (<see cref="AdminUrl"/>): <c>/healthz</c> and <c>/readyz</c>.</summary>
+    public bool Admin { get; init; }
+
+    public string AdminUrl { get; private set; } = "";
+
     /// <summary>When set, <c>store.postgresql</c>: sessions, approvals, grants and (with no <see cref="AuditPostgresql"/>) the audit trail live there.</summary>
     public string? StorePostgresql { get; init; }
 
@@ -71,8 +76,10 @@ public sealed class AirlockEnvironment : IAsyncLifetime
         var (certificate, key) = Airlock.Demo.SelfSignedCertificate.Write(WorkDir);
         CaBundle = certificate;
         TlsUrl = $"https://127.0.0.1:{tlsPort}";
+        AdminUrl = Admin ? $"http://127.0.0.1:{MotoServer.FreePort()}" : "";
         await File.WriteAllTextAsync(ConfigPath, $"""
             listen: http://127.0.0.1:{_port};{TlsUrl}
+            {(Admin ? $"admin:\n  listen: {AdminUrl}" : "")}
             tls:
               certificateFile: {certificate}
               keyFile: {key}
@@ -219,6 +226,7 @@ public sealed class AirlockEnvironment : IAsyncLifetime
         var port = MotoServer.FreePort();
         var lines = (await File.ReadAllLinesAsync(ConfigPath)).Select(line =>
             line.StartsWith("listen:", StringComparison.Ordinal) ? $"listen: http://127.0.0.1:{port}"
+            : line.StartsWith("  listen: ", StringComparison.Ordinal) ? $"  listen: http://127.0.0.1:{MotoServer.FreePort()}"
             : line.Trim() == "files: [policy.yaml, reloadable.yaml]" ? $"  files: [{Path.Combine(WorkDir, "policy.yaml")}, {ReloadablePolicyPath}]"
             : line);
         var config = Path.Combine(directory, "airlock.yaml");

@@ -25,7 +25,7 @@ internal sealed class PipelineKit : IDisposable
         database.EnsureSchema();
         Approvals = new ApprovalStore(database);
         var approvalOptions = new ApprovalOptions { HoldSeconds = holdSeconds };
-        Gate = new ApprovalGate(Approvals, approvalOptions, new ApprovalNotifier(approvalOptions, Audit, TimeProvider.System, NullLogger<ApprovalNotifier>.Instance), Audit, TimeProvider.System,
+        Gate = new ApprovalGate(Approvals, approvalOptions, new ApprovalNotifier(approvalOptions, new WebhookOutbox(database), Audit, TimeProvider.System, NullLogger<ApprovalNotifier>.Instance), Audit, TimeProvider.System,
             Lifetime);
         Recorder = new CallRecorder(Audit, TimeProvider.System, NullLogger<CallRecorder>.Instance);
         var credentialFiles = new UpstreamCredentialOptions

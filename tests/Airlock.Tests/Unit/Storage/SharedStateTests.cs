@@ -108,4 +108,35 @@ public sealed class SharedStateTests
         Assert.Equal("sre-1", active.DecidedBy);
         Assert.Single(await new GrantStore(b).ListAsync(default));
     }
+
+    [Fact]
+    public async Task TwoNodesClaimingTheOutboxAtOnce_TakeEachDeliveryOnce_AndALapsedLeaseIsClaimedAgain()
+    {
+        var (a, b) = await TwoNodesAsync();
+        var now = DateTimeOffset.UtcNow;
+        var deliveries = Enumerable.Range(0, 100).Select(i => new WebhookDelivery(0, $"evt-{i}", "approval.requested", $"apr-{i}", "http://127.0.0.1:1/hook", "{}", 0)).ToList();
+        await new WebhookOutbox(a).AddAsync(deliveries, now, default);
+
+        async Task<List<string>> DrainAsync(WebhookOutbox node)
+        {
+            var taken = new List<string>();
+            while (await node.ClaimAsync(now, now.AddSeconds(30), 7, default) is { Count: > 0 } claimed)
+            {
+                taken.AddRange(claimed.Select(d => d.EventId));
+            }
+
+            return taken;
+        }
+
+        var taken = await Task.WhenAll(DrainAsync(new WebhookOutbox(a)), DrainAsync(new WebhookOutbox(b)));
+
+        Assert.Equal(100, taken[0].Count + taken[1].Count);
+        Assert.Equal(deliveries.Select(d => d.EventId).Order(), taken.SelectMany(t => t).Order());
+        // Not delivered, and its lease run out (the node died mid-send): the next claim takes it again, counted.
+        var again = await new WebhookOutbox(b).ClaimAsync(now.AddSeconds(31), now.AddSeconds(61), 500, default);
+        Assert.Equal(100, again.Count);
+        Assert.All(again, d => Assert.Equal(2, d.Attempts));
+        await new WebhookOutbox(a).DeliveredAsync(again[0].Id, now, default);
+        Assert.Equal(99, (await new WebhookOutbox(a).ClaimAsync(now.AddSeconds(62), now.AddSeconds(92), 500, default)).Count);
+    }
 }
