@@ -20,7 +20,8 @@ internal static class MigrateCommand
                 return 2;
             }
 
-            Console.WriteLine($"store: {stores.State.Description}, up to date");
+            var sealedNow = await stores.Sessions.SealPlainSecretsAsync(cancellationToken);
+            Console.WriteLine($"store: {stores.State.Description}, up to date" + (sealedNow > 0 ? $"; {sealedNow} session secrets sealed" : ""));
             Console.WriteLine($"audit: {stores.Audit.Database.Description}, up to date");
             return 0;
         });

@@ -48,6 +48,34 @@ internal sealed class SessionStore : ISessionStore, IDisposable
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
+    /// <summary>
+    /// Seals the secrets a store from before sealing kept in plain text (still read as they are until then), so that
+    /// after the upgrade the store alone lets no one sign as a session. Returns how many it sealed.
+    /// </summary>
+    public async Task<int> SealPlainSecretsAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await _database.OpenConnectionAsync(cancellationToken);
+        var plain = new List<(string Id, string Secret)>();
+        await using (var read = connection.Command(null, "SELECT id, secret_access_key FROM sessions WHERE secret_access_key NOT LIKE 'sealed:%'"))
+        await using (var reader = await read.ExecuteReaderAsync(cancellationToken))
+        {
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                plain.Add((reader.GetString(0), reader.GetString(1)));
+            }
+        }
+
+        foreach (var (id, secret) in plain)
+        {
+            // Only if still the plain value: another node may have sealed it meanwhile.
+            await using var seal = connection.Command(null, "UPDATE sessions SET secret_access_key = @sealed WHERE id = @id AND secret_access_key = @plain",
+                ("@sealed", _seal.Seal(secret, id)), ("@id", id), ("@plain", secret));
+            await seal.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        return plain.Count;
+    }
+
     /// <summary>Every call asks this: one prepared one-row read of the change counter, and the session row only when it moved.</summary>
     public async Task<StoredSession?> FindByAccessKeyAsync(string accessKeyId, CancellationToken cancellationToken)
     {

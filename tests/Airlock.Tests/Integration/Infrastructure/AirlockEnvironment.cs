@@ -20,6 +20,12 @@ public sealed class AirlockEnvironment : IAsyncLifetime
     /// <summary>When set, the audit trail goes to this PostgreSQL database instead of the SQLite store.</summary>
     public string? AuditPostgresql { get; init; }
 
+    /// <summary>
+    /// When set, a folder of store files an older Airlock left (its <c>airlock.db</c> and keys), put in place before the
+    /// gateway first starts: the SQLite store and its keys beside it, or, with a PostgreSQL store, the audit signing key.
+    /// </summary>
+    public string? SeedStoreFrom { get; init; }
+
     /// <summary>When true, <c>admin.listen</c> on a port of its own (<see cref="AdminUrl"/>): <c>/healthz</c> and <c>/readyz</c>.</summary>
     public bool Admin { get; init; }
 
@@ -200,6 +206,16 @@ public sealed class AirlockEnvironment : IAsyncLifetime
                 Quorum: 2
             """);
         await File.WriteAllTextAsync(ReloadablePolicyPath, "Statement: []\n");
+        if (SeedStoreFrom is { } seed)
+        {
+            Directory.CreateDirectory(Path.GetDirectoryName(DatabasePath)!);
+            foreach (var file in Directory.GetFiles(seed).Where(f => !f.EndsWith(".sql", StringComparison.Ordinal)))
+            {
+                var shared = (AuditPostgresql ?? StorePostgresql) is not null && Path.GetFileName(file) == "audit-signing.key";
+                File.Copy(file, shared ? Path.Combine(WorkDir, "audit-signing.key") : Path.Combine(Path.GetDirectoryName(DatabasePath)!, Path.GetFileName(file)));
+            }
+        }
+
         await StartGatewayAsync();
     }
 
