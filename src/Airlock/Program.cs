@@ -5,6 +5,7 @@ var root = new RootCommand("Airlock: least privilege in the data path between AI
 {
     ServeCommand.Create(),
     DemoCommand.Create(),
+    DemoIssuerCommand.Create(),
     CredentialsCommand.Create(),
     SessionsCommand.Create(),
     AuditCommand.Create(),

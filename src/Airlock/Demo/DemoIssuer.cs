@@ -17,6 +17,9 @@ internal sealed class DemoIssuer(string gatewayUrl, TimeProvider? time = null)
 
     public string Issuer => gatewayUrl.TrimEnd('/') + PathBase;
 
+    /// <summary>Where <c>airlock demo-issuer</c> mints tokens; <c>airlock demo</c> writes its token to a file instead.</summary>
+    public string TokenPath => PathBase + "/token";
+
     public void Map(WebApplication app)
     {
         app.MapGet(PathBase + "/.well-known/openid-configuration", () => Results.Json(new Dictionary<string, object>

@@ -14,6 +14,10 @@ internal static class DockerfileSteps
 
     public static IReadOnlyList<string> Command => JsonSerializer.Deserialize<string[]>(Runtime("CMD "))!;
 
+    /// <summary>The health check's command (after its options' <c>CMD</c>).</summary>
+    public static IReadOnlyList<string> HealthCheck =>
+        JsonSerializer.Deserialize<string[]>(Runtime("HEALTHCHECK ")[(Runtime("HEALTHCHECK ").IndexOf(" CMD ", StringComparison.Ordinal) + 5)..])!;
+
     private static string Runtime(string instruction) =>
         Lines.SkipWhile(l => !l.StartsWith("FROM ", StringComparison.Ordinal) || !l.EndsWith(" AS runtime", StringComparison.Ordinal))
             .Single(l => l.StartsWith(instruction, StringComparison.Ordinal))[instruction.Length..].Trim();
