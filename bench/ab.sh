@@ -1,0 +1,73 @@
+#!/usr/bin/env bash
+# A/B of one json GetItem cell between two builds of Airlock, in alternating rounds on loopback (so drift in the
+# machine's speed falls on both alike): for a change that must not cost latency or CPU.
+#   git worktree add /tmp/before REV && (cd /tmp/before && dotnet build -c Release src/Airlock)
+#   bash bench/ab.sh /tmp/before/src/Airlock/bin/Release/net10.0/airlock.dll src/Airlock/bin/Release/net10.0/airlock.dll [--rounds 16] [--level 1] [--seconds 3]
+# Prints each round's lines and the median p50 of each build.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+a=$(realpath "$1"); b=$(realpath "$2"); shift 2
+rounds=16; level=1; seconds=3
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --rounds) rounds=$2; shift ;;
+    --level) level=$2; shift ;;
+    --seconds) seconds=$2; shift ;;
+    *) echo "unknown option $1" >&2; exit 2 ;;
+  esac
+  shift
+done
+PY="${AIRLOCK_TEST_PYTHON:-/root/.pyenv/versions/3.11.7/bin/python3}"
+[ -x "$PY" ] || PY=python3
+dotnet build -c Release bench/Airlock.Load >/dev/null
+load=bench/Airlock.Load/bin/Release/net10.0/Airlock.Load.dll
+work=$(mktemp -d /tmp/airlock-ab-XXXXXX); mkdir -p "$work/out"
+pids=()
+cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$work"; }
+trap cleanup EXIT
+port() { "$PY" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+wait_for() { for _ in $(seq 1 300); do curl -sf -o /dev/null "$1" && return 0; sleep 0.1; done; echo "no answer from $1" >&2; exit 1; }
+up=$(port)
+dotnet "$load" upstream "$up" > "$work/upstream.log" 2>&1 & pids+=($!)
+wait_for "http://127.0.0.1:$up/_bench/token"
+declare -A url pid
+for side in a b; do
+  p=$(port); dll=$a; [ "$side" = b ] && dll=$b
+  mkdir -p "$work/$side/logs"
+  cat > "$work/$side/airlock.yaml" <<YAML
+listen: http://127.0.0.1:$p
+store:
+  path: data/airlock.db
+issuers:
+  - issuer: http://127.0.0.1:$up/_airlock/demo-oidc
+    audiences: [airlock-demo]
+    groupsClaim: groups
+connections:
+  - name: bench
+    region: us-east-1
+    accountId: "123456789012"
+    endpoint: http://127.0.0.1:$up
+    credentials: { source: static, accessKeyIdEnv: BENCH_KEY_ID, secretAccessKeyEnv: BENCH_SECRET }
+policy:
+  statements:
+    - Sid: BenchAgents
+      Effect: Allow
+      Principal: { Group: [bench] }
+      Action: "*"
+      Resource: "*"
+YAML
+  BENCH_KEY_ID=AKIDBENCHUPSTREAM001 BENCH_SECRET=bench-upstream-secret dotnet "$dll" serve --config "$work/$side/airlock.yaml" > "$work/$side/logs/airlock.log" 2>&1 &
+  pids+=($!); pid[$side]=$!; url[$side]="http://127.0.0.1:$p"
+  wait_for "${url[$side]}/_airlock/health"
+done
+for r in $(seq 1 "$rounds"); do
+  for side in a b; do
+    dotnet "$load" run --direct "http://127.0.0.1:$up" --nginx "http://127.0.0.1:$up" --airlock "${url[$side]}" \
+      --token "http://127.0.0.1:$up/_bench/token" --airlock-pid "${pid[$side]}" --paths Airlock --workloads json --levels "$level" \
+      --seconds "$seconds" --out "$work/out" | grep -E "c$level " | sed "s/^/$side /" | tee -a "$work/lines"
+  done
+done
+for side in a b; do
+  grep "^$side " "$work/lines" | awk '{for (i = 1; i <= NF; i++) if ($i == "p50") print $(i + 1)}' | sort -n |
+    awk -v s="$side" '{v[NR] = $1} END {printf "%s: median p50 %.3f ms over %d rounds\n", s, (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2, NR}'
+done
