@@ -35,4 +35,10 @@ internal sealed class AuditOptions
 
     /// <summary>The most records written in one transaction.</summary>
     public int BatchSize { get; set; } = 512;
+
+    /// <summary>
+    /// How long records are kept, in days: older ones are pruned as <c>airlock audit prune</c> would, by one node at a
+    /// time across the nodes sharing the store. Kept forever when unset.
+    /// </summary>
+    public double? RetentionDays { get; set; }
 }

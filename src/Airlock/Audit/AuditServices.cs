@@ -14,6 +14,7 @@ internal static class AuditServices
             sp.GetRequiredService<ILoggerFactory>().CreateLogger("Airlock.Audit")));
         services.AddSingleton<IAuditStore>(sp => sp.GetRequiredService<AuditStore>());
         services.AddHostedService<SessionEndRecorder>();
+        services.AddHostedService<AuditRetentionSweeper>();
         return services;
     }
 }

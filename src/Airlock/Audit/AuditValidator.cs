@@ -19,5 +19,10 @@ internal static class AuditValidator
         {
             yield return "audit.queueCapacity and audit.batchSize: must be 1 or more.";
         }
+
+        if (options.RetentionDays is <= 0)
+        {
+            yield return "audit.retentionDays: must be more than 0 (leave it out to keep every record).";
+        }
     }
 }

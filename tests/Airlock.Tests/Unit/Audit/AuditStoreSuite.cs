@@ -223,6 +223,33 @@ public abstract class AuditStoreSuite
     }
 
     [Fact]
+    public async Task TheRetentionSweep_PrunesWhatOutlivedIt_OnNodesTakingTurns_AndRecordsIt()
+    {
+        var (database, key) = await StoreWithRecordsAsync();
+        var options = new AuditOptions { RetentionDays = 1 };
+        var twoDaysOn = new LaterTime(TimeSpan.FromDays(2));
+        var store = database.NewStore(options);
+        var nodes = new[] { database.State(), database.State() }
+            .Select(state => new AuditRetentionSweeper(options, store, state, twoDaysOn, Microsoft.Extensions.Logging.Abstractions.NullLogger<AuditRetentionSweeper>.Instance));
+
+        var ran = await Task.WhenAll(nodes.Select(n => n.SweepAsync(CancellationToken.None)));
+        await store.DisposeAsync();
+
+        Assert.Contains(true, ran);
+        var report = await AuditVerifier.VerifyAsync(database.Database, key);
+        Assert.True(report.Intact, string.Join("\n", report.Problems));
+        Assert.True(report.Records < 30, $"{report.Records} records remain");
+        var pruned = await database.NewStore().SearchAsync(new AuditQuery { Operation = "PruneAudit" }, CancellationToken.None);
+        Assert.NotEmpty(pruned);
+        Assert.Contains("retention 1 days", pruned[0].Reason);
+    }
+
+    private sealed class LaterTime(TimeSpan ahead) : TimeProvider
+    {
+        public override DateTimeOffset GetUtcNow() => DateTimeOffset.UtcNow + ahead;
+    }
+
+    [Fact]
     public async Task PruningWithoutAnAnchor_IsDeletion()
     {
         var (database, key) = await StoreWithRecordsAsync();

@@ -20,6 +20,9 @@ public abstract class AuditTestDatabase
 
     internal AuditStore NewStore(AuditOptions? options = null) => new(Connect(), options ?? new AuditOptions(), KeyFile, TimeProvider.System);
 
+    /// <summary>A node's handle on the store's shared state, where periodic work takes its turn.</summary>
+    internal abstract Airlock.Storage.IStateDatabase State();
+
     /// <summary>SQL as someone with access to the database would run it.</summary>
     public async Task ExecuteAsync(string sql)
     {
@@ -59,7 +62,12 @@ public sealed class SqliteTestDatabase : AuditTestDatabase
         var store = new SqliteDatabase(Path.Combine(Directory.CreateTempSubdirectory("airlock-audit-").FullName, "airlock.db"));
         store.EnsureSchema();
         Database = new SqliteAuditDatabase(store);
+        _state = store;
     }
+
+    private readonly SqliteDatabase _state;
+
+    internal override Airlock.Storage.IStateDatabase State() => _state;
 
     private protected override IAuditDatabase Connect() => Database;
 
@@ -80,6 +88,8 @@ public sealed class PostgresTestDatabase : AuditTestDatabase
     internal override IAuditDatabase Database { get; }
 
     private protected override IAuditDatabase Connect() => new PostgresAuditDatabase(_connectionString);
+
+    internal override Airlock.Storage.IStateDatabase State() => new Airlock.Storage.PostgresDatabase(_connectionString);
 
     public static async Task<PostgresTestDatabase> CreateAsync()
     {
