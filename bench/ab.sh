@@ -17,46 +17,21 @@ while [ $# -gt 0 ]; do
   esac
   shift
 done
-PY="${AIRLOCK_TEST_PYTHON:-/root/.pyenv/versions/3.11.7/bin/python3}"
-[ -x "$PY" ] || PY=python3
+source bench/common.sh
 dotnet build -c Release bench/Airlock.Load >/dev/null
 load=bench/Airlock.Load/bin/Release/net10.0/Airlock.Load.dll
 work=$(mktemp -d /tmp/airlock-ab-XXXXXX); mkdir -p "$work/out"
 pids=()
 cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$work"; }
 trap cleanup EXIT
-port() { "$PY" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
-wait_for() { for _ in $(seq 1 300); do curl -sf -o /dev/null "$1" && return 0; sleep 0.1; done; echo "no answer from $1" >&2; exit 1; }
 up=$(port)
 dotnet "$load" upstream "$up" > "$work/upstream.log" 2>&1 & pids+=($!)
 wait_for "http://127.0.0.1:$up/_bench/token"
 declare -A url pid
 for side in a b; do
   p=$(port); dll=$a; [ "$side" = b ] && dll=$b
-  mkdir -p "$work/$side/logs"
-  cat > "$work/$side/airlock.yaml" <<YAML
-listen: http://127.0.0.1:$p
-store:
-  path: data/airlock.db
-issuers:
-  - issuer: http://127.0.0.1:$up/_airlock/demo-oidc
-    audiences: [airlock-demo]
-    groupsClaim: groups
-connections:
-  - name: bench
-    region: us-east-1
-    accountId: "123456789012"
-    endpoint: http://127.0.0.1:$up
-    credentials: { source: static, accessKeyIdEnv: BENCH_KEY_ID, secretAccessKeyEnv: BENCH_SECRET }
-policy:
-  statements:
-    - Sid: BenchAgents
-      Effect: Allow
-      Principal: { Group: [bench] }
-      Action: "*"
-      Resource: "*"
-YAML
-  BENCH_KEY_ID=AKIDBENCHUPSTREAM001 BENCH_SECRET=bench-upstream-secret dotnet "$dll" serve --config "$work/$side/airlock.yaml" > "$work/$side/logs/airlock.log" 2>&1 &
+  bench_config "$work/$side/airlock.yaml" "$p" "$up"
+  dotnet "$dll" serve --config "$work/$side/airlock.yaml" > "$work/$side/logs/airlock.log" 2>&1 &
   pids+=($!); pid[$side]=$!; url[$side]="http://127.0.0.1:$p"
   wait_for "${url[$side]}/_airlock/health"
 done

@@ -14,8 +14,7 @@ while [ $# -gt 0 ]; do
   esac
   shift
 done
-PY="${AIRLOCK_TEST_PYTHON:-/root/.pyenv/versions/3.11.7/bin/python3}"
-[ -x "$PY" ] || PY=python3
+source bench/common.sh
 pgbin=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)
 dotnet build -c Release src/Airlock >/dev/null
 dotnet build -c Release bench/Airlock.Load >/dev/null
@@ -33,8 +32,6 @@ cleanup() {
   rm -rf "$work"
 }
 trap cleanup EXIT
-port() { "$PY" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
-wait_for() { for _ in $(seq 1 300); do curl -sf -o /dev/null "$1" && return 0; sleep 0.1; done; echo "no answer from $1" >&2; exit 1; }
 up=$(port); pg=$(port); one=$(port); n1=$(port); n2=$(port); lb=$(port)
 
 # PostgreSQL as a team would run it for the audit trail: durable commits (fsync on, synchronous_commit on).
@@ -47,34 +44,9 @@ runuser -u postgres -- "$pgbin/pg_ctl" -D "$work/pg" -w -l "$work/pg/log" \
 dotnet "$load" upstream "$up" > "$work/upstream.log" 2>&1 & pids+=($!)
 wait_for "http://127.0.0.1:$up/_bench/token"
 
-config() { # port, store lines
-  mkdir -p "$work/$1/logs"
-  cat > "$work/$1/airlock.yaml" <<YAML
-listen: http://127.0.0.1:$1
-store:
-$2
-issuers:
-  - issuer: http://127.0.0.1:$up/_airlock/demo-oidc
-    audiences: [airlock-demo]
-    groupsClaim: groups
-connections:
-  - name: bench
-    region: us-east-1
-    accountId: "123456789012"
-    endpoint: http://127.0.0.1:$up
-    credentials: { source: static, accessKeyIdEnv: BENCH_KEY_ID, secretAccessKeyEnv: BENCH_SECRET }
-policy:
-  statements:
-    - Sid: BenchAgents
-      Effect: Allow
-      Principal: { Group: [bench] }
-      Action: "*"
-      Resource: "*"
-YAML
-}
+config() { bench_config "$work/$1/airlock.yaml" "$1" "$up" "$2"; } # port, store lines
 start() { # port: the gateway's pid in started
-  BENCH_KEY_ID=AKIDBENCHUPSTREAM001 BENCH_SECRET=bench-upstream-secret \
-    dotnet "$airlock" serve --config "$work/$1/airlock.yaml" > "$work/$1/logs/airlock.log" 2>&1 &
+  dotnet "$airlock" serve --config "$work/$1/airlock.yaml" > "$work/$1/logs/airlock.log" 2>&1 &
   started=$!
   pids+=($started)
 }

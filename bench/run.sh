@@ -25,8 +25,7 @@ need() {
 }
 need nginx nginx-light
 need gnuplot gnuplot-nox
-PY="${AIRLOCK_TEST_PYTHON:-/root/.pyenv/versions/3.11.7/bin/python3}"
-[ -x "$PY" ] || PY=python3
+source bench/common.sh
 
 dotnet build -c Release src/Airlock >/dev/null
 dotnet build -c Release bench/Airlock.Load >/dev/null
@@ -34,7 +33,6 @@ load=bench/Airlock.Load/bin/Release/net10.0/Airlock.Load.dll
 airlock=src/Airlock/bin/Release/net10.0/airlock.dll
 
 work=$(mktemp -d /tmp/airlock-bench-XXXXXX)
-port() { "$PY" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
 up=$(port); ngx=$(port); gw=$(port); mt=$(port); hop=$(port)
 pids=()
 cleanup() {
@@ -44,7 +42,6 @@ cleanup() {
   rm -rf "$work"
 }
 trap cleanup EXIT
-wait_for() { for _ in $(seq 1 300); do curl -sf -o /dev/null "$1" && return 0; sleep 0.1; done; echo "no answer from $1" >&2; exit 1; }
 
 dotnet "$load" upstream "$up" > "$work/upstream.log" 2>&1 & pids+=($!)
 wait_for "http://127.0.0.1:$up/_bench/token"
@@ -96,34 +93,12 @@ fi
 # The log goes to a folder of its own: Airlock watches its config file's folder for policy edits, and a log written
 # there would wake that watcher on every line.
 mkdir -p "$work/logs"
-cat > "$work/airlock.yaml" <<YAML
-listen: http://127.0.0.1:$gw
-store:
-  path: data/airlock.db
-issuers:
-  - issuer: http://127.0.0.1:$up/_airlock/demo-oidc
-    audiences: [airlock-demo]
-    groupsClaim: groups
-connections:
-  - name: bench
+bench_config "$work/airlock.yaml" "$gw" "$up" "" "  - name: moto
     region: us-east-1
-    accountId: "123456789012"
-    endpoint: http://127.0.0.1:$up
-    credentials: { source: static, accessKeyIdEnv: BENCH_KEY_ID, secretAccessKeyEnv: BENCH_SECRET }
-  - name: moto
-    region: us-east-1
-    accountId: "123456789012"
+    accountId: \"123456789012\"
     endpoint: http://127.0.0.1:$mt
-    credentials: { source: static, accessKeyIdEnv: BENCH_KEY_ID, secretAccessKeyEnv: BENCH_SECRET }
-policy:
-  statements:
-    - Sid: BenchAgents
-      Effect: Allow
-      Principal: { Group: [bench] }
-      Action: "*"
-      Resource: "*"
-YAML
-BENCH_KEY_ID=AKIDBENCHUPSTREAM001 BENCH_SECRET=bench-upstream-secret dotnet "$airlock" serve --config "$work/airlock.yaml" > "$work/logs/airlock.log" 2>&1 & gateway=$!; pids+=($gateway)
+    credentials: { source: static, accessKeyIdEnv: BENCH_KEY_ID, secretAccessKeyEnv: BENCH_SECRET }"
+dotnet "$airlock" serve --config "$work/airlock.yaml" > "$work/logs/airlock.log" 2>&1 & gateway=$!; pids+=($gateway)
 wait_for "http://127.0.0.1:$gw/_airlock/health"
 
 moto_args=()
