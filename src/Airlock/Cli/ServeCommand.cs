@@ -22,7 +22,10 @@ internal static class ServeCommand
             // Disposed at stop: the audit writer drains its queue and signs a last checkpoint.
             await using var app = await GatewayHost.BuildAsync(options, baseDirectory, policy!, configPath);
             await app.StartAsync(cancellationToken);
-            Console.WriteLine($"Airlock is listening on {options.Listen}");
+            if (options.Logging.Format == "text")
+            {
+                Console.WriteLine($"Airlock is listening on {options.Listen}");
+            }
             await app.WaitForShutdownAsync(cancellationToken);
             return 0;
         });

@@ -39,6 +39,8 @@ internal sealed class AirlockOptions
 
     public Health.AdminOptions Admin { get; set; } = new();
 
+    public LoggingOptions Logging { get; set; } = new();
+
     /// <summary>
     /// Host names under which callers address S3 buckets virtual-hosted style (<c>bucket.SUFFIX</c>).
     /// Calls on any other host are path style.
@@ -47,6 +49,12 @@ internal sealed class AirlockOptions
 
     /// <summary>Set only by <c>airlock demo</c>: serves the built-in demo identity issuer.</summary>
     internal bool DemoIssuer { get; set; }
+}
+
+internal sealed class LoggingOptions
+{
+    /// <summary><c>text</c> (one line per event, for people) or <c>json</c> (one JSON object per line, for log pipelines).</summary>
+    public string Format { get; set; } = "text";
 }
 
 internal sealed class TlsOptions

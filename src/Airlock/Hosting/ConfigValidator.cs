@@ -31,6 +31,11 @@ internal static class ConfigValidator
         // Each feature checks its own section.
         errors.AddRange(options.Store.Validate());
         errors.AddRange(options.Admin.Validate(options.ListenUrls));
+        if (options.Logging.Format is not ("text" or "json"))
+        {
+            errors.Add($"logging.format: '{options.Logging.Format}' is neither text nor json.");
+        }
+
         errors.AddRange(IdentityValidator.Validate(options.Sessions, options.Issuers, options.DemoIssuer));
         errors.AddRange(options.Limits.Validate());
         errors.AddRange(MaskingValidator.Validate(options.Masking));

@@ -33,12 +33,26 @@ internal static class GatewayHost
     public static async Task<WebApplication> BuildAsync(AirlockOptions options, string baseDirectory, CompiledPolicy policy, string? configPath, DemoIssuer? demoIssuer = null)
     {
         var builder = CreateBuilder();
-        builder.Logging.AddSimpleConsole(o =>
+        if (options.Logging.Format == "json")
         {
-            o.SingleLine = true;
-            o.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ ";
-            o.UseUtcTimestamp = true;
-        });
+            // One object per line with the same event id, level, category and message as the text lines, and each of
+            // the message's fields by name (State): what log pipelines index.
+            builder.Logging.AddJsonConsole(o =>
+            {
+                o.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ";
+                o.UseUtcTimestamp = true;
+                o.JsonWriterOptions = new System.Text.Json.JsonWriterOptions { Indented = false };
+            });
+        }
+        else
+        {
+            builder.Logging.AddSimpleConsole(o =>
+            {
+                o.SingleLine = true;
+                o.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ ";
+                o.UseUtcTimestamp = true;
+            });
+        }
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
         // Any level enabled here makes ASP.NET Core start an Activity per request (for log scopes); the gateway logs
         // each call itself, so that cost on the data path buys nothing.

@@ -31,6 +31,9 @@ public sealed class AirlockEnvironment : IAsyncLifetime
 
     public string AdminUrl { get; private set; } = "";
 
+    /// <summary>When set, <c>logging.format</c>.</summary>
+    public string? LogFormat { get; init; }
+
     /// <summary>When set, <c>store.postgresql</c>: sessions, approvals, grants and (with no <see cref="AuditPostgresql"/>) the audit trail live there.</summary>
     public string? StorePostgresql { get; init; }
 
@@ -86,6 +89,7 @@ public sealed class AirlockEnvironment : IAsyncLifetime
         await File.WriteAllTextAsync(ConfigPath, $"""
             listen: http://127.0.0.1:{_port};{TlsUrl}
             {(Admin ? $"admin:\n  listen: {AdminUrl}" : "")}
+            {(LogFormat is { } format ? $"logging:\n  format: {format}" : "")}
             tls:
               certificateFile: {certificate}
               keyFile: {key}
