@@ -30,6 +30,9 @@ internal sealed class ApprovalStore(IStateDatabase database)
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
+    public Task<long> CountPendingAsync(DateTimeOffset now, CancellationToken cancellationToken) =>
+        database.CountAsync("SELECT count(*) FROM approvals WHERE status = 'pending' AND expires_at > @now", now, cancellationToken);
+
     public async Task<Approval?> GetAsync(string id, CancellationToken cancellationToken) =>
         (await QueryAsync("WHERE id = @p1", id, null, cancellationToken)).FirstOrDefault();
 

@@ -92,6 +92,12 @@ internal static class ApprovalsApi
             $"{decision} {approval.Action} of {approval.Requester}: {reason}; approval now {decided.Status}", http.Connection.RemoteIpAddress?.ToString())
             with { SessionId = approval.SessionId, Connection = approval.Connection }, ct);
         gate.Wake(id);
+        if (decided.Status is "approved" or "denied")
+        {
+            Telemetry.StateMetrics.ApprovalsDecided.WithLabels(decided.Status).Inc();
+            Telemetry.StateMetrics.ApprovalWait.Observe((now - approval.CreatedAt).TotalSeconds);
+        }
+
         await notifier.NotifyAsync("approval.decided", decided, gate.DecideUrl(id, $"{http.Request.Scheme}://{http.Request.Host}"), CancellationToken.None);
         return TypedResults.Ok(decided);
     }

@@ -8,6 +8,9 @@ internal sealed class GrantStore(IStateDatabase database)
 {
     private const string Columns = "id, created_at, status, requester, actions, resources, duration_seconds, reason, decided_by, decision_reason, expires_at";
 
+    public Task<long> CountActiveAsync(DateTimeOffset now, CancellationToken cancellationToken) =>
+        database.CountAsync("SELECT count(*) FROM grants WHERE status = 'approved' AND expires_at > @now", now, cancellationToken);
+
     public async Task CreateAsync(Grant grant, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenConnectionAsync(cancellationToken);

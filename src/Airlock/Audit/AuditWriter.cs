@@ -5,6 +5,7 @@ using Airlock.Audit.Chain;
 using Airlock.Audit.Stores;
 using Airlock.Hashing;
 using Airlock.Storage;
+using Airlock.Telemetry;
 
 namespace Airlock.Audit;
 
@@ -133,6 +134,8 @@ internal sealed class AuditWriter : IAsyncDisposable
 
     private async Task WriteAsync(List<PendingWrite> batch)
     {
+        AuditMetrics.QueueDepth.Set(_queue.Reader.Count);
+        using var committing = AuditMetrics.TimeCommit();
         try
         {
             try
@@ -149,6 +152,7 @@ internal sealed class AuditWriter : IAsyncDisposable
         catch (Exception e)
         {
             _lastWriteFailed = true;
+            AuditMetrics.WriteFailures.Inc();
             await _connection.ResetAsync();
             foreach (var item in batch)
             {

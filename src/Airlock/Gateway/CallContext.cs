@@ -4,7 +4,7 @@ using Airlock.Pipeline;
 namespace Airlock.Gateway;
 
 /// <summary>A call through the AWS API front end: the protocol-neutral call, and the HTTP exchange it came in on.</summary>
-internal sealed class CallContext(HttpContext http) : Call(OriginOf(http), http.RequestAborted)
+internal sealed class CallContext(HttpContext http) : Call("aws-api", OriginOf(http), http.RequestAborted)
 {
     public HttpContext Http { get; } = http;
 

@@ -1,10 +1,14 @@
 using System.Text.Json;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Prometheus;
 
 namespace Airlock.Health;
 
-/// <summary><c>/healthz</c> (the process answers) and <c>/readyz</c> (it can take calls) on the admin listener only.</summary>
+/// <summary>
+/// <c>/healthz</c> (the process answers), <c>/readyz</c> (it can take calls) and <c>/metrics</c> (Prometheus's text format)
+/// on the admin listener only.
+/// </summary>
 internal static class HealthEndpoints
 {
     public static IServiceCollection AddAirlockHealth(this IServiceCollection services)
@@ -31,6 +35,7 @@ internal static class HealthEndpoints
             {
                 endpoints.MapHealthChecks("/healthz", new HealthCheckOptions { Predicate = _ => false, ResponseWriter = WriteAsync });
                 endpoints.MapHealthChecks("/readyz", new HealthCheckOptions { Predicate = c => c.Tags.Contains(ReadinessChecks.Tag), ResponseWriter = WriteAsync });
+                endpoints.MapMetrics("/metrics");
             });
             admin.Run(http =>
             {

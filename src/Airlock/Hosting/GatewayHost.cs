@@ -32,6 +32,9 @@ internal static class GatewayHost
 
     public static async Task<WebApplication> BuildAsync(AirlockOptions options, string baseDirectory, CompiledPolicy policy, string? configPath, DemoIssuer? demoIssuer = null)
     {
+        // Airlock's own metrics and the process's (CPU, memory, GC, threads); not the framework's meters, whose names
+        // and labels are not ours to document.
+        Prometheus.Metrics.SuppressDefaultMetrics(new Prometheus.SuppressDefaultMetricOptions { SuppressMeters = true, SuppressEventCounters = true, SuppressDebugMetrics = true });
         var builder = CreateBuilder();
         if (options.Logging.Format == "json")
         {
@@ -89,6 +92,7 @@ internal static class GatewayHost
             .AddAirlockApprovals(options.Approvals)
             .AddAirlockPipeline(publicUrl)
             .AddAirlockHealth()
+            .AddHostedService<MetricsSources>()
             .AddAirlockAwsFrontEnd(new GatewayOptions(publicUrl, options.Limits.MaxBufferedBodyBytes, options.S3VirtualHostSuffixes, options.Audit.RequestBodyBytes), options.Limits);
 
         var app = builder.Build();

@@ -33,6 +33,7 @@ internal sealed class SessionIssuer(SessionOptions options, IReadOnlySet<string>
             ExpiresAt: expires,
             RevokedAt: null);
         await store.CreateAsync(session, cancellationToken, from);
+        Telemetry.StateMetrics.SessionsIssued.Inc();
         return session;
     }
 

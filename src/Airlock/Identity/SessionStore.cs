@@ -48,6 +48,9 @@ internal sealed class SessionStore : ISessionStore, IDisposable
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
+    public Task<long> CountActiveAsync(DateTimeOffset now, CancellationToken cancellationToken) =>
+        _database.CountAsync("SELECT count(*) FROM sessions WHERE revoked_at IS NULL AND expires_at > @now", now, cancellationToken);
+
     /// <summary>
     /// Seals the secrets a store from before sealing kept in plain text (still read as they are until then), so that
     /// after the upgrade the store alone lets no one sign as a session. Returns how many it sealed.
@@ -157,6 +160,7 @@ internal sealed class SessionStore : ISessionStore, IDisposable
         await using var end = connection.Command(transaction, endSessions, parameters);
         var ended = await end.ExecuteNonQueryAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
+        Telemetry.StateMetrics.SessionsRevoked.Inc(ended);
         return ended;
     }
 

@@ -8,10 +8,13 @@ namespace Airlock.Pipeline;
 /// One call, whatever front end it came through: who makes it, what it does and to what, what was decided, and how
 /// long each stage took. Policy, grants, approvals and the audit trail see only this; it becomes the call's record.
 /// </summary>
+/// <param name="frontEnd">The door it came through (<c>aws-api</c>), for metrics and traces.</param>
 /// <param name="origin">Where the call came from and what the caller sent, as its record keeps it.</param>
 /// <param name="aborted">Signalled when the caller goes away.</param>
-internal class Call(CallOrigin origin, CancellationToken aborted)
+internal class Call(string frontEnd, CallOrigin origin, CancellationToken aborted)
 {
+    public string FrontEnd { get; } = frontEnd;
+
     public long StartedAt { get; } = Stopwatch.GetTimestamp();
     public string RequestId { get; } = RequestIds.Next();
     public CallOrigin Origin { get; } = origin;

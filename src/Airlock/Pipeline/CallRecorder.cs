@@ -1,4 +1,5 @@
 using Airlock.Audit;
+using Airlock.Telemetry;
 
 namespace Airlock.Pipeline;
 
@@ -6,12 +7,16 @@ namespace Airlock.Pipeline;
 internal sealed partial class CallRecorder(IAuditStore audit, TimeProvider time, ILogger<CallRecorder> logger)
 {
     /// <summary>Makes the call's decision durable; throws (or faults) when the store cannot take it.</summary>
-    public Task<long> RecordAsync(Call call, CallDecision decision, string? reason, int? status = null) =>
-        audit.AppendAsync(call.ToAudit(decision, reason, time.GetUtcNow()) with { UpstreamStatus = status }, call.Aborted);
+    public Task<long> RecordAsync(Call call, CallDecision decision, string? reason, int? status = null)
+    {
+        Count(call, decision);
+        return audit.AppendAsync(call.ToAudit(decision, reason, time.GetUtcNow()) with { UpstreamStatus = status }, call.Aborted);
+    }
 
     /// <summary>Records a refusal, as far as the store allows: the caller is refused either way.</summary>
     public async Task RecordRefusalAsync(Call call, CallDecision decision, string reason)
     {
+        Count(call, decision);
         try
         {
             await audit.AppendAsync(call.ToAudit(decision, reason, time.GetUtcNow()), CancellationToken.None);
@@ -23,7 +28,14 @@ internal sealed partial class CallRecorder(IAuditStore audit, TimeProvider time,
     }
 
     /// <summary>The record could not be written: the call is refused, and only the log says why.</summary>
-    public void Unrecorded(Call call, Exception cause) => Log.RecordFailed(logger, call.RequestId, cause);
+    public void Unrecorded(Call call, Exception cause)
+    {
+        AuditMetrics.Unrecorded.Inc();
+        Log.RecordFailed(logger, call.RequestId, cause);
+    }
+
+    private static void Count(Call call, CallDecision decision) =>
+        CallMetrics.Decisions.WithLabels(call.FrontEnd, call.Session?.Connection ?? "", call.Service ?? "", call.Operation ?? "", decision.Wire()).Inc();
 
     /// <summary>
     /// Queues the call's outcome and returns: only the decision has to be durable before a call goes upstream, so the
@@ -32,6 +44,11 @@ internal sealed partial class CallRecorder(IAuditStore audit, TimeProvider time,
     public void Complete(Call call, long id, int? status, string? failure, Executed? executed = null)
     {
         var requestId = call.RequestId;
+        if (executed is not null)
+        {
+            Measure(call, status, executed);
+        }
+
         audit.CompleteAsync(id, new AuditCompletion(status, call.ElapsedMs, failure)
         {
             Masked = executed?.Masked ?? [],
@@ -43,6 +60,25 @@ internal sealed partial class CallRecorder(IAuditStore audit, TimeProvider time,
             written => Log.RecordFailed(logger, requestId, written.Exception!.GetBaseException()),
             CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
     }
+
+    /// <summary>A call that ran: its whole time, the upstream's part (to its headers, then the response's relay), and the rest.</summary>
+    private static void Measure(Call call, int? status, Executed executed)
+    {
+        var total = call.ElapsedMs / 1000;
+        var upstream = (call.Timings.GetValueOrDefault("upstream") + call.Timings.GetValueOrDefault("response")) / 1000;
+        var service = call.Service ?? "";
+        CallMetrics.Duration.WithLabels(call.FrontEnd, service).Observe(total);
+        CallMetrics.OwnTime.WithLabels(call.FrontEnd, service).Observe(Math.Max(0, total - upstream));
+        CallMetrics.Upstream.WithLabels(call.Session?.Connection ?? "", service, CallMetrics.StatusClass(status)).Observe(upstream);
+        foreach (var field in executed.Masked)
+        {
+            CallMetrics.Masked.WithLabels(MaskSource(field)).Inc();
+        }
+    }
+
+    // A masked field is recorded as "<path> by <source>[:<name>]" (model, rule:NAME, detector:NAME).
+    private static string MaskSource(string field) =>
+        field.LastIndexOf(" by ", StringComparison.Ordinal) is var at and >= 0 ? field[(at + 4)..].Split(':', ' ')[0] : "unknown";
 
     private static partial class Log
     {

@@ -90,6 +90,13 @@ internal sealed partial class AssumeRoleCredentials : IDisposable
 
     private async Task<Entry?> AssumeAsync(ConnectionOptions connection, Session session)
     {
+        var entry = await RequestAsync(connection, session);
+        Telemetry.UpstreamMetrics.CredentialRefreshes.WithLabels(connection.Name, entry is null ? "failed" : "ok").Inc();
+        return entry;
+    }
+
+    private async Task<Entry?> RequestAsync(ConnectionOptions connection, Session session)
+    {
         var role = connection.Credentials;
         var baseCredentials = role.Base is null ? null : UpstreamCredentialProvider.Resolve(role.Base);
         var sessionPolicy = SessionPolicy.For(_policy.Current, session);

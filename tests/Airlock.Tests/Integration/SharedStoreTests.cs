@@ -206,32 +206,27 @@ public sealed class SharedStoreTests(ITestOutputHelper output) : IAsyncLifetime
         var credentials = await _env.NewSessionAsync(subject: subject, gateway: _node2.Url);
         var api = ApproverApi(_node3.Url, "sre-" + subject);
         var table = AirlockEnvironment.UniqueName(subject);
-        var call = DeleteTableAsync(_node2.Url, credentials, table);
-        return new HeldDelete(subject, credentials, api, table, await PendingIdAsync(api, table), call);
+        var call = HeldCalls.DeleteTableAsync(_node2.Url, credentials, table);
+        return new HeldDelete(subject, credentials, api, table, await HeldCalls.PendingIdAsync(api, table), call);
     }
 
     /// <summary>The SDK's retry, which the load balancer sends to another node: held on the same approval, and run once approved.</summary>
     private async Task RetryOnNode3Async(HeldDelete held)
     {
         using var api = held.Api;
-        var retried = DeleteTableAsync(_node3.Url, held.Credentials, held.Table);
+        var retried = HeldCalls.DeleteTableAsync(_node3.Url, held.Credentials, held.Table);
         await Task.Delay(500);
-        Assert.Equal(held.ApprovalId, await PendingIdAsync(api, held.Table));
+        Assert.Equal(held.ApprovalId, await HeldCalls.PendingIdAsync(api, held.Table));
         (await api.PostAsJsonAsync($"/_airlock/api/approvals/{held.ApprovalId}/approve", new { reason = "retried elsewhere" })).EnsureSuccessStatusCode();
         Assert.Contains("ResourceNotFoundException", (await retried).Body);
         Assert.Single(await _env.AuditAsync(), e => e.Principal == held.Subject && e.Operation == "DeleteTable" && e.Decision == "allow");
     }
 
-    private static Task<(System.Net.HttpStatusCode Status, string Body)> DeleteTableAsync(string gateway, SessionCredentials credentials, string table) =>
-        SignedHttp.SendAsync(gateway, credentials, HttpMethod.Post, "/", "dynamodb",
-            new Dictionary<string, string> { ["x-amz-target"] = "DynamoDB_20120810.DeleteTable", ["content-type"] = "application/x-amz-json-1.0" },
-            Encoding.UTF8.GetBytes($$"""{"TableName":"{{table}}"}"""));
-
     /// <summary>A DeleteTable held on node 2, approved through <paramref name="api"/>: its answer, and how long after the approval it came.</summary>
     private async Task<(string Body, double DelayMs)> HoldAndApproveAsync(SessionCredentials credentials, HttpClient api, string table, string? gateway = null)
     {
-        var call = DeleteTableAsync(gateway ?? _node2.Url, credentials, table);
-        var id = await PendingIdAsync(api, table);
+        var call = HeldCalls.DeleteTableAsync(gateway ?? _node2.Url, credentials, table);
+        var id = await HeldCalls.PendingIdAsync(api, table);
         Assert.False(call.IsCompleted);
         (await api.PostAsJsonAsync($"/_airlock/api/approvals/{id}/approve", new { reason = "timed" })).EnsureSuccessStatusCode();
         var decided = Stopwatch.GetTimestamp();
@@ -239,30 +234,7 @@ public sealed class SharedStoreTests(ITestOutputHelper output) : IAsyncLifetime
         return (result.Body, Stopwatch.GetElapsedTime(decided).TotalMilliseconds);
     }
 
-    /// <summary>The pending approval of the DeleteTable of <paramref name="table"/>, once listed.</summary>
-    private static async Task<string> PendingIdAsync(HttpClient api, string table)
-    {
-        for (var i = 0; i < 200; i++)
-        {
-            if ((await api.GetFromJsonAsync<JsonElement>("/_airlock/api/approvals?status=pending")).EnumerateArray()
-                .FirstOrDefault(a => a.GetProperty("resources").EnumerateArray().Any(r => r.GetString()!.EndsWith("table/" + table, StringComparison.Ordinal)))
-                is { ValueKind: JsonValueKind.Object } found)
-            {
-                return found.GetProperty("id").GetString()!;
-            }
-
-            await Task.Delay(20);
-        }
-
-        throw new TimeoutException($"no pending approval for {table}");
-    }
-
-    private HttpClient ApproverApi(string gateway, string subject)
-    {
-        var api = new HttpClient { BaseAddress = new Uri(gateway) };
-        api.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", _env.Issuer.Mint(subject: subject, groups: ["sre"]));
-        return api;
-    }
+    private HttpClient ApproverApi(string gateway, string subject) => HeldCalls.ApproverApi(_env, gateway, subject);
 
     private static Task<ProcessResult> ApprovalsAsync(string gateway, string tokenFile, string verb, string id) =>
         ProcessRunner.RunAsync("dotnet", [Tools.AirlockDll, "approvals", verb, id, "--gateway", gateway, "--token-file", tokenFile], new Dictionary<string, string?>());

@@ -14,7 +14,7 @@ public sealed class LayeringTests
     /// <summary>Each module's layer: a module may reference its own and lower ones only.</summary>
     private static readonly Dictionary<string, int> Layers = new(StringComparer.Ordinal)
     {
-        ["Primitives"] = 0, ["Hashing"] = 0,
+        ["Primitives"] = 0, ["Hashing"] = 0, ["Telemetry"] = 0,
         ["Aws"] = 1, ["Storage"] = 1,
         ["Identity"] = 2, ["Policy"] = 3, ["Masking"] = 4, ["Upstream"] = 5, ["Audit"] = 6, ["Approvals"] = 7,
         ["Pipeline"] = 8,

@@ -24,7 +24,7 @@ internal sealed class TestDoor(PipelineKit kit)
     {
         var parts = line.Split(' ', StringSplitOptions.RemoveEmptyEntries);
         var (action, resources) = (parts[0], parts.Skip(1).DefaultIfEmpty("*").ToArray());
-        var call = new Call(new CallOrigin("127.0.0.1", "TEXT", line, null, "test-door"), cancellationToken)
+        var call = new Call("test-door", new CallOrigin("127.0.0.1", "TEXT", line, null, "test-door"), cancellationToken)
         {
             Protocol = "text",
             Session = session,
