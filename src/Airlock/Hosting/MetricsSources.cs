@@ -2,6 +2,7 @@ using Airlock.Approvals;
 using Airlock.Gateway;
 using Airlock.Identity;
 using Airlock.Telemetry;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Prometheus;
 
 namespace Airlock.Hosting;
@@ -12,7 +13,8 @@ namespace Airlock.Hosting;
 /// gauges as they were rather than failing the scrape.
 /// </summary>
 internal sealed partial class MetricsSources(
-    ApprovalStore approvals, GrantStore grants, SessionStore sessions, BufferedBodyBudget buffered, TimeProvider time, ILogger<MetricsSources> logger)
+    ApprovalStore approvals, GrantStore grants, SessionStore sessions, BufferedBodyBudget buffered, HealthCheckService health, TimeProvider time,
+    ILogger<MetricsSources> logger)
     : IHostedService
 {
     public Task StartAsync(CancellationToken cancellationToken)
@@ -26,6 +28,14 @@ internal sealed partial class MetricsSources(
     private async Task ReadAsync(CancellationToken cancellationToken)
     {
         UpstreamMetrics.BufferedBytes.Set(buffered.Held);
+        // The same checks as /readyz, so an alert can page on readiness lost without another prober.
+        var report = await health.CheckHealthAsync(c => c.Tags.Contains(Health.ReadinessChecks.Tag), cancellationToken);
+        ReadinessMetrics.Ready.Set(report.Status == HealthStatus.Unhealthy ? 0 : 1);
+        foreach (var (name, entry) in report.Entries)
+        {
+            ReadinessMetrics.Check.WithLabels(name).Set(entry.Status == HealthStatus.Unhealthy ? 0 : 1);
+        }
+
         try
         {
             var now = time.GetUtcNow();

@@ -11,4 +11,14 @@ internal static class UpstreamMetrics
     public static readonly Counter CredentialRefreshes = Metrics.CreateCounter("airlock_upstream_credential_refreshes_total",
         "Upstream credentials obtained per session from STS AssumeRole, by outcome: ok or failed.",
         new CounterConfiguration { LabelNames = ["connection", "outcome"] });
+
+    /// <summary>
+    /// Shows a role connection's refresh counters at 0 before its first refresh, so that rates and alerts see the
+    /// series from the start rather than from its first failure.
+    /// </summary>
+    public static void Publish(string connection)
+    {
+        CredentialRefreshes.WithLabels(connection, "ok");
+        CredentialRefreshes.WithLabels(connection, "failed");
+    }
 }

@@ -9,6 +9,11 @@ internal static class UpstreamServices
         services.AddSingleton(Forwarder.CreateClient());
         services.AddSingleton<Forwarder>();
         services.AddSingleton<AssumeRoleCredentials>();
+        foreach (var role in connections.Where(c => c.Credentials.Source == "assume_role"))
+        {
+            Telemetry.UpstreamMetrics.Publish(role.Name);
+        }
+
         return services;
     }
 }

@@ -228,7 +228,31 @@ public sealed class AirlockEnvironment : IAsyncLifetime
 
     private int _port;
 
-    private async Task StartGatewayAsync() => Gateway = await GatewayProcess.StartAsync(ConfigPath, _port, GatewayEnvironment);
+    private async Task StartGatewayAsync()
+    {
+        Gateway = await GatewayProcess.StartAsync(ConfigPath, _port, GatewayEnvironment);
+        if (Admin)
+        {
+            // Kestrel binds its listeners one after the other: the API's may answer before the admin one is bound.
+            using var http = new HttpClient();
+            for (var i = 0; i < 100 && !await AnswersAsync(http, AdminUrl + "/healthz"); i++)
+            {
+                await Task.Delay(50);
+            }
+        }
+    }
+
+    private static async Task<bool> AnswersAsync(HttpClient http, string url)
+    {
+        try
+        {
+            return (await http.GetAsync(url)).IsSuccessStatusCode;
+        }
+        catch (HttpRequestException)
+        {
+            return false;
+        }
+    }
 
     private Dictionary<string, string?> GatewayEnvironment => new()
     {
