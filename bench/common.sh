@@ -36,5 +36,47 @@ policy:
 YAML
 }
 
+# start_nginx WORK PORT UPSTREAM_PORT…: Debian's nginx as a plain reverse proxy on 127.0.0.1:PORT, round robin over
+# the upstreams on loopback, with keepalive upstream connections, request bodies streamed and responses buffered in
+# memory (never on disk); its files under WORK/nginx, its pid in WORK/nginx.pid.
+start_nginx() {
+  local work=$1 listen=$2; shift 2
+  local servers=""
+  for p in "$@"; do servers+="server 127.0.0.1:$p; "; done
+  mkdir -p "$work/nginx"
+  cat > "$work/nginx.conf" <<NGINX
+pid $work/nginx.pid;
+worker_processes auto;
+error_log $work/nginx/error.log warn;
+events { worker_connections 4096; }
+http {
+  access_log off;
+  client_body_temp_path $work/nginx/body;
+  proxy_temp_path $work/nginx/proxy;
+  fastcgi_temp_path $work/nginx/fastcgi;
+  uwsgi_temp_path $work/nginx/uwsgi;
+  scgi_temp_path $work/nginx/scgi;
+  upstream backends { ${servers}keepalive 512; }
+  server {
+    listen 127.0.0.1:$listen;
+    client_max_body_size 0;
+    location / {
+      proxy_pass http://backends;
+      proxy_http_version 1.1;
+      proxy_set_header Connection "";
+      proxy_set_header Host \$http_host;
+      proxy_request_buffering off;
+      proxy_buffering on;
+      proxy_buffer_size 64k;
+      proxy_buffers 32 64k;
+      proxy_busy_buffers_size 256k;
+      proxy_max_temp_file_size 0;
+    }
+  }
+}
+NGINX
+  nginx -c "$work/nginx.conf" -p "$work/nginx"
+}
+
 # The gateway's environment: the upstream credential the connection names.
 export BENCH_KEY_ID=AKIDBENCHUPSTREAM001 BENCH_SECRET=bench-upstream-secret

@@ -65,34 +65,7 @@ start "$one"; one_pid=$started; wait_for "http://127.0.0.1:$one/_airlock/health"
 start "$n1"; n1_pid=$started; wait_for "http://127.0.0.1:$n1/_airlock/health"
 start "$n2"; n2_pid=$started; wait_for "http://127.0.0.1:$n2/_airlock/health"
 
-mkdir -p "$work/nginx"
-cat > "$work/nginx.conf" <<NGINX
-pid $work/nginx.pid;
-worker_processes auto;
-error_log $work/nginx/error.log warn;
-events { worker_connections 4096; }
-http {
-  access_log off;
-  client_body_temp_path $work/nginx/body;
-  proxy_temp_path $work/nginx/proxy;
-  fastcgi_temp_path $work/nginx/fastcgi;
-  uwsgi_temp_path $work/nginx/uwsgi;
-  scgi_temp_path $work/nginx/scgi;
-  upstream nodes { server 127.0.0.1:$n1; server 127.0.0.1:$n2; keepalive 256; }
-  server {
-    listen 127.0.0.1:$lb;
-    client_max_body_size 0;
-    location / {
-      proxy_pass http://nodes;
-      proxy_http_version 1.1;
-      proxy_set_header Connection "";
-      proxy_set_header Host \$http_host;
-      proxy_request_buffering off;
-    }
-  }
-}
-NGINX
-nginx -c "$work/nginx.conf" -p "$work/nginx"
+start_nginx "$work" "$lb" "$n1" "$n2"
 wait_for "http://127.0.0.1:$lb/_airlock/health"
 nginx_workers=$(pgrep -d, -P "$(cat "$work/nginx.pid")")
 

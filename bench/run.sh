@@ -49,39 +49,7 @@ wait_for "http://127.0.0.1:$up/_bench/token"
 dotnet "$load" hop "$hop" "http://127.0.0.1:$up" > "$work/hop.log" 2>&1 & hop_pid=$!; pids+=($hop_pid)
 wait_for "http://127.0.0.1:$hop/_bench/token"
 
-mkdir -p "$work/nginx"
-cat > "$work/nginx.conf" <<NGINX
-pid $work/nginx.pid;
-worker_processes auto;
-error_log $work/nginx/error.log warn;
-events { worker_connections 4096; }
-http {
-  access_log off;
-  client_body_temp_path $work/nginx/body;
-  proxy_temp_path $work/nginx/proxy;
-  fastcgi_temp_path $work/nginx/fastcgi;
-  uwsgi_temp_path $work/nginx/uwsgi;
-  scgi_temp_path $work/nginx/scgi;
-  upstream bench { server 127.0.0.1:$up; keepalive 512; }
-  server {
-    listen 127.0.0.1:$ngx;
-    client_max_body_size 0;
-    location / {
-      proxy_pass http://bench;
-      proxy_http_version 1.1;
-      proxy_set_header Connection "";
-      proxy_set_header Host \$http_host;
-      proxy_request_buffering off;
-      proxy_buffering on;
-      proxy_buffer_size 64k;
-      proxy_buffers 32 64k;
-      proxy_busy_buffers_size 256k;
-      proxy_max_temp_file_size 0;
-    }
-  }
-}
-NGINX
-nginx -c "$work/nginx.conf" -p "$work/nginx"
+start_nginx "$work" "$ngx" "$up"
 wait_for "http://127.0.0.1:$ngx/_bench/token"
 nginx_workers=$(pgrep -d, -P "$(cat "$work/nginx.pid")")
 

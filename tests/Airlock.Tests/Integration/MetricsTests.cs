@@ -19,22 +19,7 @@ public sealed partial class MetricsTests
         await env.InitializeAsync();
         try
         {
-            var agent = await env.NewSessionAsync(subject: "metrics-agent");
-            for (var i = 0; i < 3; i++)
-            {
-                Assert.Equal(0, (await env.CliV2Async(agent, "s3api", "list-buckets")).ExitCode);
-            }
-
-            Assert.NotEqual(0, (await env.CliV2Async(agent, "s3api", "delete-bucket", "--bucket", AirlockEnvironment.UniqueName("kept"))).ExitCode);
-            var secret = AirlockEnvironment.UniqueName("metrics-secret");
-            Assert.Equal(0, (await env.MotoAsync("secretsmanager", "create-secret", "--name", secret, "--secret-string", "hunter2-metrics")).ExitCode);
-            Assert.Equal(0, (await env.CliV2Async(agent, "secretsmanager", "get-secret-value", "--secret-id", secret)).ExitCode);
-
-            using var api = HeldCalls.ApproverApi(env, env.Gateway.Url, "metrics-sre");
-            var table = AirlockEnvironment.UniqueName("metrics");
-            var held = HeldCalls.DeleteTableAsync(env.Gateway.Url, agent, table);
-            await HeldCalls.ApproveAsync(api, await HeldCalls.PendingIdAsync(api, table), "metrics");
-            Assert.Contains("ResourceNotFoundException", (await held).Body);
+            var agent = await CallMix.RunAsync(env, "metrics-agent");
 
             using var http = new HttpClient();
             var scrape = await http.GetStringAsync(env.AdminUrl + "/metrics");
@@ -64,7 +49,7 @@ public sealed partial class MetricsTests
 
             Assert.DoesNotContain(agent.SecretAccessKey, scrape);
             Assert.DoesNotContain(agent.SessionToken, scrape);
-            Assert.DoesNotContain("hunter2-metrics", scrape);
+            Assert.DoesNotContain(CallMix.SecretValue, scrape);
             Assert.DoesNotContain("metrics-agent", scrape);
 
             // Only on the admin listener.

@@ -36,23 +36,7 @@ public sealed class PrometheusTests : IAsyncLifetime
         Assert.True(check.ExitCode == 0, check.ToString());
         using var prometheus = await PrometheusServer.StartAsync(_env.WorkDir, new Uri(_env.AdminUrl).Authority, Rules);
 
-        var agent = await _env.NewSessionAsync(subject: "scraped-agent");
-        for (var i = 0; i < 3; i++)
-        {
-            Assert.Equal(0, (await _env.CliV2Async(agent, "s3api", "list-buckets")).ExitCode);
-        }
-
-        Assert.NotEqual(0, (await _env.CliV2Async(agent, "s3api", "delete-bucket", "--bucket", AirlockEnvironment.UniqueName("kept"))).ExitCode);
-        var secret = AirlockEnvironment.UniqueName("scraped-secret");
-        Assert.Equal(0, (await _env.MotoAsync("secretsmanager", "create-secret", "--name", secret, "--secret-string", "scraped-value")).ExitCode);
-        Assert.Equal(0, (await _env.CliV2Async(agent, "secretsmanager", "get-secret-value", "--secret-id", secret)).ExitCode);
-        using (var api = HeldCalls.ApproverApi(_env, _env.Gateway.Url, "scraped-sre"))
-        {
-            var table = AirlockEnvironment.UniqueName("scraped");
-            var held = HeldCalls.DeleteTableAsync(_env.Gateway.Url, agent, table);
-            await HeldCalls.ApproveAsync(api, await HeldCalls.PendingIdAsync(api, table), "scraped");
-            Assert.Contains("ResourceNotFoundException", (await held).Body);
-        }
+        var agent = await CallMix.RunAsync(_env, "scraped-agent");
 
         var within = TimeSpan.FromSeconds(20);
         Assert.Equal(3, await prometheus.WaitForAsync("""sum(airlock_calls_total{service="s3",operation="ListBuckets",decision="allow"})""", 3, within));
