@@ -15,6 +15,7 @@ internal sealed partial class GatewayHandler(SignedCallHandler signed, StsDoor s
     public async Task HandleAsync(HttpContext http)
     {
         var call = new CallContext(http) { Headers = RecordedRequest.Headers(http.Request.Headers, masking.Recording) };
+        var span = Telemetry.CallTracing.Start(http.Request.Headers.TraceParent, http.Request.Headers.TraceState);
         try
         {
             await HandleCallAsync(call);
@@ -24,6 +25,13 @@ internal sealed partial class GatewayHandler(SignedCallHandler signed, StsDoor s
             // Whatever Airlock did not foresee still ends as a refusal in the caller's protocol, recorded, with nothing sent.
             Log.CallFailed(logger, call.RequestId, e);
             await answers.RefuseAsync(call, new AwsError(500, "InternalFailure", $"Airlock could not handle this call (request {call.RequestId}); nothing was sent upstream."));
+        }
+        finally
+        {
+            if (span is not null)
+            {
+                Telemetry.CallTracing.End(span, call.FrontEnd, call.Service, call.Operation, call.Region, call.Session?.Connection, call.Session?.Id, call.Timings);
+            }
         }
     }
 

@@ -41,6 +41,8 @@ internal sealed class AirlockOptions
 
     public LoggingOptions Logging { get; set; } = new();
 
+    public TracingOptions Tracing { get; set; } = new();
+
     /// <summary>
     /// Host names under which callers address S3 buckets virtual-hosted style (<c>bucket.SUFFIX</c>).
     /// Calls on any other host are path style.
@@ -55,6 +57,18 @@ internal sealed class LoggingOptions
 {
     /// <summary><c>text</c> (one line per event, for people) or <c>json</c> (one JSON object per line, for log pipelines).</summary>
     public string Format { get; set; } = "text";
+}
+
+internal sealed class TracingOptions
+{
+    /// <summary>The OTLP/HTTP endpoint spans are exported to (its <c>/v1/traces</c>), e.g. <c>http://collector:4318</c>. Tracing is off when unset.</summary>
+    public string? OtlpEndpoint { get; set; }
+
+    /// <summary>The <c>service.name</c> of the spans.</summary>
+    public string ServiceName { get; set; } = "airlock";
+
+    /// <summary>The share of traces started here that are kept (a caller's sampled trace is always continued).</summary>
+    public double SampleRatio { get; set; } = 1.0;
 }
 
 internal sealed class TlsOptions

@@ -93,6 +93,7 @@ internal static class GatewayHost
             .AddAirlockPipeline(publicUrl)
             .AddAirlockHealth()
             .AddHostedService<MetricsSources>()
+            .AddAirlockTracing(options.Tracing)
             .AddAirlockAwsFrontEnd(new GatewayOptions(publicUrl, options.Limits.MaxBufferedBodyBytes, options.S3VirtualHostSuffixes, options.Audit.RequestBodyBytes), options.Limits);
 
         var app = builder.Build();

@@ -34,8 +34,11 @@ internal sealed partial class CallRecorder(IAuditStore audit, TimeProvider time,
         Log.RecordFailed(logger, call.RequestId, cause);
     }
 
-    private static void Count(Call call, CallDecision decision) =>
+    private static void Count(Call call, CallDecision decision)
+    {
         CallMetrics.Decisions.WithLabels(call.FrontEnd, call.Session?.Connection ?? "", call.Service ?? "", call.Operation ?? "", decision.Wire()).Inc();
+        CallTracing.Decided(decision.Wire());
+    }
 
     /// <summary>
     /// Queues the call's outcome and returns: only the decision has to be durable before a call goes upstream, so the
@@ -47,6 +50,7 @@ internal sealed partial class CallRecorder(IAuditStore audit, TimeProvider time,
         if (executed is not null)
         {
             Measure(call, status, executed);
+            CallTracing.Answered(status, executed.UpstreamRequestId);
         }
 
         audit.CompleteAsync(id, new AuditCompletion(status, call.ElapsedMs, failure)

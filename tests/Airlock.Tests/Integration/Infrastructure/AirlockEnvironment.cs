@@ -31,6 +31,9 @@ public sealed class AirlockEnvironment : IAsyncLifetime
 
     public string AdminUrl { get; private set; } = "";
 
+    /// <summary>When set, <c>tracing.otlpEndpoint</c>.</summary>
+    public string? OtlpEndpoint { get; init; }
+
     /// <summary>When set, <c>logging.format</c>.</summary>
     public string? LogFormat { get; init; }
 
@@ -90,6 +93,7 @@ public sealed class AirlockEnvironment : IAsyncLifetime
             listen: http://127.0.0.1:{_port};{TlsUrl}
             {(Admin ? $"admin:\n  listen: {AdminUrl}" : "")}
             {(LogFormat is { } format ? $"logging:\n  format: {format}" : "")}
+            {(OtlpEndpoint is { } otlp ? $"tracing:\n  otlpEndpoint: {otlp}" : "")}
             tls:
               certificateFile: {certificate}
               keyFile: {key}
