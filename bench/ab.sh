@@ -3,7 +3,7 @@
 # machine's speed falls on both alike): for a change that must not cost latency or CPU.
 #   git worktree add /tmp/before REV && (cd /tmp/before && dotnet build -c Release src/Airlock)
 #   bash bench/ab.sh /tmp/before/src/Airlock/bin/Release/net10.0/airlock.dll src/Airlock/bin/Release/net10.0/airlock.dll [--rounds 16] [--level 1] [--seconds 3]
-# Prints each round's lines and the median p50 of each build.
+# Prints each round's lines (with Airlock's CPU per call) and each build's median p50, req/s and CPU per call.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 a=$(realpath "$1"); b=$(realpath "$2"); shift 2
@@ -39,10 +39,14 @@ for r in $(seq 1 "$rounds"); do
   for side in a b; do
     dotnet "$load" run --direct "http://127.0.0.1:$up" --nginx "http://127.0.0.1:$up" --airlock "${url[$side]}" \
       --token "http://127.0.0.1:$up/_bench/token" --airlock-pid "${pid[$side]}" --paths Airlock --workloads json --levels "$level" \
-      --seconds "$seconds" --out "$work/out" | grep -E "c$level " | sed "s/^/$side /" | tee -a "$work/lines"
+      --seconds "$seconds" --out "$work/out" | grep -E "c$level " | sed "s/^/$side /" | tr '\n' ' ' >> "$work/lines"
+    # The CPU column of the cell's row: the gateway's user+system time per request.
+    echo " cpu $(grep -E "^\| $level \| Airlock \|" "$work/out/RESULTS.md" | awk -F'|' '{gsub(/ /, "", $9); print $9}')" >> "$work/lines"
+    tail -1 "$work/lines"
   done
 done
+median() { sort -n | awk '{v[NR] = $1} END {printf "%.3f", (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2}'; }
+field() { grep "^$1 " "$work/lines" | awk -v k="$2" '{for (i = 1; i <= NF; i++) if ($i == k) print $(i + 1)}'; }
 for side in a b; do
-  grep "^$side " "$work/lines" | awk '{for (i = 1; i <= NF; i++) if ($i == "p50") print $(i + 1)}' | sort -n |
-    awk -v s="$side" '{v[NR] = $1} END {printf "%s: median p50 %.3f ms over %d rounds\n", s, (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2, NR}'
+  echo "$side: median over $rounds rounds: p50 $(field "$side" p50 | median) ms, $(grep "^$side " "$work/lines" | awk '{for (i = 1; i <= NF; i++) if ($i == "req/s") print $(i - 1)}' | median) req/s, CPU $(field "$side" cpu | median) ms/call"
 done
