@@ -1,10 +1,10 @@
 namespace Airlock.Health;
 
-/// <summary>The admin listener: health (and later metrics) for load balancers and orchestrators, apart from the AWS API.</summary>
+/// <summary>The admin listener: health and metrics for load balancers, orchestrators and Prometheus, apart from the AWS API.</summary>
 internal sealed class AdminOptions
 {
     /// <summary>
-    /// Where <c>/healthz</c> and <c>/readyz</c> are served, e.g. <c>http://127.0.0.1:9091</c>; not served when unset.
+    /// Where <c>/healthz</c>, <c>/readyz</c> and <c>/metrics</c> are served, e.g. <c>http://127.0.0.1:9091</c>; not served when unset.
     /// Its own port: nothing else is answered there, and no AWS call is taken there.
     /// </summary>
     public string? Listen { get; set; }

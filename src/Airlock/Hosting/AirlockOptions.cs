@@ -57,6 +57,14 @@ internal sealed class LoggingOptions
 {
     /// <summary><c>text</c> (one line per event, for people) or <c>json</c> (one JSON object per line, for log pipelines).</summary>
     public string Format { get; set; } = "text";
+
+    public IEnumerable<string> Validate()
+    {
+        if (Format is not ("text" or "json"))
+        {
+            yield return $"logging.format: '{Format}' is neither text nor json.";
+        }
+    }
 }
 
 internal sealed class TracingOptions
@@ -69,6 +77,19 @@ internal sealed class TracingOptions
 
     /// <summary>The share of traces started here that are kept (a caller's sampled trace is always continued).</summary>
     public double SampleRatio { get; set; } = 1.0;
+
+    public IEnumerable<string> Validate()
+    {
+        if (OtlpEndpoint is { } otlp && (!Uri.TryCreate(otlp, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https")))
+        {
+            yield return $"tracing.otlpEndpoint: '{otlp}' is not an http(s) URL.";
+        }
+
+        if (SampleRatio is < 0 or > 1)
+        {
+            yield return "tracing.sampleRatio: must be between 0 and 1.";
+        }
+    }
 }
 
 internal sealed class TlsOptions

@@ -31,20 +31,8 @@ internal static class ConfigValidator
         // Each feature checks its own section.
         errors.AddRange(options.Store.Validate());
         errors.AddRange(options.Admin.Validate(options.ListenUrls));
-        if (options.Tracing.OtlpEndpoint is { } otlp && (!Uri.TryCreate(otlp, UriKind.Absolute, out var otlpUri) || otlpUri.Scheme is not ("http" or "https")))
-        {
-            errors.Add($"tracing.otlpEndpoint: '{otlp}' is not an http(s) URL.");
-        }
-
-        if (options.Tracing.SampleRatio is < 0 or > 1)
-        {
-            errors.Add("tracing.sampleRatio: must be between 0 and 1.");
-        }
-
-        if (options.Logging.Format is not ("text" or "json"))
-        {
-            errors.Add($"logging.format: '{options.Logging.Format}' is neither text nor json.");
-        }
+        errors.AddRange(options.Tracing.Validate());
+        errors.AddRange(options.Logging.Validate());
 
         errors.AddRange(IdentityValidator.Validate(options.Sessions, options.Issuers, options.DemoIssuer));
         errors.AddRange(options.Limits.Validate());

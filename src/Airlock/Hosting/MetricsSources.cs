@@ -30,10 +30,11 @@ internal sealed partial class MetricsSources(
         UpstreamMetrics.BufferedBytes.Set(buffered.Held);
         // The same checks as /readyz, so an alert can page on readiness lost without another prober.
         var report = await health.CheckHealthAsync(c => c.Tags.Contains(Health.ReadinessChecks.Tag), cancellationToken);
-        ReadinessMetrics.Ready.Set(report.Status == HealthStatus.Unhealthy ? 0 : 1);
+        static int Passes(HealthStatus status) => status == HealthStatus.Unhealthy ? 0 : 1;
+        ReadinessMetrics.Ready.Set(Passes(report.Status));
         foreach (var (name, entry) in report.Entries)
         {
-            ReadinessMetrics.Check.WithLabels(name).Set(entry.Status == HealthStatus.Unhealthy ? 0 : 1);
+            ReadinessMetrics.Check.WithLabels(name).Set(Passes(entry.Status));
         }
 
         try

@@ -12,13 +12,6 @@ internal static class UpstreamMetrics
         "Upstream credentials obtained per session from STS AssumeRole, by outcome: ok or failed.",
         new CounterConfiguration { LabelNames = ["connection", "outcome"] });
 
-    /// <summary>
-    /// Shows a role connection's refresh counters at 0 before its first refresh, so that rates and alerts see the
-    /// series from the start rather than from its first failure.
-    /// </summary>
-    public static void Publish(string connection)
-    {
-        CredentialRefreshes.WithLabels(connection, "ok");
-        CredentialRefreshes.WithLabels(connection, "failed");
-    }
+    /// <summary>A role connection's refresh counters, at 0 before its first refresh.</summary>
+    public static void Publish(string connection) => CredentialRefreshes.Publish([connection, "ok"], [connection, "failed"]);
 }

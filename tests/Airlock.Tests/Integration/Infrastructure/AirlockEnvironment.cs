@@ -238,23 +238,7 @@ public sealed class AirlockEnvironment : IAsyncLifetime
         if (Admin)
         {
             // Kestrel binds its listeners one after the other: the API's may answer before the admin one is bound.
-            using var http = new HttpClient();
-            for (var i = 0; i < 100 && !await AnswersAsync(http, AdminUrl + "/healthz"); i++)
-            {
-                await Task.Delay(50);
-            }
-        }
-    }
-
-    private static async Task<bool> AnswersAsync(HttpClient http, string url)
-    {
-        try
-        {
-            return (await http.GetAsync(url)).IsSuccessStatusCode;
-        }
-        catch (HttpRequestException)
-        {
-            return false;
+            await Gateway.WaitForPortAsync(new Uri(AdminUrl).Port, "the admin listener");
         }
     }
 

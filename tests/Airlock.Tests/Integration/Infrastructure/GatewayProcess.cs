@@ -23,6 +23,9 @@ public sealed class GatewayProcess : IDisposable
 
     public int ProcessId => _process.Id;
 
+    /// <summary>Waits until the gateway accepts connections on another of its listeners.</summary>
+    public Task WaitForPortAsync(int port, string name) => MotoServer.WaitForPortAsync(port, _process, name);
+
     /// <summary>The gateway process's resident memory, in MiB.</summary>
     public double ResidentMegabytes()
     {
