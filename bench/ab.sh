@@ -45,7 +45,6 @@ for r in $(seq 1 "$rounds"); do
     tail -1 "$work/lines"
   done
 done
-median() { sort -n | awk '{v[NR] = $1} END {printf "%.3f", (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2}'; }
 field() { grep "^$1 " "$work/lines" | awk -v k="$2" '{for (i = 1; i <= NF; i++) if ($i == k) print $(i + 1)}'; }
 for side in a b; do
   echo "$side: median over $rounds rounds: p50 $(field "$side" p50 | median) ms, $(grep "^$side " "$work/lines" | awk '{for (i = 1; i <= NF; i++) if ($i == "req/s") print $(i - 1)}' | median) req/s, CPU $(field "$side" cpu | median) ms/call"

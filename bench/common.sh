@@ -78,5 +78,32 @@ NGINX
   nginx -c "$work/nginx.conf" -p "$work/nginx"
 }
 
+# json_cell OUT LOAD_DLL UPSTREAM_PORT AIRLOCK_URL PIDS [LEVEL] [SECONDS]: one json GetItem cell through Airlock (the
+# gateway processes PIDS, comma-separated, measured); prints "req/s p50 p99 cpu-ms-per-call" from its row.
+json_cell() {
+  local out=$1 level=${6:-64}; mkdir -p "$out"
+  dotnet "$2" run --direct "http://127.0.0.1:$3" --nginx "http://127.0.0.1:$3" --airlock "$4" \
+    --token "http://127.0.0.1:$3/_bench/token" --airlock-pid "$5" --paths Airlock --workloads json --levels "$level" \
+    --seconds "${7:-4}" --out "$out" > "$out/stdout"
+  grep -E "^\| $level \| Airlock \|" "$out/RESULTS.md" | awk -F'|' '{gsub(/ /,""); printf "%s %s %s %s\n", $5, $6, $7, $9}'
+}
+
+# median: the median of the numbers on stdin, one per line.
+median() { sort -n | awk '{v[NR]=$1} END {print (NR % 2) ? v[(NR+1)/2] : (v[NR/2] + v[NR/2+1]) / 2}'; }
+
+# write_section MARKDOWN: puts the section (from its "## Title" line) at the end of bench/RESULTS.md, in place of the
+# section of that title an earlier run wrote.
+write_section() {
+  "$PY" - "$1" <<'PYTHON'
+import re, sys
+path = "bench/RESULTS.md"
+text = open(path).read()
+section = sys.argv[1].strip() + "\n"
+title = section.splitlines()[0]
+text = re.sub(re.escape(title) + r"\n.*?(?=\n## |\Z)", "", text, flags=re.S).rstrip() + "\n\n" + section
+open(path, "w").write(text)
+PYTHON
+}
+
 # The gateway's environment: the upstream credential the connection names.
 export BENCH_KEY_ID=AKIDBENCHUPSTREAM001 BENCH_SECRET=bench-upstream-secret

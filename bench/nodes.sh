@@ -76,16 +76,12 @@ ticks() { # CPU ticks (1/100 s) of the PostgreSQL server's processes
   done
   echo $total
 }
-cell() { # name, url, pids → "req/s p50 p99 cpu-ms-per-call"
-  local out="$work/out-$1"; mkdir -p "$out"
+cell() { # name, url, pids → "req/s p50 p99 cpu-ms-per-call pg-cpu-ms-per-call"
   local before; before=$(ticks)
-  dotnet "$load" run --direct "http://127.0.0.1:$up" --nginx "http://127.0.0.1:$up" --airlock "$2" \
-    --token "http://127.0.0.1:$up/_bench/token" --airlock-pid "$3" --paths Airlock --workloads json --levels 64 \
-    --seconds "$seconds" --out "$out" > "$out/stdout"
+  local row; row=$(json_cell "$work/out-$1" "$load" "$up" "$2" "$3" 64 "$seconds")
   local after; after=$(ticks)
-  local row; row=$(grep -E '^\| 64 \| Airlock \|' "$out/RESULTS.md")
-  local requests; requests=$(echo "$row" | awk -F'|' '{print $4}' | tr -d ' ')
-  echo "$row" | awk -F'|' -v pg="$(( (after - before) * 10 ))" -v n="$requests" '{gsub(/ /,""); printf "%s %s %s %s %.3f\n", $5, $6, $7, $9, pg / n}'
+  local requests; requests=$(grep -E '^\| 64 \| Airlock \|' "$work/out-$1/RESULTS.md" | awk -F'|' '{print $4}' | tr -d ' ')
+  echo "$row" | awk -v pg="$(( (after - before) * 10 ))" -v n="$requests" '{printf "%s %.3f\n", $0, pg / n}'
 }
 results=()
 for r in $(seq 1 "$rounds"); do
@@ -94,7 +90,6 @@ for r in $(seq 1 "$rounds"); do
   echo "round $r: ${results[-2]} | ${results[-1]}"
 done
 
-median() { sort -n | awk '{v[NR]=$1} END {print (NR % 2) ? v[(NR+1)/2] : (v[NR/2] + v[NR/2+1]) / 2}'; }
 col() { printf '%s\n' "${results[@]}" | awk -v k="$1" -v c="$2" '$1 == k {print $c}' | median; }
 section=$(cat <<MD
 ## Two nodes on PostgreSQL
@@ -109,12 +104,5 @@ Written by \`bash bench/nodes.sh\` ($(date -u +%Y-%m-%dT%H:%MZ), Airlock $(git r
 What limits it here: this machine has $(nproc) cores, shared by the load generator, the upstream, nginx, both nodes and PostgreSQL, so a second node adds no cores, only a second process competing for the same two — and each call now also crosses nginx and pays PostgreSQL's own CPU (the last column) for the session check and the durable audit commits, where SQLite's work runs inside the gateway. The nodes also share one hash chain: each batch of audit records takes the chain's append lock (an advisory lock held to the commit), so the two nodes' commits take turns rather than overlap. Two nodes buy availability (a node lost or drained costs no calls) and, on machines of their own, capacity; this run measures what the shared store costs per call, not how far nodes scale.
 MD
 )
-"$PY" - "$section" <<'PYTHON'
-import re, sys
-path = "bench/RESULTS.md"
-text = open(path).read()
-section = sys.argv[1].strip() + "\n"
-text = re.sub(r"## Two nodes on PostgreSQL\n.*?(?=\n## |\Z)", "", text, flags=re.S).rstrip() + "\n\n" + section
-open(path, "w").write(text)
-PYTHON
+write_section "$section"
 echo "wrote the two-node section of bench/RESULTS.md"

@@ -2,17 +2,18 @@
 # What Airlock costs on the data path, in one run on loopback: the same SigV4-signed workloads straight to a fast
 # upstream (direct), through Debian's nginx as a plain reverse proxy, and through Airlock's full path; then the json
 # call against moto for realism. Writes bench/RESULTS.md and bench/latency.png.
-# Usage: bash bench/run.sh [--quick] [--seconds N] [--goal-rounds N] [--no-moto] [--no-nodes]
+# Usage: bash bench/run.sh [--quick] [--seconds N] [--goal-rounds N] [--no-moto] [--no-nodes] [--no-metrics]
 #   (default: 4 s per cell and 4 more rounds of the cells the goals are judged on, about 8 minutes)
 set -euo pipefail
 cd "$(dirname "$0")/.."
-seconds=4; quick=""; moto=1; rounds=4; nodes=1
+seconds=4; quick=""; moto=1; rounds=4; nodes=1; metrics=1
 while [ $# -gt 0 ]; do
   case "$1" in
     --quick) quick=--quick ;;
     --seconds) seconds=$2; shift ;;
     --no-moto) moto=0 ;;
     --no-nodes) nodes=0 ;;
+    --no-metrics) metrics=0 ;;
     --goal-rounds) rounds=$2; shift ;;
     *) echo "unknown option $1" >&2; exit 2 ;;
   esac
@@ -103,8 +104,9 @@ plot "bench/latency.dat" index 1 using 2:3 with linespoints title "direct p50", 
 unset multiplot
 PLOT
 echo "wrote bench/RESULTS.md and bench/latency.png"
-# Two nodes on PostgreSQL against one on SQLite: a section of its own, appended to RESULTS.md, with its own processes.
-if [ "$nodes" = 1 ]; then
-  trap - EXIT; cleanup
-  bash bench/nodes.sh --seconds "$seconds"
-fi
+# Sections of their own, appended to RESULTS.md, each with its own processes: two nodes on PostgreSQL against one on
+# SQLite, and metrics on against off.
+trap - EXIT; cleanup
+[ "$nodes" = 1 ] && bash bench/nodes.sh --seconds "$seconds"
+[ "$metrics" = 1 ] && bash bench/metrics.sh --seconds "$seconds"
+true

@@ -9,6 +9,15 @@ internal sealed class AdminOptions
     /// </summary>
     public string? Listen { get; set; }
 
+    /// <summary>
+    /// Whether <c>/metrics</c> is served there (and each call counted for it); on by default. Off, the listener serves
+    /// health only and calls are not counted.
+    /// </summary>
+    public bool Metrics { get; set; } = true;
+
+    /// <summary>Metrics are recorded only where they can be read.</summary>
+    public bool ServesMetrics => Listen is not null && Metrics;
+
     /// <summary>The admin listener's port, which tells its requests from the AWS API's.</summary>
     public int? Port => Listen is { } url && Uri.TryCreate(url, UriKind.Absolute, out var uri) ? uri.Port : null;
 

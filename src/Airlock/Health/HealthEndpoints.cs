@@ -6,8 +6,8 @@ using Prometheus;
 namespace Airlock.Health;
 
 /// <summary>
-/// <c>/healthz</c> (the process answers), <c>/readyz</c> (it can take calls) and <c>/metrics</c> (Prometheus's text format)
-/// on the admin listener only.
+/// <c>/healthz</c> (the process answers), <c>/readyz</c> (it can take calls) and, unless turned off, <c>/metrics</c>
+/// (Prometheus's text format) on the admin listener only.
 /// </summary>
 internal static class HealthEndpoints
 {
@@ -35,7 +35,10 @@ internal static class HealthEndpoints
             {
                 endpoints.MapHealthChecks("/healthz", new HealthCheckOptions { Predicate = _ => false, ResponseWriter = WriteAsync });
                 endpoints.MapHealthChecks("/readyz", new HealthCheckOptions { Predicate = c => c.Tags.Contains(ReadinessChecks.Tag), ResponseWriter = WriteAsync });
-                endpoints.MapMetrics("/metrics");
+                if (options.ServesMetrics)
+                {
+                    endpoints.MapMetrics("/metrics");
+                }
             });
             admin.Run(http =>
             {

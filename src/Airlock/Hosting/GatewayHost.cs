@@ -92,7 +92,7 @@ internal static class GatewayHost
             .AddAirlockApprovals(options.Approvals)
             .AddAirlockPipeline(publicUrl)
             .AddAirlockHealth()
-            .AddHostedService<MetricsSources>()
+            .AddAirlockMetrics(options.Admin)
             .AddAirlockTracing(options.Tracing)
             .AddAirlockAwsFrontEnd(new GatewayOptions(publicUrl, options.Limits.MaxBufferedBodyBytes, options.S3VirtualHostSuffixes, options.Audit.RequestBodyBytes), options.Limits);
 

@@ -4,7 +4,7 @@ using Airlock.Telemetry;
 namespace Airlock.Pipeline;
 
 /// <summary>Writes a call's records: its decision before it runs, how it ended, and any refusal.</summary>
-internal sealed partial class CallRecorder(IAuditStore audit, TimeProvider time, ILogger<CallRecorder> logger)
+internal sealed partial class CallRecorder(IAuditStore audit, CallMeter meter, TimeProvider time, ILogger<CallRecorder> logger)
 {
     /// <summary>Makes the call's decision durable; throws (or faults) when the store cannot take it.</summary>
     public Task<long> RecordAsync(Call call, CallDecision decision, string? reason, int? status = null)
@@ -34,9 +34,9 @@ internal sealed partial class CallRecorder(IAuditStore audit, TimeProvider time,
         Log.RecordFailed(logger, call.RequestId, cause);
     }
 
-    private static void Count(Call call, CallDecision decision)
+    private void Count(Call call, CallDecision decision)
     {
-        CallMetrics.Decisions.WithLabels(call.FrontEnd, call.Session?.Connection ?? "", call.Service ?? "", call.Operation ?? "", decision.Wire()).Inc();
+        meter.Decided(call.FrontEnd, call.Session?.Connection ?? "", call.Service ?? "", call.Operation ?? "", decision.Wire());
         CallTracing.Decided(decision.Wire());
     }
 
@@ -65,24 +65,12 @@ internal sealed partial class CallRecorder(IAuditStore audit, TimeProvider time,
             CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
     }
 
-    /// <summary>A call that ran: its whole time, the upstream's part (to its headers, then the response's relay), and the rest.</summary>
-    private static void Measure(Call call, int? status, Executed executed)
+    /// <summary>A call that ran: its whole time, and the upstream's part (to its headers, then the response's relay).</summary>
+    private void Measure(Call call, int? status, Executed executed)
     {
-        var total = call.ElapsedMs / 1000;
-        var upstream = (call.Timings.GetValueOrDefault("upstream") + call.Timings.GetValueOrDefault("response")) / 1000;
-        var service = call.Service ?? "";
-        CallMetrics.Duration.WithLabels(call.FrontEnd, service).Observe(total);
-        CallMetrics.OwnTime.WithLabels(call.FrontEnd, service).Observe(Math.Max(0, total - upstream));
-        CallMetrics.Upstream.WithLabels(call.Session?.Connection ?? "", service, CallMetrics.StatusClass(status)).Observe(upstream);
-        foreach (var field in executed.Masked)
-        {
-            CallMetrics.Masked.WithLabels(MaskSource(field)).Inc();
-        }
+        var upstream = call.Timings.GetValueOrDefault("upstream") + call.Timings.GetValueOrDefault("response");
+        meter.Ran(call.FrontEnd, call.Session?.Connection ?? "", call.Service ?? "", status, call.ElapsedMs / 1000, upstream / 1000, executed.Masked);
     }
-
-    // A masked field is recorded as "<path> by <source>[:<name>]" (model, rule:NAME, detector:NAME).
-    private static string MaskSource(string field) =>
-        field.LastIndexOf(" by ", StringComparison.Ordinal) is var at and >= 0 ? field[(at + 4)..].Split(':', ' ')[0] : "unknown";
 
     private static partial class Log
     {

@@ -31,6 +31,4 @@ internal static class CallMetrics
     public static readonly Counter Masked = Metrics.CreateCounter("airlock_masked_fields_total",
         "Response fields masked, by what asked for it: model (members the AWS models mark sensitive), rule, detector.",
         new CounterConfiguration { LabelNames = ["source"] });
-
-    public static string StatusClass(int? status) => status is { } s ? $"{s / 100}xx" : "none";
 }

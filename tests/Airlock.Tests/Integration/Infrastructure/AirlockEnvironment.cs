@@ -29,6 +29,9 @@ public sealed class AirlockEnvironment : IAsyncLifetime
     /// <summary>When true, <c>admin.listen</c> on a port of its own (<see cref="AdminUrl"/>): <c>/healthz</c> and <c>/readyz</c>.</summary>
     public bool Admin { get; init; }
 
+    /// <summary>With <see cref="Admin"/>: <c>admin.metrics</c> (serve <c>/metrics</c>), on unless set false.</summary>
+    public bool AdminMetrics { get; init; } = true;
+
     public string AdminUrl { get; private set; } = "";
 
     /// <summary>When set, <c>tracing.otlpEndpoint</c>.</summary>
@@ -91,7 +94,7 @@ public sealed class AirlockEnvironment : IAsyncLifetime
         AdminUrl = Admin ? $"http://127.0.0.1:{MotoServer.FreePort()}" : "";
         await File.WriteAllTextAsync(ConfigPath, $"""
             listen: http://127.0.0.1:{_port};{TlsUrl}
-            {(Admin ? $"admin:\n  listen: {AdminUrl}" : "")}
+            {(Admin ? $"admin:\n  listen: {AdminUrl}\n  metrics: {(AdminMetrics ? "true" : "false")}" : "")}
             {(LogFormat is { } format ? $"logging:\n  format: {format}" : "")}
             {(OtlpEndpoint is { } otlp ? $"tracing:\n  otlpEndpoint: {otlp}" : "")}
             tls:

@@ -27,7 +27,7 @@ internal sealed class PipelineKit : IDisposable
         var approvalOptions = new ApprovalOptions { HoldSeconds = holdSeconds };
         Gate = new ApprovalGate(Approvals, approvalOptions, new ApprovalNotifier(approvalOptions, new WebhookOutbox(database), Audit, TimeProvider.System, NullLogger<ApprovalNotifier>.Instance), Audit, TimeProvider.System,
             Lifetime);
-        Recorder = new CallRecorder(Audit, TimeProvider.System, NullLogger<CallRecorder>.Instance);
+        Recorder = new CallRecorder(Audit, new Airlock.Telemetry.CallMeter(true), TimeProvider.System, NullLogger<CallRecorder>.Instance);
         var credentialFiles = new UpstreamCredentialOptions
         {
             Source = "file",
