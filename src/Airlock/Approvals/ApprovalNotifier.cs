@@ -50,9 +50,9 @@ internal sealed partial class ApprovalNotifier(ApprovalOptions options, WebhookO
         }
     }
 
-    private static string Payload(WebhookOptions webhook, string id, string @event, Approval approval, string decideUrl) =>
+    private string Payload(WebhookOptions webhook, string id, string @event, Approval approval, string decideUrl) =>
         webhook.Format == "slack"
-            ? JsonSerializer.Serialize(new { text = $"Airlock: {approval.Requester} asks to run {approval.Action} on {string.Join(", ", approval.Resources)} ({approval.Status}). Decide: {decideUrl}" }, JsonSerializerOptions.Web)
+            ? SlackMessages.Notification(approval, decideUrl, interactive: options.Slack.Enabled)
             : JsonSerializer.Serialize(new { id, @event, approval, decideUrl }, JsonSerializerOptions.Web);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)

@@ -18,6 +18,9 @@ internal sealed class ApprovalOptions
     /// <summary>The longest grant anyone may ask for, in seconds.</summary>
     public int MaxGrantSeconds { get; set; } = 12 * 3600;
 
+    /// <summary>Approve / Deny buttons in Slack notifications, and the endpoint Slack posts the clicks to; off unless configured.</summary>
+    public SlackOptions Slack { get; set; } = new();
+
     /// <summary>Where approvers decide; shown in AirlockApprovalPending messages. Defaults to the gateway's first listen URL.</summary>
     public string? PublicUrl { get; set; }
 }

@@ -1,4 +1,3 @@
-using Airlock.Audit;
 using Airlock.Identity;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -21,10 +20,10 @@ internal static class ApprovalsApi
         var group = app.MapGroup(Prefix);
         group.MapGet("/", ListAsync);
         group.MapGet("/{id}", ShowAsync);
-        group.MapPost("/{id}/approve", (string id, DecisionBody? body, HttpContext http, ApprovalStore store, ApprovalGate gate, ApprovalNotifier notifier, TokenValidator tokens, IAuditStore audit, TimeProvider time, CancellationToken ct) =>
-            DecideAsync(id, "approve", body, http, store, gate, notifier, tokens, audit, time, ct));
-        group.MapPost("/{id}/deny", (string id, DecisionBody? body, HttpContext http, ApprovalStore store, ApprovalGate gate, ApprovalNotifier notifier, TokenValidator tokens, IAuditStore audit, TimeProvider time, CancellationToken ct) =>
-            DecideAsync(id, "deny", body, http, store, gate, notifier, tokens, audit, time, ct));
+        group.MapPost("/{id}/approve", (string id, DecisionBody? body, HttpContext http, ApprovalDecisions decisions, TokenValidator tokens, CancellationToken ct) =>
+            DecideAsync(id, "approve", body, http, decisions, tokens, ct));
+        group.MapPost("/{id}/deny", (string id, DecisionBody? body, HttpContext http, ApprovalDecisions decisions, TokenValidator tokens, CancellationToken ct) =>
+            DecideAsync(id, "deny", body, http, decisions, tokens, ct));
     }
 
     private static async Task<Results<Ok<IEnumerable<Approval>>, ProblemHttpResult>> ListAsync(
@@ -54,61 +53,16 @@ internal static class ApprovalsApi
     }
 
     private static async Task<Results<Ok<Approval>, ProblemHttpResult>> DecideAsync(
-        string id, string decision, DecisionBody? body, HttpContext http, ApprovalStore store, ApprovalGate gate, ApprovalNotifier notifier,
-        TokenValidator tokens, IAuditStore audit, TimeProvider time, CancellationToken ct)
+        string id, string decision, DecisionBody? body, HttpContext http, ApprovalDecisions decisions, TokenValidator tokens, CancellationToken ct)
     {
-        var reason = body?.Reason;
         if (await ApiCaller.FromAsync(http, tokens, ct) is not { } caller)
         {
             return ApiCaller.Unauthorized();
         }
 
-        var approval = await store.GetAsync(id, ct);
-        if (approval is null)
-        {
-            return TypedResults.Problem($"No approval {id}.", statusCode: 404);
-        }
-
-        if (!approval.ApproverGroups.Intersect(caller.Groups).Any())
-        {
-            return await RefusedAsync(http, audit, time, caller, decision, approval,
-                $"Only members of {string.Join(", ", approval.ApproverGroups)} may decide approval {id}.", 403, ct);
-        }
-
-        if (approval.Requester == caller.Subject)
-        {
-            return await RefusedAsync(http, audit, time, caller, decision, approval, "You cannot decide your own request.", 403, ct);
-        }
-
-        var now = time.GetUtcNow();
-        var decided = await store.VoteAsync(id, new ApprovalVote(caller.Subject, decision, reason, now), ct,
-            body?.Uses ?? 1, body?.ValidForSeconds is { } seconds ? now.AddSeconds(seconds) : null);
-        if (decided is null)
-        {
-            return await RefusedAsync(http, audit, time, caller, decision, approval, $"Approval {id} is {approval.Status}, or you have already decided it.", 409, ct);
-        }
-
-        await audit.AppendAsync(AuditEntry.OfAirlock(now, caller.Subject, decision == "approve" ? "ApproveCall" : "DenyCall", id,
-            $"{decision} {approval.Action} of {approval.Requester}: {reason}; approval now {decided.Status}", http.Connection.RemoteIpAddress?.ToString())
-            with { SessionId = approval.SessionId, Connection = approval.Connection }, ct);
-        gate.Wake(id);
-        if (decided.Status is "approved" or "denied")
-        {
-            Telemetry.StateMetrics.ApprovalsDecided.WithLabels(decided.Status).Inc();
-            Telemetry.StateMetrics.ApprovalWait.Observe((now - approval.CreatedAt).TotalSeconds);
-        }
-
-        await notifier.NotifyAsync("approval.decided", decided, gate.DecideUrl(id, $"{http.Request.Scheme}://{http.Request.Host}"), CancellationToken.None);
-        return TypedResults.Ok(decided);
-    }
-
-    /// <summary>A refused attempt to decide (one's own request, not an approver, a second vote) is a security event: recorded, then answered.</summary>
-    private static async Task<ProblemHttpResult> RefusedAsync(HttpContext http, IAuditStore audit, TimeProvider time, ValidatedIdentity caller, string decision, Approval approval,
-        string why, int status, CancellationToken ct)
-    {
-        await audit.AppendAsync(AuditEntry.OfAirlock(time.GetUtcNow(), caller.Subject, decision == "approve" ? "ApproveCall" : "DenyCall", approval.Id,
-            $"refused: {caller.Subject} tried to {decision} {approval.Action} of {approval.Requester}: {why}", http.Connection.RemoteIpAddress?.ToString())
-            with { Decision = "refuse", SessionId = approval.SessionId, Connection = approval.Connection }, ct);
-        return TypedResults.Problem(why, statusCode: status);
+        var decider = new Decider(caller.Subject, caller.Groups, "api", http.Connection.RemoteIpAddress?.ToString());
+        var outcome = await decisions.DecideAsync(id, decision, decider, body?.Reason, body?.Uses, body?.ValidForSeconds,
+            $"{http.Request.Scheme}://{http.Request.Host}", ct);
+        return outcome.Decided is { } decided ? TypedResults.Ok(decided) : TypedResults.Problem(outcome.Refusal, statusCode: outcome.Status);
     }
 }

@@ -33,6 +33,7 @@ internal static class ConfigValidator
         errors.AddRange(options.Admin.Validate(options.ListenUrls));
         errors.AddRange(options.Tracing.Validate());
         errors.AddRange(options.Logging.Validate());
+        errors.AddRange(options.Approvals.Slack.Validate());
 
         errors.AddRange(IdentityValidator.Validate(options.Sessions, options.Issuers, options.DemoIssuer));
         errors.AddRange(options.Limits.Validate());

@@ -89,7 +89,7 @@ internal static class GatewayHost
             .AddAirlockMasking(options.Masking, hashKeyFile)
             .AddAirlockUpstream(options.Connections)
             .AddAirlockAudit(options.Audit, baseDirectory)
-            .AddAirlockApprovals(options.Approvals)
+            .AddAirlockApprovals(options.Approvals, baseDirectory)
             .AddAirlockPipeline(publicUrl)
             .AddAirlockHealth()
             .AddAirlockMetrics(options.Admin)
@@ -110,6 +110,7 @@ internal static class GatewayHost
         demoIssuer?.Map(app);
         app.MapApprovals();
         app.MapGrants();
+        app.MapSlackInteractions();
         app.MapAudit();
         // Explicit so that mapped endpoints run before, and instead of, the gateway's catch-all handler.
         app.UseEndpoints(_ => { });

@@ -80,6 +80,12 @@ public sealed class AirlockEnvironment : IAsyncLifetime
 
     public WebhookReceiver Webhooks { get; private set; } = null!;
 
+    /// <summary>The Slack app's signing secret the gateway checks interactions against (<c>approvals.slack</c>).</summary>
+    public const string SlackSigningSecret = "8f742231b10e8888abcd99yyyzzz85a5";
+
+    /// <summary>Slack users the configuration maps: an sre, and one who is the requester <c>slack-requester</c> too.</summary>
+    public const string SlackSre = "U0SRE0001", SlackSre2 = "U0SRE0002", SlackRequester = "U0REQ0001";
+
     public async Task InitializeAsync()
     {
         Issuer = await TestIssuer.StartAsync();
@@ -147,6 +153,19 @@ public sealed class AirlockEnvironment : IAsyncLifetime
                   format: json
                 - url: {Webhooks.Url}/slack
                   format: slack
+              slack:
+                signingSecretFile: slack-signing-secret
+                responseUrlPrefix: {Webhooks.Url}/
+                users:
+                  {SlackSre}:
+                    subject: slack-sre
+                    groups: [sre]
+                  {SlackSre2}:
+                    subject: slack-sre-2
+                    groups: [sre]
+                  {SlackRequester}:
+                    subject: slack-requester
+                    groups: [sre]
             policy:
               files: [policy.yaml, reloadable.yaml]
             audit:
@@ -217,6 +236,7 @@ public sealed class AirlockEnvironment : IAsyncLifetime
                 Quorum: 2
             """);
         await File.WriteAllTextAsync(ReloadablePolicyPath, "Statement: []\n");
+        await File.WriteAllTextAsync(Path.Combine(WorkDir, "slack-signing-secret"), SlackSigningSecret + "\n");
         if (SeedStoreFrom is { } seed)
         {
             Directory.CreateDirectory(Path.GetDirectoryName(DatabasePath)!);
