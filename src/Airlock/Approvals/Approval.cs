@@ -24,6 +24,7 @@ internal sealed record Approval
     /// <summary>Who decides it, as records and messages say it: <c>sre</c>, <c>sre, dba (quorum 2)</c>.</summary>
     [System.Text.Json.Serialization.JsonIgnore]
     public string Deciders => $"{string.Join(", ", ApproverGroups)}{(Quorum > 1 ? $" (quorum {Quorum})" : "")}";
+    /// <summary>Why it was held (the policy's reason, naming its statements) while pending; once decided, the decider's reason.</summary>
     public string? Reason { get; init; }
 
     /// <summary>How many more times the approved call may pass (1 unless the approver chose more).</summary>

@@ -70,6 +70,7 @@ internal sealed class ApprovalGate(
                 Fingerprint = fingerprint,
                 ApproverGroups = decision.Statements.SelectMany(s => s.Approvers).Distinct().ToArray(),
                 Quorum = decision.Statements.Max(s => s.Quorum),
+                Reason = decision.Reason,
             };
             await store.CreateAsync(approval, cancellationToken);
             // The hold is part of the session's story: a replay shows it between the call and its approval.

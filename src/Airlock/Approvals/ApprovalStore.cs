@@ -13,7 +13,7 @@ internal sealed class ApprovalStore(IStateDatabase database)
     {
         await using var connection = await database.OpenConnectionAsync(cancellationToken);
         await using var command = connection.CreateCommand();
-        command.CommandText = $"INSERT INTO approvals ({Columns}) VALUES (@id, @created, @expires, @status, @session, @requester, @conn, @action, @resources, @parameters, @fingerprint, @groups, @quorum, NULL, 1)";
+        command.CommandText = $"INSERT INTO approvals ({Columns}) VALUES (@id, @created, @expires, @status, @session, @requester, @conn, @action, @resources, @parameters, @fingerprint, @groups, @quorum, @reason, 1)";
         command.Add("@id", approval.Id);
         command.Add("@created", StoreTime.Format(approval.CreatedAt));
         command.Add("@expires", StoreTime.Format(approval.ExpiresAt));
@@ -27,6 +27,7 @@ internal sealed class ApprovalStore(IStateDatabase database)
         command.Add("@fingerprint", approval.Fingerprint);
         command.Add("@groups", string.Join('\n', approval.ApproverGroups));
         command.Add("@quorum", approval.Quorum);
+        command.Add("@reason", (object?)approval.Reason ?? DBNull.Value);
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
@@ -80,7 +81,7 @@ internal sealed class ApprovalStore(IStateDatabase database)
             : approval.Votes.Count(v => v.Decision == "approve") >= approval.Quorum ? "approved"
             : "pending";
         await using (var update = connection.Command(transaction, """
-            UPDATE approvals SET status = @status, reason = COALESCE(@reason, reason),
+            UPDATE approvals SET status = @status, reason = CASE WHEN @status = 'pending' THEN reason ELSE COALESCE(@reason, reason) END,
                 uses_left = CASE WHEN @status = 'approved' THEN @uses ELSE uses_left END,
                 expires_at = CASE WHEN @status = 'approved' AND CAST(@until AS TEXT) IS NOT NULL THEN CAST(@until AS TEXT) ELSE expires_at END
             WHERE id = @id AND status = 'pending'
@@ -91,7 +92,8 @@ internal sealed class ApprovalStore(IStateDatabase database)
         }
 
         await transaction.CommitAsync(cancellationToken);
-        return approval with { Status = status, Reason = vote.Reason ?? approval.Reason };
+        // While it waits for more votes, the reason stays the policy's (why it was held); once settled, the decider's.
+        return approval with { Status = status, Reason = status == "pending" ? approval.Reason : vote.Reason ?? approval.Reason };
     }
 
     /// <summary>Uses an approved approval once; false when its uses are spent (another retry took the last).</summary>

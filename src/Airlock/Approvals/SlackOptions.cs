@@ -64,13 +64,25 @@ internal sealed class SlackOptions
     {
         var secret = SigningSecretEnv is { } name
             ? Environment.GetEnvironmentVariable(name) ?? throw new InvalidOperationException($"approvals.slack.signingSecretEnv: ${name} is not set.")
-            : File.ReadAllText(Path.Combine(baseDirectory, SigningSecretFile!)).TrimEnd();
+            : ReadFile(Path.Combine(baseDirectory, SigningSecretFile!));
         if (secret.Length == 0)
         {
             throw new InvalidOperationException("approvals.slack: the signing secret is empty.");
         }
 
         return System.Text.Encoding.UTF8.GetBytes(secret);
+    }
+
+    private static string ReadFile(string path)
+    {
+        try
+        {
+            return File.ReadAllText(path).TrimEnd();
+        }
+        catch (IOException e)
+        {
+            throw new InvalidOperationException($"approvals.slack.signingSecretFile: {path} cannot be read ({e.GetType().Name}).", e);
+        }
     }
 }
 

@@ -39,6 +39,8 @@ internal sealed class AirlockOptions
 
     public Health.AdminOptions Admin { get; set; } = new();
 
+    public WebConsole.ConsoleOptions Console { get; set; } = new();
+
     public LoggingOptions Logging { get; set; } = new();
 
     public TracingOptions Tracing { get; set; } = new();

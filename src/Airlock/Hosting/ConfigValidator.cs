@@ -34,6 +34,11 @@ internal static class ConfigValidator
         errors.AddRange(options.Tracing.Validate());
         errors.AddRange(options.Logging.Validate());
         errors.AddRange(options.Approvals.Slack.Validate());
+        errors.AddRange(options.Console.Validate(options.Issuers, options.ListenUrls));
+        if (options.Console.Enabled && options.Console.Listen?.StartsWith("https:", StringComparison.Ordinal) == true && (options.Tls.CertificateFile is null || options.Tls.KeyFile is null))
+        {
+            errors.Add($"tls: the console's https listener {options.Console.Listen} needs tls.certificateFile and tls.keyFile (PEM).");
+        }
 
         errors.AddRange(IdentityValidator.Validate(options.Sessions, options.Issuers, options.DemoIssuer));
         errors.AddRange(options.Limits.Validate());

@@ -10,6 +10,7 @@ using Airlock.Pipeline;
 using Airlock.Policy;
 using Airlock.Storage;
 using Airlock.Upstream;
+using Airlock.WebConsole;
 
 namespace Airlock.Hosting;
 
@@ -94,6 +95,7 @@ internal static class GatewayHost
             .AddAirlockHealth()
             .AddAirlockMetrics(options.Admin)
             .AddAirlockTracing(options.Tracing)
+            .AddAirlockConsole(options.Console, options.Issuers, database.Beside("console-keys"))
             .AddAirlockAwsFrontEnd(new GatewayOptions(publicUrl, options.Limits.MaxBufferedBodyBytes, options.S3VirtualHostSuffixes, options.Audit.RequestBodyBytes), options.Limits);
 
         var app = builder.Build();
@@ -104,6 +106,7 @@ internal static class GatewayHost
             return next(context);
         });
         app.UseAirlockAdmin(options.Admin);
+        app.UseAirlockConsole(options.Console);
         app.UseRouting();
         // "_airlock" can never be an S3 bucket name, so these paths cannot shadow an AWS call.
         app.MapGet("/_airlock/health", () => Results.Text("ok"));

@@ -10,7 +10,8 @@ internal static class ListenEndpoints
     public static void Configure(KestrelServerOptions kestrel, AirlockOptions options, string baseDirectory)
     {
         X509Certificate2? certificate = null;
-        foreach (var url in options.Admin.Listen is { } admin ? options.ListenUrls.Append(admin) : options.ListenUrls)
+        string?[] ownPorts = [options.Admin.Listen, options.Console.Enabled ? options.Console.Listen : null];
+        foreach (var url in options.ListenUrls.Concat(ownPorts.OfType<string>()))
         {
             var uri = new Uri(url);
             var https = uri.Scheme == "https";

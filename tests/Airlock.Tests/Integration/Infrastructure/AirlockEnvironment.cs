@@ -80,6 +80,9 @@ public sealed class AirlockEnvironment : IAsyncLifetime
 
     public WebhookReceiver Webhooks { get; private set; } = null!;
 
+    /// <summary>The console's client id at the test issuer.</summary>
+    public const string ConsoleClientId = "airlock-console";
+
     /// <summary>The Slack app's signing secret the gateway checks interactions against (<c>approvals.slack</c>).</summary>
     public const string SlackSigningSecret = "8f742231b10e8888abcd99yyyzzz85a5";
 
@@ -154,7 +157,7 @@ public sealed class AirlockEnvironment : IAsyncLifetime
                 - url: {Webhooks.Url}/slack
                   format: slack
               slack:
-                signingSecretFile: slack-signing-secret
+                signingSecretFile: {Path.Combine(WorkDir, "slack-signing-secret")}
                 responseUrlPrefix: {Webhooks.Url}/
                 users:
                   {SlackSre}:
@@ -166,6 +169,13 @@ public sealed class AirlockEnvironment : IAsyncLifetime
                   {SlackRequester}:
                     subject: slack-requester
                     groups: [sre]
+            console:
+              issuer: {Issuer.Issuer}
+              clientId: {ConsoleClientId}
+              roles:
+                approvers: [sre]
+                auditors: [auditors]
+                admins: [security-admins]
             policy:
               files: [policy.yaml, reloadable.yaml]
             audit:

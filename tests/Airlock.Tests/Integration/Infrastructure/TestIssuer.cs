@@ -13,7 +13,7 @@ namespace Airlock.Tests.Integration.Infrastructure;
 /// A real OIDC issuer on 127.0.0.1: discovery document and JWKS over HTTP, RS256 and ES256 keys,
 /// and real JWTs signed with them — plus a key it never publishes, for forgeries.
 /// </summary>
-public sealed class TestIssuer : IAsyncDisposable
+public sealed partial class TestIssuer : IAsyncDisposable
 {
     public const string Audience = "airlock-tests";
     private readonly WebApplication _app;
@@ -35,7 +35,13 @@ public sealed class TestIssuer : IAsyncDisposable
             ["issuer"] = issuer.Issuer,
             ["jwks_uri"] = issuer.Issuer + "/jwks",
             ["id_token_signing_alg_values_supported"] = new[] { "RS256", "ES256" },
+            ["authorization_endpoint"] = issuer.Issuer + "/authorize",
+            ["token_endpoint"] = issuer.Issuer + "/token",
+            ["response_types_supported"] = new[] { "code" },
+            ["subject_types_supported"] = new[] { "public" },
+            ["code_challenge_methods_supported"] = new[] { "S256" },
         }));
+        issuer.MapLogin(app);
         app.MapGet("/jwks", () =>
         {
             issuer.JwksFetches++;

@@ -18,7 +18,7 @@ public sealed class LayeringTests
         ["Aws"] = 1, ["Storage"] = 1,
         ["Identity"] = 2, ["Policy"] = 3, ["Masking"] = 4, ["Upstream"] = 5, ["Audit"] = 6, ["Approvals"] = 7,
         ["Pipeline"] = 8,
-        ["Gateway"] = 9, ["Health"] = 9,
+        ["Gateway"] = 9, ["Health"] = 9, ["WebConsole"] = 9,
         ["Demo"] = 10,
         ["Hosting"] = 11, ["Cli"] = 11, [""] = 11,
     };

@@ -1,0 +1,61 @@
+using System.Reflection;
+
+namespace Airlock.WebConsole;
+
+/// <summary>Where the console is answered, and with what: its pages, the live feed, its two static files.</summary>
+internal static class ConsoleEndpoints
+{
+    /// <summary>
+    /// On its own listener, everything that arrives there. Otherwise requests for <c>/console</c> on the API's listeners
+    /// that carry no AWS signature: a browser sends none, and every AWS call through Airlock must be signed, so no AWS
+    /// call (an S3 bucket named "console", say) is ever taken for the console, nor a console page for an AWS call.
+    /// </summary>
+    public static bool IsConsoleRequest(HttpContext http, ConsoleOptions options)
+    {
+        if (options.Port is { } port)
+        {
+            return http.Connection.LocalPort == port;
+        }
+
+        var path = http.Request.Path;
+        return (path.Equals(ConsoleOptions.PathBase, StringComparison.Ordinal) || path.StartsWithSegments(ConsoleOptions.PathBase, StringComparison.Ordinal))
+            && !http.Request.Headers.ContainsKey("Authorization")
+            && !http.Request.Query.ContainsKey("X-Amz-Signature") && !http.Request.Query.ContainsKey("X-Amz-Credential");
+    }
+
+    public static void UseAirlockConsole(this WebApplication app, ConsoleOptions options)
+    {
+        if (!options.Enabled)
+        {
+            return;
+        }
+
+        app.MapWhen(http => IsConsoleRequest(http, options), console =>
+        {
+            console.Use(ConsoleSecurityHeaders.ApplyAsync);
+            console.UseRouting();
+            console.UseAuthentication();
+            console.UseAuthorization();
+            console.UseAntiforgery();
+            console.UseEndpoints(endpoints =>
+            {
+                endpoints.MapRazorPages();
+                endpoints.MapGet(ConsoleOptions.PathBase + "/events", (HttpContext http, ApprovalsFeed feed) => feed.StreamAsync(http)).RequireAuthorization();
+                endpoints.MapGet(ConsoleOptions.PathBase + "/static/console.js", () => Static("console.js", "text/javascript; charset=utf-8"));
+                endpoints.MapGet(ConsoleOptions.PathBase + "/static/console.css", () => Static("console.css", "text/css; charset=utf-8"));
+            });
+            console.Run(http =>
+            {
+                http.Response.StatusCode = StatusCodes.Status404NotFound;
+                return Task.CompletedTask;
+            });
+        });
+    }
+
+    private static IResult Static(string name, string contentType)
+    {
+        using var stream = Assembly.GetExecutingAssembly().GetManifestResourceStream("console." + name)!;
+        using var reader = new StreamReader(stream);
+        return Results.Text(reader.ReadToEnd(), contentType);
+    }
+}

@@ -1,0 +1,108 @@
+using Airlock.Identity;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.AspNetCore.Authentication.OpenIdConnect;
+using Microsoft.AspNetCore.DataProtection;
+
+namespace Airlock.WebConsole;
+
+internal static class ConsoleServices
+{
+    public const string CookieScheme = "airlock-console";
+    private const string OidcScheme = "airlock-console-oidc";
+
+    /// <summary>
+    /// The console's login (authorization code with PKCE at the configured issuer, then a cookie session with idle and
+    /// absolute timeouts), its antiforgery tokens and its pages. Nothing here touches the AWS API's pipeline.
+    /// </summary>
+    public static IServiceCollection AddAirlockConsole(this IServiceCollection services, ConsoleOptions options, IReadOnlyList<IssuerOptions> issuers, string keyDirectory)
+    {
+        if (!options.Enabled)
+        {
+            return services;
+        }
+
+        var issuer = issuers.Single(i => i.Issuer == options.Issuer);
+        services.AddSingleton(options);
+        // Cookies and antiforgery tokens are sealed with these keys; kept beside the store so a restart keeps sessions.
+        services.AddDataProtection().SetApplicationName("airlock-console").PersistKeysToFileSystem(new DirectoryInfo(keyDirectory));
+        services.AddAuthentication(o =>
+            {
+                o.DefaultScheme = CookieScheme;
+                o.DefaultChallengeScheme = OidcScheme;
+            })
+            .AddCookie(CookieScheme, cookie =>
+            {
+                cookie.Cookie.Name = "airlock-console";
+                cookie.Cookie.Path = ConsoleOptions.PathBase;
+                cookie.Cookie.HttpOnly = true;
+                cookie.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
+                // Lax, not Strict: the login lands here from the issuer's site, and must find its session on arrival.
+                cookie.Cookie.SameSite = SameSiteMode.Lax;
+                cookie.ExpireTimeSpan = TimeSpan.FromMinutes(options.IdleMinutes);
+                cookie.SlidingExpiration = true;
+                cookie.AccessDeniedPath = ConsoleOptions.PathBase + "/denied";
+                cookie.Events.OnValidatePrincipal = context =>
+                {
+                    var time = context.HttpContext.RequestServices.GetRequiredService<TimeProvider>();
+                    if (ConsoleUser.From(context.Principal!) is not { } user || time.GetUtcNow() - user.LoggedInAt > TimeSpan.FromHours(options.AbsoluteHours))
+                    {
+                        context.RejectPrincipal();
+                        return context.HttpContext.SignOutAsync(CookieScheme);
+                    }
+
+                    return Task.CompletedTask;
+                };
+            })
+            .AddOpenIdConnect(OidcScheme, oidc =>
+            {
+                oidc.Authority = issuer.Issuer;
+                oidc.RequireHttpsMetadata = issuer.RequiresHttps;
+                oidc.ClientId = options.ClientId;
+                oidc.ClientSecret = options.ClientSecretEnv is { } env ? Environment.GetEnvironmentVariable(env) : null;
+                oidc.ResponseType = "code";
+                // The code comes back in the query, a top-level GET: SameSite=Lax cookies (state, nonce) are sent with it.
+                oidc.ResponseMode = "query";
+                oidc.UsePkce = true;
+                oidc.CallbackPath = ConsoleOptions.PathBase + "/signin-oidc";
+                oidc.Scope.Clear();
+                foreach (var scope in options.Scopes)
+                {
+                    oidc.Scope.Add(scope);
+                }
+
+                oidc.MapInboundClaims = false;
+                oidc.SaveTokens = false;
+                oidc.GetClaimsFromUserInfoEndpoint = false;
+                oidc.TokenValidationParameters.ValidIssuer = issuer.Issuer;
+                oidc.TokenValidationParameters.ValidAudience = options.ClientId;
+                oidc.TokenValidationParameters.ValidAlgorithms = issuer.Algorithms;
+                oidc.TokenValidationParameters.ClockSkew = TimeSpan.FromSeconds(issuer.ClockSkewSeconds);
+                foreach (var cookie in new[] { oidc.CorrelationCookie, oidc.NonceCookie })
+                {
+                    cookie.Path = ConsoleOptions.PathBase;
+                    cookie.SameSite = SameSiteMode.Lax;
+                    cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
+                }
+
+                oidc.Events.OnTokenValidated = context => ConsoleLogin.AcceptAsync(context, issuer, options);
+                oidc.Events.OnRemoteFailure = ConsoleLogin.RefusedAsync;
+            });
+        services.AddAuthorization();
+        services.AddAntiforgery(antiforgery =>
+        {
+            antiforgery.Cookie.Name = "airlock-console-csrf";
+            antiforgery.Cookie.Path = ConsoleOptions.PathBase;
+            antiforgery.Cookie.SameSite = SameSiteMode.Strict;
+            antiforgery.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
+        });
+        services.AddRazorPages(pages =>
+        {
+            pages.RootDirectory = "/WebConsole/Pages";
+            pages.Conventions.AuthorizeFolder("/");
+            pages.Conventions.AllowAnonymousToPage("/SignedOut");
+        });
+        services.AddSingleton<ApprovalsFeed>();
+        return services;
+    }
+}

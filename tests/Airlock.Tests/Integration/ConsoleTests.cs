@@ -1,0 +1,228 @@
+using System.Text.RegularExpressions;
+using Airlock.Tests.Integration.Infrastructure;
+using Microsoft.Playwright;
+using Xunit;
+
+namespace Airlock.Tests.Integration;
+
+/// <summary>
+/// The console in real headless Chromium: login through the test issuer's authorization code flow with PKCE, a real
+/// AWS CLI call held for review appearing in the approver's inbox without a reload, approve and deny from the page,
+/// an auditor who sees but cannot decide, and the protections (antiforgery, Content-Security-Policy, no inline script).
+/// </summary>
+[Collection(AirlockCollection.Name)]
+public sealed partial class ConsoleTests(AirlockEnvironment env) : IAsyncLifetime
+{
+    private IPlaywright _playwright = null!;
+    private IBrowser _browser = null!;
+
+    public async Task InitializeAsync() => (_playwright, _browser) = await HeadlessChromium.LaunchAsync();
+
+    public async Task DisposeAsync()
+    {
+        await _browser.DisposeAsync();
+        _playwright.Dispose();
+    }
+
+    [Fact]
+    public async Task AnApprover_LogsInWithPkce_SeesTheHeldCallArriveLive_AndApprovingItCompletesTheCallUpstream()
+    {
+        var page = await LoginAsync("console-sre", "sre");
+        Assert.Contains(env.Issuer.CodeExchanges, e => e.ClientId == AirlockEnvironment.ConsoleClientId && e.VerifierMatched);
+        await page.EvaluateAsync("() => { window.notReloaded = true; }");
+        var (credentials, table) = await TableAsync("console-ok");
+
+        var delete = env.CliV2Async(credentials, "dynamodb", "delete-table", "--table-name", table);
+        var card = page.Locator("article.approval", new() { HasText = table });
+        await card.WaitForAsync(new() { Timeout = 15_000 });
+        Assert.True(await page.EvaluateAsync<bool>("() => window.notReloaded === true"), "the inbox reloaded instead of updating in place");
+        Assert.Contains("console-agent", await card.InnerTextAsync());
+        await Screenshot(page, "approvals");
+        await card.Locator("button.approve").ClickAsync();
+        await page.Locator(".notice").WaitForAsync();
+        var result = await delete;
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.DoesNotContain(table, (await env.MotoAsync("dynamodb", "list-tables")).StdOut);
+        Assert.Contains("approved", await page.Locator(".notice").InnerTextAsync());
+        var id = await ApprovalIdAsync(table);
+        var audit = await env.AuditAsync();
+        Assert.Contains(audit, e => e.Operation == "ApproveCall" && e.Resources.Contains(id) && e.Principal == "console-sre" && e.Decision == "allow" && e.Parameters["source"] == "console");
+        Assert.Contains(audit, e => e.Operation == "ConsoleLogin" && e.Principal == "console-sre" && e.Parameters["source"] == "console");
+    }
+
+    [Fact]
+    public async Task DenyWithAReason_ReachesTheClient()
+    {
+        var page = await LoginAsync("console-sre-2", "sre");
+        var (credentials, table) = await TableAsync("console-deny");
+
+        var delete = env.CliV2Async(credentials, "dynamodb", "delete-table", "--table-name", table);
+        var card = page.Locator("article.approval", new() { HasText = table });
+        await card.WaitForAsync(new() { Timeout = 15_000 });
+        await card.Locator("input[name=reason]").FillAsync("that table feeds the invoices");
+        await card.Locator("button.deny").ClickAsync();
+        var result = await delete;
+
+        Assert.NotEqual(0, result.ExitCode);
+        Assert.Contains("AirlockApprovalDenied", result.All);
+        Assert.Contains("that table feeds the invoices", result.All);
+        Assert.Contains(table, (await env.MotoAsync("dynamodb", "list-tables")).StdOut);
+    }
+
+    [Fact]
+    public async Task AnAuditor_SeesTheHeldCall_ButHasNoApproveControl_AndAForgedPostIsRefused()
+    {
+        var (credentials, table) = await TableAsync("console-audit");
+        var delete = env.CliV2Async(credentials, "dynamodb", "delete-table", "--table-name", table);
+        var id = await ApprovalIdAsync(table);
+        var page = await LoginAsync("console-auditor", "auditors");
+        var card = page.Locator("article.approval", new() { HasText = table });
+        await card.WaitForAsync(new() { Timeout = 15_000 });
+
+        Assert.Equal(0, await card.Locator("button.approve").CountAsync());
+        Assert.Equal(0, await page.Locator("form.approve, form.deny").CountAsync());
+        // A POST built by hand, with the auditor's own valid antiforgery token (from the logout form).
+        var token = await page.Locator("form.who input[name=__RequestVerificationToken]").GetAttributeAsync("value");
+        var forged = await page.APIRequest.PostAsync(env.Gateway.Url + "/console/approvals?handler=Approve",
+            new() { Form = FormOf(page, ("id", id), ("__RequestVerificationToken", token!)), MaxRedirects = 0 });
+        Assert.Contains(forged.Status, new[] { 302, 403 });
+        Assert.DoesNotContain("handler=", forged.Headers.GetValueOrDefault("location") ?? "");
+
+        await Task.Delay(300);
+        Assert.Contains(await PendingIdsAsync(), p => p == id);
+        Assert.Contains(await env.AuditAsync(), e => e.Operation == "ApproveCall" && e.Resources.Contains(id) && e.Principal == "console-auditor" && e.Decision == "refuse");
+        await DecideWithTheApiAsync(id);
+        await delete;
+    }
+
+    [Fact]
+    public async Task APostWithoutTheAntiforgeryToken_IsRefused_AndNothingIsDecided()
+    {
+        var (credentials, table) = await TableAsync("console-csrf");
+        var delete = env.CliV2Async(credentials, "dynamodb", "delete-table", "--table-name", table);
+        var id = await ApprovalIdAsync(table);
+        var page = await LoginAsync("console-sre-3", "sre");
+
+        var forged = await page.APIRequest.PostAsync(env.Gateway.Url + "/console/approvals?handler=Approve",
+            new() { Form = FormOf(page, ("id", id)), MaxRedirects = 0 });
+
+        Assert.Equal(400, forged.Status);
+        Assert.Contains(await PendingIdsAsync(), p => p == id);
+        await DecideWithTheApiAsync(id);
+        await delete;
+    }
+
+    [Fact]
+    public async Task EveryPage_CarriesAStrictContentSecurityPolicy_AndNoInlineScriptRuns()
+    {
+        var page = await LoginAsync("console-sre-4", "sre");
+        var response = await page.GotoAsync(env.Gateway.Url + "/console/approvals");
+
+        var headers = response!.Headers;
+        Assert.Equal("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
+            headers["content-security-policy"]);
+        Assert.Equal("DENY", headers["x-frame-options"]);
+        Assert.Equal("nosniff", headers["x-content-type-options"]);
+        Assert.DoesNotMatch(InlineScript(), await page.ContentAsync());
+        var cookies = await page.Context.CookiesAsync();
+        Assert.All(cookies.Where(c => c.Name.StartsWith("airlock-console", StringComparison.Ordinal)), c => Assert.True(c.HttpOnly && c.Path == "/console"));
+
+        // Script added to the page at run time, inline or as a handler, is blocked by the policy.
+        await page.EvaluateAsync("""
+            () => {
+              const s = document.createElement('script');
+              s.textContent = 'window.inlineRan = true';
+              document.body.appendChild(s);
+              document.body.insertAdjacentHTML('beforeend', '<img src="/nothing" onerror="window.handlerRan = true">');
+            }
+            """);
+        await Task.Delay(500);
+        Assert.False(await page.EvaluateAsync<bool>("() => window.inlineRan === true"));
+        Assert.False(await page.EvaluateAsync<bool>("() => window.handlerRan === true"));
+    }
+
+    /// <summary>A new browser context (no cookies) logged in to the console through the issuer's login page.</summary>
+    private async Task<IPage> LoginAsync(string subject, string groups)
+    {
+        var context = await _browser.NewContextAsync(new() { ViewportSize = new() { Width = 1200, Height = 900 } });
+        var page = await context.NewPageAsync();
+        await page.GotoAsync(env.Gateway.Url + "/console");
+        await page.Locator("#subject").FillAsync(subject);
+        await page.Locator("#groups").FillAsync(groups);
+        await page.Locator("#login").ClickAsync();
+        await page.WaitForURLAsync(new Regex("/console/approvals$"));
+        return page;
+    }
+
+    private async Task<(SessionCredentials Credentials, string Table)> TableAsync(string prefix)
+    {
+        var credentials = await env.NewSessionAsync(subject: "console-agent");
+        var table = AirlockEnvironment.UniqueName(prefix);
+        var create = await env.CliV2Async(credentials, "dynamodb", "create-table", "--table-name", table,
+            "--attribute-definitions", "AttributeName=k,AttributeType=S", "--key-schema", "AttributeName=k,KeyType=HASH", "--billing-mode", "PAY_PER_REQUEST");
+        Assert.True(create.ExitCode == 0, create.ToString());
+        return (credentials, table);
+    }
+
+    /// <summary>The id of the approval opened for this table's deletion, from the approvals API as an sre.</summary>
+    private async Task<string> ApprovalIdAsync(string table)
+    {
+        for (var i = 0; i < 100; i++)
+        {
+            var list = await ApiAsync(HttpMethod.Get, "/_airlock/api/approvals");
+            var match = Regex.Match(list, $"\"id\":\"(apr-[^\"]+)\"[^{{}}]*?table/{Regex.Escape(table)}");
+            if (match.Success)
+            {
+                return match.Groups[1].Value;
+            }
+
+            await Task.Delay(100);
+        }
+
+        throw new Xunit.Sdk.XunitException($"no approval for {table}");
+    }
+
+    private async Task<IEnumerable<string>> PendingIdsAsync() =>
+        Regex.Matches(await ApiAsync(HttpMethod.Get, "/_airlock/api/approvals?status=pending"), "\"id\":\"(apr-[^\"]+)\"").Select(m => m.Groups[1].Value);
+
+    /// <summary>Releases the held call (denied), so the test leaves no call waiting.</summary>
+    private Task DecideWithTheApiAsync(string id) => ApiAsync(HttpMethod.Post, $"/_airlock/api/approvals/{id}/deny", "{\"reason\":\"test over\"}");
+
+    private async Task<string> ApiAsync(HttpMethod method, string path, string? json = null)
+    {
+        using var http = new HttpClient();
+        using var request = new HttpRequestMessage(method, env.Gateway.Url + path);
+        request.Headers.Authorization = new("Bearer", env.Issuer.Mint(subject: "console-api-sre", groups: ["sre"]));
+        if (json is not null)
+        {
+            request.Content = new StringContent(json, System.Text.Encoding.UTF8, "application/json");
+        }
+
+        using var response = await http.SendAsync(request);
+        return await response.Content.ReadAsStringAsync();
+    }
+
+    private static IFormData FormOf(IPage page, params (string Name, string Value)[] fields)
+    {
+        var form = page.APIRequest.CreateFormData();
+        foreach (var (name, value) in fields)
+        {
+            form.Set(name, value);
+        }
+
+        return form;
+    }
+
+    /// <summary>A screenshot for docs/console/ when AIRLOCK_CONSOLE_SCREENSHOTS names a folder; else into the test's work folder.</summary>
+    private async Task Screenshot(IPage page, string name)
+    {
+        var folder = Environment.GetEnvironmentVariable("AIRLOCK_CONSOLE_SCREENSHOTS") ?? Path.Combine(env.WorkDir, "screenshots");
+        Directory.CreateDirectory(folder);
+        await page.ScreenshotAsync(new() { Path = Path.Combine(folder, name + ".png"), FullPage = true });
+    }
+
+    // A <script> element with a body, i.e. not one that only names its src.
+    [GeneratedRegex(@"<script(?![^>]*\bsrc=)[^>]*>\s*\S", RegexOptions.IgnoreCase)]
+    private static partial Regex InlineScript();
+}
