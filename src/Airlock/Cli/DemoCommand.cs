@@ -56,6 +56,9 @@ internal static class DemoCommand
                   export AWS_EC2_METADATA_DISABLED=true
                   aws s3 ls
 
+                The console: {httpUrl}/console (DEMO ONLY login: the demo approver or the demo auditor).
+                Try `aws dynamodb create-table …` then `aws dynamodb delete-table …`: the drop is held until the demo approver decides.
+
                 Older AWS CLIs ignore AWS_ENDPOINT_URL: use credential_process and --endpoint-url instead (see README).
                 Audit trail: airlock audit tail --config {configPath}
                 Ctrl-C stops the demo.

@@ -42,6 +42,14 @@ internal static class DemoSetup
                   source: file
                   accessKeyIdFile: {keyIdFile}
                   secretAccessKeyFile: {secretFile}
+            console:
+              issuer: http://127.0.0.1:{port}/_airlock/demo-oidc
+              clientId: {DemoIssuer.ConsoleClientId}
+              roles:
+                approvers: [{DemoIssuer.ApproversGroup}]
+                auditors: [{DemoIssuer.AuditorsGroup}]
+            audit:
+              readers: [{DemoIssuer.AuditorsGroup}]
             policy:
               Statement:
                 - Sid: DemoAgentsWork
@@ -55,6 +63,12 @@ internal static class DemoSetup
                   Principal: "*"
                   Action: s3:DeleteBucket
                   Resource: "*"
+                - Sid: TableDropsNeedAnApprover
+                  Effect: Review
+                  Principal: "*"
+                  Action: dynamodb:DeleteTable
+                  Resource: "*"
+                  Approvers: [{DemoIssuer.ApproversGroup}]
             """);
         return configPath;
     }
