@@ -20,6 +20,9 @@ internal sealed partial class AuditJson : JsonSerializerContext
 {
     public static AuditJson Stored { get; } = new(new JsonSerializerOptions { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
 
+    /// <summary>The JSON every export (the CLI's, the console's) and <c>--json</c> output uses, one record per line.</summary>
+    public static readonly JsonSerializerOptions Export = new(JsonSerializerDefaults.Web);
+
     /// <summary>A record's JSON, or null for an empty one (the column stays NULL).</summary>
     public static string? OrNull(IReadOnlyDictionary<string, string> values) => values.Count == 0 ? null : JsonSerializer.Serialize(values, Stored.IReadOnlyDictionaryStringString);
 

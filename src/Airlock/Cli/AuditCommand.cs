@@ -47,7 +47,7 @@ internal static class AuditCommand
     }
 
     /// <summary>The JSON every export and <c>--json</c> output uses, one record per line.</summary>
-    public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+    public static readonly JsonSerializerOptions Json = AuditJson.Export;
 
     private static readonly Option<string?> Subject = new("--subject") { Description = "The token subject (principal)." };
     private static readonly Option<string?> Session = new("--session") { Description = "The Airlock session id." };

@@ -94,6 +94,49 @@ public sealed partial class ConsoleTests(AirlockEnvironment env) : IAsyncLifetim
         Assert.Contains(await env.AuditAsync(), e => e.Operation == "ApproveCall" && e.Resources.Contains(id) && e.Principal == "console-auditor" && e.Decision == "refuse");
         await DecideWithTheApiAsync(id);
         await delete;
+
+        // Search, open a record, replay its session, export, verify.
+        await page.GotoAsync(env.Gateway.Url + "/console/audit");
+        await page.Locator("input[name=Text]").FillAsync(table);
+        await page.Locator("select[name=Decision]").SelectOptionAsync("review");
+        await page.Locator(".filters button").ClickAsync();
+        var row = page.Locator("table.records tbody tr", new() { HasText = "dynamodb:DeleteTable" });
+        Assert.Equal(1, await row.CountAsync());
+        await Screenshot(page, "audit");
+        await row.Locator("a").ClickAsync();
+        await page.Locator("pre.json").WaitForAsync();
+        Assert.Contains(table, await page.Locator("pre.json").InnerTextAsync());
+        await Screenshot(page, "audit-record");
+        await page.Locator("a.replay").ClickAsync();
+        var timeline = page.Locator("ol.timeline li");
+        await timeline.First.WaitForAsync();
+        var steps = await timeline.AllInnerTextsAsync();
+        Assert.Contains(steps, t => t.Contains("dynamodb:CreateTable") && t.Contains("allow"));
+        Assert.Contains(steps, t => t.Contains("dynamodb:DeleteTable") && t.Contains("review") && t.Contains(id));
+        Assert.Contains(steps, t => t.Contains("DenyCall") && t.Contains("test over"));
+        Assert.True(steps.ToList().FindIndex(t => t.Contains("dynamodb:CreateTable")) < steps.ToList().FindIndex(t => t.Contains("dynamodb:DeleteTable")));
+        await Screenshot(page, "replay");
+
+        var export = await page.APIRequest.GetAsync(env.Gateway.Url + "/console/audit?handler=Export&text=" + Uri.EscapeDataString(table));
+        Assert.Equal(200, export.Status);
+        var lines = (await export.TextAsync()).Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.NotEmpty(lines);
+        Assert.All(lines, l => Assert.Contains(table, System.Text.Json.JsonDocument.Parse(l).RootElement.GetRawText()));
+
+        await page.GotoAsync(env.Gateway.Url + "/console/audit?handler=Verify");
+        Assert.StartsWith("Chain intact:", (await page.Locator("#chain").InnerTextAsync()).Trim());
+    }
+
+    [Fact]
+    public async Task AnApproverWhoIsNotAnAuditor_CannotReadTheAuditTrail()
+    {
+        var page = await LoginAsync("console-sre-5", "sre");
+
+        var response = await page.GotoAsync(env.Gateway.Url + "/console/audit");
+
+        Assert.Equal(403, response!.Status);
+        Assert.Equal(0, await page.Locator("table.records").CountAsync());
+        Assert.Equal(0, await page.Locator("nav a[href='/console/audit']").CountAsync());
     }
 
     [Fact]
