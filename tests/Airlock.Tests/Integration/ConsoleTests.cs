@@ -185,6 +185,28 @@ public sealed partial class ConsoleTests(AirlockEnvironment env) : IAsyncLifetim
         Assert.False(await page.EvaluateAsync<bool>("() => window.handlerRan === true"));
     }
 
+    [Fact]
+    public async Task AnAdmin_RevokesASession_AndItsNextAwsCallIsRefused_WhileAnAuditorHasNoRevokeControl()
+    {
+        var credentials = await env.NewSessionAsync(subject: "console-revoked-agent");
+        Assert.Equal(0, (await env.CliV2Async(credentials, "s3api", "list-buckets")).ExitCode);
+        var auditor = await LoginAsync("console-auditor-2", "auditors");
+        await auditor.GotoAsync(env.Gateway.Url + "/console/sessions");
+        var seen = auditor.Locator("tr", new() { HasText = "console-revoked-agent" });
+        Assert.Equal(1, await seen.CountAsync());
+        Assert.Equal(0, await seen.Locator("button").CountAsync());
+
+        var admin = await LoginAsync("console-admin", "security-admins");
+        await admin.GotoAsync(env.Gateway.Url + "/console/sessions");
+        await Screenshot(admin, "sessions");
+        await admin.Locator("tr", new() { HasText = "console-revoked-agent" }).Locator("button").ClickAsync();
+        await admin.Locator(".notice").WaitForAsync();
+
+        Assert.NotEqual(0, (await env.CliV2Async(credentials, "s3api", "list-buckets")).ExitCode);
+        Assert.Equal(0, await admin.Locator("tr", new() { HasText = "console-revoked-agent" }).CountAsync());
+        Assert.Contains(await env.AuditAsync(), e => e.Operation == "RevokeSession" && e.Principal == "console-admin" && e.Parameters["source"] == "console");
+    }
+
     /// <summary>A new browser context (no cookies) logged in to the console through the issuer's login page.</summary>
     private async Task<IPage> LoginAsync(string subject, string groups)
     {
