@@ -10,6 +10,7 @@ internal static class ApprovalServices
         services.AddSingleton<ApprovalGate>();
         services.AddSingleton<ApprovalDecisions>();
         services.AddSingleton<GrantStore>();
+        services.AddSingleton<GrantDecisions>();
         services.AddSingleton<WebhookOutbox>();
         services.AddSingleton<ApprovalNotifier>();
         services.AddHostedService(sp => sp.GetRequiredService<ApprovalNotifier>());

@@ -60,8 +60,7 @@ internal static class ApprovalsApi
             return ApiCaller.Unauthorized();
         }
 
-        var decider = new Decider(caller.Subject, caller.Groups, "api", http.Connection.RemoteIpAddress?.ToString());
-        var outcome = await decisions.DecideAsync(id, decision, decider, body?.Reason, body?.Uses, body?.ValidForSeconds,
+        var outcome = await decisions.DecideAsync(id, decision, new Decider(caller.Subject, caller.Groups, "api", http.Connection.RemoteIpAddress?.ToString()), body?.Reason, body?.Uses, body?.ValidForSeconds,
             $"{http.Request.Scheme}://{http.Request.Host}", ct);
         return outcome.Decided is { } decided ? TypedResults.Ok(decided) : TypedResults.Problem(outcome.Refusal, statusCode: outcome.Status);
     }

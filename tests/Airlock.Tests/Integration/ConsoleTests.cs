@@ -207,6 +207,36 @@ public sealed partial class ConsoleTests(AirlockEnvironment env) : IAsyncLifetim
         Assert.Contains(await env.AuditAsync(), e => e.Operation == "RevokeSession" && e.Principal == "console-admin" && e.Parameters["source"] == "console");
     }
 
+    [Fact]
+    public async Task AGrantRequestedInTheConsole_IsApprovedByAGrantApprover_ThenRevoked_NeverByItsRequester()
+    {
+        var requester = await LoginAsync("console-grant-requester", "auditors");
+        await requester.GotoAsync(env.Gateway.Url + "/console/grants");
+        await requester.Locator("details.request summary").ClickAsync();
+        await requester.Locator("input[name=actions]").FillAsync("dynamodb:DeleteItem");
+        await requester.Locator("input[name=minutes]").FillAsync("15");
+        await requester.Locator("input[name=reason]").FillAsync("clean up test rows");
+        await requester.Locator("details.request button").ClickAsync();
+        var notice = await requester.Locator(".notice").InnerTextAsync();
+        var id = Regex.Match(notice, "grt-[0-9a-f]+").Value;
+        Assert.NotEmpty(id);
+        Assert.Equal(0, await requester.Locator($"tr[data-grant={id}] button.approve").CountAsync());
+
+        var approver = await LoginAsync("console-grant-approver", "sre");
+        await approver.GotoAsync(env.Gateway.Url + "/console/grants");
+        await approver.Locator($"tr[data-grant={id}] button.approve").ClickAsync();
+        await approver.Locator(".notice").WaitForAsync();
+        Assert.StartsWith("approved", await approver.Locator($"tr[data-grant={id}] td.status").InnerTextAsync());
+        await Screenshot(approver, "grants");
+        await approver.Locator($"tr[data-grant={id}] button.deny").ClickAsync();
+        await approver.Locator(".notice").WaitForAsync();
+
+        Assert.StartsWith("revoked", await approver.Locator($"tr[data-grant={id}] td.status").InnerTextAsync());
+        var records = (await env.AuditAsync()).Where(e => e.Resources.Contains(id)).ToList();
+        Assert.Equal(["RequestGrant", "ApproveGrant", "RevokeGrant"], records.Select(e => e.Operation));
+        Assert.All(records, e => Assert.Equal("console", e.Parameters["source"]));
+    }
+
     /// <summary>A new browser context (no cookies) logged in to the console through the issuer's login page.</summary>
     private async Task<IPage> LoginAsync(string subject, string groups)
     {
