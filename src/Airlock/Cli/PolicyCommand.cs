@@ -64,17 +64,8 @@ internal static class PolicyCommand
                 return 2;
             }
 
-            var callParameters = (parse.GetValue(parameters) ?? []).Select(p => p.Split('=', 2)).ToDictionary(p => p[0], p => p.Length > 1 ? p[1] : "");
-            var (iamAction, accessLevel) = ServiceCatalog.Default.Authorization(parse.GetValue(action)!, callParameters);
-            var request = new PolicyRequest(parse.GetValue(subject)!, parse.GetValue(groups) ?? [], parse.GetValue(connection)!, parse.GetValue(action)!,
-                parse.GetValue(resources) is { Length: > 0 } r ? r : ["*"])
-            {
-                IamAction = iamAction,
-                AccessLevel = accessLevel,
-                Region = parse.GetValue(region)!,
-                Time = TimeProvider.System.GetUtcNow(),
-                Parameters = callParameters,
-            };
+            var request = PolicyExplain.Request(parse.GetValue(subject)!, parse.GetValue(groups) ?? [], parse.GetValue(connection)!, parse.GetValue(action)!,
+                parse.GetValue(resources) ?? [], parse.GetValue(region)!, parse.GetValue(parameters) ?? [], TimeProvider.System.GetUtcNow());
             var decision = policy.Evaluate(request);
             Console.WriteLine($"decision: {(decision.Effect?.ToString() ?? "Deny (default)").ToLowerInvariant()}");
             Console.WriteLine($"reason:   {decision.Reason}");

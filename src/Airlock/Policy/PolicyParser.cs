@@ -17,6 +17,9 @@ internal sealed partial class PolicyParser(ServiceCatalog catalog)
     private readonly List<PolicyStatement> _statements = [];
     private readonly HashSet<string> _included = new(StringComparer.Ordinal);
 
+    /// <summary>Whether Include may name files; off for policies typed into the console, which must not read the server's files.</summary>
+    public bool FileIncludes { get; init; } = true;
+
     public IReadOnlyList<string> Errors => _errors;
 
     /// <summary>What loads but may not mean what the author thinks (an operation name where IAM names the action otherwise).</summary>
@@ -133,6 +136,12 @@ internal sealed partial class PolicyParser(ServiceCatalog catalog)
             }
 
             ParseText(text, $"preset:{preset}", baseDirectory, principal);
+            return;
+        }
+
+        if (!FileIncludes)
+        {
+            _errors.Add($"{At(source, node)}: Include of a file is not allowed here; include a preset, or paste the file's statements.");
             return;
         }
 

@@ -237,6 +237,42 @@ public sealed partial class ConsoleTests(AirlockEnvironment env) : IAsyncLifetim
         Assert.All(records, e => Assert.Equal("console", e.Parameters["source"]));
     }
 
+    [Fact]
+    public async Task AnAuditor_ExplainsACall_AndTestsACandidatePolicyAgainstTheRecordedCalls_ButCannotIncludeTheServersFiles()
+    {
+        await TableAsync("console-policy");
+        var page = await LoginAsync("console-auditor-3", "auditors");
+        await page.GotoAsync(env.Gateway.Url + "/console/policy");
+        Assert.Contains("DropsNeedAnSre", await page.Locator("table.statements").InnerTextAsync());
+
+        await page.Locator("input[name='Explain.Groups']").FillAsync("agents");
+        await page.Locator("input[name='Explain.Action']").FillAsync("dynamodb:DeleteTable");
+        await page.Locator("input[name='Explain.Resources']").FillAsync("arn:aws:dynamodb:us-east-1:123456789012:table/orders");
+        await page.Locator("form.explain button").ClickAsync();
+        var explained = await page.Locator("#explained").InnerTextAsync();
+        Assert.Contains("Decision: review", explained);
+        Assert.Contains("DropsNeedAnSre", explained);
+
+        await page.Locator("textarea[name=Candidate]").FillAsync("""
+            Statement:
+              - Sid: OnlyReads
+                Effect: Allow
+                Principal: { Group: [agents] }
+                Action: ["dynamodb:Describe*", "dynamodb:List*", "dynamodb:Get*", "s3:List*", "s3:Get*"]
+                Resource: "*"
+            """);
+        await page.Locator("form.candidate button").ClickAsync();
+        var tested = await page.Locator("#tested").InnerTextAsync();
+        Assert.Matches(@"[1-9][0-9]* recorded calls replayed, [1-9][0-9]* would change", tested);
+        Assert.Contains("dynamodb:CreateTable", await page.Locator("table.changes").InnerTextAsync());
+        await Screenshot(page, "policy");
+
+        await page.Locator("textarea[name=Candidate]").FillAsync("Include: [/etc/passwd]\nStatement: []\n");
+        await page.Locator("form.candidate button").ClickAsync();
+        Assert.Contains("Include of a file is not allowed here", await page.Locator("ul.problem").InnerTextAsync());
+        Assert.DoesNotContain("root:", await page.ContentAsync());
+    }
+
     /// <summary>A new browser context (no cookies) logged in to the console through the issuer's login page.</summary>
     private async Task<IPage> LoginAsync(string subject, string groups)
     {
