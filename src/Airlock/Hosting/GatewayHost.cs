@@ -62,6 +62,8 @@ internal static class GatewayHost
         // each call itself, so that cost on the data path buys nothing.
         builder.Logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.None);
         builder.Logging.AddFilter("System.Net.Http", LogLevel.Warning);
+        // It warns that the console's keys are stored unencrypted: StoreKeyRepository seals each with the store's secret key.
+        builder.Logging.AddFilter("Microsoft.AspNetCore.DataProtection.KeyManagement.XmlKeyManager", LogLevel.Error);
         builder.WebHost.ConfigureKestrel(k =>
         {
             k.AddServerHeader = false;
@@ -95,7 +97,7 @@ internal static class GatewayHost
             .AddAirlockHealth()
             .AddAirlockMetrics(options.Admin)
             .AddAirlockTracing(options.Tracing)
-            .AddAirlockConsole(options.Console, options.Issuers, database.Beside("console-keys"))
+            .AddAirlockConsole(options.Console, options.Issuers)
             .AddAirlockAwsFrontEnd(new GatewayOptions(publicUrl, options.Limits.MaxBufferedBodyBytes, options.S3VirtualHostSuffixes, options.Audit.RequestBodyBytes), options.Limits);
 
         var app = builder.Build();

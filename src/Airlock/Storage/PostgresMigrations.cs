@@ -121,6 +121,14 @@ internal static class PostgresMigrations
         );
         CREATE INDEX webhook_deliveries_due ON webhook_deliveries(next_attempt_at) WHERE delivered_at IS NULL AND gave_up_at IS NULL;
         """,
+        // 4: the console's data-protection keys (sealed), shared so a console session and its antiforgery tokens hold on every node.
+        """
+        CREATE TABLE console_keys (
+            name TEXT PRIMARY KEY,
+            sealed_xml TEXT NOT NULL,
+            created_at TEXT NOT NULL
+        );
+        """,
     ];
 
     /// <summary>The schema version this Airlock needs.</summary>

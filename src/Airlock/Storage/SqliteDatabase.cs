@@ -200,6 +200,12 @@ internal sealed class SqliteDatabase : IStateDatabase
                 gave_up_at TEXT
             );
             CREATE INDEX IF NOT EXISTS webhook_deliveries_due ON webhook_deliveries(next_attempt_at) WHERE delivered_at IS NULL AND gave_up_at IS NULL;
+            -- The console's data-protection keys (sealed): a restart keeps console sessions.
+            CREATE TABLE IF NOT EXISTS console_keys (
+                name TEXT PRIMARY KEY,
+                sealed_xml TEXT NOT NULL,
+                created_at TEXT NOT NULL
+            );
             """;
         RefuseNewerSchema(connection);
         command.ExecuteNonQuery();
@@ -226,7 +232,7 @@ internal sealed class SqliteDatabase : IStateDatabase
     /// The embedded store's schema version, kept in SQLite's <c>user_version</c>. Its changes are additive (tables and
     /// columns created when missing), so any older file upgrades in place; 0 is a file from before versions were kept.
     /// </summary>
-    public const int SchemaVersion = 2;
+    public const int SchemaVersion = 3;
 
     private static void RefuseNewerSchema(SqliteConnection connection)
     {

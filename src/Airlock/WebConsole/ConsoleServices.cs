@@ -2,7 +2,9 @@ using Airlock.Identity;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Authentication.OpenIdConnect;
+using Airlock.Storage;
 using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.DataProtection.KeyManagement;
 
 namespace Airlock.WebConsole;
 
@@ -15,7 +17,7 @@ internal static class ConsoleServices
     /// The console's login (authorization code with PKCE at the configured issuer, then a cookie session with idle and
     /// absolute timeouts), its antiforgery tokens and its pages. Nothing here touches the AWS API's pipeline.
     /// </summary>
-    public static IServiceCollection AddAirlockConsole(this IServiceCollection services, ConsoleOptions options, IReadOnlyList<IssuerOptions> issuers, string keyDirectory)
+    public static IServiceCollection AddAirlockConsole(this IServiceCollection services, ConsoleOptions options, IReadOnlyList<IssuerOptions> issuers)
     {
         if (!options.Enabled)
         {
@@ -24,8 +26,10 @@ internal static class ConsoleServices
 
         var issuer = issuers.Single(i => i.Issuer == options.Issuer);
         services.AddSingleton(options);
-        // Cookies and antiforgery tokens are sealed with these keys; kept beside the store so a restart keeps sessions.
-        services.AddDataProtection().SetApplicationName("airlock-console").PersistKeysToFileSystem(new DirectoryInfo(keyDirectory));
+        // Cookies and antiforgery tokens are sealed with these keys, kept in the store every node shares.
+        services.AddDataProtection().SetApplicationName("airlock-console");
+        services.AddOptions<KeyManagementOptions>().Configure<IStateDatabase, SecretSeal, TimeProvider>((keys, database, seal, time) =>
+            keys.XmlRepository = new StoreKeyRepository(database, seal, time));
         services.AddAuthentication(o =>
             {
                 o.DefaultScheme = CookieScheme;

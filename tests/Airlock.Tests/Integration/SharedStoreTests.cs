@@ -99,6 +99,50 @@ public sealed class SharedStoreTests(ITestOutputHelper output) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task AConsoleSessionStartedOnOneNode_HoldsOnAnother_WhereItApprovesACallHeldOnAThird()
+    {
+        var credentials = await _env.NewSessionAsync(subject: "console-shared-agent", gateway: _node2.Url);
+        var table = AirlockEnvironment.UniqueName("shared-console");
+        var create = await _env.CliV2AtAsync(_node2.Url, credentials, "dynamodb", "create-table", "--table-name", table,
+            "--attribute-definitions", "AttributeName=k,AttributeType=S", "--key-schema", "AttributeName=k,KeyType=HASH", "--billing-mode", "PAY_PER_REQUEST");
+        Assert.True(create.ExitCode == 0, create.ToString());
+        var (playwright, browser) = await HeadlessChromium.LaunchAsync();
+        try
+        {
+            // Cookies go by host, not port: the session the first node set is what the third node is handed.
+            var page = await (await browser.NewContextAsync()).NewPageAsync();
+            await page.GotoAsync(_env.Gateway.Url + "/console");
+            await page.Locator("#subject").FillAsync("console-shared-sre");
+            await page.Locator("#groups").FillAsync("sre");
+            await page.Locator("#login").ClickAsync();
+            await page.WaitForURLAsync(new System.Text.RegularExpressions.Regex("/console/approvals$"));
+
+            var delete = _env.CliV2AtAsync(_node2.Url, credentials, "dynamodb", "delete-table", "--table-name", table);
+            await page.GotoAsync(_node3.Url + "/console/approvals");
+            var card = page.Locator("article.approval", new() { HasText = table });
+            await card.WaitForAsync(new() { Timeout = 15_000 });
+            await card.Locator("button.approve").ClickAsync();
+            await page.Locator(".notice").WaitForAsync();
+            var deleted = await delete;
+
+            Assert.True(deleted.ExitCode == 0, deleted.ToString());
+            Assert.StartsWith(_node3.Url, page.Url);
+            Assert.Contains(await _env.AuditAsync(), e => e.Operation == "ApproveCall" && e.Principal == "console-shared-sre" && e.Parameters["source"] == "console");
+            await using var connection = new Npgsql.NpgsqlConnection(_env.StorePostgresql);
+            await connection.OpenAsync();
+            await using var read = new Npgsql.NpgsqlCommand("SELECT sealed_xml FROM console_keys", connection);
+            var stored = (string)(await read.ExecuteScalarAsync())!;
+            Assert.StartsWith("sealed:v1:", stored);
+            Assert.DoesNotContain("<masterKey", stored);
+        }
+        finally
+        {
+            await browser.DisposeAsync();
+            playwright.Dispose();
+        }
+    }
+
+    [Fact]
     public async Task FiftyCallsHeldOnOneNode_ApprovedThroughAnother_AreEachReleasedOnce_AndTheDelayIsReported()
     {
         var credentials = await _env.NewSessionAsync(subject: "timed-agent", gateway: _node2.Url);
