@@ -27,7 +27,7 @@ internal static class ConfigLoader
         var options = new AirlockOptions { DemoIssuer = demo };
         try
         {
-            YamlConfiguration.Load(resolved).Bind(options);
+            ConfigBinding.Bind(YamlConfiguration.Load(resolved), options);
         }
         catch (Exception e) when (e is InvalidOperationException or YamlDotNet.Core.YamlException or FormatException)
         {

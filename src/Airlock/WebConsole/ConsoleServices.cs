@@ -49,7 +49,7 @@ internal static class ConsoleServices
                 cookie.Events.OnValidatePrincipal = context =>
                 {
                     var time = context.HttpContext.RequestServices.GetRequiredService<TimeProvider>();
-                    if (ConsoleUser.From(context.Principal!) is not { } user || time.GetUtcNow() - user.LoggedInAt > TimeSpan.FromHours(options.AbsoluteHours))
+                    if (ConsoleUser.From(context.Principal!) is not { } user || user.Outlived(time.GetUtcNow(), options))
                     {
                         context.RejectPrincipal();
                         return context.HttpContext.SignOutAsync(CookieScheme);

@@ -15,6 +15,9 @@ internal sealed record ConsoleUser(string Subject, IReadOnlyList<string> Groups,
 
     public bool MayAudit => Roles.Contains(Auditor) || Roles.Contains(Admin);
 
+    /// <summary>Past the absolute timeout: the session ends however busy it was (the idle timeout is the cookie's sliding expiry).</summary>
+    public bool Outlived(DateTimeOffset now, ConsoleOptions options) => now - LoggedInAt >= TimeSpan.FromHours(options.AbsoluteHours);
+
     public static IReadOnlySet<string> RolesOf(IEnumerable<string> groups, ConsoleRoles roles)
     {
         var held = new HashSet<string>(StringComparer.Ordinal);

@@ -23,7 +23,7 @@ public sealed class ConfigValidatorTests
               - name: ok
                 credentials: { source: static }
             """);
-        new ConfigurationBuilder().AddInMemoryCollection(yaml).Build().Bind(options);
+        ConfigBinding.Bind(new ConfigurationBuilder().AddInMemoryCollection(yaml).Build(), options);
 
         var errors = ConfigValidator.Validate(options);
 
@@ -37,6 +37,59 @@ public sealed class ConfigValidatorTests
     }
 
     [Fact]
+    public void TheConsoleAndSlack_AreCheckedWithTheRest()
+    {
+        var options = new AirlockOptions();
+        var yaml = YamlConfiguration.Flatten("""
+            listen: http://127.0.0.1:8080
+            issuers:
+              - issuer: https://login.example.com
+                audiences: [airlock]
+            console:
+              issuer: https://elsewhere.example.com
+              scopes: [profile]
+              idleMinutes: 600
+              absoluteHours: 1
+              listen: http://127.0.0.1:8080
+            approvals:
+              slack:
+                signingSecretEnv: SLACK_SECRET
+                signingSecretFile: slack.secret
+                users:
+                  U1: { groups: [sre] }
+            """);
+        ConfigBinding.Bind(new ConfigurationBuilder().AddInMemoryCollection(yaml).Build(), options);
+
+        var errors = ConfigValidator.Validate(options);
+
+        Assert.Contains(errors, e => e.StartsWith("console.issuer: 'https://elsewhere.example.com' is not one of issuers", StringComparison.Ordinal));
+        Assert.Contains(errors, e => e.StartsWith("console.scopes: include openid", StringComparison.Ordinal));
+        Assert.Contains(errors, e => e.StartsWith("console.roles:", StringComparison.Ordinal));
+        Assert.Contains(errors, e => e.StartsWith("console.idleMinutes and console.absoluteHours", StringComparison.Ordinal));
+        Assert.Contains(errors, e => e.StartsWith("console.listen must use a port of its own", StringComparison.Ordinal));
+        Assert.Contains(errors, e => e.StartsWith("approvals.slack: give signingSecretEnv or signingSecretFile, not both", StringComparison.Ordinal));
+        Assert.Contains(errors, e => e.StartsWith("approvals.slack.users.U1: give the subject", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void AListGivenInTheFile_ReplacesItsDefault_RatherThanAddingToIt()
+    {
+        var options = new AirlockOptions();
+        var yaml = YamlConfiguration.Flatten("""
+            issuers:
+              - issuer: https://login.example.com
+                audiences: [airlock]
+                algorithms: [ES256]
+            console:
+              scopes: [openid, groups]
+            """);
+        ConfigBinding.Bind(new ConfigurationBuilder().AddInMemoryCollection(yaml).Build(), options);
+
+        Assert.Equal(["ES256"], options.Issuers[0].Algorithms);
+        Assert.Equal(["openid", "groups"], options.Console.Scopes);
+    }
+
+    [Fact]
     public void EnvironmentVariables_OverrideTheFile()
     {
         var file = Path.GetTempFileName();
@@ -45,7 +98,7 @@ public sealed class ConfigValidatorTests
         try
         {
             var options = new AirlockOptions();
-            YamlConfiguration.Load(file).Bind(options);
+            ConfigBinding.Bind(YamlConfiguration.Load(file), options);
 
             Assert.Equal("ap-south-1", options.Connections[0].Region);
             Assert.Equal("http://127.0.0.1:1", options.Listen);
