@@ -273,10 +273,27 @@ public sealed partial class ConsoleTests(AirlockEnvironment env) : IAsyncLifetim
         Assert.DoesNotContain("root:", await page.ContentAsync());
     }
 
-    /// <summary>A new browser context (no cookies) logged in to the console through the issuer's login page.</summary>
-    private async Task<IPage> LoginAsync(string subject, string groups)
+    [Fact]
+    public async Task OnAPhone_TheInboxFitsTheScreen_AndApprovingWorks()
     {
-        var context = await _browser.NewContextAsync(new() { ViewportSize = new() { Width = 1200, Height = 900 } });
+        var page = await LoginAsync("console-sre-phone", "sre", new() { ViewportSize = new() { Width = 390, Height = 844 }, IsMobile = true, HasTouch = true, DeviceScaleFactor = 2 });
+        var (credentials, table) = await TableAsync("console-phone");
+
+        var delete = env.CliV2Async(credentials, "dynamodb", "delete-table", "--table-name", table);
+        var card = page.Locator("article.approval", new() { HasText = table });
+        await card.WaitForAsync(new() { Timeout = 15_000 });
+        Assert.True(await page.EvaluateAsync<bool>("() => document.documentElement.scrollWidth <= window.innerWidth"), "the inbox scrolls sideways on a phone");
+        await Screenshot(page, "approvals-phone");
+        await card.Locator("button.approve").TapAsync();
+        await page.Locator(".notice").WaitForAsync();
+
+        Assert.Equal(0, (await delete).ExitCode);
+    }
+
+    /// <summary>A new browser context (no cookies) logged in to the console through the issuer's login page.</summary>
+    private async Task<IPage> LoginAsync(string subject, string groups, BrowserNewContextOptions? device = null)
+    {
+        var context = await _browser.NewContextAsync(device ?? new() { ViewportSize = new() { Width = 1200, Height = 900 } });
         var page = await context.NewPageAsync();
         await page.GotoAsync(env.Gateway.Url + "/console");
         await page.Locator("#subject").FillAsync(subject);
