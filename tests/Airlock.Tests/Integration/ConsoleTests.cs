@@ -290,6 +290,30 @@ public sealed partial class ConsoleTests(AirlockEnvironment env) : IAsyncLifetim
         Assert.Equal(0, (await delete).ExitCode);
     }
 
+    [Fact]
+    public async Task ARequester_SeesTheirOwnHeldCall_WithNoControl_AndCannotApproveItByHand()
+    {
+        var (credentials, table) = await TableAsync("console-self");
+        var delete = env.CliV2Async(credentials, "dynamodb", "delete-table", "--table-name", table);
+        var id = await ApprovalIdAsync(table);
+        var page = await LoginAsync("console-agent", "sre");
+        var card = page.Locator("article.approval", new() { HasText = table });
+        await card.WaitForAsync(new() { Timeout = 15_000 });
+
+        Assert.Equal(0, await card.Locator("form").CountAsync());
+        Assert.Contains("Your own request", await card.InnerTextAsync());
+        var token = await page.Locator("form.who input[name=__RequestVerificationToken]").GetAttributeAsync("value");
+        var forged = await page.APIRequest.PostAsync(env.Gateway.Url + "/console/approvals?handler=Approve",
+            new() { Form = FormOf(page, ("id", id), ("__RequestVerificationToken", token!)), MaxRedirects = 0 });
+
+        Assert.Equal(302, forged.Status);
+        Assert.Contains(await PendingIdsAsync(), p => p == id);
+        Assert.Contains(await env.AuditAsync(), e => e.Operation == "ApproveCall" && e.Resources.Contains(id) && e.Principal == "console-agent"
+            && e.Decision == "refuse" && e.Reason!.Contains("cannot decide your own request") && e.Parameters["source"] == "console");
+        await DecideWithTheApiAsync(id);
+        await delete;
+    }
+
     /// <summary>A new browser context (no cookies) logged in to the console through the issuer's login page.</summary>
     private async Task<IPage> LoginAsync(string subject, string groups, BrowserNewContextOptions? device = null)
     {
