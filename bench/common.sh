@@ -78,6 +78,24 @@ NGINX
   nginx -c "$work/nginx.conf" -p "$work/nginx"
 }
 
+# rounds_and_seconds "$@": sets rounds and seconds from --rounds N and --seconds S (the caller sets the defaults first).
+rounds_and_seconds() {
+  while [ $# -gt 0 ]; do
+    case "$1" in
+      --rounds) rounds=$2; shift ;;
+      --seconds) seconds=$2; shift ;;
+      *) echo "unknown option $1" >&2; exit 2 ;;
+    esac
+    shift
+  done
+}
+
+# build_airlock_and_load: Release builds of the gateway and the load tool (the benchmark's upstream and client).
+build_airlock_and_load() {
+  dotnet build -c Release src/Airlock >/dev/null
+  dotnet build -c Release bench/Airlock.Load >/dev/null
+}
+
 # json_cell OUT LOAD_DLL UPSTREAM_PORT AIRLOCK_URL PIDS [LEVEL] [SECONDS]: one json GetItem cell through Airlock (the
 # gateway processes PIDS, comma-separated, measured); prints "req/s p50 p99 cpu-ms-per-call" from its row.
 json_cell() {

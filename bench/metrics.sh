@@ -7,17 +7,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 rounds=8; seconds=4
-while [ $# -gt 0 ]; do
-  case "$1" in
-    --rounds) rounds=$2; shift ;;
-    --seconds) seconds=$2; shift ;;
-    *) echo "unknown option $1" >&2; exit 2 ;;
-  esac
-  shift
-done
 source bench/common.sh
-dotnet build -c Release src/Airlock >/dev/null
-dotnet build -c Release bench/Airlock.Load >/dev/null
+rounds_and_seconds "$@"
+build_airlock_and_load
 load=bench/Airlock.Load/bin/Release/net10.0/Airlock.Load.dll
 airlock=src/Airlock/bin/Release/net10.0/airlock.dll
 

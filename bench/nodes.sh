@@ -6,18 +6,10 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 rounds=3; seconds=4
-while [ $# -gt 0 ]; do
-  case "$1" in
-    --rounds) rounds=$2; shift ;;
-    --seconds) seconds=$2; shift ;;
-    *) echo "unknown option $1" >&2; exit 2 ;;
-  esac
-  shift
-done
 source bench/common.sh
+rounds_and_seconds "$@"
 pgbin=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)
-dotnet build -c Release src/Airlock >/dev/null
-dotnet build -c Release bench/Airlock.Load >/dev/null
+build_airlock_and_load
 load=bench/Airlock.Load/bin/Release/net10.0/Airlock.Load.dll
 airlock=src/Airlock/bin/Release/net10.0/airlock.dll
 

@@ -28,8 +28,7 @@ need nginx nginx-light
 need gnuplot gnuplot-nox
 source bench/common.sh
 
-dotnet build -c Release src/Airlock >/dev/null
-dotnet build -c Release bench/Airlock.Load >/dev/null
+build_airlock_and_load
 load=bench/Airlock.Load/bin/Release/net10.0/Airlock.Load.dll
 airlock=src/Airlock/bin/Release/net10.0/airlock.dll
 

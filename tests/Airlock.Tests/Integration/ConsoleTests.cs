@@ -327,15 +327,7 @@ public sealed partial class ConsoleTests(AirlockEnvironment env) : IAsyncLifetim
         return page;
     }
 
-    private async Task<(SessionCredentials Credentials, string Table)> TableAsync(string prefix)
-    {
-        var credentials = await env.NewSessionAsync(subject: "console-agent");
-        var table = AirlockEnvironment.UniqueName(prefix);
-        var create = await env.CliV2Async(credentials, "dynamodb", "create-table", "--table-name", table,
-            "--attribute-definitions", "AttributeName=k,AttributeType=S", "--key-schema", "AttributeName=k,KeyType=HASH", "--billing-mode", "PAY_PER_REQUEST");
-        Assert.True(create.ExitCode == 0, create.ToString());
-        return (credentials, table);
-    }
+    private Task<(SessionCredentials Credentials, string Table)> TableAsync(string prefix) => env.SessionWithTableAsync("console-agent", prefix);
 
     /// <summary>The id of the approval opened for this table's deletion, from the approvals API as an sre.</summary>
     private async Task<string> ApprovalIdAsync(string table)

@@ -3,7 +3,6 @@ using System.Security.Cryptography;
 using Amazon.Runtime;
 using Amazon.S3;
 using Amazon.S3.Model;
-using Airlock.Aws.SigV4;
 using Airlock.Aws.Streaming;
 using Airlock.Tests.Integration.Infrastructure;
 using Airlock.Tests.Support;

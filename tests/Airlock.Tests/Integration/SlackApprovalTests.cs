@@ -85,15 +85,7 @@ public sealed class SlackApprovalTests(AirlockEnvironment env)
         Assert.Contains("Denied by slack-sre", await ResponseAsync("deny"));
     }
 
-    private async Task<(SessionCredentials Credentials, string Table)> TableAsync(string prefix)
-    {
-        var credentials = await env.NewSessionAsync(subject: "slack-requester");
-        var table = AirlockEnvironment.UniqueName(prefix);
-        var create = await env.CliV2Async(credentials, "dynamodb", "create-table", "--table-name", table,
-            "--attribute-definitions", "AttributeName=k,AttributeType=S", "--key-schema", "AttributeName=k,KeyType=HASH", "--billing-mode", "PAY_PER_REQUEST");
-        Assert.True(create.ExitCode == 0, create.ToString());
-        return (credentials, table);
-    }
+    private Task<(SessionCredentials Credentials, string Table)> TableAsync(string prefix) => env.SessionWithTableAsync("slack-requester", prefix);
 
     /// <summary>The approval id on the Approve button of the Slack message about this table's deletion.</summary>
     private async Task<string> ButtonApprovalIdAsync(string table)

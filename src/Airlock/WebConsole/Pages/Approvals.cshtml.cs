@@ -1,6 +1,5 @@
 using Airlock.Approvals;
 using Microsoft.AspNetCore.Mvc;
-using Microsoft.AspNetCore.Mvc.RazorPages;
 
 namespace Airlock.WebConsole.Pages;
 
@@ -9,7 +8,7 @@ namespace Airlock.WebConsole.Pages;
 /// an approver needs to decide, and the decided ones. Deciding goes through <see cref="ApprovalDecisions"/>, which
 /// checks again, at that moment, that this user may decide this approval.
 /// </summary>
-internal sealed class ApprovalsModel(ApprovalStore store, ApprovalDecisions decisions, TimeProvider time) : PageModel
+internal sealed class ApprovalsModel(ApprovalStore store, ApprovalDecisions decisions, TimeProvider time) : ConsolePageModel
 {
     private const int DecidedShown = 50;
 
@@ -17,12 +16,6 @@ internal sealed class ApprovalsModel(ApprovalStore store, ApprovalDecisions deci
     public IReadOnlyList<Approval> Pending { get; private set; } = [];
     public IReadOnlyList<Approval> Decided { get; private set; } = [];
     public DateTimeOffset Now { get; private set; }
-
-    [TempData]
-    public string? Notice { get; set; }
-
-    [TempData]
-    public string? Problem { get; set; }
 
     public async Task<IActionResult> OnGetAsync()
     {
@@ -72,14 +65,7 @@ internal sealed class ApprovalsModel(ApprovalStore store, ApprovalDecisions deci
             return outcome.Status == 403 ? Forbid() : Refuse(outcome.Refusal!);
         }
 
-        Notice = $"{(decision == "approve" ? "Approved" : "Denied")} {decided.Action} of {decided.Requester}: the approval is now {decided.Status}.";
-        return RedirectToPage();
-    }
-
-    private IActionResult Refuse(string why)
-    {
-        Problem = why;
-        return RedirectToPage();
+        return Done($"{(decision == "approve" ? "Approved" : "Denied")} {decided.Action} of {decided.Requester}: the approval is now {decided.Status}.");
     }
 
     private async Task LoadAsync()

@@ -1,6 +1,5 @@
 using Airlock.Approvals;
 using Microsoft.AspNetCore.Mvc;
-using Microsoft.AspNetCore.Mvc.RazorPages;
 
 namespace Airlock.WebConsole.Pages;
 
@@ -8,17 +7,11 @@ namespace Airlock.WebConsole.Pages;
 /// Time-boxed grants: request one for yourself; grant approvers (approvals.grantApprovers) approve or deny others'
 /// requests; they or the requester revoke. Every step goes through <see cref="GrantDecisions"/>, as the API's do.
 /// </summary>
-internal sealed class GrantsModel(GrantStore store, GrantDecisions grants, TimeProvider time) : PageModel
+internal sealed class GrantsModel(GrantStore store, GrantDecisions grants, TimeProvider time) : ConsolePageModel
 {
     public ConsoleUser Me { get; private set; } = null!;
     public IReadOnlyList<Grant> Grants { get; private set; } = [];
     public DateTimeOffset Now { get; private set; }
-
-    [TempData]
-    public string? Notice { get; set; }
-
-    [TempData]
-    public string? Problem { get; set; }
 
     public async Task<IActionResult> OnGetAsync()
     {
@@ -38,7 +31,7 @@ internal sealed class GrantsModel(GrantStore store, GrantDecisions grants, TimeP
         var me = ConsoleUser.From(User)!;
         var outcome = await grants.RequestAsync(Decider(me), Split(actions), Split(resources), minutes * 60, string.IsNullOrWhiteSpace(reason) ? null : reason.Trim(),
             HttpContext.RequestAborted);
-        return Done(outcome, $"Requested {outcome.Grant?.Id}: a grant approver decides it.");
+        return Settled(outcome, $"Requested {outcome.Grant?.Id}: a grant approver decides it.");
     }
 
     public async Task<IActionResult> OnPostDecideAsync(string id, string verb, string? reason)
@@ -50,27 +43,14 @@ internal sealed class GrantsModel(GrantStore store, GrantDecisions grants, TimeP
 
         if (verb == "deny" && string.IsNullOrWhiteSpace(reason))
         {
-            Problem = "Give a reason to deny: the requester sees it.";
-            return RedirectToPage();
+            return Refuse("Give a reason to deny: the requester sees it.");
         }
 
         var outcome = await grants.DecideAsync(id, verb, Decider(ConsoleUser.From(User)!), string.IsNullOrWhiteSpace(reason) ? null : reason.Trim(), HttpContext.RequestAborted);
-        return outcome.Status == 403 ? Forbid() : Done(outcome, $"Grant {id} is now {outcome.Grant?.Status}.");
+        return outcome.Status == 403 ? Forbid() : Settled(outcome, $"Grant {id} is now {outcome.Grant?.Status}.");
     }
 
-    private IActionResult Done(GrantOutcome outcome, string notice)
-    {
-        if (outcome.Grant is null)
-        {
-            Problem = outcome.Refusal;
-        }
-        else
-        {
-            Notice = notice;
-        }
-
-        return RedirectToPage();
-    }
+    private IActionResult Settled(GrantOutcome outcome, string notice) => outcome.Grant is null ? Refuse(outcome.Refusal!) : Done(notice);
 
     private Decider Decider(ConsoleUser me) => new(me.Subject, me.Groups, "console", HttpContext.Connection.RemoteIpAddress?.ToString());
 

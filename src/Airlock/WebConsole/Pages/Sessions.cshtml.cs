@@ -1,17 +1,13 @@
 using Airlock.Identity;
 using Microsoft.AspNetCore.Mvc;
-using Microsoft.AspNetCore.Mvc.RazorPages;
 
 namespace Airlock.WebConsole.Pages;
 
 /// <summary>The active sessions, for auditors and admins; admins revoke one (its next call is refused, on every node).</summary>
-internal sealed class SessionsModel(SessionStore sessions, TimeProvider time) : PageModel
+internal sealed class SessionsModel(SessionStore sessions, TimeProvider time) : ConsolePageModel
 {
     public IReadOnlyList<Session> Active { get; private set; } = [];
     public bool MayRevoke { get; private set; }
-
-    [TempData]
-    public string? Notice { get; set; }
 
     public async Task<IActionResult> OnGetAsync()
     {
@@ -36,7 +32,6 @@ internal sealed class SessionsModel(SessionStore sessions, TimeProvider time) : 
 
         var revoked = await sessions.RevokeAsync(id, time.GetUtcNow(), HttpContext.RequestAborted);
         await ConsoleAudit.RecordAsync(HttpContext, me.Subject, "RevokeSession", id, revoked ? $"revoked session {id}" : $"session {id} was not active");
-        Notice = revoked ? $"Revoked {id}: its next call is refused." : $"{id} was not active.";
-        return RedirectToPage();
+        return Done(revoked ? $"Revoked {id}: its next call is refused." : $"{id} was not active.");
     }
 }

@@ -1,7 +1,6 @@
 using System.Data.Common;
 using Airlock.Audit;
 using Airlock.Audit.Chain;
-using Airlock.Audit.Stores;
 using Airlock.Storage;
 using Xunit;
 

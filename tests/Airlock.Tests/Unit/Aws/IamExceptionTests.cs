@@ -1,5 +1,4 @@
 using System.Text.Json;
-using Airlock.Tests;
 using Airlock.Aws.Catalog;
 using Xunit;
 

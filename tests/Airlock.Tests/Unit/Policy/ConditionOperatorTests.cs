@@ -1,4 +1,3 @@
-using Airlock.Policy;
 using Xunit;
 
 namespace Airlock.Tests.Unit.Policy;
