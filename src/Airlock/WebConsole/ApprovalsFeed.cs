@@ -5,9 +5,10 @@ namespace Airlock.WebConsole;
 /// <summary>
 /// <c>/console/events</c>: server-sent events that tell an open inbox its approvals changed. The store is read once a
 /// second, so approvals opened or decided on any node show within about a second. A stream ends after a few minutes
-/// and the browser reconnects, so an ended console session stops receiving events.
+/// and the browser reconnects, so an ended console session stops receiving events; it ends at once when the node
+/// stops, so open consoles never hold up a shutdown (the browser reconnects to another node).
 /// </summary>
-internal sealed class ApprovalsFeed(ApprovalStore store, TimeProvider time)
+internal sealed class ApprovalsFeed(ApprovalStore store, TimeProvider time, IHostApplicationLifetime lifetime)
 {
     private static readonly TimeSpan Poll = TimeSpan.FromSeconds(1);
     private static readonly TimeSpan Lifetime = TimeSpan.FromMinutes(5);
@@ -16,7 +17,8 @@ internal sealed class ApprovalsFeed(ApprovalStore store, TimeProvider time)
     {
         http.Response.ContentType = "text/event-stream";
         http.Response.Headers.CacheControl = "no-store";
-        var ct = http.RequestAborted;
+        using var ending = CancellationTokenSource.CreateLinkedTokenSource(http.RequestAborted, lifetime.ApplicationStopping);
+        var ct = ending.Token;
         var until = time.GetUtcNow() + Lifetime;
         string? last = null;
         try
