@@ -27,8 +27,24 @@ public sealed class SharedStoreTests(ITestOutputHelper output) : IAsyncLifetime
         _env = new AirlockEnvironment { StorePostgresql = await _server.NewDatabaseAsync("shared"), HoldSeconds = 20 };
         await _env.InitializeAsync();
         // Started together: each applies the missing migrations at start, one at a time under the advisory lock.
-        var nodes = await Task.WhenAll(_env.StartSecondGatewayAsync("node2"), _env.StartSecondGatewayAsync("node3"));
-        (_node2, _node3) = (nodes[0], nodes[1]);
+        var starting = new[] { _env.StartSecondGatewayAsync("node2"), _env.StartSecondGatewayAsync("node3") };
+        try
+        {
+            var nodes = await Task.WhenAll(starting);
+            (_node2, _node3) = (nodes[0], nodes[1]);
+        }
+        catch
+        {
+            // xunit does not dispose a class that failed to start: stop what did start.
+            foreach (var node in starting.Where(t => t.IsCompletedSuccessfully))
+            {
+                node.Result.Dispose();
+            }
+
+            await _env.DisposeAsync();
+            await _server.DisposeAsync();
+            throw;
+        }
     }
 
     public async Task DisposeAsync()

@@ -89,7 +89,21 @@ public sealed class AirlockEnvironment : IAsyncLifetime
     /// <summary>Slack users the configuration maps: an sre, and one who is the requester <c>slack-requester</c> too.</summary>
     public const string SlackSre = "U0SRE0001", SlackSre2 = "U0SRE0002", SlackRequester = "U0REQ0001";
 
+    /// <summary>Starts everything; what started is stopped again if a later part fails (xunit does not dispose a fixture that failed to start).</summary>
     public async Task InitializeAsync()
+    {
+        try
+        {
+            await StartAllAsync();
+        }
+        catch
+        {
+            await DisposeAsync();
+            throw;
+        }
+    }
+
+    private async Task StartAllAsync()
     {
         Issuer = await TestIssuer.StartAsync();
         Webhooks = await WebhookReceiver.StartAsync();
