@@ -1,43 +1,53 @@
 #!/usr/bin/env bash
 # Where Airlock's CPU goes in one json GetItem cell: the gateway runs against the load tool's upstream on loopback,
-# dotnet-trace samples it (cpu-sampling) while the cell runs, and the top frames by exclusive time are printed,
-# ready for bench/PROFILE.md. Installs dotnet-trace as a .NET tool when missing.
-# Usage: bash bench/profile.sh [--level 64] [--seconds 10] [--top 25] [--trace FILE]
+# Linux perf samples its CPU (cpu-clock, 999 Hz, call graphs) while the cell runs, with the runtime's perf map naming
+# JIT-compiled methods, and the top frames by exclusive (self) CPU are printed, ready for bench/PROFILE.md.
+# (dotnet-trace's CPU sampling on Linux needs the kernel's user_events, which these machines lack; its thread-time
+# profile counts waiting threads.) Installs Debian's linux-perf when missing.
+# Usage: [WARM_SECONDS=30] [KEEP_PERF=1] bash bench/profile.sh [--level 64] [--seconds 10] [--top 25]
+#   WARM_SECONDS: the unprofiled warm-up cell (default 4); KEEP_PERF: keep the work folder (perf.data) to dig further.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-level=64; seconds=10; top=25; trace=""
+level=64; seconds=10; top=25
 while [ $# -gt 0 ]; do
   case "$1" in
     --level) level=$2; shift ;;
     --seconds) seconds=$2; shift ;;
     --top) top=$2; shift ;;
-    --trace) trace=$2; shift ;;
     *) echo "unknown option $1" >&2; exit 2 ;;
   esac
   shift
 done
 source bench/common.sh
-tool=$HOME/.dotnet/tools/dotnet-trace
-[ -x "$tool" ] || dotnet tool install -g dotnet-trace >/dev/null
+command -v perf >/dev/null || DEBIAN_FRONTEND=noninteractive apt-get install -y -qq linux-perf >/dev/null
 build_airlock_and_load
 load=bench/Airlock.Load/bin/Release/net10.0/Airlock.Load.dll
 airlock=src/Airlock/bin/Release/net10.0/airlock.dll
 work=$(mktemp -d /tmp/airlock-profile-XXXXXX)
-trace=${trace:-$work/airlock.nettrace}
 pids=()
 cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$work"; }
 trap cleanup EXIT
+[ -n "${KEEP_PERF:-}" ] && trap - EXIT
 up=$(port); gw=$(port)
 dotnet "$load" upstream "$up" > "$work/upstream.log" 2>&1 & pids+=($!)
 wait_for "http://127.0.0.1:$up/_bench/token"
 bench_config "$work/airlock.yaml" "$gw" "$up"
-dotnet "$airlock" serve --config "$work/airlock.yaml" > "$work/logs/airlock.log" 2>&1 & gateway=$!; pids+=($gateway)
+DOTNET_PerfMapEnabled=1 DOTNET_EnableWriteXorExecute=0 dotnet "$airlock" serve --config "$work/airlock.yaml" > "$work/logs/airlock.log" 2>&1 & gateway=$!; pids+=($gateway)
 wait_for "http://127.0.0.1:$gw/_airlock/health"
-# A cell first, unprofiled, so the trace sees the warm path rather than start-up and JIT.
-json_cell "$work/warm" "$load" "$up" "http://127.0.0.1:$gw" "$gateway" "$level" 4 >/dev/null
-"$tool" collect -p "$gateway" --profile cpu-sampling -o "$trace" --duration "00:00:00:$(printf '%02d' $((seconds + 2)))" > "$work/trace.log" 2>&1 & tracer=$!
-sleep 2
+# A cell first, unprofiled, so the profile sees the warm path rather than start-up and JIT.
+json_cell "$work/warm" "$load" "$up" "http://127.0.0.1:$gw" "$gateway" "$level" "${WARM_SECONDS:-4}" >/dev/null
+perf record -F 999 -g -p "$gateway" -o "$work/perf.data" -- sleep "$((seconds + 1))" > "$work/perf.log" 2>&1 & recorder=$!
+sleep 1
 row=$(json_cell "$work/cell" "$load" "$up" "http://127.0.0.1:$gw" "$gateway" "$level" "$seconds")
-wait "$tracer" || true
-echo "json c$level while traced: $row (req/s p50 p99 CPU-ms/call)"
-"$tool" report "$trace" topN -n "$top"
+wait "$recorder" || { cat "$work/perf.log" >&2; exit 1; }
+echo "json c$level while profiled: $row (req/s p50 p99 CPU-ms/call)"
+echo
+echo "By library: $(perf report -i "$work/perf.data" --stdio --no-children --sort dso -g none 2>/dev/null | grep -E '^ +[0-9.]+%' | head -8 | awk '{printf "%s%s %s", (NR > 1 ? ", " : ""), $2, $1}')"
+echo "By thread: $(perf report -i "$work/perf.data" --stdio --no-children --sort comm -g none 2>/dev/null | grep -E '^ +[0-9.]+%' | head -6 | awk '{p = $1; $1 = ""; sub(/^ /, ""); printf "%s%s %s", (NR > 1 ? ", " : ""), $0, p}')"
+echo
+echo "| self | frame |"
+echo "| --- | --- |"
+perf report -i "$work/perf.data" --stdio --no-children --sort symbol -g none --percent-limit 0.3 2>/dev/null \
+  | grep -E '^ +[0-9.]+%' | head -n "$top" \
+  | sed -E 's/^ +([0-9.]+%) +\[[.k]\] +/\1\t/; s/\[OptimizedTier1\]|\[Optimized\]|\[QuickJitted\]|\[Tier0\]|\[Tier1\]//g' \
+  | awk -F'\t' '{name = $2; sub(/[ \t-]+$/, "", name); gsub(/\|/, "\\|", name); if (length(name) > 140) name = substr(name, 1, 137) "..."; printf "| %s | %s |\n", $1, name}'
