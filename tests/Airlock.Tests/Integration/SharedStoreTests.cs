@@ -92,11 +92,7 @@ public sealed class SharedStoreTests(ITestOutputHelper output) : IAsyncLifetime
     [Fact]
     public async Task ACallHeldOnOneNode_ApprovedThroughAnother_IsReleasedOnce()
     {
-        var credentials = await _env.NewSessionAsync(subject: "held-agent", gateway: _node2.Url);
-        var table = AirlockEnvironment.UniqueName("shared-held");
-        var create = await _env.CliV2AtAsync(_node2.Url, credentials, "dynamodb", "create-table", "--table-name", table,
-            "--attribute-definitions", "AttributeName=k,AttributeType=S", "--key-schema", "AttributeName=k,KeyType=HASH", "--billing-mode", "PAY_PER_REQUEST");
-        Assert.True(create.ExitCode == 0, create.ToString());
+        var (credentials, table) = await _env.SessionWithTableAsync("held-agent", "shared-held", _node2.Url);
         var sre = Path.Combine(_env.WorkDir, "shared-sre.jwt");
         await File.WriteAllTextAsync(sre, _env.Issuer.Mint(subject: "sre-shared", groups: ["sre"]));
 
@@ -117,11 +113,7 @@ public sealed class SharedStoreTests(ITestOutputHelper output) : IAsyncLifetime
     [Fact]
     public async Task AConsoleSessionStartedOnOneNode_HoldsOnAnother_WhereItApprovesACallHeldOnAThird()
     {
-        var credentials = await _env.NewSessionAsync(subject: "console-shared-agent", gateway: _node2.Url);
-        var table = AirlockEnvironment.UniqueName("shared-console");
-        var create = await _env.CliV2AtAsync(_node2.Url, credentials, "dynamodb", "create-table", "--table-name", table,
-            "--attribute-definitions", "AttributeName=k,AttributeType=S", "--key-schema", "AttributeName=k,KeyType=HASH", "--billing-mode", "PAY_PER_REQUEST");
-        Assert.True(create.ExitCode == 0, create.ToString());
+        var (credentials, table) = await _env.SessionWithTableAsync("console-shared-agent", "shared-console", _node2.Url);
         var (playwright, browser) = await HeadlessChromium.LaunchAsync();
         try
         {

@@ -340,12 +340,15 @@ public sealed class AirlockEnvironment : IAsyncLifetime
         return (response.StatusCode, XElement.Parse(await response.Content.ReadAsStringAsync()));
     }
 
-    /// <summary>A new session for <paramref name="subject"/> (group agents) and a DynamoDB table it created, to hold a DeleteTable of.</summary>
-    public async Task<(SessionCredentials Credentials, string Table)> SessionWithTableAsync(string subject, string prefix)
+    /// <summary>
+    /// A new session for <paramref name="subject"/> (group agents) and a DynamoDB table it created, to hold a DeleteTable
+    /// of; through <paramref name="gateway"/> (another node) when given.
+    /// </summary>
+    public async Task<(SessionCredentials Credentials, string Table)> SessionWithTableAsync(string subject, string prefix, string? gateway = null)
     {
-        var credentials = await NewSessionAsync(subject: subject);
+        var credentials = await NewSessionAsync(subject: subject, gateway: gateway);
         var table = UniqueName(prefix);
-        var create = await CliV2Async(credentials, "dynamodb", "create-table", "--table-name", table,
+        var create = await CliV2AtAsync(gateway ?? Gateway.Url, credentials, "dynamodb", "create-table", "--table-name", table,
             "--attribute-definitions", "AttributeName=k,AttributeType=S", "--key-schema", "AttributeName=k,KeyType=HASH", "--billing-mode", "PAY_PER_REQUEST");
         Xunit.Assert.True(create.ExitCode == 0, create.ToString());
         return (credentials, table);
