@@ -53,7 +53,7 @@ internal sealed partial class SlackInteractions(
         {
             await audit.AppendAsync(AuditEntry.OfAirlock(time.GetUtcNow(), $"slack:{click.SlackUser}", click.Decision == "approve" ? "ApproveCall" : "DenyCall", click.ApprovalId,
                 $"refused: Slack user {click.SlackUser} is not mapped to a principal (approvals.slack.users)", clientIp)
-                with { Decision = "refuse", Parameters = new Dictionary<string, string> { ["source"] = "slack", ["sourceUser"] = click.SlackUser } }, ct);
+                with { Decision = "refuse", Parameters = ApprovalDecisions.Source(new Decider($"slack:{click.SlackUser}", [], "slack", clientIp, click.SlackUser)) }, ct);
             Respond(click, SlackMessages.Refused("your Slack user is not one Airlock knows; nothing changed."));
             return Results.Ok();
         }

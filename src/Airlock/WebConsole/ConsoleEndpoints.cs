@@ -41,8 +41,10 @@ internal static class ConsoleEndpoints
             {
                 endpoints.MapRazorPages();
                 endpoints.MapGet(ConsoleOptions.PathBase + "/events", (HttpContext http, ApprovalsFeed feed) => feed.StreamAsync(http)).RequireAuthorization();
-                endpoints.MapGet(ConsoleOptions.PathBase + "/static/console.js", () => Static("console.js", "text/javascript; charset=utf-8"));
-                endpoints.MapGet(ConsoleOptions.PathBase + "/static/console.css", () => Static("console.css", "text/css; charset=utf-8"));
+                var script = Static("console.js");
+                var styles = Static("console.css");
+                endpoints.MapGet(ConsoleOptions.PathBase + "/static/console.js", () => Results.Text(script, "text/javascript; charset=utf-8"));
+                endpoints.MapGet(ConsoleOptions.PathBase + "/static/console.css", () => Results.Text(styles, "text/css; charset=utf-8"));
             });
             console.Run(http =>
             {
@@ -52,10 +54,11 @@ internal static class ConsoleEndpoints
         });
     }
 
-    private static IResult Static(string name, string contentType)
+    /// <summary>One of the console's two static files, read from the assembly once, when the console is mapped.</summary>
+    private static string Static(string name)
     {
         using var stream = Assembly.GetExecutingAssembly().GetManifestResourceStream("console." + name)!;
         using var reader = new StreamReader(stream);
-        return Results.Text(reader.ReadToEnd(), contentType);
+        return reader.ReadToEnd();
     }
 }

@@ -33,8 +33,7 @@ public sealed partial class ConsoleTests(AirlockEnvironment env) : IAsyncLifetim
         var (credentials, table) = await TableAsync("console-ok");
 
         var delete = env.CliV2Async(credentials, "dynamodb", "delete-table", "--table-name", table);
-        var card = page.Locator("article.approval", new() { HasText = table });
-        await card.WaitForAsync(new() { Timeout = 15_000 });
+        var card = await CardAsync(page, table);
         Assert.True(await page.EvaluateAsync<bool>("() => window.notReloaded === true"), "the inbox reloaded instead of updating in place");
         Assert.Contains("console-agent", await card.InnerTextAsync());
         await Screenshot(page, "approvals");
@@ -58,8 +57,7 @@ public sealed partial class ConsoleTests(AirlockEnvironment env) : IAsyncLifetim
         var (credentials, table) = await TableAsync("console-deny");
 
         var delete = env.CliV2Async(credentials, "dynamodb", "delete-table", "--table-name", table);
-        var card = page.Locator("article.approval", new() { HasText = table });
-        await card.WaitForAsync(new() { Timeout = 15_000 });
+        var card = await CardAsync(page, table);
         await card.Locator("input[name=reason]").FillAsync("that table feeds the invoices");
         await card.Locator("button.deny").ClickAsync();
         var result = await delete;
@@ -77,15 +75,12 @@ public sealed partial class ConsoleTests(AirlockEnvironment env) : IAsyncLifetim
         var delete = env.CliV2Async(credentials, "dynamodb", "delete-table", "--table-name", table);
         var id = await ApprovalIdAsync(table);
         var page = await LoginAsync("console-auditor", "auditors");
-        var card = page.Locator("article.approval", new() { HasText = table });
-        await card.WaitForAsync(new() { Timeout = 15_000 });
+        var card = await CardAsync(page, table);
 
         Assert.Equal(0, await card.Locator("button.approve").CountAsync());
         Assert.Equal(0, await page.Locator("form.approve, form.deny").CountAsync());
-        // A POST built by hand, with the auditor's own valid antiforgery token (from the logout form).
-        var token = await page.Locator("form.who input[name=__RequestVerificationToken]").GetAttributeAsync("value");
-        var forged = await page.APIRequest.PostAsync(env.Gateway.Url + "/console/approvals?handler=Approve",
-            new() { Form = FormOf(page, ("id", id), ("__RequestVerificationToken", token!)), MaxRedirects = 0 });
+        // With the auditor's own valid antiforgery token: only the role check can refuse it.
+        var forged = await ApproveByHandAsync(page, id, withToken: true);
         Assert.Contains(forged.Status, new[] { 302, 403 });
         Assert.DoesNotContain("handler=", forged.Headers.GetValueOrDefault("location") ?? "");
 
@@ -147,8 +142,7 @@ public sealed partial class ConsoleTests(AirlockEnvironment env) : IAsyncLifetim
         var id = await ApprovalIdAsync(table);
         var page = await LoginAsync("console-sre-3", "sre");
 
-        var forged = await page.APIRequest.PostAsync(env.Gateway.Url + "/console/approvals?handler=Approve",
-            new() { Form = FormOf(page, ("id", id)), MaxRedirects = 0 });
+        var forged = await ApproveByHandAsync(page, id, withToken: false);
 
         Assert.Equal(400, forged.Status);
         Assert.Contains(await PendingIdsAsync(), p => p == id);
@@ -280,8 +274,7 @@ public sealed partial class ConsoleTests(AirlockEnvironment env) : IAsyncLifetim
         var (credentials, table) = await TableAsync("console-phone");
 
         var delete = env.CliV2Async(credentials, "dynamodb", "delete-table", "--table-name", table);
-        var card = page.Locator("article.approval", new() { HasText = table });
-        await card.WaitForAsync(new() { Timeout = 15_000 });
+        var card = await CardAsync(page, table);
         Assert.True(await page.EvaluateAsync<bool>("() => document.documentElement.scrollWidth <= window.innerWidth"), "the inbox scrolls sideways on a phone");
         await Screenshot(page, "approvals-phone");
         await card.Locator("button.approve").TapAsync();
@@ -297,14 +290,11 @@ public sealed partial class ConsoleTests(AirlockEnvironment env) : IAsyncLifetim
         var delete = env.CliV2Async(credentials, "dynamodb", "delete-table", "--table-name", table);
         var id = await ApprovalIdAsync(table);
         var page = await LoginAsync("console-agent", "sre");
-        var card = page.Locator("article.approval", new() { HasText = table });
-        await card.WaitForAsync(new() { Timeout = 15_000 });
+        var card = await CardAsync(page, table);
 
         Assert.Equal(0, await card.Locator("form").CountAsync());
         Assert.Contains("Your own request", await card.InnerTextAsync());
-        var token = await page.Locator("form.who input[name=__RequestVerificationToken]").GetAttributeAsync("value");
-        var forged = await page.APIRequest.PostAsync(env.Gateway.Url + "/console/approvals?handler=Approve",
-            new() { Form = FormOf(page, ("id", id), ("__RequestVerificationToken", token!)), MaxRedirects = 0 });
+        var forged = await ApproveByHandAsync(page, id, withToken: true);
 
         Assert.Equal(302, forged.Status);
         Assert.Contains(await PendingIdsAsync(), p => p == id);
@@ -367,15 +357,28 @@ public sealed partial class ConsoleTests(AirlockEnvironment env) : IAsyncLifetim
         return await response.Content.ReadAsStringAsync();
     }
 
-    private static IFormData FormOf(IPage page, params (string Name, string Value)[] fields)
+    /// <summary>The held call's card in the inbox, once it has arrived.</summary>
+    private static async Task<ILocator> CardAsync(IPage page, string table)
+    {
+        var card = page.Locator("article.approval", new() { HasText = table });
+        await card.WaitForAsync(new() { Timeout = 15_000 });
+        return card;
+    }
+
+    /// <summary>
+    /// An approve POST built by hand, in the page's session, not through its controls: with the user's own valid
+    /// antiforgery token (from the logout form every page has), or with none.
+    /// </summary>
+    private async Task<IAPIResponse> ApproveByHandAsync(IPage page, string id, bool withToken)
     {
         var form = page.APIRequest.CreateFormData();
-        foreach (var (name, value) in fields)
+        form.Set("id", id);
+        if (withToken)
         {
-            form.Set(name, value);
+            form.Set("__RequestVerificationToken", (await page.Locator("form.who input[name=__RequestVerificationToken]").GetAttributeAsync("value"))!);
         }
 
-        return form;
+        return await page.APIRequest.PostAsync(env.Gateway.Url + "/console/approvals?handler=Approve", new() { Form = form, MaxRedirects = 0 });
     }
 
     /// <summary>A screenshot for docs/console/ when AIRLOCK_CONSOLE_SCREENSHOTS names a folder; else into the test's work folder.</summary>
