@@ -3,7 +3,9 @@
 # machine's speed falls on both alike): for a change that must not cost latency or CPU.
 #   git worktree add /tmp/before REV && (cd /tmp/before && dotnet build -c Release src/Airlock)
 #   bash bench/ab.sh /tmp/before/src/Airlock/bin/Release/net10.0/airlock.dll src/Airlock/bin/Release/net10.0/airlock.dll [--rounds 16] [--level 1] [--seconds 3]
-# Prints each round's lines (with Airlock's CPU per call) and each build's median p50, req/s and CPU per call.
+# AB_ENV_A / AB_ENV_B (e.g. AB_ENV_B=DOTNET_GCgen0size=0x800000) set runtime variables for one side only.
+# Prints each side's RSS after start-up, each round's lines (with Airlock's CPU per call and peak RSS) and each build's
+# median p50, req/s, CPU per call and peak RSS.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 a=$(realpath "$1"); b=$(realpath "$2"); shift 2
@@ -31,9 +33,11 @@ declare -A url pid
 for side in a b; do
   p=$(port); dll=$a; [ "$side" = b ] && dll=$b
   bench_config "$work/$side/airlock.yaml" "$p" "$up"
-  dotnet "$dll" serve --config "$work/$side/airlock.yaml" > "$work/$side/logs/airlock.log" 2>&1 &
+  side_env=AB_ENV_${side^^}
+  env ${!side_env:-} dotnet "$dll" serve --config "$work/$side/airlock.yaml" > "$work/$side/logs/airlock.log" 2>&1 &
   pids+=($!); pid[$side]=$!; url[$side]="http://127.0.0.1:$p"
   wait_for "${url[$side]}/_airlock/health"
+  echo "$side: RSS after start-up $(( $(ps -o rss= -p "${pid[$side]}") / 1024 )) MB"
 done
 for r in $(seq 1 "$rounds"); do
   for side in a b; do
@@ -41,11 +45,11 @@ for r in $(seq 1 "$rounds"); do
       --token "http://127.0.0.1:$up/_bench/token" --airlock-pid "${pid[$side]}" --paths Airlock --workloads json --levels "$level" \
       --seconds "$seconds" --out "$work/out" | grep -E "c$level " | sed "s/^/$side /" | tr '\n' ' ' >> "$work/lines"
     # The CPU column of the cell's row: the gateway's user+system time per request.
-    echo " cpu $(grep -E "^\| $level \| Airlock \|" "$work/out/RESULTS.md" | awk -F'|' '{gsub(/ /, "", $9); print $9}')" >> "$work/lines"
+    echo " $(grep -E "^\| $level \| Airlock \|" "$work/out/RESULTS.md" | awk -F'|' '{gsub(/ /, "", $9); gsub(/ /, "", $10); print "cpu", $9, "rss", $10}')" >> "$work/lines"
     tail -1 "$work/lines"
   done
 done
 field() { grep "^$1 " "$work/lines" | awk -v k="$2" '{for (i = 1; i <= NF; i++) if ($i == k) print $(i + 1)}'; }
 for side in a b; do
-  echo "$side: median over $rounds rounds: p50 $(field "$side" p50 | median) ms, $(grep "^$side " "$work/lines" | awk '{for (i = 1; i <= NF; i++) if ($i == "req/s") print $(i - 1)}' | median) req/s, CPU $(field "$side" cpu | median) ms/call"
+  echo "$side: median over $rounds rounds: p50 $(field "$side" p50 | median) ms, $(grep "^$side " "$work/lines" | awk '{for (i = 1; i <= NF; i++) if ($i == "req/s") print $(i - 1)}' | median) req/s, CPU $(field "$side" cpu | median) ms/call, peak RSS $(field "$side" rss | median) MB (highest $(field "$side" rss | sort -n | tail -1))"
 done

@@ -68,13 +68,16 @@ bench_config "$work/airlock.yaml" "$gw" "$up" "" "  - name: moto
     credentials: { source: static, accessKeyIdEnv: BENCH_KEY_ID, secretAccessKeyEnv: BENCH_SECRET }"
 dotnet "$airlock" serve --config "$work/airlock.yaml" > "$work/logs/airlock.log" 2>&1 & gateway=$!; pids+=($gateway)
 wait_for "http://127.0.0.1:$gw/_airlock/health"
+# Resident memory once started and ready, before the first call (catalog, policy, store and listeners loaded).
+sleep 2
+startup_rss=$(awk '/^VmRSS/ {printf "%.1f", $2 / 1024}' "/proc/$gateway/status")
 
 moto_args=()
 [ "$moto" = 1 ] && moto_args=(--moto "http://127.0.0.1:$mt")
 dotnet "$load" run --direct "http://127.0.0.1:$up" --nginx "http://127.0.0.1:$ngx" --airlock "http://127.0.0.1:$gw" \
   --token "http://127.0.0.1:$up/_bench/token" --airlock-pid "$gateway" --nginx-pids "$nginx_workers" \
   --hop "http://127.0.0.1:$hop" --hop-pid "$hop_pid" \
-  --seconds "$seconds" --goal-rounds "$rounds" $quick "${moto_args[@]}" --out bench \
+  --seconds "$seconds" --goal-rounds "$rounds" $quick "${moto_args[@]}" --out bench --startup-rss "$startup_rss" \
   --about "date=$(date -u +%Y-%m-%dT%H:%MZ)" \
   --about "machine=$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(uname -sr)" \
   --about "Airlock=$(git rev-parse --short HEAD)$(git diff --quiet HEAD -- src || echo '+changes'), .NET $(dotnet --version), Server GC" \

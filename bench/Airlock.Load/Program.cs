@@ -4,7 +4,7 @@ using Airlock.Load;
 // dotnet Airlock.Load.dll upstream PORT
 // dotnet Airlock.Load.dll hop PORT UPSTREAM-URL       (a bare Kestrel + HttpClient pass-through, for reference)
 // dotnet Airlock.Load.dll run --direct URL --nginx URL --airlock URL --token URL --airlock-pid N --nginx-pids N,N
-//                             [--hop URL --hop-pid N] [--moto URL] [--seconds 4] [--goal-rounds 4] [--quick] [--out DIR] [--about key=value]...
+//                             [--hop URL --hop-pid N] [--moto URL] [--startup-rss MB] [--seconds 4] [--goal-rounds 4] [--quick] [--out DIR] [--about key=value]...
 //                             [--paths direct,nginx,Airlock] [--workloads json,query,S3] [--levels 1,64]   (to look at one part)
 // bash bench/run.sh starts everything and calls these.
 if (args is ["upstream", var port])
@@ -52,7 +52,8 @@ var levels = Filter("--levels")?.Select(int.Parse).ToArray();
 // Every path warmed first (JIT tiers, pools, caches), so the first cells do not measure a cold process.
 foreach (var target in targets.Where(t => paths?.Contains(t.Name) ?? true))
 {
-    foreach (var workload in Workload.All(quick: true).Take(3))
+    await Warmup.SettleAsync(target);
+    foreach (var workload in Workload.All(quick: true).Skip(1).Take(2))
     {
         await LoadRunner.RunAsync(workload, target, 16, TimeSpan.FromSeconds(2), 50_000);
     }
@@ -101,6 +102,7 @@ if (Option("--moto") is { } motoUrl)
 
 var about = args.Select((a, i) => (a, i)).Where(p => p.a == "--about" && p.i + 1 < args.Length).Select(p => args[p.i + 1].Split('=', 2))
     .ToDictionary(kv => kv[0], kv => kv.Length > 1 ? kv[1] : "");
-Report.Write(output, results, rounds, moto, about);
+Report.Write(output, results, rounds, moto, about,
+    Option("--startup-rss") is { } rss ? double.Parse(rss, CultureInfo.InvariantCulture) : null);
 Console.WriteLine($"wrote {Path.Combine(output, "RESULTS.md")}");
 return results.Concat(rounds.Select(r => r.Cell)).Concat(moto).Any(r => r.Requests == 0) ? 1 : 0;

@@ -11,7 +11,8 @@ internal static class Report
     /// <summary>The reference path that is a bare .NET gateway (<see cref="KestrelHop"/>).</summary>
     public const string Hop = "Kestrel hop";
 
-    public static void Write(string directory, IReadOnlyList<CellResult> results, IReadOnlyList<RoundResult> rounds, IReadOnlyList<CellResult> moto, IReadOnlyDictionary<string, string> about)
+    public static void Write(string directory, IReadOnlyList<CellResult> results, IReadOnlyList<RoundResult> rounds, IReadOnlyList<CellResult> moto, IReadOnlyDictionary<string, string> about,
+        double? startupRssMb)
     {
         var md = new StringBuilder();
         md.AppendLine("# Benchmark results: direct vs nginx vs Airlock");
@@ -36,7 +37,7 @@ internal static class Report
         md.AppendLine();
         md.AppendLine("## Goals");
         md.AppendLine();
-        foreach (var goal in Goals(results, rounds))
+        foreach (var goal in Goals(results, rounds, startupRssMb))
         {
             md.AppendLine("- " + goal);
         }
@@ -103,31 +104,52 @@ internal static class Report
         WritePlotData(directory, results);
     }
 
-    private static IEnumerable<string> Goals(IReadOnlyList<CellResult> results, IReadOnlyList<RoundResult> rounds)
+    private static IEnumerable<string> Goals(IReadOnlyList<CellResult> results, IReadOnlyList<RoundResult> rounds, double? startupRssMb)
     {
         // The sweep's own cells are round 0: their paths ran back to back too.
         var samples = new[] { results }.Concat(rounds.GroupBy(r => r.Round).Select(g => (IReadOnlyList<CellResult>)g.Select(r => r.Cell).ToList())).ToList();
-        var json64 = Measure(samples, "json", 64, "nginx", r => r.RequestsPerSecond);
-        if (json64 is { } j)
+        if (Measure(samples, "json", 64, Hop, r => r.RequestsPerSecond) is { } hop64 && Measure(samples, "json", 64, "direct", r => r.RequestsPerSecond) is { } direct64)
         {
-            yield return $"{Verdict(j.Ratio.Median >= 0.70)} small json calls at concurrency 64: Airlock's throughput is **{Percent(j.Ratio.Median)}** of nginx's " +
-                $"(goal ≥ 70%; {Spread(j)}; median req/s: Airlock {F(j.Airlock.Median, 0)}, nginx {F(j.Reference.Median, 0)})";
-            var hop = Measure(samples, "json", 64, Hop, r => r.RequestsPerSecond);
-            var cpu = Measure(samples, "json", 64, "nginx", r => r.CpuMsPerRequest ?? double.NaN);
-            var hopCpu = Measure(samples, "json", 64, Hop, r => r.CpuMsPerRequest ?? double.NaN);
-            if (hop is { } h && cpu is { } c && hopCpu is { } hc)
+            var cpu = Measure(samples, "json", 64, Hop, r => r.CpuMsPerRequest ?? double.NaN);
+            yield return $"{Verdict(hop64.Ratio.Median >= 0.50 && direct64.Ratio.Median >= 0.25)} small json calls at concurrency 64: Airlock's throughput is " +
+                $"**{Percent(hop64.Ratio.Median)}** of the bare Kestrel hop's (goal ≥ 50%; {Spread(hop64)}) and **{Percent(direct64.Ratio.Median)}** of direct (goal ≥ 25%; {Spread(direct64)}); " +
+                $"median req/s: Airlock {F(hop64.Airlock.Median, 0)}, hop {F(hop64.Reference.Median, 0)}, direct {F(direct64.Reference.Median, 0)}" +
+                (cpu is { } c ? $"; CPU per call: Airlock {F(c.Airlock.Median, 3)} ms, hop {F(c.Reference.Median, 3)} ms" : "");
+        }
+
+        if (Measure(samples, "json", 64, "nginx", r => r.RequestsPerSecond) is { } nginx64)
+        {
+            yield return $"for scale, nginx at the same cell: {F(nginx64.Reference.Median, 0)} req/s (median); Airlock reaches {Percent(nginx64.Ratio.Median)} of it ({Spread(nginx64)})";
+        }
+
+        if (Measure(samples, "json", 1, "direct", r => r.P50, (airlock, direct) => airlock - direct) is { } added)
+        {
+            yield return $"{Verdict(added.Ratio.Median <= 0.5)} concurrency 1: Airlock adds **{F(added.Ratio.Median, 2)} ms** to the p50 of a json call (goal ≤ 0.5 ms; " +
+                $"median of {added.Ratio.Count} rounds' differences, range {F(added.Ratio.Min, 2)}–{F(added.Ratio.Max, 2)} ms; median p50: direct {F(added.Reference.Median, 2)} ms, Airlock {F(added.Airlock.Median, 2)} ms)";
+        }
+
+        if (Measure(samples, "json", 1, Hop, r => r.CpuMsPerRequest ?? double.NaN) is { } cpu1)
+        {
+            yield return $"{Verdict(cpu1.Ratio.Median <= 3)} concurrency 1: Airlock's CPU per json call is **{F(cpu1.Ratio.Median, 1)}×** the bare hop's (goal ≤ 3×; " +
+                $"median of {cpu1.Ratio.Count} rounds, range {F(cpu1.Ratio.Min, 1)}–{F(cpu1.Ratio.Max, 1)}×; median CPU per call: Airlock {F(cpu1.Airlock.Median, 3)} ms, hop {F(cpu1.Reference.Median, 3)} ms)";
+        }
+
+        foreach (var name in new[] { "S3 GetObject 1 MB", "S3 PutObject 1 MB" })
+        {
+            if (Measure(samples, name, 1, "nginx", r => r.MegabytesPerSecond) is { } s3)
             {
-                yield return $"for scale, the same call at concurrency 64 through the bare Kestrel hop: {F(h.Reference.Median, 0)} req/s (median); " +
-                    $"Airlock reaches {Percent(h.Ratio.Median)} of it ({Spread(h)}; " +
-                    $"CPU per call: hop {F(hc.Reference.Median, 3)} ms, Airlock {F(c.Airlock.Median, 3)}, nginx {F(c.Reference.Median, 3)})";
+                yield return $"{Verdict(s3.Ratio.Median >= 0.80)} {name[3..]} at concurrency 1: Airlock's MB/s is **{Percent(s3.Ratio.Median)}** of nginx's " +
+                    $"(goal ≥ 80%; {Spread(s3)}; median MB/s: Airlock {F(s3.Airlock.Median, 0)}, nginx {F(s3.Reference.Median, 0)})";
             }
         }
 
-        var added = Measure(samples, "json", 1, "direct", r => r.P50, (airlock, direct) => airlock - direct);
-        if (added is { } a)
+        var peaks = results.Concat(rounds.Select(r => r.Cell)).Where(r => r.Workload.StartsWith("json", StringComparison.Ordinal) && r.Concurrency == 64 && r.Path == "Airlock" && r.PeakRssMb is not null)
+            .Select(r => r.PeakRssMb!.Value).ToList();
+        if (peaks.Count > 0)
         {
-            yield return $"{Verdict(a.Ratio.Median < 1)} concurrency 1: Airlock adds **{F(a.Ratio.Median, 2)} ms** to the p50 of a json call (goal < 1 ms; " +
-                $"median of {a.Ratio.Count} rounds' differences, range {F(a.Ratio.Min, 2)}–{F(a.Ratio.Max, 2)} ms; median p50: direct {F(a.Reference.Median, 2)} ms, Airlock {F(a.Airlock.Median, 2)} ms)";
+            var peak = Stats.Of(peaks);
+            yield return $"{Verdict(peak.Max <= 120 && startupRssMb is <= 80)} memory: Airlock's peak RSS during the json c64 cell is **{F(peak.Max, 0)} MB** at most " +
+                $"(goal ≤ 120 MB; median of {peak.Count} cells {F(peak.Median, 0)} MB) and **{F(startupRssMb, 0)} MB** after start-up (goal ≤ 80 MB)";
         }
 
         var big = Measure(samples, "S3 GetObject 100 MB", 1, "nginx", r => r.MegabytesPerSecond);
