@@ -47,7 +47,7 @@ start_row=$(memory "after start-up, before any call")
 commits() { curl -sf "http://127.0.0.1:$admin/metrics" | awk '/^airlock_audit_commit_duration_seconds_(sum|count)/ {printf "%s ", $2}'; }
 mkdir -p "$work/c1"
 dotnet "$load" run --direct "http://127.0.0.1:$up" --nginx "http://127.0.0.1:$up" --airlock "http://127.0.0.1:$gw" \
-  --token "http://127.0.0.1:$up/_bench/token" --airlock-pid "$gateway" --paths direct,Airlock --workloads json --levels 1 \
+  --token "http://127.0.0.1:$up/_bench/token" --airlock-pid "$gateway" --paths direct,Airlock --workloads json --levels 1 --settle \
   --seconds "$((seconds * 3))" --out "$work/c1" > "$work/c1/stdout" &
 loader=$!
 until grep -q "c1 .*direct" "$work/c1/stdout" 2>/dev/null; do sleep 0.2; done

@@ -77,7 +77,7 @@ moto_args=()
 dotnet "$load" run --direct "http://127.0.0.1:$up" --nginx "http://127.0.0.1:$ngx" --airlock "http://127.0.0.1:$gw" \
   --token "http://127.0.0.1:$up/_bench/token" --airlock-pid "$gateway" --nginx-pids "$nginx_workers" \
   --hop "http://127.0.0.1:$hop" --hop-pid "$hop_pid" \
-  --seconds "$seconds" --goal-rounds "$rounds" $quick "${moto_args[@]}" --out bench --startup-rss "$startup_rss" \
+  --seconds "$seconds" --goal-rounds "$rounds" $quick "${moto_args[@]}" --out bench --startup-rss "$startup_rss" --settle \
   --about "date=$(date -u +%Y-%m-%dT%H:%MZ)" \
   --about "machine=$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(uname -sr)" \
   --about "Airlock=$(git rev-parse --short HEAD)$(git diff --quiet HEAD -- src || echo '+changes'), .NET $(dotnet --version), Server GC" \
@@ -107,8 +107,9 @@ unset multiplot
 PLOT
 echo "wrote bench/RESULTS.md and bench/latency.png"
 # Sections of their own, appended to RESULTS.md, each with its own processes: two nodes on PostgreSQL against one on
-# SQLite, and metrics on against off.
+# SQLite, metrics on against off, and where a lone call's time and the memory go.
 trap - EXIT; cleanup
 [ "$nodes" = 1 ] && bash bench/nodes.sh --seconds "$seconds"
 [ "$metrics" = 1 ] && bash bench/metrics.sh --seconds "$seconds"
+bash bench/anatomy.sh --seconds "$seconds"
 true

@@ -4,7 +4,7 @@ using Airlock.Load;
 // dotnet Airlock.Load.dll upstream PORT
 // dotnet Airlock.Load.dll hop PORT UPSTREAM-URL       (a bare Kestrel + HttpClient pass-through, for reference)
 // dotnet Airlock.Load.dll run --direct URL --nginx URL --airlock URL --token URL --airlock-pid N --nginx-pids N,N
-//                             [--hop URL --hop-pid N] [--moto URL] [--startup-rss MB] [--seconds 4] [--goal-rounds 4] [--quick] [--out DIR] [--about key=value]...
+//                             [--hop URL --hop-pid N] [--moto URL] [--startup-rss MB] [--settle] [--seconds 4] [--goal-rounds 4] [--quick] [--out DIR] [--about key=value]...
 //                             [--paths direct,nginx,Airlock] [--workloads json,query,S3] [--levels 1,64]   (to look at one part)
 // bash bench/run.sh starts everything and calls these.
 if (args is ["upstream", var port])
@@ -52,8 +52,12 @@ var levels = Filter("--levels")?.Select(int.Parse).ToArray();
 // Every path warmed first (JIT tiers, pools, caches), so the first cells do not measure a cold process.
 foreach (var target in targets.Where(t => paths?.Contains(t.Name) ?? true))
 {
-    await Warmup.SettleAsync(target);
-    foreach (var workload in Workload.All(quick: true).Skip(1).Take(2))
+    if (args.Contains("--settle"))
+    {
+        await Warmup.SettleAsync(target);
+    }
+
+    foreach (var workload in Workload.All(quick: true).Take(3).Skip(args.Contains("--settle") ? 1 : 0))
     {
         await LoadRunner.RunAsync(workload, target, 16, TimeSpan.FromSeconds(2), 50_000);
     }
