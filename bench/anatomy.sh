@@ -111,6 +111,26 @@ MD
 write_section "$section"
 echo "$section"
 
+# The GC's share: the same c64 cell on a fresh gateway per GC setting, alternating, each cell's peak RSS and CPU.
+gc_modes=("Server GC (the default)|" "workstation GC|DOTNET_gcServer=0" "workstation GC, gen0 budget 6 MB|DOTNET_gcServer=0 DOTNET_GCgen0size=0x600000")
+gc_rows=()
+for mode in "${gc_modes[@]}"; do
+  label=${mode%%|*}; vars=${mode#*|}; p=$(port)
+  bench_config "$work/gc/airlock.yaml" "$p" "$up" "  path: gc-$p.db"
+  env $vars dotnet "$airlock" serve --config "$work/gc/airlock.yaml" > "$work/gc/logs/airlock-$p.log" 2>&1 & gc_pid=$!
+  wait_for "http://127.0.0.1:$p/_airlock/health"
+  rows=()
+  for r in 1 2 3; do
+    json_cell "$work/gc-out" "$load" "$up" "http://127.0.0.1:$p" "$gc_pid" 64 "$seconds" >/dev/null
+    rows+=("$(grep -E "^\| 64 \| Airlock \|" "$work/gc-out/RESULTS.md" | awk -F'|' '{gsub(/ /, ""); print $5, $9, $10}')")
+  done
+  kill "$gc_pid"; wait "$gc_pid" 2>/dev/null || true
+  col() { printf '%s\n' "${rows[@]}" | awk -v c="$1" '{print $c}' | median; }
+  gc_rows+=("| $label | $(printf '%s\n' "${rows[@]}" | awk '{print $3}' | sort -n | tail -1) | $(col 2) | $(col 1) |")
+done
+dotnet build -c Release bench/Airlock.Benchmarks -v quiet -nologo >/dev/null
+catalog=$(dotnet bench/Airlock.Benchmarks/bin/Release/net10.0/Airlock.Benchmarks.dll catalog-memory | sed 's/catalog_live_mb=//')
+
 section=$(cat <<MD
 ## What Airlock's memory holds
 
@@ -120,6 +140,12 @@ Resident memory (MB) by what holds it, from \`/proc/PID/smaps\`: **files** are t
 | --- | --- | --- | --- | --- | --- |
 $start_row
 $load_row
+
+The operation catalog (every AWS service's operations, built into the binary) holds **$catalog MB** of the GC heap once loaded (live bytes after full collections, \`Airlock.Benchmarks catalog-memory\`). The GC mode's share: the json c64 cell, 3 cells of $seconds s on a fresh gateway per setting (peak RSS the highest of the cells, the rest medians):
+
+| GC setting | peak RSS MB | CPU ms/call | req/s |
+| --- | --- | --- | --- |
+$(printf '%s\n' "${gc_rows[@]}")
 MD
 )
 write_section "$section"

@@ -12,4 +12,16 @@ if (args is ["audit-rate", ..])
     return;
 }
 
+// dotnet run -c Release --project bench/Airlock.Benchmarks -- catalog-memory
+// What the operation catalog holds on the GC heap once loaded (live bytes after full collections, before and after).
+if (args is ["catalog-memory"])
+{
+    var before = GC.GetTotalMemory(forceFullCollection: true);
+    var catalog = Airlock.Aws.Catalog.ServiceCatalog.Default;
+    var after = GC.GetTotalMemory(forceFullCollection: true);
+    GC.KeepAlive(catalog);
+    Console.WriteLine($"catalog_live_mb={(after - before) / 1048576.0:F1}");
+    return;
+}
+
 BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);

@@ -18,15 +18,12 @@ namespace Airlock.Audit;
 internal sealed class AuditWriter : IAsyncDisposable
 {
     private static readonly TimeSpan OutcomeDelay = TimeSpan.FromMilliseconds(2);
-    private static readonly TimeSpan ChangesCheckpointInterval = TimeSpan.FromSeconds(1);
 
     private readonly IAuditDatabase _database;
     private readonly AuditOptions _options;
     private readonly AuditSigningKey _key;
     private readonly Channel<PendingWrite> _queue;
     private readonly Task _loop;
-    private readonly CancellationTokenSource _stopping = new();
-    private readonly Task _changesCheckpoints;
     private readonly WriterConnection _connection;
     private readonly CheckpointWitness? _witness;
     private readonly TimeProvider _time;
@@ -44,7 +41,6 @@ internal sealed class AuditWriter : IAsyncDisposable
         _queue = Channel.CreateBounded<PendingWrite>(new BoundedChannelOptions(options.QueueCapacity) { SingleReader = true });
         _connection = new WriterConnection(database);
         _loop = Task.Run(RunAsync);
-        _changesCheckpoints = Task.Run(CheckpointChangesAsync);
     }
 
     /// <summary>Whether the last commit failed (its records refused); cleared by the next one that succeeds.</summary>
@@ -282,32 +278,6 @@ internal sealed class AuditWriter : IAsyncDisposable
         }
     }
 
-    /// <summary>
-    /// Keeps the database's log of changes short, beside the writer: in a commit it would hold up every call in the
-    /// batch. On the real clock, not the writer's: it is housekeeping, not part of the record.
-    /// </summary>
-    private async Task CheckpointChangesAsync()
-    {
-        using var timer = new PeriodicTimer(ChangesCheckpointInterval);
-        try
-        {
-            while (await timer.WaitForNextTickAsync(_stopping.Token))
-            {
-                try
-                {
-                    await _database.CheckpointChangesAsync(_stopping.Token);
-                }
-                catch (Exception e) when (e is not OperationCanceledException)
-                {
-                    // A busy or unavailable store: the next tick tries again, and nothing recorded depends on it.
-                }
-            }
-        }
-        catch (OperationCanceledException)
-        {
-        }
-    }
-
     private Checkpoint Sign(ChainTail tail) => _key.Sign(tail.Seq, tail.Hash, StoreTime.Format(_time.GetUtcNow()));
 
     private static Statement Store(Checkpoint checkpoint)
@@ -339,9 +309,6 @@ internal sealed class AuditWriter : IAsyncDisposable
     {
         _queue.Writer.TryComplete();
         await _loop;
-        // Not disposed: a second DisposeAsync (the host's and the store's) cancels it again.
-        await _stopping.CancelAsync();
-        await _changesCheckpoints;
         if (_witness is not null)
         {
             await _witness.FlushAsync(TimeSpan.FromSeconds(5));

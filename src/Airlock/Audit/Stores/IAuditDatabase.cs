@@ -16,15 +16,6 @@ internal interface IAuditDatabase
 
     Task<DbConnection> OpenAsync(CancellationToken cancellationToken);
 
-    /// <summary>The audit writer's own connection, kept open between its batches.</summary>
-    Task<DbConnection> OpenWriterAsync(CancellationToken cancellationToken);
-
-    /// <summary>
-    /// Moves what the writer committed from the log of changes into the database itself, on a connection of its own,
-    /// beside the writer rather than in one of its commits (SQLite's WAL checkpoint); nothing where the server does it.
-    /// </summary>
-    Task CheckpointChangesAsync(CancellationToken cancellationToken);
-
     /// <summary>
     /// A transaction that alone may append to the log until it ends, however many gateways write, so there is one
     /// chain; what it commits is durable (fsynced) when the commit returns.

@@ -88,11 +88,6 @@ internal sealed class PostgresAuditDatabase : IAuditDatabase, IDisposable
 
     public async Task<DbConnection> OpenAsync(CancellationToken cancellationToken) => await _source.OpenConnectionAsync(cancellationToken);
 
-    public Task<DbConnection> OpenWriterAsync(CancellationToken cancellationToken) => OpenAsync(cancellationToken);
-
-    // The server checkpoints its own write-ahead log.
-    public Task CheckpointChangesAsync(CancellationToken cancellationToken) => Task.CompletedTask;
-
     public async Task<DbTransaction> BeginAppendAsync(DbConnection connection, CancellationToken cancellationToken)
     {
         var transaction = await connection.BeginTransactionAsync(cancellationToken);

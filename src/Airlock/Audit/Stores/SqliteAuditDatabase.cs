@@ -25,26 +25,6 @@ internal sealed class SqliteAuditDatabase(SqliteDatabase database) : IAuditDatab
         return connection;
     }
 
-    public async Task<DbConnection> OpenWriterAsync(CancellationToken cancellationToken)
-    {
-        var connection = await OpenAsync(cancellationToken);
-        await using var command = connection.CreateCommand();
-        // SQLite's default copies the WAL back into the file inside whichever commit passes 1,000 pages: every
-        // caller in that batch would wait for the copy and its fsync. The writer leaves that to CheckpointChangesAsync.
-        command.CommandText = "PRAGMA wal_autocheckpoint = 0";
-        await command.ExecuteNonQueryAsync(cancellationToken);
-        return connection;
-    }
-
-    public async Task CheckpointChangesAsync(CancellationToken cancellationToken)
-    {
-        await using var connection = await OpenAsync(cancellationToken);
-        await using var command = connection.CreateCommand();
-        // PASSIVE: copies what no reader still needs and never waits for, or blocks, the writer or a reader.
-        command.CommandText = "PRAGMA wal_checkpoint(PASSIVE)";
-        await command.ExecuteNonQueryAsync(cancellationToken);
-    }
-
     // Not deferred: BEGIN IMMEDIATE takes the write lock before the chain's tail is read.
     public Task<DbTransaction> BeginAppendAsync(DbConnection connection, CancellationToken cancellationToken) =>
         Task.FromResult<DbTransaction>(((SqliteConnection)connection).BeginTransaction(deferred: false));

@@ -24,7 +24,7 @@ internal sealed class WriterConnection(IAuditDatabase database) : IAsyncDisposab
     public async Task<DbConnection> OpenAsync()
     {
         WasUsedBefore = _connection is not null;
-        return _connection ??= await database.OpenWriterAsync(CancellationToken.None);
+        return _connection ??= await database.OpenAsync(CancellationToken.None);
     }
 
     /// <summary>Runs the statements in order inside the transaction, on the connection <see cref="OpenAsync"/> gave.</summary>
