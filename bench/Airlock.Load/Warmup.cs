@@ -1,15 +1,18 @@
 namespace Airlock.Load;
 
 /// <summary>
-/// Warms a path until its CPU per call settles. A gateway's tiered JIT keeps promoting methods for tens of seconds
-/// after start, longer the more code it runs: a fixed few seconds left Airlock compiling through its first cells
-/// while the bare hop, with little code, had long settled, so those cells measured the JIT rather than the path.
+/// Warms a path until its JIT has settled. A .NET gateway's tiered JIT keeps promoting methods for a minute or more
+/// after start, longer the more code it runs, on a thread of its own that a fixed few seconds of warm-up left busy:
+/// Airlock's first cells then measured its JIT (a quarter of its CPU), while the bare hop, with little code, had
+/// long settled. So each path runs alternating cells at 16 callers and 1 until its tiered-compilation thread takes
+/// under 2% of a cell's time (at least four cells; at most two minutes).
 /// </summary>
 internal static class Warmup
 {
     private static readonly TimeSpan Cell = TimeSpan.FromSeconds(3);
-    private const int MaxCells = 15;
-    private const double Settled = 0.10;
+    private const int MinCells = 4;
+    private const int MaxCells = 40;
+    private const double SettledShare = 0.02;
 
     public static async Task SettleAsync(Target target)
     {
@@ -20,21 +23,24 @@ internal static class Warmup
             return;
         }
 
-        // Alternating lone and concurrent callers, so both the c1 and the c64 paths through the code are warm.
-        double? previous = null;
-        for (var cell = 1; cell <= MaxCells; cell++)
+        var share = 1.0;
+        var cell = 0;
+        while (++cell <= MaxCells)
         {
-            var result = await LoadRunner.RunAsync(json, target, cell % 2 == 1 ? 16 : 1, Cell, 500_000);
-            var cpu = result.CpuMsPerRequest ?? 0;
-            if (cell % 2 == 1 && previous is { } before && Math.Abs(cpu - before) <= Settled * before && cell >= 5)
+            var before = target.Hop.JitThreadCpuSeconds();
+            var started = DateTime.UtcNow;
+            await LoadRunner.RunAsync(json, target, cell % 2 == 1 ? 16 : 1, Cell, 500_000);
+            var after = target.Hop.JitThreadCpuSeconds();
+            // A thread that ended during the cell is not counted: it ended because it had been idle.
+            var jit = after.Sum(t => t.Value - before.GetValueOrDefault(t.Key));
+            share = jit / (DateTime.UtcNow - started).TotalSeconds;
+            if (cell >= MinCells && share < SettledShare)
             {
-                Console.WriteLine($"warm-up {target.Name}: settled after {cell} cells of {Cell.TotalSeconds:F0} s ({cpu:F3} ms CPU per call at c16)");
-                return;
+                break;
             }
-
-            previous = cell % 2 == 1 ? cpu : previous;
         }
 
-        Console.WriteLine($"warm-up {target.Name}: {MaxCells} cells of {Cell.TotalSeconds:F0} s, CPU per call still moving by more than {Settled:P0}");
+        Console.WriteLine($"warm-up {target.Name}: {Math.Min(cell, MaxCells)} cells of {Cell.TotalSeconds:F0} s, the JIT's thread took {share:P1} of the last " +
+            (share < SettledShare ? "(settled)" : "(still compiling)"));
     }
 }
