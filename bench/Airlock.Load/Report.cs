@@ -31,7 +31,7 @@ internal static class Report
             "one pooled HttpClient behind, nothing checked, recorded or masked: the floor for any .NET gateway's per-call cost; measured on the small calls only). The upstream is `bench/Airlock.Load`'s Kestrel app answering as DynamoDB, SNS and S3 would. Every request is " +
             "signed with SigV4 by the load generator (C#, one HttpClient connection per concurrent caller). Latency is per request, from send to last byte; " +
             "CPU is the hop's user+system time per request; RSS is the hop's resident memory (peak during the cell, and growth over its start). " +
-            "Each path is warmed for a few seconds before its first cell, and each cell after a short warm-up of its own.");
+            "Each path is warmed before its first cell (by `bench/run.sh` until its JIT has settled: its tiered-compilation thread under 2% of a 3 s cell), and each cell after a short warm-up of its own.");
         md.AppendLine();
         md.AppendLine("![latency against concurrency](latency.png)");
         md.AppendLine();
