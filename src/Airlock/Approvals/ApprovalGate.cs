@@ -31,10 +31,11 @@ internal sealed class ApprovalGate(
     /// <summary>Where approvers decide one approval (the API; the console later).</summary>
     public string DecideUrl(string id, string gateway) => $"{(options.PublicUrl ?? gateway).TrimEnd('/')}{ApprovalsApi.Prefix}/{id}";
 
-    // Decisions taken on this node, or nudged from another (ApprovalWakeups), wake the held call at once; the poll
-    // catches those whose nudge was lost.
+    // Decisions taken on this node, or nudged from another (ApprovalWakeups), wake the held call at once; the node's
+    // one poll catches those whose nudge was lost.
     private static readonly TimeSpan PollInterval = TimeSpan.FromSeconds(1);
     private readonly ConcurrentDictionary<string, TaskCompletionSource> _wakers = new(StringComparer.Ordinal);
+    private int _polling;
 
     /// <summary>
     /// Finds or opens the call's approval: <see cref="HoldOutcome.Approved"/> when an approval of the same call was
@@ -86,17 +87,19 @@ internal sealed class ApprovalGate(
     /// <summary>Waits, up to the hold time, for a decision on <paramref name="approval"/>.</summary>
     public async Task<HoldResult> WaitAsync(Approval approval, CancellationToken cancellationToken)
     {
-        var now = time.GetUtcNow();
-        var deadline = now + TimeSpan.FromSeconds(options.HoldSeconds);
+        var left = TimeSpan.FromSeconds(options.HoldSeconds);
         var waker = _wakers.GetOrAdd(approval.Id, _ => new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
+        EnsurePolling();
         var stopping = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         using var stoppingRegistration = lifetime.ApplicationStopping.Register(() => stopping.TrySetResult());
+        // One timer for the whole hold, stopped when the hold ends before it.
+        using var holding = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var timeUp = Task.Delay(left, holding.Token);
         try
         {
-            while (time.GetUtcNow() < deadline)
+            while (true)
             {
-                var left = deadline - time.GetUtcNow();
-                await Task.WhenAny(waker.Task, stopping.Task, Task.Delay(left < PollInterval ? left : PollInterval, cancellationToken));
+                await Task.WhenAny(waker.Task, stopping.Task, timeUp);
                 cancellationToken.ThrowIfCancellationRequested();
                 var current = await store.GetAsync(approval.Id, cancellationToken) ?? approval;
                 if (current.Status == "approved" && await store.ConsumeAsync(current.Id, cancellationToken))
@@ -114,18 +117,66 @@ internal sealed class ApprovalGate(
                     return new HoldResult(HoldOutcome.HandedBack, current);
                 }
 
+                if (timeUp.IsCompleted)
+                {
+                    return new HoldResult(HoldOutcome.Pending, approval);
+                }
+
                 if (waker.Task.IsCompleted)
                 {
                     _wakers.TryRemove(approval.Id, out _);
                     waker = _wakers.GetOrAdd(approval.Id, _ => new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
                 }
             }
-
-            return new HoldResult(HoldOutcome.Pending, approval);
         }
         finally
         {
             _wakers.TryRemove(approval.Id, out _);
+            holding.Cancel();
+        }
+    }
+
+    /// <summary>Starts the node's one poll of the store for the calls it holds, unless it runs.</summary>
+    private void EnsurePolling()
+    {
+        if (Interlocked.CompareExchange(ref _polling, 1, 0) == 0)
+        {
+            _ = PollAsync();
+        }
+    }
+
+    /// <summary>
+    /// Once a second, while this node holds calls, wakes those whose approval was decided anywhere (a lost nudge, or a
+    /// store without them): one query for every held call, where each call used to read its own approval.
+    /// </summary>
+    private async Task PollAsync()
+    {
+        while (true)
+        {
+            await Task.Delay(PollInterval);
+            if (_wakers.IsEmpty)
+            {
+                Volatile.Write(ref _polling, 0);
+                // A call held since the check saw the poll still running and started none: this one goes on for it.
+                if (_wakers.IsEmpty || Interlocked.CompareExchange(ref _polling, 1, 0) != 0)
+                {
+                    return;
+                }
+
+                continue;
+            }
+
+            try
+            {
+                foreach (var id in await store.DecidedAmongAsync(_wakers.Keys, CancellationToken.None))
+                {
+                    Wake(id);
+                }
+            }
+            catch (Exception)
+            {
+                // The store is out of reach: the held calls wait on, and the next tick asks again.
+            }
         }
     }
 

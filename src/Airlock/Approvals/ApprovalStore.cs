@@ -37,6 +37,29 @@ internal sealed class ApprovalStore(IStateDatabase database)
     public async Task<Approval?> GetAsync(string id, CancellationToken cancellationToken) =>
         (await QueryAsync("WHERE id = @p1", id, null, cancellationToken)).FirstOrDefault();
 
+    /// <summary>
+    /// Of <paramref name="ids"/>, those no longer pending: a node asks this once a second for every call it holds,
+    /// in a few queries rather than one per call.
+    /// </summary>
+    public async Task<List<string>> DecidedAmongAsync(IEnumerable<string> ids, CancellationToken cancellationToken)
+    {
+        var decided = new List<string>();
+        await using var connection = await database.OpenConnectionAsync(cancellationToken);
+        foreach (var chunk in ids.Chunk(500))
+        {
+            var parameters = chunk.Select((id, i) => ("@id" + i, (object?)id)).ToArray();
+            await using var command = connection.Command(null,
+                $"SELECT id FROM approvals WHERE status <> 'pending' AND id IN ({string.Join(", ", parameters.Select(p => p.Item1))})", parameters);
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                decided.Add(reader.GetString(0));
+            }
+        }
+
+        return decided;
+    }
+
     /// <summary>The newest approval of this exact call that is still pending or usable.</summary>
     public async Task<Approval?> FindForCallAsync(string sessionId, string fingerprint, DateTimeOffset now, CancellationToken cancellationToken) =>
         (await QueryAsync("WHERE session_id = @p1 AND fingerprint = @p2 AND status IN ('pending', 'approved') AND expires_at > @now ORDER BY created_at DESC",

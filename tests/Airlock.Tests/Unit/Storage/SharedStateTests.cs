@@ -92,6 +92,40 @@ public sealed class SharedStateTests
     }
 
     [Fact]
+    public async Task TheHoldPoll_FindsTheDecidedAmongManyHeldApprovals_OnEitherStore()
+    {
+        var (postgres, _) = await TwoNodesAsync();
+        var dir = Directory.CreateTempSubdirectory("airlock-poll-").FullName;
+        var sqlite = new SqliteDatabase(Path.Combine(dir, "airlock.db"));
+        sqlite.EnsureSchema();
+        foreach (IStateDatabase database in new IStateDatabase[] { postgres, sqlite })
+        {
+            var store = new ApprovalStore(database);
+            var now = DateTimeOffset.UtcNow;
+            // More held than one query's list takes: the poll asks in chunks.
+            var ids = Enumerable.Range(0, 1203).Select(i => $"apr-{i:D12}").ToList();
+            foreach (var id in ids)
+            {
+                await store.CreateAsync(new Approval
+                {
+                    Id = id, CreatedAt = now, ExpiresAt = now.AddMinutes(5), Status = "pending", SessionId = "sess-1", Requester = "agent-1",
+                    Connection = "prod", Action = "dynamodb:DeleteTable", Resources = [], Parameters = new Dictionary<string, string>(),
+                    Fingerprint = id, ApproverGroups = ["sre"], Quorum = 1,
+                }, default);
+            }
+
+            await store.VoteAsync(ids[3], new ApprovalVote("sre-1", "approve", null, now), default);
+            await store.VoteAsync(ids[700], new ApprovalVote("sre-1", "deny", "no", now), default);
+            await store.VoteAsync(ids[1202], new ApprovalVote("sre-1", "approve", null, now), default);
+            Assert.True(await store.ConsumeAsync(ids[1202], default));
+
+            var decided = await store.DecidedAmongAsync(ids.Where(id => id != ids[3]).Append("apr-unknown"), default);
+
+            Assert.Equal([ids[700], ids[1202]], decided.Order());
+        }
+    }
+
+    [Fact]
     public async Task AGrant_DecidedOnOneNode_IsActiveOnTheOther()
     {
         var (a, b) = await TwoNodesAsync();
