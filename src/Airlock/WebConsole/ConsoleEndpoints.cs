@@ -30,6 +30,14 @@ internal static class ConsoleEndpoints
             return;
         }
 
+        // WebApplication puts authentication and authorization in front of the whole pipeline when their services exist
+        // and its own pipeline has not added them: every AWS call would then pass the console's cookie and OpenID Connect
+        // handlers, and the latter answers its sign-out paths itself (an S3 bucket named signout-oidc would get an empty
+        // 200 from Airlock, never reaching AWS nor the audit). The console adds them in its branch only; these are the
+        // properties UseAuthentication and UseAuthorization set, which tell WebApplication they are in place.
+        var properties = ((IApplicationBuilder)app).Properties;
+        properties["__AuthenticationMiddlewareSet"] = true;
+        properties["__AuthorizationMiddlewareSet"] = true;
         app.MapWhen(http => IsConsoleRequest(http, options), console =>
         {
             console.Use(ConsoleSecurityHeaders.ApplyAsync);

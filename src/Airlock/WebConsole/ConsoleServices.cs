@@ -67,7 +67,10 @@ internal static class ConsoleServices
                 // The code comes back in the query, a top-level GET: SameSite=Lax cookies (state, nonce) are sent with it.
                 oidc.ResponseMode = "query";
                 oidc.UsePkce = true;
+                // Every path the handler answers lies under the console's, never where an AWS call may go.
                 oidc.CallbackPath = ConsoleOptions.PathBase + "/signin-oidc";
+                oidc.SignedOutCallbackPath = ConsoleOptions.PathBase + "/signout-callback-oidc";
+                oidc.RemoteSignOutPath = ConsoleOptions.PathBase + "/signout-oidc";
                 oidc.Scope.Clear();
                 foreach (var scope in options.Scopes)
                 {
