@@ -136,7 +136,9 @@ for mode in "${gc_modes[@]}"; do
   gc_rows+=("| $label | $(printf '%s\n' "${rows[@]}" | awk '{print $3}' | sort -n | tail -1) | $(col 2) | $(col 1) |")
 done
 dotnet build -c Release bench/Airlock.Benchmarks -v quiet -nologo >/dev/null
-catalog=$(dotnet bench/Airlock.Benchmarks/bin/Release/net10.0/Airlock.Benchmarks.dll catalog-memory | sed 's/catalog_live_mb=//')
+catalog_out=$(dotnet bench/Airlock.Benchmarks/bin/Release/net10.0/Airlock.Benchmarks.dll catalog-memory)
+catalog=$(sed -n 's/^catalog_live_mb=//p' <<<"$catalog_out")
+catalog_indexed=$(sed -n 's/^catalog_with_iam_index_mb=//p' <<<"$catalog_out")
 
 section=$(cat <<MD
 ## What Airlock's memory holds
@@ -148,7 +150,7 @@ Resident memory (MB) by what holds it, from \`/proc/PID/smaps\`: **files** are t
 $start_row
 $load_row
 
-The operation catalog (every AWS service's operations, built into the binary) holds **$catalog MB** of the GC heap once loaded (live bytes after full collections, \`Airlock.Benchmarks catalog-memory\`). The GC mode's share: the json c64 cell, 3 cells of $seconds s on a fresh gateway per setting after a warm-up until its JIT settles (peak RSS the highest of the cells, the rest medians):
+The operation catalog (every AWS service's operations, built into the binary) holds **$catalog MB** of the GC heap once loaded, and **$catalog_indexed MB** with the index of IAM actions every policy is checked against (live bytes after full collections, \`Airlock.Benchmarks catalog-memory\`; each distinct string is held once and its lists as arrays). The GC mode's share: the json c64 cell, 3 cells of $seconds s on a fresh gateway per setting after a warm-up until its JIT settles (peak RSS the highest of the cells, the rest medians):
 
 | GC setting | peak RSS MB | CPU ms/call | req/s |
 | --- | --- | --- | --- |

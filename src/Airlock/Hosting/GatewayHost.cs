@@ -101,6 +101,7 @@ internal static class GatewayHost
             .AddAirlockAwsFrontEnd(new GatewayOptions(publicUrl, options.Limits.MaxBufferedBodyBytes, options.S3VirtualHostSuffixes, options.Audit.RequestBodyBytes), options.Limits);
 
         var app = builder.Build();
+        app.Lifetime.ApplicationStarted.Register(StartupMemory.GiveBack);
         await app.Services.GetRequiredService<SessionStore>().SealPlainSecretsAsync(CancellationToken.None);
         app.Use(static (context, next) =>
         {

@@ -82,29 +82,35 @@ internal sealed class ServiceCatalog
 
     private Dictionary<string, IamActionInfo> BuildIamActions()
     {
-        var actions = new Dictionary<string, IamActionInfo>(StringComparer.OrdinalIgnoreCase);
+        var actions = new Dictionary<string, (string Level, List<string> Operations)>(StringComparer.OrdinalIgnoreCase);
         foreach (var service in Services)
         {
             foreach (var operation in service.Operations)
             {
-                if (service.IamAction(operation) is { } iam)
+                // Most operations are authorized as themselves: the action's name and the operation's are one string.
+                var name = $"{service.ActionPrefix}:{operation.Name}";
+                if (operation.AccessLevel is { } level)
                 {
-                    Add(iam, operation.AccessLevel!, $"{service.ActionPrefix}:{operation.Name}");
+                    Add(operation.IamName ?? name, level, name);
                 }
 
-                if (operation.IamWithParameter is [_, var action, var level])
+                if (operation.IamWithParameter is [_, var action, var withLevel])
                 {
-                    Add(action, level, $"{service.ActionPrefix}:{operation.Name}");
+                    Add(action, withLevel, name);
                 }
             }
         }
 
-        return actions;
+        return actions.ToDictionary(p => p.Key, p => new IamActionInfo(p.Value.Level, [.. p.Value.Operations]), StringComparer.OrdinalIgnoreCase);
 
         void Add(string iam, string level, string operation)
         {
-            var info = actions.TryGetValue(iam, out var known) ? known : actions[iam] = new IamActionInfo(level, []);
-            info.Operations.Add(operation);
+            if (!actions.TryGetValue(iam, out var known))
+            {
+                actions[iam] = known = (level, new List<string>(1));
+            }
+
+            known.Operations.Add(operation);
         }
     }
 
@@ -117,7 +123,7 @@ internal sealed class ServiceCatalog
         using var resource = typeof(ServiceCatalog).Assembly.GetManifestResourceStream("catalog.json.gz")
             ?? throw new InvalidOperationException("The operation catalog is missing from the build.");
         using var gzip = new GZipStream(resource, CompressionMode.Decompress);
-        var doc = JsonSerializer.Deserialize<CatalogDocument>(gzip)
+        var doc = CompactCatalogReading.Read<CatalogDocument>(gzip)
             ?? throw new InvalidOperationException("The operation catalog is empty.");
         return new ServiceCatalog(doc.Services, doc.Source, doc.IamActionsWithoutOperation);
     }
@@ -129,4 +135,4 @@ internal sealed class ServiceCatalog
 }
 
 /// <summary>One IAM action: its access level and the operations authorized as it.</summary>
-internal sealed record IamActionInfo(string AccessLevel, List<string> Operations);
+internal sealed record IamActionInfo(string AccessLevel, IReadOnlyList<string> Operations);
