@@ -5,7 +5,7 @@
 # (dotnet-trace's CPU sampling on Linux needs the kernel's user_events, which these machines lack; its thread-time
 # profile counts waiting threads.) Installs Debian's linux-perf when missing.
 # Usage: [WARM_SECONDS=30] [KEEP_PERF=1] bash bench/profile.sh [--level 64] [--seconds 10] [--top 25]
-#   WARM_SECONDS: the unprofiled warm-up cell (default 4); KEEP_PERF: keep the work folder (perf.data) to dig further.
+#   WARM_SECONDS: the unprofiled warm-up cell (default 4); KEEP_PERF: keep the work folder (perf/perf.data) to dig further.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 level=64; seconds=10; top=25
@@ -36,18 +36,21 @@ DOTNET_PerfMapEnabled=1 DOTNET_EnableWriteXorExecute=0 dotnet "$airlock" serve -
 wait_for "http://127.0.0.1:$gw/_airlock/health"
 # A cell first, unprofiled, so the profile sees the warm path rather than start-up and JIT.
 json_cell "$work/warm" "$load" "$up" "http://127.0.0.1:$gw" "$gateway" "$level" "${WARM_SECONDS:-4}" >/dev/null
-perf record -F 999 -g -p "$gateway" -o "$work/perf.data" -- sleep "$((seconds + 1))" > "$work/perf.log" 2>&1 & recorder=$!
+# Not in the configuration's folder: the gateway watches that folder for policy edits, and perf writing there
+# would wake its watcher thousands of times a second, in the profile.
+data="$work/perf/perf.data"; mkdir -p "$work/perf"
+perf record -F 999 -g -p "$gateway" -o "$data" -- sleep "$((seconds + 1))" > "$work/perf.log" 2>&1 & recorder=$!
 sleep 1
 row=$(json_cell "$work/cell" "$load" "$up" "http://127.0.0.1:$gw" "$gateway" "$level" "$seconds")
 wait "$recorder" || { cat "$work/perf.log" >&2; exit 1; }
 echo "json c$level while profiled: $row (req/s p50 p99 CPU-ms/call)"
 echo
-echo "By library: $(perf report -i "$work/perf.data" --stdio --no-children --sort dso -g none 2>/dev/null | grep -E '^ +[0-9.]+%' | head -8 | awk '{printf "%s%s %s", (NR > 1 ? ", " : ""), $2, $1}')"
-echo "By thread: $(perf report -i "$work/perf.data" --stdio --no-children --sort comm -g none 2>/dev/null | grep -E '^ +[0-9.]+%' | head -6 | awk '{p = $1; $1 = ""; sub(/^ /, ""); printf "%s%s %s", (NR > 1 ? ", " : ""), $0, p}')"
+echo "By library: $(perf report -i "$data" --stdio --no-children --sort dso -g none 2>/dev/null | grep -E '^ +[0-9.]+%' | head -8 | awk '{printf "%s%s %s", (NR > 1 ? ", " : ""), $2, $1}')"
+echo "By thread: $(perf report -i "$data" --stdio --no-children --sort comm -g none 2>/dev/null | grep -E '^ +[0-9.]+%' | head -6 | awk '{p = $1; $1 = ""; sub(/^ /, ""); printf "%s%s %s", (NR > 1 ? ", " : ""), $0, p}')"
 echo
 echo "| self | frame |"
 echo "| --- | --- |"
-perf report -i "$work/perf.data" --stdio --no-children --sort symbol -g none --percent-limit 0.3 2>/dev/null \
+perf report -i "$data" --stdio --no-children --sort symbol -g none --percent-limit 0.3 2>/dev/null \
   | grep -E '^ +[0-9.]+%' | head -n "$top" \
   | sed -E 's/^ +([0-9.]+%) +\[[.k]\] +/\1\t/; s/\[OptimizedTier1\]|\[Optimized\]|\[QuickJitted\]|\[Tier0\]|\[Tier1\]//g' \
   | awk -F'\t' '{name = $2; sub(/[ \t-]+$/, "", name); gsub(/\|/, "\\|", name); if (length(name) > 140) name = substr(name, 1, 137) "..."; printf "| %s | %s |\n", $1, name}'
