@@ -25,9 +25,9 @@ load=bench/Airlock.Load/bin/Release/net10.0/Airlock.Load.dll
 airlock=src/Airlock/bin/Release/net10.0/airlock.dll
 work=$(mktemp -d /tmp/airlock-profile-XXXXXX)
 pids=()
-cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$work"; }
+# KEEP_PERF keeps the folder, never the processes.
+cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; [ -n "${KEEP_PERF:-}" ] || rm -rf "$work"; }
 trap cleanup EXIT
-[ -n "${KEEP_PERF:-}" ] && trap - EXIT
 up=$(port); gw=$(port)
 dotnet "$load" upstream "$up" > "$work/upstream.log" 2>&1 & pids+=($!)
 wait_for "http://127.0.0.1:$up/_bench/token"
@@ -54,3 +54,4 @@ perf report -i "$data" --stdio --no-children --sort symbol -g none --percent-lim
   | grep -E '^ +[0-9.]+%' | head -n "$top" \
   | sed -E 's/^ +([0-9.]+%) +\[[.k]\] +/\1\t/; s/\[OptimizedTier1\]|\[Optimized\]|\[QuickJitted\]|\[Tier0\]|\[Tier1\]//g' \
   | awk -F'\t' '{name = $2; sub(/[ \t-]+$/, "", name); gsub(/\|/, "\\|", name); if (length(name) > 140) name = substr(name, 1, 137) "..."; printf "| %s | %s |\n", $1, name}'
+[ -z "${KEEP_PERF:-}" ] || echo "kept: $data"
