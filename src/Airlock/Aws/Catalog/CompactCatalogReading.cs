@@ -5,8 +5,8 @@ namespace Airlock.Aws.Catalog;
 
 /// <summary>
 /// Reads the catalog into as little memory as it can be held in, for every gateway keeps all of it: each distinct
-/// string once (<c>GET</c>, <c>/</c>, <c>Read</c> and member names recur across 18,000 operations), and every list
-/// as an array of its own length.
+/// string once (<c>GET</c>, <c>/</c>, <c>Read</c> and member names recur across 18,000 operations), and its lists of
+/// strings as arrays of their own length: 13.5 → 8.3 MB of the heap (<c>Airlock.Benchmarks catalog-memory</c>).
 /// </summary>
 internal static class CompactCatalogReading
 {
