@@ -57,6 +57,7 @@ internal static class GatewayHost
                 o.UseUtcTimestamp = true;
             });
         }
+        BatchedConsoleLoggerProvider.ReplaceFrameworkProvider(builder.Logging);
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
         // Any level enabled here makes ASP.NET Core start an Activity per request (for log scopes); the gateway logs
         // each call itself, so that cost on the data path buys nothing.
