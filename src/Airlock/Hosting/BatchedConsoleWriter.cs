@@ -18,6 +18,7 @@ internal sealed class BatchedConsoleWriter : IDisposable
 
     private readonly Stream _output;
     private readonly object _gate = new();
+    private readonly object _writeLock = new();
     private readonly AutoResetEvent _wake = new(false);
     private readonly Thread _thread;
     private StringBuilder _pending = new();
@@ -35,6 +36,7 @@ internal sealed class BatchedConsoleWriter : IDisposable
 
     public void Append(string text)
     {
+        bool stopped;
         lock (_gate)
         {
             while (_pending.Length >= MaxPendingChars && !_stopping)
@@ -43,11 +45,18 @@ internal sealed class BatchedConsoleWriter : IDisposable
             }
 
             _pending.Append(text);
-            if (!_scheduled)
+            stopped = _stopping;
+            if (!stopped && !_scheduled)
             {
                 _scheduled = true;
                 _wake.Set();
             }
+        }
+
+        if (stopped)
+        {
+            // Services that log while they stop, after this writer has stopped: their lines go out at once.
+            WritePending();
         }
     }
 
@@ -77,6 +86,14 @@ internal sealed class BatchedConsoleWriter : IDisposable
     }
 
     private void WritePending()
+    {
+        lock (_writeLock)
+        {
+            WritePendingLocked();
+        }
+    }
+
+    private void WritePendingLocked()
     {
         lock (_gate)
         {
@@ -135,8 +152,10 @@ internal sealed class BatchedConsoleWriter : IDisposable
         }
 
         _wake.Set();
-        _thread.Join();
-        WritePending();
-        _wake.Dispose();
+        // As the framework's logger does, a stop does not wait long for an output nobody reads.
+        if (_thread.Join(TimeSpan.FromSeconds(2)))
+        {
+            WritePending();
+        }
     }
 }

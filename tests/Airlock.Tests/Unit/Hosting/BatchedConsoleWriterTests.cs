@@ -87,6 +87,19 @@ public sealed class BatchedConsoleWriterTests
         Assert.Equal(3_072 * 1024, output.Text().Length);
     }
 
+    [Fact]
+    public void ALineLoggedAfterTheStop_IsWrittenAtOnce()
+    {
+        var output = new CountingStream();
+        var writer = new BatchedConsoleWriter(output);
+        writer.Append("before\n");
+        writer.Dispose();
+
+        writer.Append("after\n");
+
+        Assert.Equal("before\nafter\n", output.Text());
+    }
+
     private sealed class CountingStream : Stream
     {
         private readonly MemoryStream _bytes = new();
