@@ -152,10 +152,8 @@ internal sealed class BatchedConsoleWriter : IDisposable
         }
 
         _wake.Set();
-        // As the framework's logger does, a stop does not wait long for an output nobody reads.
-        if (_thread.Join(TimeSpan.FromSeconds(2)))
-        {
-            WritePending();
-        }
+        // The thread's last pass writes what is waiting; lines appended after the stop write themselves. As the
+        // framework's logger does, a stop does not wait long for an output nobody reads.
+        _thread.Join(TimeSpan.FromSeconds(2));
     }
 }

@@ -128,7 +128,7 @@ internal sealed class ServiceCatalog
         return new ServiceCatalog(doc.Services, doc.Source, doc.IamActionsWithoutOperation);
     }
 
-    private sealed record CatalogDocument(
+    internal sealed record CatalogDocument(
         [property: System.Text.Json.Serialization.JsonPropertyName("source")] string Source,
         [property: System.Text.Json.Serialization.JsonPropertyName("services")] IReadOnlyList<ServiceModel> Services,
         [property: System.Text.Json.Serialization.JsonPropertyName("iamActionsWithoutOperation")] IReadOnlyDictionary<string, string[]>? IamActionsWithoutOperation);

@@ -41,7 +41,7 @@ public sealed class CompactCatalogTests
                              {"name": "Two", "method": "POST", "uri": "/", "members": [["Key", "uri", "Key"]], "pageTokens": []}]}]}
             """;
 
-        var read = CompactCatalogReading.Read<TestDocument>(new MemoryStream(Encoding.UTF8.GetBytes(json)))!;
+        var read = CompactCatalogReading.Read<ServiceCatalog.CatalogDocument>(new MemoryStream(Encoding.UTF8.GetBytes(json)))!;
 
         var service = Assert.Single(read.Services);
         Assert.Equal("café", service.SigningName);
@@ -54,8 +54,4 @@ public sealed class CompactCatalogTests
     }
 
     private static int DistinctObjects(IEnumerable<string> values) => values.Distinct(ReferenceEqualityComparer.Instance).Count();
-
-    internal sealed record TestDocument(
-        [property: System.Text.Json.Serialization.JsonPropertyName("source")] string Source,
-        [property: System.Text.Json.Serialization.JsonPropertyName("services")] IReadOnlyList<ServiceModel> Services);
 }
