@@ -36,7 +36,15 @@ public sealed class AuditQueueTests : IAsyncLifetime
 
             // The writer waits on the lock with one record; two more fill the queue; the rest must be refused at once.
             var calls = buckets.Select(b => SignedHttp.SendAsync(env.Gateway.Url, credentials, HttpMethod.Put, "/" + b, "s3")).ToList();
-            await Task.Delay(1000);
+            // "At once" means before the writer's wait for the lock could end: the store's busy timeout is 5 s, so a
+            // call that completes within 4 s was refused by the full queue, not failed by a lock wait that ran out.
+            // A fixed 1 s wait was too short for a loaded 2-core CI machine.
+            var deadline = DateTime.UtcNow.AddSeconds(4);
+            while (calls.Count(c => c.IsCompleted) < 5 && DateTime.UtcNow < deadline)
+            {
+                await Task.Delay(20);
+            }
+
             Assert.True(calls.Count(c => c.IsCompleted) >= 5, "calls beyond the queue were not refused at once");
             await using (var rollback = blocker.CreateCommand())
             {
