@@ -33,7 +33,7 @@ load=bench/Airlock.Load/bin/Release/net10.0/Airlock.Load.dll
 airlock=src/Airlock/bin/Release/net10.0/airlock.dll
 
 work=$(mktemp -d /tmp/airlock-bench-XXXXXX)
-up=$(port); ngx=$(port); gw=$(port); mt=$(port); hop=$(port)
+up=$(port); ngx=$(port); gw=$(port); mt=$(port); hop=$(port); fl=$(port)
 pids=()
 cleanup() {
   [ -f "$work/nginx.pid" ] && kill "$(cat "$work/nginx.pid")" 2>/dev/null || true
@@ -48,6 +48,10 @@ wait_for "http://127.0.0.1:$up/_bench/token"
 # For scale: a bare Kestrel + HttpClient pass-through, the floor for any .NET gateway.
 dotnet "$load" hop "$hop" "http://127.0.0.1:$up" > "$work/hop.log" 2>&1 & hop_pid=$!; pids+=($hop_pid)
 wait_for "http://127.0.0.1:$hop/_bench/token"
+# The bound: the hop plus only what the rules require of any gateway (signature, durable record, re-signing).
+mkdir -p "$work/floor"
+dotnet "$load" floor "$fl" "http://127.0.0.1:$up" "$work/floor/records.db" > "$work/floor.log" 2>&1 & floor_pid=$!; pids+=($floor_pid)
+wait_for "http://127.0.0.1:$fl/_floor/health"
 
 start_nginx "$work" "$ngx" "$up"
 wait_for "http://127.0.0.1:$ngx/_bench/token"
@@ -76,7 +80,7 @@ moto_args=()
 [ "$moto" = 1 ] && moto_args=(--moto "http://127.0.0.1:$mt")
 dotnet "$load" run --direct "http://127.0.0.1:$up" --nginx "http://127.0.0.1:$ngx" --airlock "http://127.0.0.1:$gw" \
   --token "http://127.0.0.1:$up/_bench/token" --airlock-pid "$gateway" --nginx-pids "$nginx_workers" \
-  --hop "http://127.0.0.1:$hop" --hop-pid "$hop_pid" \
+  --hop "http://127.0.0.1:$hop" --hop-pid "$hop_pid" --floor "http://127.0.0.1:$fl" --floor-pid "$floor_pid" \
   --seconds "$seconds" --goal-rounds "$rounds" $quick "${moto_args[@]}" --out bench --startup-rss "$startup_rss" --settle \
   --about "date=$(date -u +%Y-%m-%dT%H:%MZ)" \
   --about "machine=$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(uname -sr)" \

@@ -3,8 +3,9 @@ using Airlock.Load;
 
 // dotnet Airlock.Load.dll upstream PORT
 // dotnet Airlock.Load.dll hop PORT UPSTREAM-URL       (a bare Kestrel + HttpClient pass-through, for reference)
+// dotnet Airlock.Load.dll floor PORT UPSTREAM-URL DB  (the hop plus signature check, durable record and re-signing: the least issue 22's rules allow)
 // dotnet Airlock.Load.dll run --direct URL --nginx URL --airlock URL --token URL --airlock-pid N --nginx-pids N,N
-//                             [--hop URL --hop-pid N] [--moto URL] [--startup-rss MB] [--settle] [--seconds 4] [--goal-rounds 4] [--quick] [--out DIR] [--about key=value]...
+//                             [--hop URL --hop-pid N] [--floor URL --floor-pid N] [--moto URL] [--startup-rss MB] [--settle] [--seconds 4] [--goal-rounds 4] [--quick] [--out DIR] [--about key=value]...
 //                             [--paths direct,nginx,Airlock] [--workloads json,query,S3] [--levels 1,64]   (to look at one part)
 // bash bench/run.sh starts everything and calls these.
 if (args is ["upstream", var port])
@@ -19,9 +20,15 @@ if (args is ["hop", var hopPort, var upstream])
     return 0;
 }
 
+if (args is ["floor", var floorPort, var floorUpstream, var floorDatabase])
+{
+    await DurableFloor.RunAsync(int.Parse(floorPort, CultureInfo.InvariantCulture), new Uri(floorUpstream), floorDatabase);
+    return 0;
+}
+
 if (args is not ["run", ..])
 {
-    Console.Error.WriteLine("usage: Airlock.Load upstream PORT | hop PORT UPSTREAM | run --direct URL --nginx URL --airlock URL --token URL ...");
+    Console.Error.WriteLine("usage: Airlock.Load upstream PORT | hop PORT UPSTREAM | floor PORT UPSTREAM DB | run --direct URL --nginx URL --airlock URL --token URL ...");
     return 2;
 }
 
@@ -43,6 +50,11 @@ Target[] targets =
 if (Option("--hop") is { } hopUrl)
 {
     targets = [.. targets[..2], new(Report.Hop, new Uri(hopUrl), anyone, new ProcessMeter(Pids("--hop-pid"))), .. targets[2..]];
+}
+
+if (Option("--floor") is { } floorUrl)
+{
+    targets = [.. targets[..^1], new(Report.Floor, new Uri(floorUrl), anyone, new ProcessMeter(Pids("--floor-pid"))), targets[^1]];
 }
 
 IReadOnlyList<string>? Filter(string name) => Option(name)?.Split(',', StringSplitOptions.RemoveEmptyEntries);
@@ -69,7 +81,7 @@ foreach (var workload in Workload.All(quick).Where(w => workloads?.Any(p => w.Na
     foreach (var level in levels ?? workload.Concurrencies)
     {
         // The hop is a reference for per-call overhead; it streams large bodies naively and would not be a floor there.
-        foreach (var target in targets.Where(t => (paths?.Contains(t.Name) ?? true) && !(workload.Transfer && t.Name == Report.Hop)))
+        foreach (var target in targets.Where(t => (paths?.Contains(t.Name) ?? true) && !(workload.Transfer && t.Name is Report.Hop or Report.Floor)))
         {
             var result = await LoadRunner.RunAsync(workload, target, level, TimeSpan.FromSeconds(seconds), workload.Transfer ? 2_000 : 500_000);
             results.Add(result);

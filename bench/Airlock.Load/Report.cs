@@ -11,6 +11,9 @@ internal static class Report
     /// <summary>The reference path that is a bare .NET gateway (<see cref="KestrelHop"/>).</summary>
     public const string Hop = "Kestrel hop";
 
+    /// <summary>The reference path that does only what issue 22's rules require of any gateway (<see cref="DurableFloor"/>).</summary>
+    public const string Floor = "durable floor";
+
     public static void Write(string directory, IReadOnlyList<CellResult> results, IReadOnlyList<RoundResult> rounds, IReadOnlyList<CellResult> moto, IReadOnlyDictionary<string, string> about,
         double? startupRssMb)
     {
@@ -28,7 +31,10 @@ internal static class Report
         md.AppendLine("Paths: **direct** (load generator → upstream), **nginx** (Debian's nginx as a plain reverse proxy: keepalive upstream connections, request bodies streamed, responses through 2 MB of in-memory buffers, never to disk), " +
             "**Airlock** (full path: session lookup, SigV4 verify, operation resolution, policy, durable audit record on SQLite, re-sign, response masking with every " +
             "detector on, audit completion), and where measured **Kestrel hop** (a bare pass-through on the same stack as Airlock: Kestrel in front, " +
-            "one pooled HttpClient behind, nothing checked, recorded or masked: the floor for any .NET gateway's per-call cost; measured on the small calls only). The upstream is `bench/Airlock.Load`'s Kestrel app answering as DynamoDB, SNS and S3 would. Every request is " +
+            "one pooled HttpClient behind, nothing checked, recorded or masked: the floor for any .NET gateway's per-call cost; measured on the small calls only) " +
+            "and **durable floor** (`Airlock.Load floor`: the hop plus only what issue 22's rules require of any gateway: the caller's SigV4 signature checked, a json body " +
+            "parsed and rebuilt, one record per call committed durably (SQLite WAL, `synchronous = FULL`, one writer committing what has queued) before the call goes " +
+            "upstream, the call signed again; no session store, policy, audit chain, outcome record, masking, log line or metrics; small calls only). The upstream is `bench/Airlock.Load`'s Kestrel app answering as DynamoDB, SNS and S3 would. Every request is " +
             "signed with SigV4 by the load generator (C#, one HttpClient connection per concurrent caller). Latency is per request, from send to last byte; " +
             "CPU is the hop's user+system time per request; RSS is the hop's resident memory (peak during the cell, and growth over its start). " +
             "Each path is warmed before its first cell (by `bench/run.sh` until its JIT has settled: its tiered-compilation thread under 2% of a 3 s cell), and each cell after a short warm-up of its own.");
@@ -117,6 +123,16 @@ internal static class Report
                 (cpu is { } c ? $"; CPU per call: Airlock {F(c.Airlock.Median, 3)} ms, hop {F(c.Reference.Median, 3)} ms" : "");
         }
 
+        if (Measure(samples, "json", 64, Hop, r => r.RequestsPerSecond, subject: Floor) is { } floor64
+            && Measure(samples, "json", 64, Floor, r => r.RequestsPerSecond) is { } ofFloor64)
+        {
+            var cpu = Measure(samples, "json", 64, Hop, r => r.CpuMsPerRequest ?? double.NaN, subject: Floor);
+            yield return $"bound: the durable floor (the hop plus what the rules require of any gateway: signature checked, a json body parsed and rebuilt, " +
+                $"one record durable before the call goes upstream, the call signed again) reaches **{Percent(floor64.Ratio.Median)}** of the hop's throughput at c64 " +
+                $"({Spread(floor64)}; median {F(floor64.Airlock.Median, 0)} req/s" + (cpu is { } c ? $", {F(c.Airlock.Median, 3)} ms CPU per call" : "") +
+                $"), so the rules leave room for the goal; Airlock reaches **{Percent(ofFloor64.Ratio.Median)}** of the floor ({Spread(ofFloor64)}): the rest is Airlock's own work";
+        }
+
         if (Measure(samples, "json", 64, "nginx", r => r.RequestsPerSecond) is { } nginx64)
         {
             yield return $"for scale, nginx at the same cell: {F(nginx64.Reference.Median, 0)} req/s (median); Airlock reaches {Percent(nginx64.Ratio.Median)} of it ({Spread(nginx64)})";
@@ -126,6 +142,13 @@ internal static class Report
         {
             yield return $"{Verdict(added.Ratio.Median <= 0.5)} concurrency 1: Airlock adds **{F(added.Ratio.Median, 2)} ms** to the p50 of a json call (goal ≤ 0.5 ms; " +
                 $"median of {added.Ratio.Count} rounds' differences, range {F(added.Ratio.Min, 2)}–{F(added.Ratio.Max, 2)} ms; median p50: direct {F(added.Reference.Median, 2)} ms, Airlock {F(added.Airlock.Median, 2)} ms)";
+        }
+
+        if (Measure(samples, "json", 1, "direct", r => r.P50, (floor, direct) => floor - direct, subject: Floor) is { } floorAdded)
+        {
+            var cpu = Measure(samples, "json", 1, Hop, r => r.CpuMsPerRequest ?? double.NaN, subject: Floor);
+            yield return $"bound: at concurrency 1 the durable floor adds **{F(floorAdded.Ratio.Median, 2)} ms** to the p50 (range {F(floorAdded.Ratio.Min, 2)}–{F(floorAdded.Ratio.Max, 2)} ms), " +
+                "most of it the wait for its record's fsync" + (cpu is { } c ? $", and spends **{F(c.Ratio.Median, 1)}×** the hop's CPU per call ({F(c.Airlock.Median, 3)} ms)" : "");
         }
 
         if (Measure(samples, "json", 1, Hop, r => r.CpuMsPerRequest ?? double.NaN) is { } cpu1)
@@ -165,16 +188,16 @@ internal static class Report
         c.Ratio.Count == 1 ? "one round" : $"median of {c.Ratio.Count} rounds' ratios, range {Percent(c.Ratio.Min)}–{Percent(c.Ratio.Max)}";
 
     /// <summary>
-    /// Airlock against a reference path on one cell, in every round that measured both: the per-round comparison
+    /// Airlock (or another <paramref name="subject"/>) against a reference path on one cell, in every round that measured both: the per-round comparison
     /// (a ratio unless <paramref name="compare"/> says otherwise) and each path's own figure, as medians and ranges.
     /// </summary>
     private static Comparison? Measure(IReadOnlyList<IReadOnlyList<CellResult>> samples, string workload, int level, string reference, Func<CellResult, double> figure,
-        Func<double, double, double>? compare = null)
+        Func<double, double, double>? compare = null, string subject = "Airlock")
     {
         compare ??= static (airlock, other) => airlock / other;
         var pairs = samples
             .Select(s => s.Where(r => r.Workload.StartsWith(workload, StringComparison.Ordinal)).ToList())
-            .Select(rows => (Airlock: Find(rows, "Airlock", level), Reference: Find(rows, reference, level)))
+            .Select(rows => (Airlock: Find(rows, subject, level), Reference: Find(rows, reference, level)))
             .Where(p => p.Airlock is not null && p.Reference is not null)
             .Select(p => (Airlock: figure(p.Airlock!), Reference: figure(p.Reference!)))
             .ToList();

@@ -1,0 +1,203 @@
+using System.Buffers;
+using System.Net;
+using System.Security.Cryptography;
+using System.Text.Json;
+using System.Threading.Channels;
+using Airlock.Aws.SigV4;
+using Airlock.Gateway;
+using Airlock.Hosting;
+using Airlock.Upstream;
+using Microsoft.Data.Sqlite;
+
+namespace Airlock.Load;
+
+/// <summary>
+/// The least a gateway can do per call and still keep issue 22's rules, on Airlock's own stack: the Kestrel hop, plus
+/// the caller's body read whole and its SigV4 signature checked, a json body parsed and written again (what runs is
+/// what was understood), one record per call made durable (SQLite in WAL mode, <c>synchronous = FULL</c>, one writer
+/// committing whatever has queued in one transaction, as Airlock's does) before the call goes upstream, and the call
+/// signed again for the upstream. Nothing else: no session store, policy, audit chain or outcome record, masking, log
+/// line or metrics. Airlock cannot be faster than this on the same machine, so its share of the hop's throughput says
+/// whether the rules leave room for the c64 goal; the gap between it and Airlock is what the rest costs.
+/// </summary>
+internal static class DurableFloor
+{
+    // The load generator signs the reference paths' calls with this secret (Program.cs's "anyone").
+    public const string CallerSecret = "bench-direct-secret-not-checked";
+
+    private static readonly HashSet<string> NotCopied = new(StringComparer.OrdinalIgnoreCase)
+        { "Host", "Connection", "Keep-Alive", "Transfer-Encoding", "Content-Length", "Authorization", "X-Amz-Date", "X-Amz-Content-Sha256" };
+
+    public static async Task RunAsync(int port, Uri upstream, string databasePath)
+    {
+        var builder = GatewayHost.CreateBuilder();
+        builder.WebHost.ConfigureKestrel(k =>
+        {
+            k.AddServerHeader = false;
+            k.Limits.MaxRequestBodySize = null;
+            k.Listen(IPAddress.Loopback, port);
+        });
+        var app = builder.Build();
+        using var client = Forwarder.CreateClient();
+        await using var records = new GroupCommit(databasePath);
+        app.Run(http => RelayAsync(http, client, upstream, records));
+        Console.WriteLine($"durable floor http://127.0.0.1:{port} -> {upstream}, records in {databasePath}");
+        await app.RunAsync();
+    }
+
+    private static async Task RelayAsync(HttpContext http, HttpMessageInvoker client, Uri upstream, GroupCommit records)
+    {
+        var request = http.Request;
+        if (request.Path == "/_floor/health")
+        {
+            return;
+        }
+
+        var head = IncomingRequest.Read(http);
+        var body = new byte[request.ContentLength ?? 0];
+        await request.Body.ReadExactlyAsync(body, http.RequestAborted);
+        var payloadHash = Convert.ToHexStringLower(SHA256.HashData(body));
+        // S3 callers may sign a declared hash (or none) instead of the body's.
+        var signedHash = request.Headers["x-amz-content-sha256"].ToString() is { Length: > 0 } declared ? declared : payloadHash;
+        var now = DateTimeOffset.UtcNow;
+        if ((signedHash != payloadHash && signedHash != "UNSIGNED-PAYLOAD")
+            || SigV4Authorization.FromHeader(request.Headers.Authorization.ToString(), request.Headers["x-amz-date"].ToString(), null) is not { } auth
+            || SigV4Verifier.Verify(head, auth, CallerSecret, signedHash, now) != SignatureCheck.Valid)
+        {
+            http.Response.StatusCode = 403;
+            return;
+        }
+
+        if (body.Length > 0 && request.ContentType?.Contains("json", StringComparison.Ordinal) == true)
+        {
+            // What runs is what was understood: the body as parsed, written again, and signed with its own hash.
+            body = Rebuilt(body);
+            payloadHash = Convert.ToHexStringLower(SHA256.HashData(body));
+        }
+
+        await records.WriteAsync($"{now:O} {auth.AccessKeyId} {auth.Scope.Service} {request.Headers["x-amz-target"]} {request.Method} {head.RawPath} {payloadHash}");
+
+        using var message = new HttpRequestMessage(new HttpMethod(request.Method), new Uri(upstream, request.Path + request.QueryString))
+        {
+            Content = new ByteArrayContent(body),
+        };
+        var amzDate = SigV4Signer.AmzDate(now);
+        var signed = new List<KeyValuePair<string, string>> { new("host", upstream.Authority), new("x-amz-date", amzDate) };
+        foreach (var (name, values) in request.Headers)
+        {
+            if (NotCopied.Contains(name))
+            {
+                continue;
+            }
+
+            var value = values.ToString();
+            if (!message.Headers.TryAddWithoutValidation(name, value))
+            {
+                message.Content.Headers.TryAddWithoutValidation(name, value);
+            }
+
+            signed.Add(new(name.ToLowerInvariant(), value));
+        }
+
+        message.Headers.TryAddWithoutValidation("X-Amz-Date", amzDate);
+        message.Headers.TryAddWithoutValidation("Authorization", SigV4Signer.Authorize(
+            new SignableRequest(request.Method, head.RawPath, [], signed, false), "AKIDBENCHUPSTREAM001", "bench-upstream-secret",
+            auth.Scope.Region, auth.Scope.Service, now, payloadHash));
+        using var reply = await client.SendAsync(message, http.RequestAborted);
+        var response = http.Response;
+        response.StatusCode = (int)reply.StatusCode;
+        foreach (var (name, values) in reply.Headers.Concat(reply.Content.Headers))
+        {
+            if (!NotCopied.Contains(name))
+            {
+                response.Headers[name] = values.ToArray();
+            }
+        }
+
+        response.ContentLength = reply.Content.Headers.ContentLength;
+        await reply.Content.CopyToAsync(response.Body, http.RequestAborted);
+    }
+
+    private static byte[] Rebuilt(byte[] json)
+    {
+        using var document = JsonDocument.Parse(json);
+        var output = new ArrayBufferWriter<byte>(json.Length);
+        using (var writer = new Utf8JsonWriter(output))
+        {
+            document.WriteTo(writer);
+        }
+
+        return output.WrittenSpan.ToArray();
+    }
+
+    /// <summary>One writer thread: each transaction commits every record that queued while the last one was committing.</summary>
+    private sealed class GroupCommit : IAsyncDisposable
+    {
+        private readonly Channel<(string Line, TaskCompletionSource Done)> _queue = Channel.CreateUnbounded<(string, TaskCompletionSource)>(new() { SingleReader = true });
+        private readonly SqliteConnection _connection;
+        private readonly Task _writer;
+
+        public GroupCommit(string path)
+        {
+            _connection = new SqliteConnection($"Data Source={path};Pooling=False");
+            _connection.Open();
+            using var setup = _connection.CreateCommand();
+            setup.CommandText = """
+                PRAGMA page_size = 16384;
+                PRAGMA journal_mode = WAL;
+                PRAGMA synchronous = FULL;
+                CREATE TABLE IF NOT EXISTS records (id INTEGER PRIMARY KEY, line TEXT NOT NULL);
+                """;
+            setup.ExecuteNonQuery();
+            _writer = Task.Factory.StartNew(Run, TaskCreationOptions.LongRunning);
+        }
+
+        public Task WriteAsync(string line)
+        {
+            var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            _queue.Writer.TryWrite((line, done));
+            return done.Task;
+        }
+
+        private void Run()
+        {
+            using var insert = _connection.CreateCommand();
+            insert.CommandText = "INSERT INTO records (line) VALUES (@line)";
+            var line = insert.Parameters.Add("@line", SqliteType.Text);
+            var batch = new List<(string Line, TaskCompletionSource Done)>();
+            while (_queue.Reader.WaitToReadAsync().AsTask().GetAwaiter().GetResult())
+            {
+                while (_queue.Reader.TryRead(out var item))
+                {
+                    batch.Add(item);
+                }
+
+                using (var transaction = _connection.BeginTransaction())
+                {
+                    insert.Transaction = transaction;
+                    foreach (var item in batch)
+                    {
+                        line.Value = item.Line;
+                        insert.ExecuteNonQuery();
+                    }
+
+                    transaction.Commit();
+                }
+
+                foreach (var item in batch)
+                {
+                    item.Done.SetResult();
+                }
+
+                batch.Clear();
+            }
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            _queue.Writer.TryComplete();
+            await _writer;
+            await _connection.DisposeAsync();
+        }
+    }
+}
