@@ -99,11 +99,12 @@ build_airlock_and_load() {
 # json_cell OUT LOAD_DLL UPSTREAM_PORT AIRLOCK_URL PIDS [LEVEL] [SECONDS]: one json GetItem cell through Airlock (the
 # gateway processes PIDS, comma-separated, measured); prints "req/s p50 p99 cpu-ms-per-call" from its row.
 # CELL_WORKLOAD names another workload by its start (e.g. "S3 GetObject 1 MB"); its row has MB/s before the CPU.
+# CELL_NO_WARMUP=1 skips the load tool's warm-up cells (json, query and S3 at c16) before the cell.
 json_cell() {
   local out=$1 level=${6:-64}; mkdir -p "$out"
   dotnet "$2" run --direct "http://127.0.0.1:$3" --nginx "http://127.0.0.1:$3" --airlock "$4" \
     --token "http://127.0.0.1:$3/_bench/token" --airlock-pid "$5" --paths Airlock --workloads "${CELL_WORKLOAD:-json}" --levels "$level" \
-    --seconds "${7:-4}" --out "$out" > "$out/stdout"
+    --seconds "${7:-4}" --out "$out" ${CELL_NO_WARMUP:+--no-warmup} > "$out/stdout"
   grep -E "^\| $level \| Airlock \|" "$out/RESULTS.md" | awk -F'|' '{gsub(/ /,""); printf "%s %s %s %s\n", $5, $6, $7, $(NF - 4)}'
 }
 

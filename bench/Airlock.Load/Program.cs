@@ -5,7 +5,7 @@ using Airlock.Load;
 // dotnet Airlock.Load.dll hop PORT UPSTREAM-URL       (a bare Kestrel + HttpClient pass-through, for reference)
 // dotnet Airlock.Load.dll floor PORT UPSTREAM-URL DB  (the hop plus signature check, durable record and re-signing: the least issue 22's rules allow)
 // dotnet Airlock.Load.dll run --direct URL --nginx URL --airlock URL --token URL --airlock-pid N --nginx-pids N,N
-//                             [--hop URL --hop-pid N] [--floor URL --floor-pid N] [--moto URL] [--startup-rss MB] [--settle] [--seconds 4] [--goal-rounds 4] [--quick] [--out DIR] [--about key=value]...
+//                             [--hop URL --hop-pid N] [--floor URL --floor-pid N] [--moto URL] [--startup-rss MB] [--settle] [--no-warmup] [--seconds 4] [--goal-rounds 4] [--quick] [--out DIR] [--about key=value]...
 //                             [--paths direct,nginx,Airlock] [--workloads json,query,S3] [--levels 1,64]   (to look at one part)
 // bash bench/run.sh starts everything and calls these.
 if (args is ["upstream", var port])
@@ -61,8 +61,9 @@ IReadOnlyList<string>? Filter(string name) => Option(name)?.Split(',', StringSpl
 var paths = Filter("--paths");
 var workloads = Filter("--workloads");
 var levels = Filter("--levels")?.Select(int.Parse).ToArray();
-// Every path warmed first (JIT tiers, pools, caches), so the first cells do not measure a cold process.
-foreach (var target in targets.Where(t => paths?.Contains(t.Name) ?? true))
+// Every path warmed first (JIT tiers, pools, caches), so the first cells do not measure a cold process; --no-warmup
+// when the caller has warmed it already and measures the whole process's run (bench/profile.sh's perf record).
+foreach (var target in targets.Where(t => (paths?.Contains(t.Name) ?? true) && !args.Contains("--no-warmup")))
 {
     if (args.Contains("--settle"))
     {
