@@ -103,19 +103,7 @@ internal static class DurableFloor
         message.Headers.TryAddWithoutValidation("Authorization", SigV4Signer.Authorize(
             new SignableRequest(request.Method, head.RawPath, [], signed, false), "AKIDBENCHUPSTREAM001", "bench-upstream-secret",
             auth.Scope.Region, auth.Scope.Service, now, payloadHash));
-        using var reply = await client.SendAsync(message, http.RequestAborted);
-        var response = http.Response;
-        response.StatusCode = (int)reply.StatusCode;
-        foreach (var (name, values) in reply.Headers.Concat(reply.Content.Headers))
-        {
-            if (!NotCopied.Contains(name))
-            {
-                response.Headers[name] = values.ToArray();
-            }
-        }
-
-        response.ContentLength = reply.Content.Headers.ContentLength;
-        await reply.Content.CopyToAsync(response.Body, http.RequestAborted);
+        await KestrelHop.SendAndRelayAsync(http, client, message);
     }
 
     private static byte[] Rebuilt(byte[] json)

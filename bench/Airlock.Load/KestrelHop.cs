@@ -49,6 +49,12 @@ internal static class KestrelHop
         }
 
         message.Headers.Host = request.Host.Value;
+        await SendAndRelayAsync(http, client, message);
+    }
+
+    /// <summary>Sends the upstream request and streams its answer back, headers and body, unchanged.</summary>
+    public static async Task SendAndRelayAsync(HttpContext http, HttpMessageInvoker client, HttpRequestMessage message)
+    {
         using var reply = await client.SendAsync(message, http.RequestAborted);
         var response = http.Response;
         response.StatusCode = (int)reply.StatusCode;
