@@ -1,11 +1,9 @@
 using System.Buffers;
-using System.Net;
 using System.Security.Cryptography;
 using System.Text.Json;
 using System.Threading.Channels;
 using Airlock.Aws.SigV4;
 using Airlock.Gateway;
-using Airlock.Hosting;
 using Airlock.Upstream;
 using Microsoft.Data.Sqlite;
 
@@ -30,14 +28,7 @@ internal static class DurableFloor
 
     public static async Task RunAsync(int port, Uri upstream, string databasePath)
     {
-        var builder = GatewayHost.CreateBuilder();
-        builder.WebHost.ConfigureKestrel(k =>
-        {
-            k.AddServerHeader = false;
-            k.Limits.MaxRequestBodySize = null;
-            k.Listen(IPAddress.Loopback, port);
-        });
-        var app = builder.Build();
+        var app = KestrelHop.BuildApp(port);
         using var client = Forwarder.CreateClient();
         await using var records = new GroupCommit(databasePath);
         app.Run(http => RelayAsync(http, client, upstream, records));

@@ -16,6 +16,16 @@ internal static class KestrelHop
 
     public static async Task RunAsync(int port, Uri upstream)
     {
+        var app = BuildApp(port);
+        using var client = Forwarder.CreateClient();
+        app.Run(http => RelayAsync(http, client, upstream));
+        Console.WriteLine($"Kestrel hop http://127.0.0.1:{port} -> {upstream}");
+        await app.RunAsync();
+    }
+
+    /// <summary>Airlock's own host builder, listening on loopback with no server header and no body size limit.</summary>
+    public static WebApplication BuildApp(int port)
+    {
         var builder = GatewayHost.CreateBuilder();
         builder.WebHost.ConfigureKestrel(k =>
         {
@@ -23,11 +33,7 @@ internal static class KestrelHop
             k.Limits.MaxRequestBodySize = null;
             k.Listen(IPAddress.Loopback, port);
         });
-        var app = builder.Build();
-        using var client = Forwarder.CreateClient();
-        app.Run(http => RelayAsync(http, client, upstream));
-        Console.WriteLine($"Kestrel hop http://127.0.0.1:{port} -> {upstream}");
-        await app.RunAsync();
+        return builder.Build();
     }
 
     private static async Task RelayAsync(HttpContext http, HttpMessageInvoker client, Uri upstream)
