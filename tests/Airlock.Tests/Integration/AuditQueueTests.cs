@@ -34,12 +34,19 @@ public sealed class AuditQueueTests : IAsyncLifetime
                 await begin.ExecuteNonQueryAsync();
             }
 
-            // The writer waits on the lock with one record; two more fill the queue; the rest must be refused at once.
-            var calls = buckets.Select(b => SignedHttp.SendAsync(env.Gateway.Url, credentials, HttpMethod.Put, "/" + b, "s3")).ToList();
-            // "At once" means before the writer's wait for the lock could end: the store's busy timeout is 5 s, so a
-            // call that completes within 4 s was refused by the full queue, not failed by a lock wait that ran out.
-            // A fixed 1 s wait was too short for a loaded 2-core CI machine.
-            var deadline = DateTime.UtcNow.AddSeconds(4);
+            // One call first, alone: the writer takes its record and waits on the lock. Sent together with the rest, a
+            // slow machine could let the writer take several records in one batch before it blocks, leaving fewer
+            // to refuse. Of the seven after it, two fill the queue and five must be refused at once.
+            var sent = DateTime.UtcNow;
+            var first = SignedHttp.SendAsync(env.Gateway.Url, credentials, HttpMethod.Put, "/" + buckets[0], "s3");
+            await Task.Delay(1000);
+            Assert.False(first.IsCompleted, "the first call did not wait for the locked store");
+            List<Task<(HttpStatusCode Status, string Body)>> calls =
+                [first, .. buckets.Skip(1).Select(b => SignedHttp.SendAsync(env.Gateway.Url, credentials, HttpMethod.Put, "/" + b, "s3"))];
+            // "At once" means before the writer's wait for the lock could end: the store's busy timeout is 5 s from
+            // the first call's record, so a call that completes within 4.5 s of it was refused by the full queue, not
+            // failed by a lock wait that ran out.
+            var deadline = sent.AddSeconds(4.5);
             while (calls.Count(c => c.IsCompleted) < 5 && DateTime.UtcNow < deadline)
             {
                 await Task.Delay(20);
