@@ -38,11 +38,11 @@ public sealed class AuditQueueTests : IAsyncLifetime
             // slow machine could let the writer take several records in one batch before it blocks, leaving fewer
             // to refuse. Of the seven after it, two fill the queue and five must be refused at once.
             var sent = DateTime.UtcNow;
-            var first = SignedHttp.SendAsync(env.Gateway.Url, credentials, HttpMethod.Put, "/" + buckets[0], "s3");
+            Task<(HttpStatusCode Status, string Body)> CreateBucket(string bucket) => SignedHttp.SendAsync(env.Gateway.Url, credentials, HttpMethod.Put, "/" + bucket, "s3");
+            var first = CreateBucket(buckets[0]);
             await Task.Delay(1000);
             Assert.False(first.IsCompleted, "the first call did not wait for the locked store");
-            List<Task<(HttpStatusCode Status, string Body)>> calls =
-                [first, .. buckets.Skip(1).Select(b => SignedHttp.SendAsync(env.Gateway.Url, credentials, HttpMethod.Put, "/" + b, "s3"))];
+            List<Task<(HttpStatusCode Status, string Body)>> calls = [first, .. buckets.Skip(1).Select(CreateBucket)];
             // "At once" means before the writer's wait for the lock could end: the store's busy timeout is 5 s from
             // the first call's record, so a call that completes within 4.5 s of it was refused by the full queue, not
             // failed by a lock wait that ran out.
