@@ -1,7 +1,7 @@
-using System.Buffers;
 using System.Security.Cryptography;
 using System.Text.Json;
 using System.Threading.Channels;
+using Airlock.Aws.Resolution;
 using Airlock.Aws.SigV4;
 using Airlock.Gateway;
 using Airlock.Upstream;
@@ -11,8 +11,8 @@ namespace Airlock.Load;
 
 /// <summary>
 /// The least a gateway can do per call and still keep issue 22's rules, on Airlock's own stack: the Kestrel hop, plus
-/// the caller's body read whole and its SigV4 signature checked, a json body parsed and written again (what runs is
-/// what was understood), one record per call made durable (SQLite in WAL mode, <c>synchronous = FULL</c>, one writer
+/// the caller's body read whole and its SigV4 signature checked, a json body parsed and its form delimiters escaped
+/// as Airlock escapes them (what runs is what was understood), one record per call made durable (SQLite in WAL mode, <c>synchronous = FULL</c>, one writer
 /// committing whatever has queued in one transaction, as Airlock's does) before the call goes upstream, and the call
 /// signed again for the upstream. Nothing else: no session store, policy, audit chain or outcome record, masking, log
 /// line or metrics. Airlock cannot be faster than this on the same machine, so its share of the hop's throughput says
@@ -61,9 +61,24 @@ internal static class DurableFloor
 
         if (body.Length > 0 && request.ContentType?.Contains("json", StringComparison.Ordinal) == true)
         {
-            // What runs is what was understood: the body as parsed, written again, and signed with its own hash.
-            body = Rebuilt(body);
-            payloadHash = Convert.ToHexStringLower(SHA256.HashData(body));
+            // What runs is what was understood, as Airlock does it: the body parsed (a body that does not parse is
+            // refused), and sent as it came unless it holds form delimiters, which are escaped and signed with the
+            // new body's hash, so no upstream could read it as another call.
+            try
+            {
+                using var parsed = JsonDocument.Parse(body);
+            }
+            catch (JsonException)
+            {
+                http.Response.StatusCode = 400;
+                return;
+            }
+
+            if (StrictJson.WithoutFormDelimiters(body) is { } escaped)
+            {
+                body = escaped;
+                payloadHash = Convert.ToHexStringLower(SHA256.HashData(body));
+            }
         }
 
         await records.WriteAsync($"{now:O} {auth.AccessKeyId} {auth.Scope.Service} {request.Headers["x-amz-target"]} {request.Method} {head.RawPath} {payloadHash}");
@@ -95,18 +110,6 @@ internal static class DurableFloor
             new SignableRequest(request.Method, head.RawPath, [], signed, false), "AKIDBENCHUPSTREAM001", "bench-upstream-secret",
             auth.Scope.Region, auth.Scope.Service, now, payloadHash));
         await KestrelHop.SendAndRelayAsync(http, client, message);
-    }
-
-    private static byte[] Rebuilt(byte[] json)
-    {
-        using var document = JsonDocument.Parse(json);
-        var output = new ArrayBufferWriter<byte>(json.Length);
-        using (var writer = new Utf8JsonWriter(output))
-        {
-            document.WriteTo(writer);
-        }
-
-        return output.WrittenSpan.ToArray();
     }
 
     /// <summary>One writer thread: each transaction commits every record that queued while the last one was committing.</summary>

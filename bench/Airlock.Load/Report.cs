@@ -33,7 +33,7 @@ internal static class Report
             "detector on, audit completion), and where measured **Kestrel hop** (a bare pass-through on the same stack as Airlock: Kestrel in front, " +
             "one pooled HttpClient behind, nothing checked, recorded or masked: the floor for any .NET gateway's per-call cost; measured on the small calls only) " +
             "and **durable floor** (`Airlock.Load floor`: the hop plus only what issue 22's rules require of any gateway: the caller's SigV4 signature checked, a json body " +
-            "parsed and rebuilt, one record per call committed durably (SQLite WAL, `synchronous = FULL`, one writer committing what has queued) before the call goes " +
+            "parsed (form delimiters escaped, as Airlock does), one record per call committed durably (SQLite WAL, `synchronous = FULL`, one writer committing what has queued) before the call goes " +
             "upstream, the call signed again; no session store, policy, audit chain, outcome record, masking, log line or metrics; small calls only). The upstream is `bench/Airlock.Load`'s Kestrel app answering as DynamoDB, SNS and S3 would. Every request is " +
             "signed with SigV4 by the load generator (C#, one HttpClient connection per concurrent caller). Latency is per request, from send to last byte; " +
             "CPU is the hop's user+system time per request; RSS is the hop's resident memory (peak during the cell, and growth over its start). " +
@@ -127,7 +127,7 @@ internal static class Report
             && Measure(samples, "json", 64, Floor, r => r.RequestsPerSecond) is { } ofFloor64)
         {
             var cpu = Measure(samples, "json", 64, Hop, r => r.CpuMsPerRequest ?? double.NaN, subject: Floor);
-            yield return $"bound: the durable floor (the hop plus what the rules require of any gateway: signature checked, a json body parsed and rebuilt, " +
+            yield return $"bound: the durable floor (the hop plus what the rules require of any gateway: signature checked, a json body parsed, " +
                 $"one record durable before the call goes upstream, the call signed again) reaches **{Percent(floor64.Ratio.Median)}** of the hop's throughput at c64 " +
                 $"({Spread(floor64)}; median {F(floor64.Airlock.Median, 0)} req/s" + (cpu is { } c ? $", {F(c.Airlock.Median, 3)} ms CPU per call" : "") +
                 (floor64.Ratio.Median >= 0.50 ? "), so the rules leave room for the goal" : "), so the rules alone keep the goal out of reach here") + "; Airlock reaches" +
