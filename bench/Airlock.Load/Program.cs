@@ -7,6 +7,7 @@ using Airlock.Load;
 // dotnet Airlock.Load.dll run --direct URL --nginx URL --airlock URL --token URL --airlock-pid N --nginx-pids N,N
 //                             [--hop URL --hop-pid N] [--floor URL --floor-pid N] [--moto URL] [--startup-rss MB] [--settle] [--no-warmup] [--seconds 4] [--goal-rounds 4] [--quick] [--out DIR] [--about key=value]...
 //                             [--paths direct,nginx,Airlock] [--workloads json,query,S3] [--levels 1,64]   (to look at one part)
+// dotnet Airlock.Load.dll allocations PID SECONDS [TOP]   (where a running gateway allocates: bench/per-call.sh)
 // bash bench/run.sh starts everything and calls these.
 if (args is ["upstream", var port])
 {
@@ -26,9 +27,18 @@ if (args is ["floor", var floorPort, var floorUpstream, var floorDatabase])
     return 0;
 }
 
+if (args is ["allocations", var pid, var allocationSeconds, .. var rest])
+{
+    var trace = Path.Combine(Path.GetTempPath(), $"airlock-allocations-{pid}.nettrace");
+    await AllocationSites.RunAsync(int.Parse(pid, CultureInfo.InvariantCulture), TimeSpan.FromSeconds(double.Parse(allocationSeconds, CultureInfo.InvariantCulture)),
+        trace, rest is [var top] ? int.Parse(top, CultureInfo.InvariantCulture) : 25);
+    File.Delete(trace);
+    return 0;
+}
+
 if (args is not ["run", ..])
 {
-    Console.Error.WriteLine("usage: Airlock.Load upstream PORT | hop PORT UPSTREAM | floor PORT UPSTREAM DB | run --direct URL --nginx URL --airlock URL --token URL ...");
+    Console.Error.WriteLine("usage: Airlock.Load upstream PORT | hop PORT UPSTREAM | floor PORT UPSTREAM DB | allocations PID SECONDS [TOP] | run --direct URL --nginx URL --airlock URL --token URL ...");
     return 2;
 }
 

@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# What one json GetItem call costs the gateway besides CPU time, while a cell runs (load tool's upstream, loopback):
+# bytes allocated per call and where (the runtime's allocation samples, by the nearest Airlock method), and bytes
+# written and read and write system calls per call (/proc/PID/io: the audit store's WAL, sockets and the log).
+# Usage: [WARM_SECONDS=10] bash bench/per-call.sh [--level 64] [--seconds 6] [--top 25]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+level=64; seconds=6; top=25
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --level) level=$2; shift ;;
+    --seconds) seconds=$2; shift ;;
+    --top) top=$2; shift ;;
+    *) echo "unknown option $1" >&2; exit 2 ;;
+  esac
+  shift
+done
+source bench/common.sh
+build_airlock_and_load
+load=bench/Airlock.Load/bin/Release/net10.0/Airlock.Load.dll
+airlock=src/Airlock/bin/Release/net10.0/airlock.dll
+work=$(mktemp -d /tmp/airlock-per-call-XXXXXX)
+pids=()
+cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$work"; }
+trap cleanup EXIT
+up=$(port); gw=$(port)
+dotnet "$load" upstream "$up" > "$work/upstream.log" 2>&1 & pids+=($!)
+wait_for "http://127.0.0.1:$up/_bench/token"
+bench_config "$work/airlock.yaml" "$gw" "$up"
+dotnet "$airlock" serve --config "$work/airlock.yaml" > "$work/logs/airlock.log" 2>&1 & gateway=$!; pids+=($gateway)
+wait_for "http://127.0.0.1:$gw/_airlock/health"
+json_cell "$work/warm" "$load" "$up" "http://127.0.0.1:$gw" "$gateway" "$level" "${WARM_SECONDS:-10}" >/dev/null
+io() { awk -v k="$1" '$1 == k":" {print $2}' "/proc/$gateway/io"; }
+# The samples cover the cell's first SECONDS; the cell runs a little longer (its own start and end).
+dotnet "$load" allocations "$gateway" "$seconds" "$top" > "$work/allocations.md" & sampler=$!; pids+=($sampler)
+wchar=$(io wchar); rchar=$(io rchar); syscw=$(io syscw)
+row=$(CELL_NO_WARMUP=1 json_cell "$work/cell" "$load" "$up" "http://127.0.0.1:$gw" "$gateway" "$level" "$seconds")
+wchar=$(( $(io wchar) - wchar )); rchar=$(( $(io rchar) - rchar )); syscw=$(( $(io syscw) - syscw ))
+wait "$sampler"
+calls=$(grep -E "^\| $level \| Airlock \|" "$work/cell/RESULTS.md" | awk -F'|' '{gsub(/ /, ""); print $4}')
+rate=$(echo "$row" | awk '{print $1}')
+sampled=$(awk '/^sampled:/ {print $2}' "$work/allocations.md")
+echo "json c$level: $row (req/s p50 p99 CPU-ms/call), $calls calls"
+echo "per call: $(awk -v w="$wchar" -v r="$rchar" -v s="$syscw" -v n="$calls" 'BEGIN {printf "%.1f KB written, %.1f KB read, %.2f write system calls", w / n / 1024, r / n / 1024, s / n}')," \
+  "$(awk -v mb="$sampled" -v rate="$rate" -v s="$seconds" 'BEGIN {printf "~%.0f KB allocated", mb * 1e6 / (rate * s) / 1024}')"
+echo
+tail -n +2 "$work/allocations.md"
