@@ -90,6 +90,19 @@ rounds_and_seconds() {
   done
 }
 
+# level_seconds_top "$@": sets level, seconds and top from --level N, --seconds S and --top T (the caller sets the defaults first).
+level_seconds_top() {
+  while [ $# -gt 0 ]; do
+    case "$1" in
+      --level) level=$2; shift ;;
+      --seconds) seconds=$2; shift ;;
+      --top) top=$2; shift ;;
+      *) echo "unknown option $1" >&2; exit 2 ;;
+    esac
+    shift
+  done
+}
+
 # build_airlock_and_load: Release builds of the gateway and the load tool (the benchmark's upstream and client).
 build_airlock_and_load() {
   dotnet build -c Release src/Airlock >/dev/null

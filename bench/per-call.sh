@@ -5,17 +5,9 @@
 # Usage: [WARM_SECONDS=10] bash bench/per-call.sh [--level 64] [--seconds 6] [--top 25]
 set -euo pipefail
 cd "$(dirname "$0")/.."
-level=64; seconds=6; top=25
-while [ $# -gt 0 ]; do
-  case "$1" in
-    --level) level=$2; shift ;;
-    --seconds) seconds=$2; shift ;;
-    --top) top=$2; shift ;;
-    *) echo "unknown option $1" >&2; exit 2 ;;
-  esac
-  shift
-done
 source bench/common.sh
+level=64; seconds=6; top=25
+level_seconds_top "$@"
 build_airlock_and_load
 load=bench/Airlock.Load/bin/Release/net10.0/Airlock.Load.dll
 airlock=src/Airlock/bin/Release/net10.0/airlock.dll

@@ -8,17 +8,9 @@
 #   WARM_SECONDS: the unprofiled warm-up cell (default 4); KEEP_PERF: keep the work folder (perf/perf.data) to dig further.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-level=64; seconds=10; top=25
-while [ $# -gt 0 ]; do
-  case "$1" in
-    --level) level=$2; shift ;;
-    --seconds) seconds=$2; shift ;;
-    --top) top=$2; shift ;;
-    *) echo "unknown option $1" >&2; exit 2 ;;
-  esac
-  shift
-done
 source bench/common.sh
+level=64; seconds=10; top=25
+level_seconds_top "$@"
 command -v perf >/dev/null || DEBIAN_FRONTEND=noninteractive apt-get install -y -qq linux-perf >/dev/null
 build_airlock_and_load
 load=bench/Airlock.Load/bin/Release/net10.0/Airlock.Load.dll
