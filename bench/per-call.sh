@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # What one json GetItem call costs the gateway besides CPU time, while a cell runs (load tool's upstream, loopback):
 # bytes allocated per call and where (the runtime's allocation samples, by the nearest Airlock method), and bytes
-# written and read and write system calls per call (/proc/PID/io: the audit store's WAL, sockets and the log).
+# written and read and write system calls per call through files (/proc/PID/io, which leaves sockets out: the audit
+# store's WAL and checkpoints, and the log).
 # Usage: [WARM_SECONDS=10] bash bench/per-call.sh [--level 64] [--seconds 6] [--top 25]
 set -euo pipefail
 cd "$(dirname "$0")/.."
