@@ -103,6 +103,20 @@ level_seconds_top() {
   done
 }
 
+# start_json_gateway WORK LEVEL WARM_SECONDS [VAR=VALUE]...: the load tool's upstream (port in up) and one gateway in
+# front of it (port in gw, pid in gateway; its runtime variables given), both added to pids; then one json cell at
+# LEVEL, unmeasured, so what follows sees the warm path rather than start-up and JIT. Needs load and airlock set.
+start_json_gateway() {
+  local work=$1 level=$2 warm=$3; shift 3
+  up=$(port); gw=$(port)
+  dotnet "$load" upstream "$up" > "$work/upstream.log" 2>&1 & pids+=($!)
+  wait_for "http://127.0.0.1:$up/_bench/token"
+  bench_config "$work/airlock.yaml" "$gw" "$up"
+  env "$@" dotnet "$airlock" serve --config "$work/airlock.yaml" > "$work/logs/airlock.log" 2>&1 & gateway=$!; pids+=($gateway)
+  wait_for "http://127.0.0.1:$gw/_airlock/health"
+  json_cell "$work/warm" "$load" "$up" "http://127.0.0.1:$gw" "$gateway" "$level" "$warm" >/dev/null
+}
+
 # build_airlock_and_load: Release builds of the gateway and the load tool (the benchmark's upstream and client).
 build_airlock_and_load() {
   dotnet build -c Release src/Airlock >/dev/null

@@ -16,13 +16,7 @@ work=$(mktemp -d /tmp/airlock-per-call-XXXXXX)
 pids=()
 cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$work"; }
 trap cleanup EXIT
-up=$(port); gw=$(port)
-dotnet "$load" upstream "$up" > "$work/upstream.log" 2>&1 & pids+=($!)
-wait_for "http://127.0.0.1:$up/_bench/token"
-bench_config "$work/airlock.yaml" "$gw" "$up"
-dotnet "$airlock" serve --config "$work/airlock.yaml" > "$work/logs/airlock.log" 2>&1 & gateway=$!; pids+=($gateway)
-wait_for "http://127.0.0.1:$gw/_airlock/health"
-json_cell "$work/warm" "$load" "$up" "http://127.0.0.1:$gw" "$gateway" "$level" "${WARM_SECONDS:-10}" >/dev/null
+start_json_gateway "$work" "$level" "${WARM_SECONDS:-10}"
 io() { awk -v k="$1" '$1 == k":" {print $2}' "/proc/$gateway/io"; }
 # The samples cover the cell's first SECONDS; the cell runs a little longer (its own start and end).
 dotnet "$load" allocations "$gateway" "$seconds" "$top" > "$work/allocations.md" & sampler=$!; pids+=($sampler)

@@ -20,14 +20,8 @@ pids=()
 # KEEP_PERF keeps the folder, never the processes.
 cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; [ -n "${KEEP_PERF:-}" ] || rm -rf "$work"; }
 trap cleanup EXIT
-up=$(port); gw=$(port)
-dotnet "$load" upstream "$up" > "$work/upstream.log" 2>&1 & pids+=($!)
-wait_for "http://127.0.0.1:$up/_bench/token"
-bench_config "$work/airlock.yaml" "$gw" "$up"
-DOTNET_PerfMapEnabled=1 DOTNET_EnableWriteXorExecute=0 dotnet "$airlock" serve --config "$work/airlock.yaml" > "$work/logs/airlock.log" 2>&1 & gateway=$!; pids+=($gateway)
-wait_for "http://127.0.0.1:$gw/_airlock/health"
-# A cell first, unprofiled, so the profile sees the warm path rather than start-up and JIT.
-json_cell "$work/warm" "$load" "$up" "http://127.0.0.1:$gw" "$gateway" "$level" "${WARM_SECONDS:-4}" >/dev/null
+# The runtime's perf map names JIT-compiled methods; without W^X double mapping perf can map that code.
+start_json_gateway "$work" "$level" "${WARM_SECONDS:-4}" DOTNET_PerfMapEnabled=1 DOTNET_EnableWriteXorExecute=0
 # Not in the configuration's folder: the gateway watches that folder for policy edits, and perf writing there
 # would wake its watcher thousands of times a second, in the profile.
 data="$work/perf/perf.data"; mkdir -p "$work/perf"

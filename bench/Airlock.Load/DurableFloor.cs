@@ -14,9 +14,10 @@ namespace Airlock.Load;
 /// the caller's body read whole and its SigV4 signature checked, a json body parsed and its form delimiters escaped
 /// as Airlock escapes them (what runs is what was understood), one record per call made durable (SQLite in WAL mode,
 /// <c>synchronous = FULL</c>, one writer committing whatever has queued in one transaction, as Airlock's does) before
-/// the call goes upstream, and the call signed again for the upstream. Nothing else: no session store, policy, audit chain or outcome record, masking, log
-/// line or metrics. Airlock cannot be faster than this on the same machine, so its share of the hop's throughput says
-/// whether the rules leave room for the c64 goal; the gap between it and Airlock is what the rest costs.
+/// the call goes upstream, and the call signed again for the upstream. Nothing else: no session store, policy, audit
+/// chain or outcome record, masking, log line or metrics. Airlock cannot be faster than this on the same machine, so
+/// its share of the hop's throughput says whether the rules leave room for the c64 goal; the gap between it and
+/// Airlock is what the rest costs.
 /// </summary>
 internal static class DurableFloor
 {
