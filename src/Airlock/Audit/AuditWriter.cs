@@ -1,4 +1,6 @@
+using System.Collections.Concurrent;
 using System.Data.Common;
+using System.Diagnostics;
 using System.Text.Json;
 using System.Threading.Channels;
 using Airlock.Audit.Chain;
@@ -17,7 +19,8 @@ namespace Airlock.Audit;
 /// </summary>
 internal sealed class AuditWriter : IAsyncDisposable
 {
-    private static readonly TimeSpan OutcomeDelay = TimeSpan.FromMilliseconds(2);
+    /// <summary>How long an outcome may wait for a decision to share its commit before the writer is woken for it alone.</summary>
+    public static readonly TimeSpan OutcomeLinger = TimeSpan.FromMilliseconds(5);
 
     private readonly IAuditDatabase _database;
     private readonly AuditOptions _options;
@@ -27,6 +30,12 @@ internal sealed class AuditWriter : IAsyncDisposable
     private readonly WriterConnection _connection;
     private readonly CheckpointWitness? _witness;
     private readonly TimeProvider _time;
+    private readonly ConcurrentQueue<PendingWrite> _outcomes = new();
+    private readonly Timer _outcomeFlush;
+    private readonly Timer _idleTick;
+    private int _outcomesWaiting;
+    private int _outcomeFlushArmed;
+    private long _lastDrain;
     private DateTimeOffset _checkpointAt;
     private bool _schemaReady;
 
@@ -40,6 +49,10 @@ internal sealed class AuditWriter : IAsyncDisposable
         _key = key;
         _queue = Channel.CreateBounded<PendingWrite>(new BoundedChannelOptions(options.QueueCapacity) { SingleReader = true });
         _connection = new WriterConnection(database);
+        // Both timers run on the clock, not on the injected time: they pace the writer, they date nothing.
+        _outcomeFlush = new Timer(static state => ((AuditWriter)state!).FlushOutcomes(), this, Timeout.Infinite, Timeout.Infinite);
+        var tick = TimeSpan.FromSeconds(options.CheckpointSeconds);
+        _idleTick = new Timer(static state => ((AuditWriter)state!)._queue.Writer.TryWrite(PendingWrite.Tick), this, tick, tick);
         _loop = Task.Run(RunAsync);
     }
 
@@ -63,11 +76,50 @@ internal sealed class AuditWriter : IAsyncDisposable
     /// <summary>
     /// Queues a call's outcome; the task ends when it is committed. Nothing on the data path waits for it, so it
     /// costs no thread hop: its continuations run on the writer's thread and must be light (the gateway's only logs a failure).
+    /// An outcome does not wake the writer: it joins the commit of the next decision, or, if none comes within
+    /// <see cref="OutcomeLinger"/>, a timer's. A lone caller would otherwise pay a second wake-up of the writer per call.
     /// </summary>
     public Task CompleteAsync(long id, AuditCompletion completion)
     {
+        if (_loop.IsCompleted)
+        {
+            return Task.FromException(new InvalidOperationException("The audit writer has stopped; the outcome is not recorded."));
+        }
+
         var pending = PendingWrite.Outcome(id, completion);
-        return _queue.Writer.TryWrite(pending) ? pending.Done.Task : WaitForRoomAsync(pending);
+        if (Volatile.Read(ref _outcomesWaiting) >= _options.BatchSize)
+        {
+            // Outcomes outrunning decisions (a burst of slow calls ending together): through the queue, as decisions go.
+            return _queue.Writer.TryWrite(pending) ? pending.Done.Task : WaitForRoomAsync(pending);
+        }
+
+        Interlocked.Increment(ref _outcomesWaiting);
+        _outcomes.Enqueue(pending);
+        if (Interlocked.Exchange(ref _outcomeFlushArmed, 1) == 0)
+        {
+            _outcomeFlush.Change(OutcomeLinger, Timeout.InfiniteTimeSpan);
+        }
+
+        return pending.Done.Task;
+    }
+
+    private void FlushOutcomes()
+    {
+        var sinceDrain = Stopwatch.GetElapsedTime(Volatile.Read(ref _lastDrain));
+        if (!_outcomes.IsEmpty && sinceDrain < OutcomeLinger)
+        {
+            // The writer is taking records: these outcomes will likely go with the next decision.
+            _outcomeFlush.Change(OutcomeLinger - sinceDrain, Timeout.InfiniteTimeSpan);
+            return;
+        }
+
+        // Disarmed before looking again, so an outcome queued after the look arms the timer anew.
+        Interlocked.Exchange(ref _outcomeFlushArmed, 0);
+        if (!_outcomes.IsEmpty)
+        {
+            // A full queue means the writer is busy and takes the outcomes with its next batch anyway.
+            _queue.Writer.TryWrite(PendingWrite.Flush);
+        }
     }
 
     private async Task WaitForRoomAsync(PendingWrite pending)
@@ -80,34 +132,28 @@ internal sealed class AuditWriter : IAsyncDisposable
     private async Task RunAsync()
     {
         var batch = new List<PendingWrite>(_options.BatchSize);
+        while (await _queue.Reader.WaitToReadAsync())
+        {
+            var ticked = Drain(batch);
+            if (batch.Count > 0)
+            {
+                await WriteAsync(batch);
+                batch.Clear();
+            }
+            else if (ticked)
+            {
+                // The checkpoint period's tick, with nothing to write: seal what was written since the last checkpoint.
+                await TryCheckpointAsync();
+            }
+        }
+
+        // Stopping: the outcomes still waiting beside the closed queue.
         while (true)
         {
-            bool more;
-            using (var idle = new CancellationTokenSource(TimeSpan.FromSeconds(_options.CheckpointSeconds)))
-            {
-                try
-                {
-                    more = await _queue.Reader.WaitToReadAsync(idle.Token);
-                }
-                catch (OperationCanceledException)
-                {
-                    await TryCheckpointAsync();
-                    continue;
-                }
-            }
-
-            if (!more)
+            Drain(batch);
+            if (batch.Count == 0)
             {
                 break;
-            }
-
-            Drain(batch);
-            if (batch.TrueForAll(static item => item.Entry is null))
-            {
-                // Only outcomes, which no caller waits for: give the next call's decision a moment to arrive, so
-                // both share one commit and the decision does not queue behind an fsync of its own predecessor.
-                await WaitBrieflyAsync();
-                Drain(batch);
             }
 
             await WriteAsync(batch);
@@ -117,19 +163,30 @@ internal sealed class AuditWriter : IAsyncDisposable
         await TryCheckpointAsync();
     }
 
-    private void Drain(List<PendingWrite> batch)
+    /// <summary>Takes waiting outcomes, then queued records, up to a batch; says whether the idle tick was among them.</summary>
+    private bool Drain(List<PendingWrite> batch)
     {
+        var ticked = false;
+        Volatile.Write(ref _lastDrain, Stopwatch.GetTimestamp());
+        while (batch.Count < _options.BatchSize && _outcomes.TryDequeue(out var outcome))
+        {
+            Interlocked.Decrement(ref _outcomesWaiting);
+            batch.Add(outcome);
+        }
+
         while (batch.Count < _options.BatchSize && _queue.Reader.TryRead(out var item))
         {
-            batch.Add(item);
+            if (item == PendingWrite.Tick)
+            {
+                ticked = true;
+            }
+            else if (item != PendingWrite.Flush)
+            {
+                batch.Add(item);
+            }
         }
-    }
 
-    private async Task WaitBrieflyAsync()
-    {
-        // Waited for after nearly every call when calls are few: the wait ends without throwing.
-        using var wait = new CancellationTokenSource(OutcomeDelay);
-        await ((Task)_queue.Reader.WaitToReadAsync(wait.Token).AsTask()).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        return ticked;
     }
 
     private async Task WriteAsync(List<PendingWrite> batch)
@@ -307,6 +364,8 @@ internal sealed class AuditWriter : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        await _idleTick.DisposeAsync();
+        await _outcomeFlush.DisposeAsync();
         _queue.Writer.TryComplete();
         await _loop;
         if (_witness is not null)
@@ -340,6 +399,12 @@ internal sealed class AuditWriter : IAsyncDisposable
         public TaskCompletionSource<long> Done { get; }
 
         // The recorded bodies are the largest part of a record: the row holds them, the log only their hashes.
+        /// <summary>Wakes the writer for outcomes that no decision came to take.</summary>
+        public static readonly PendingWrite Flush = new(null, null, 0, new RecordJson([], null, null, null));
+
+        /// <summary>Wakes the writer every checkpoint period, so a quiet gateway still seals its last records.</summary>
+        public static readonly PendingWrite Tick = new(null, null, 0, new RecordJson([], null, null, null));
+
         public static PendingWrite Decision(AuditEntry entry) => new(entry, null, 0, new RecordJson(
             JsonSerializer.SerializeToUtf8Bytes(entry.RequestBody is { } body ? entry with { Id = 0, RequestBody = null, RequestBodySha256 = ChainHash.OfText(body) } : entry with { Id = 0 },
                 AuditJson.Default.AuditEntry),

@@ -321,6 +321,46 @@ public abstract class AuditStoreSuite
     }
 
     [Fact]
+    public async Task OutcomesQueuedAsTheWriterStops_AreStillWritten()
+    {
+        // Outcomes wait beside the queue for a decision to share its commit; a stop must not leave them there.
+        var database = await NewDatabaseAsync();
+        var store = database.NewStore(new AuditOptions());
+        var ids = new List<long>();
+        for (var i = 0; i < 5; i++)
+        {
+            ids.Add(await store.AppendAsync(Entry(i), CancellationToken.None));
+        }
+
+        var outcomes = ids.Select(id => store.CompleteAsync(id, new AuditCompletion(201, 2, null), CancellationToken.None)).ToList();
+        await store.DisposeAsync();
+
+        await Task.WhenAll(outcomes).WaitAsync(TimeSpan.FromSeconds(30));
+        var reader = database.NewStore(new AuditOptions());
+        Assert.Equal(5, (await reader.SearchAsync(new AuditQuery { Limit = 100 }, CancellationToken.None)).Count(e => e.UpstreamStatus == 201));
+        await reader.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task MoreOutcomesThanABatch_AreAllWritten_AndTheChainVerifies()
+    {
+        var (database, key) = await StoreWithRecordsAsync(calls: 1);
+        var store = database.NewStore(new AuditOptions { BatchSize = 3 });
+        var ids = new List<long>();
+        for (var i = 0; i < 20; i++)
+        {
+            ids.Add(await store.AppendAsync(Entry(100 + i), CancellationToken.None));
+        }
+
+        // All at once, with no decision to take them: past a batch's worth they go through the queue, as decisions do.
+        await Task.WhenAll(ids.Select(id => store.CompleteAsync(id, new AuditCompletion(202, 3, null), CancellationToken.None)));
+        Assert.Equal(20, (await store.SearchAsync(new AuditQuery { Limit = 100 }, CancellationToken.None)).Count(e => e.UpstreamStatus == 202));
+        await store.DisposeAsync();
+        var report = await AuditVerifier.VerifyAsync(database.Database, key);
+        Assert.True(report.Intact, string.Join("\n", report.Problems));
+    }
+
+    [Fact]
     public async Task TwoWritersOnOneDatabase_ExtendOneVerifiableChain()
     {
         // Two gateway nodes sharing the store, with the same signing key: their records interleave in one chain.
