@@ -215,19 +215,41 @@ internal sealed class AuditWriter : IAsyncDisposable
             _lastWriteFailed = true;
             AuditMetrics.WriteFailures.Inc();
             await _connection.ResetAsync();
-            foreach (var item in batch)
-            {
-                item.Done.TrySetException(e);
-            }
-
+            Release(batch, e);
             return;
         }
 
         _lastWriteFailed = false;
+        Release(batch, null);
+    }
+
+    /// <summary>
+    /// Ends each record's wait. A decision's caller resumes its call: when a batch holds several, each resumes on a
+    /// thread of the pool, so that the writer goes on writing; a batch's only decision, with nothing else queued,
+    /// resumes on the writer's own thread (until its call next waits), which spares a lone caller a hand-off to
+    /// another thread and the pool's spinning that each hand-off costs.
+    /// </summary>
+    private void Release(List<PendingWrite> batch, Exception? failure)
+    {
+        PendingWrite? inline = null;
+        var decisions = batch.Count(static item => item.Entry is not null);
         foreach (var item in batch)
         {
-            item.Done.TrySetResult(item.Id);
+            if (item.Entry is null)
+            {
+                item.Complete(failure);
+            }
+            else if (decisions == 1 && _queue.Reader.Count == 0)
+            {
+                inline = item;
+            }
+            else
+            {
+                ThreadPool.UnsafeQueueUserWorkItem(static state => state.item.Complete(state.failure), (item, failure), preferLocal: false);
+            }
         }
+
+        inline?.Complete(failure);
     }
 
     private async Task CommitAsync(List<PendingWrite> batch)
@@ -391,8 +413,20 @@ internal sealed class AuditWriter : IAsyncDisposable
             Completion = completion;
             CompletesId = completesId;
             Json = json;
-            // A decision's caller resumes its call, which must not run on the writer's thread.
-            Done = new(entry is not null ? TaskCreationOptions.RunContinuationsAsynchronously : TaskCreationOptions.None);
+            // Continuations run where the writer completes the task (Release says where that is).
+            Done = new();
+        }
+
+        public void Complete(Exception? failure)
+        {
+            if (failure is null)
+            {
+                Done.TrySetResult(Id);
+            }
+            else
+            {
+                Done.TrySetException(failure);
+            }
         }
 
         public AuditEntry? Entry { get; }
