@@ -54,7 +54,7 @@ until grep -q "c1 .*direct" "$work/c1/stdout" 2>/dev/null; do sleep 0.2; done
 before=$(commits)
 wait "$loader"
 after=$(commits)
-calls=$(grep -E "^\| 1 \| Airlock \|" "$work/c1/RESULTS.md" | awk -F'|' '{gsub(/ /, "", $4); print $4}')
+calls=$(cell_calls "$work/c1" 1)
 p50() { grep -E "^\| 1 \| $1 \|" "$work/c1/RESULTS.md" | awk -F'|' '{gsub(/ /, "", $6); print $6}'; }
 direct_p50=$(p50 direct); airlock_p50=$(p50 Airlock)
 commit_ms=$(echo "$before $after" | awk '{printf "%.3f", ($3 - $1) / ($4 - $2) * 1000}')

@@ -117,6 +117,24 @@ start_json_gateway() {
   json_cell "$work/warm" "$load" "$up" "http://127.0.0.1:$gw" "$gateway" "$level" "$warm" >/dev/null
 }
 
+# json_gateway_workspace NAME [KEEP]: for a script that measures one gateway (start_json_gateway): Release builds,
+# load and airlock set, a work folder in work, pids, and a cleanup on exit that stops every process in pids and
+# removes the folder unless KEEP is non-empty.
+json_gateway_workspace() {
+  build_airlock_and_load
+  load=bench/Airlock.Load/bin/Release/net10.0/Airlock.Load.dll
+  airlock=src/Airlock/bin/Release/net10.0/airlock.dll
+  work=$(mktemp -d "/tmp/airlock-$1-XXXXXX")
+  keep_work=${2:-}
+  pids=()
+  trap 'for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; [ -n "$keep_work" ] || rm -rf "$work"' EXIT
+}
+
+# cell_calls OUT LEVEL: how many calls the Airlock row of a json_cell written to OUT made at LEVEL.
+cell_calls() {
+  grep -E "^\| $2 \| Airlock \|" "$1/RESULTS.md" | awk -F'|' '{gsub(/ /, ""); print $4}'
+}
+
 # build_airlock_and_load: Release builds of the gateway and the load tool (the benchmark's upstream and client).
 build_airlock_and_load() {
   dotnet build -c Release src/Airlock >/dev/null

@@ -9,13 +9,7 @@ cd "$(dirname "$0")/.."
 source bench/common.sh
 level=64; seconds=6; top=25
 level_seconds_top "$@"
-build_airlock_and_load
-load=bench/Airlock.Load/bin/Release/net10.0/Airlock.Load.dll
-airlock=src/Airlock/bin/Release/net10.0/airlock.dll
-work=$(mktemp -d /tmp/airlock-per-call-XXXXXX)
-pids=()
-cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$work"; }
-trap cleanup EXIT
+json_gateway_workspace per-call
 start_json_gateway "$work" "$level" "${WARM_SECONDS:-10}"
 io() { awk -v k="$1" '$1 == k":" {print $2}' "/proc/$gateway/io"; }
 # The samples cover the cell's first SECONDS; the cell runs a little longer (its own start and end).
@@ -24,7 +18,7 @@ wchar=$(io wchar); rchar=$(io rchar); syscw=$(io syscw)
 row=$(CELL_NO_WARMUP=1 json_cell "$work/cell" "$load" "$up" "http://127.0.0.1:$gw" "$gateway" "$level" "$seconds")
 wchar=$(( $(io wchar) - wchar )); rchar=$(( $(io rchar) - rchar )); syscw=$(( $(io syscw) - syscw ))
 wait "$sampler"
-calls=$(grep -E "^\| $level \| Airlock \|" "$work/cell/RESULTS.md" | awk -F'|' '{gsub(/ /, ""); print $4}')
+calls=$(cell_calls "$work/cell" "$level")
 rate=$(echo "$row" | awk '{print $1}')
 sampled=$(awk '/^sampled:/ {print $2}' "$work/allocations.md")
 echo "json c$level: $row (req/s p50 p99 CPU-ms/call), $calls calls"

@@ -12,14 +12,8 @@ source bench/common.sh
 level=64; seconds=10; top=25
 level_seconds_top "$@"
 command -v perf >/dev/null || DEBIAN_FRONTEND=noninteractive apt-get install -y -qq linux-perf >/dev/null
-build_airlock_and_load
-load=bench/Airlock.Load/bin/Release/net10.0/Airlock.Load.dll
-airlock=src/Airlock/bin/Release/net10.0/airlock.dll
-work=$(mktemp -d /tmp/airlock-profile-XXXXXX)
-pids=()
 # KEEP_PERF keeps the folder, never the processes.
-cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; [ -n "${KEEP_PERF:-}" ] || rm -rf "$work"; }
-trap cleanup EXIT
+json_gateway_workspace profile "${KEEP_PERF:-}"
 # The runtime's perf map names JIT-compiled methods; without W^X double mapping perf can map that code.
 start_json_gateway "$work" "$level" "${WARM_SECONDS:-4}" DOTNET_PerfMapEnabled=1 DOTNET_EnableWriteXorExecute=0
 # Not in the configuration's folder: the gateway watches that folder for policy edits, and perf writing there

@@ -9,13 +9,8 @@ cd "$(dirname "$0")/.."
 source bench/common.sh
 level=1; seconds=6; top=0
 level_seconds_top "$@"
-build_airlock_and_load
-load=bench/Airlock.Load/bin/Release/net10.0/Airlock.Load.dll
-airlock=${AIRLOCK_DLL:-src/Airlock/bin/Release/net10.0/airlock.dll}
-work=$(mktemp -d /tmp/airlock-wakeups-XXXXXX)
-pids=()
-cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$work"; }
-trap cleanup EXIT
+json_gateway_workspace wakeups
+airlock=${AIRLOCK_DLL:-$airlock}
 start_json_gateway "$work" "$level" "${WARM_SECONDS:-10}"
 # One line per thread: its id, its name (spaces as _), voluntary and involuntary switches so far.
 switches() {
@@ -26,7 +21,7 @@ switches() {
 switches > "$work/before"
 row=$(CELL_NO_WARMUP=1 json_cell "$work/cell" "$load" "$up" "http://127.0.0.1:$gw" "$gateway" "$level" "$seconds")
 switches > "$work/after"
-calls=$(grep -E "^\| $level \| Airlock \|" "$work/cell/RESULTS.md" | awk -F'|' '{gsub(/ /, ""); print $4}')
+calls=$(cell_calls "$work/cell" "$level")
 echo "json c$level: $row (req/s p50 p99 CPU-ms/call), $calls calls"
 echo
 echo "| thread | voluntary per call | involuntary per call |"
