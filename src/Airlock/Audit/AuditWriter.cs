@@ -25,7 +25,7 @@ internal sealed class AuditWriter : IAsyncDisposable
     /// 5 ms, with its remaining time re-armed on each check, it woke the runtime's timer thread 1.5 times per call at
     /// one caller; at 20 ms, re-armed whole, ~0.3.
     /// </summary>
-    public static readonly TimeSpan OutcomeLinger = TimeSpan.FromMilliseconds(20);
+    private static readonly TimeSpan OutcomeLinger = TimeSpan.FromMilliseconds(20);
 
     private readonly IAuditDatabase _database;
     private readonly AuditOptions _options;
