@@ -3,16 +3,14 @@ namespace Airlock.Upstream;
 /// <summary>Reads one profile of an AWS shared credentials file (<c>~/.aws/credentials</c>, INI).</summary>
 internal static class SharedCredentialsFile
 {
-    public static UpstreamCredentials? Read(string path, string profile)
-    {
-        if (!File.Exists(path))
-        {
-            return null;
-        }
+    public static UpstreamCredentials? Read(string path, string profile) =>
+        CredentialFiles.Read(path, profile, static (text, profile) => Parse(text, profile!));
 
+    private static UpstreamCredentials? Parse(string text, string profile)
+    {
         var values = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
         var inProfile = false;
-        foreach (var raw in File.ReadLines(path))
+        foreach (var raw in text.Split('\n'))
         {
             var line = raw.Trim();
             if (line.Length == 0 || line[0] is '#' or ';')

@@ -46,5 +46,5 @@ internal static class UpstreamCredentialProvider
 
     private static string? Env(string? name) => name is null ? null : Environment.GetEnvironmentVariable(name)?.Trim();
 
-    private static string? ReadFile(string? path) => path is not null && File.Exists(path) ? File.ReadAllText(path).Trim() : null;
+    private static string? ReadFile(string? path) => path is null ? null : CredentialFiles.Read(path, null, static (text, _) => text.Trim());
 }
