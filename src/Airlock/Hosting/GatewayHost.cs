@@ -17,7 +17,7 @@ namespace Airlock.Hosting;
 /// <summary>Wires the modules into one ASP.NET Core application on Kestrel.</summary>
 internal static class GatewayHost
 {
-    /// <summary>The host with no log providers yet and nothing configured but from Airlock's own file.</summary>
+    /// <summary>The host with no log providers yet, nothing configured but from Airlock's own file, and Kestrel's buffers in 64 KiB blocks.</summary>
     public static WebApplicationBuilder CreateBuilder()
     {
         // Airlock's configuration is its own YAML file: no appsettings.json from whatever folder it was started in, and
@@ -28,6 +28,7 @@ internal static class GatewayHost
             Args = ["--hostBuilder:reloadConfigOnChange=false"],
         });
         builder.Logging.ClearProviders();
+        builder.Services.AddSingleton<Microsoft.AspNetCore.Connections.IMemoryPoolFactory<byte>, LargeBlockMemoryPoolFactory>();
         return builder;
     }
 

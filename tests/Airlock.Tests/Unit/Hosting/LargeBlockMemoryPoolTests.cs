@@ -1,0 +1,67 @@
+using System.Reflection;
+using Airlock.Hosting;
+using Microsoft.AspNetCore.Connections;
+using Microsoft.AspNetCore.Server.Kestrel.Transport.Sockets;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using Xunit;
+
+namespace Airlock.Tests.Unit.Hosting;
+
+public sealed class LargeBlockMemoryPoolTests
+{
+    [Fact]
+    public void Kestrel_ReadsAndWritesConnectionsThroughTheLargeBlockPool()
+    {
+        using var app = GatewayHost.CreateBuilder().Build();
+
+        // Kestrel's socket transport takes its pool factory from the container; the option that holds it is internal, so
+        // this is read by reflection: if a later ASP.NET Core supplies the pool another way, this fails rather than the
+        // uploads silently going back to 4 KiB reads.
+        var transport = app.Services.GetRequiredService<IOptions<SocketTransportOptions>>().Value;
+        var factory = typeof(SocketTransportOptions).GetProperty("MemoryPoolFactory", BindingFlags.Instance | BindingFlags.NonPublic)?.GetValue(transport);
+        Assert.IsType<LargeBlockMemoryPoolFactory>(factory);
+        using var pool = ((IMemoryPoolFactory<byte>)factory).Create(new MemoryPoolOptions());
+        using var block = pool.Rent(4096);
+        Assert.Equal(LargeBlockMemoryPool.BlockBytes, block.Memory.Length);
+    }
+
+    [Fact]
+    public void ReturnedBlock_IsLentAgain()
+    {
+        using var pool = new LargeBlockMemoryPool();
+        var first = pool.Rent();
+        var array = Array(first);
+        first.Dispose();
+
+        using var second = pool.Rent();
+
+        Assert.Same(array, Array(second));
+    }
+
+    [Fact]
+    public void BlockDisposedTwice_IsLentToOneRenterOnly()
+    {
+        using var pool = new LargeBlockMemoryPool();
+        var first = pool.Rent();
+        first.Dispose();
+        first.Dispose();
+
+        using var second = pool.Rent();
+        using var third = pool.Rent();
+
+        Assert.NotSame(Array(second), Array(third));
+        Assert.Throws<ObjectDisposedException>(() => first.Memory);
+    }
+
+    [Fact]
+    public void LargerThanABlock_IsRefused()
+    {
+        using var pool = new LargeBlockMemoryPool();
+
+        Assert.Throws<ArgumentOutOfRangeException>(() => pool.Rent(LargeBlockMemoryPool.BlockBytes + 1));
+    }
+
+    private static byte[] Array(System.Buffers.IMemoryOwner<byte> owner) =>
+        System.Runtime.InteropServices.MemoryMarshal.TryGetArray<byte>(owner.Memory, out var segment) ? segment.Array! : throw new InvalidOperationException();
+}
