@@ -37,13 +37,10 @@ internal static class CredentialFiles
 
         // Read after the stat: the text is at least as new as the stamp, so a write in between only costs a read.
         var value = parse(File.ReadAllText(path), part);
+        // A kept entry never has a recent stamp, so one that is not kept cannot be mistaken for it.
         if (DateTime.UtcNow - stamp.LastWriteTimeUtc > Settled)
         {
             Cache[(path, part)] = new Kept(stamp, value);
-        }
-        else
-        {
-            Cache.TryRemove((path, part), out _);
         }
 
         return value;
