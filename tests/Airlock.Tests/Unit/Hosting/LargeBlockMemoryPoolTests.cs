@@ -31,12 +31,12 @@ public sealed class LargeBlockMemoryPoolTests
     {
         using var pool = new LargeBlockMemoryPool();
         var first = pool.Rent();
-        var array = Array(first);
+        var array = ArrayOf(first);
         first.Dispose();
 
         using var second = pool.Rent();
 
-        Assert.Same(array, Array(second));
+        Assert.Same(array, ArrayOf(second));
     }
 
     [Fact]
@@ -50,7 +50,7 @@ public sealed class LargeBlockMemoryPoolTests
         using var second = pool.Rent();
         using var third = pool.Rent();
 
-        Assert.NotSame(Array(second), Array(third));
+        Assert.NotSame(ArrayOf(second), ArrayOf(third));
         Assert.Throws<ObjectDisposedException>(() => first.Memory);
     }
 
@@ -62,6 +62,6 @@ public sealed class LargeBlockMemoryPoolTests
         Assert.Throws<ArgumentOutOfRangeException>(() => pool.Rent(LargeBlockMemoryPool.BlockBytes + 1));
     }
 
-    private static byte[] Array(System.Buffers.IMemoryOwner<byte> owner) =>
+    private static byte[] ArrayOf(System.Buffers.IMemoryOwner<byte> owner) =>
         System.Runtime.InteropServices.MemoryMarshal.TryGetArray<byte>(owner.Memory, out var segment) ? segment.Array! : throw new InvalidOperationException();
 }
