@@ -16,13 +16,15 @@ internal static class ConsoleServices
     /// The console's login (authorization code with PKCE at the configured issuer, then a cookie session with idle and
     /// absolute timeouts), its antiforgery tokens and its pages. Nothing here touches the AWS API's pipeline.
     /// </summary>
-    public static IServiceCollection AddAirlockConsole(this IServiceCollection services, ConsoleOptions options, IReadOnlyList<IssuerOptions> issuers)
-    {
-        if (!options.Enabled)
-        {
-            return services;
-        }
+    public static IServiceCollection AddAirlockConsole(this IServiceCollection services, ConsoleOptions options, IReadOnlyList<IssuerOptions> issuers) =>
+        options.Enabled ? AddConsole(services, options, issuers) : services;
 
+    // A method of its own, never inlined: compiling a method loads the assemblies of everything it calls, so a gateway
+    // without a console would otherwise load MVC, Razor Pages, data protection and the authentication handlers (~3 MB
+    // of resident memory) for nothing.
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+    private static IServiceCollection AddConsole(IServiceCollection services, ConsoleOptions options, IReadOnlyList<IssuerOptions> issuers)
+    {
         var issuer = issuers.Single(i => i.Issuer == options.Issuer);
         services.AddSingleton(options);
         // Cookies and antiforgery tokens are sealed with these keys, kept in the store every node shares.
