@@ -28,7 +28,8 @@ internal static class GatewayHost
             Args = ["--hostBuilder:reloadConfigOnChange=false"],
         });
         builder.Logging.ClearProviders();
-        builder.Services.AddSingleton<Microsoft.AspNetCore.Connections.IMemoryPoolFactory<byte>, LargeBlockMemoryPoolFactory>();
+        builder.Services.AddSingleton<LargeBlockMemoryPoolFactory>();
+        builder.Services.AddSingleton<Microsoft.AspNetCore.Connections.IMemoryPoolFactory<byte>>(services => services.GetRequiredService<LargeBlockMemoryPoolFactory>());
         return builder;
     }
 
@@ -82,6 +83,7 @@ internal static class GatewayHost
         services.Configure<HostOptions>(host => host.ShutdownTimeout = TimeSpan.FromSeconds(30));
         services.ConfigureHttpJsonOptions(json => json.SerializerOptions.PropertyNamingPolicy = System.Text.Json.JsonNamingPolicy.CamelCase);
         services.AddSingleton(TimeProvider.System);
+        services.AddHostedService<IdleMemoryTrimmer>();
         services.AddSingleton(database);
         services.AddSingleton(state);
         services.AddSingleton(StateDatabases.Seal(options.Store, baseDirectory, database));

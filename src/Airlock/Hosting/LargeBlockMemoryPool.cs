@@ -14,7 +14,8 @@ internal sealed class LargeBlockMemoryPool : MemoryPool<byte>
     public const int BlockBytes = 64 * 1024;
 
     // Blocks are pinned (a socket reads into them), so they live on the pinned object heap, which only a full
-    // collection frees: keeping the blocks that come back, up to this many (16 MiB), spares the GC that churn.
+    // collection frees: keeping the blocks that come back, up to this many (16 MiB), spares the GC that churn. A quiet
+    // gateway lets them go (IdleMemoryTrimmer).
     private const int KeptBlocks = 256;
 
     private readonly ConcurrentQueue<byte[]> _free = new();
@@ -36,6 +37,15 @@ internal sealed class LargeBlockMemoryPool : MemoryPool<byte>
         }
 
         return new Block(this, block);
+    }
+
+    /// <summary>Lets go of the kept blocks, for the next full collection to free: the gateway has gone quiet.</summary>
+    public void Trim()
+    {
+        while (_free.TryDequeue(out _))
+        {
+            Interlocked.Decrement(ref _kept);
+        }
     }
 
     protected override void Dispose(bool disposing)

@@ -55,6 +55,42 @@ public sealed class LargeBlockMemoryPoolTests
     }
 
     [Fact]
+    public void TrimmedPool_LendsNoBlockItKept()
+    {
+        using var pool = new LargeBlockMemoryPool();
+        var first = pool.Rent();
+        var array = ArrayOf(first);
+        first.Dispose();
+
+        pool.Trim();
+        using var second = pool.Rent();
+
+        Assert.NotSame(array, ArrayOf(second));
+    }
+
+    [Fact]
+    public void Factory_TrimsEveryPoolItMade()
+    {
+        var factory = new LargeBlockMemoryPoolFactory();
+        using var one = factory.Create();
+        using var two = factory.Create();
+        var kept = new[] { one, two }.Select(pool =>
+        {
+            var block = pool.Rent();
+            var array = ArrayOf(block);
+            block.Dispose();
+            return array;
+        }).ToList();
+
+        factory.TrimAll();
+
+        using var fromOne = one.Rent();
+        using var fromTwo = two.Rent();
+        Assert.NotSame(kept[0], ArrayOf(fromOne));
+        Assert.NotSame(kept[1], ArrayOf(fromTwo));
+    }
+
+    [Fact]
     public void LargerThanABlock_IsRefused()
     {
         using var pool = new LargeBlockMemoryPool();
