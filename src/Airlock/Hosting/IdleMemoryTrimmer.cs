@@ -58,7 +58,7 @@ internal sealed partial class IdleMemoryTrimmer(LargeBlockMemoryPoolFactory pool
 
     private static partial class Log
     {
-        [LoggerMessage(70, LogLevel.Debug, "memory: quiet after growing to {BeforeMb} MB resident; {AfterMb} MB after one collection of {Milliseconds} ms")]
+        [LoggerMessage(70, LogLevel.Information, "memory: quiet after growing to {BeforeMb} MB resident; {AfterMb} MB after one collection of {Milliseconds} ms")]
         public static partial void Trimmed(ILogger logger, long beforeMb, long afterMb, long milliseconds);
     }
 }

@@ -30,9 +30,7 @@ public sealed class LargeBlockMemoryPoolTests
     public void ReturnedBlock_IsLentAgain()
     {
         using var pool = new LargeBlockMemoryPool();
-        var first = pool.Rent();
-        var array = ArrayOf(first);
-        first.Dispose();
+        var array = RentAndReturn(pool);
 
         using var second = pool.Rent();
 
@@ -58,9 +56,7 @@ public sealed class LargeBlockMemoryPoolTests
     public void TrimmedPool_LendsNoBlockItKept()
     {
         using var pool = new LargeBlockMemoryPool();
-        var first = pool.Rent();
-        var array = ArrayOf(first);
-        first.Dispose();
+        var array = RentAndReturn(pool);
 
         pool.Trim();
         using var second = pool.Rent();
@@ -74,13 +70,7 @@ public sealed class LargeBlockMemoryPoolTests
         var factory = new LargeBlockMemoryPoolFactory();
         using var one = factory.Create();
         using var two = factory.Create();
-        var kept = new[] { one, two }.Select(pool =>
-        {
-            var block = pool.Rent();
-            var array = ArrayOf(block);
-            block.Dispose();
-            return array;
-        }).ToList();
+        var kept = new[] { one, two }.Select(RentAndReturn).ToList();
 
         factory.TrimAll();
 
@@ -96,6 +86,15 @@ public sealed class LargeBlockMemoryPoolTests
         using var pool = new LargeBlockMemoryPool();
 
         Assert.Throws<ArgumentOutOfRangeException>(() => pool.Rent(LargeBlockMemoryPool.BlockBytes + 1));
+    }
+
+    /// <summary>The array of a block rented and given back at once: the pool keeps it.</summary>
+    private static byte[] RentAndReturn(System.Buffers.MemoryPool<byte> pool)
+    {
+        var block = pool.Rent();
+        var array = ArrayOf(block);
+        block.Dispose();
+        return array;
     }
 
     private static byte[] ArrayOf(System.Buffers.IMemoryOwner<byte> owner) =>
