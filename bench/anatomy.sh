@@ -137,8 +137,11 @@ for mode in "${gc_modes[@]}"; do
 done
 dotnet build -c Release bench/Airlock.Benchmarks -v quiet -nologo >/dev/null
 catalog_out=$(dotnet bench/Airlock.Benchmarks/bin/Release/net10.0/Airlock.Benchmarks.dll catalog-memory)
-catalog=$(sed -n 's/^catalog_live_mb=//p' <<<"$catalog_out")
-catalog_indexed=$(sed -n 's/^catalog_with_iam_index_mb=//p' <<<"$catalog_out")
+catalog_value() { sed -n "s/^$1=//p" <<<"$catalog_out"; }
+catalog_index=$(catalog_value catalog_index_mb)
+catalog_one=$(catalog_value catalog_with_dynamodb_mb)
+catalog_all=$(catalog_value catalog_every_service_mb)
+catalog_indexed=$(catalog_value catalog_with_iam_index_mb)
 
 section=$(cat <<MD
 ## What Airlock's memory holds
@@ -150,7 +153,7 @@ Resident memory (MB) by what holds it, from \`/proc/PID/smaps\`: **files** are t
 $start_row
 $load_row
 
-The operation catalog (every AWS service's operations, built into the binary) holds **$catalog MB** of the GC heap once loaded, and **$catalog_indexed MB** with the index of IAM actions every policy is checked against (live bytes after full collections, \`Airlock.Benchmarks catalog-memory\`; each distinct string is held once and its lists as arrays). The GC mode's share: the json c64 cell, 3 cells of $seconds s on a fresh gateway per setting after a warm-up until its JIT settles (peak RSS the highest of the cells, the rest medians):
+The operation catalog (every AWS service's operations, built into the binary) is read a service at a time: its index of services holds **$catalog_index MB** of the GC heap as a gateway starts, **$catalog_one MB** once DynamoDB's operations are read (a call or a policy naming the service reads them), **$catalog_all MB** with every service read, and **$catalog_indexed MB** with every IAM prefix's actions indexed as well (live bytes after full collections, \`Airlock.Benchmarks catalog-memory\`; each distinct string of a service is held once and its lists as arrays). The GC mode's share: the json c64 cell, 3 cells of $seconds s on a fresh gateway per setting after a warm-up until its JIT settles (peak RSS the highest of the cells, the rest medians):
 
 | GC setting | peak RSS MB | CPU ms/call | req/s |
 | --- | --- | --- | --- |

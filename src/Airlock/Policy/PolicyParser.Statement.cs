@@ -1,3 +1,4 @@
+using Airlock.Aws.Catalog;
 using Airlock.Primitives;
 using YamlDotNet.RepresentationModel;
 
@@ -198,21 +199,27 @@ internal sealed partial class PolicyParser
         }
 
         var prefix = action[..colon];
+        // The services a prefix names are read and kept, as calls to them will need; a pattern over prefixes looks
+        // through the services it matches without keeping them.
         var services = catalog.Services.Where(s => Wildcard.Matches(prefix, s.ActionPrefix)).ToList();
+        Func<ServiceModel, IReadOnlyList<OperationModel>> operationsOf = prefix.IndexOfAny(['*', '?']) < 0 ? s => s.Operations : s => s.OperationsWithoutKeeping();
         if (services.Count == 0 && !catalog.IamPrefixes.Any(p => Wildcard.Matches(prefix, p)))
         {
             _errors.Add($"{at}: statement {sid}: no AWS service has the action prefix '{prefix}'.");
             return;
         }
 
-        // Most actions are exact names: looked up, not matched against every IAM action and operation (policy load and reload).
+        // Most actions are exact names: looked up, not matched against every IAM action and operation (policy load and reload);
+        // a pattern stops at the first IAM action or operation it matches.
         var exact = action.IndexOfAny(['*', '?']) < 0;
         var name = action[(colon + 1)..];
-        var namesIamAction = exact ? catalog.IamActions.ContainsKey(action) : catalog.IamActions.Keys.Any(a => Wildcard.Matches(action, a));
-        var operations = services.SelectMany(s => s.Operations
+        var namesIamAction = exact
+            ? catalog.IamAction(action) is not null
+            : catalog.IamActionNames(p => Wildcard.Matches(prefix, p)).Any(a => Wildcard.Matches(action, a));
+        var operations = services.SelectMany(s => operationsOf(s)
             .Where(o => exact ? string.Equals(o.Name, name, StringComparison.OrdinalIgnoreCase) : Wildcard.Matches(name, o.Name))
-            .Select(o => (Service: s, Operation: o))).ToList();
-        if (!namesIamAction && operations.Count == 0)
+            .Select(o => (Service: s, Operation: o)));
+        if (!namesIamAction && !operations.Any())
         {
             if (exact ? catalog.IamActionsWithoutOperation.Contains(action) : catalog.IamActionsWithoutOperation.Any(a => Wildcard.Matches(action, a)))
             {

@@ -1,36 +1,46 @@
-using System.IO.Compression;
-using System.Text.Json;
+using System.Collections.Concurrent;
 
 namespace Airlock.Aws.Catalog;
 
 /// <summary>
 /// Every AWS service and operation, generated from botocore's official models by
-/// <c>tools/generate-catalog.py</c> and embedded in the binary.
+/// <c>tools/generate-catalog.py</c> and embedded in the binary. The services are known from the start; each one's
+/// operations are read when first needed (<see cref="ServiceModel.Operations"/>).
 /// </summary>
 internal sealed class ServiceCatalog
 {
     private readonly Dictionary<string, ServiceModel> _byId;
     private readonly Dictionary<string, ServiceModel[]> _bySigningName;
+    private readonly Dictionary<string, ServiceModel[]> _byIamPrefix;
+    private readonly Lazy<IReadOnlySet<string>> _iamActionsWithoutOperation;
+    private readonly ConcurrentDictionary<string, Dictionary<string, IamActionInfo>> _iamActionsByPrefix = new(StringComparer.OrdinalIgnoreCase);
 
     public ServiceCatalog(IReadOnlyList<ServiceModel> services, string source, IReadOnlyDictionary<string, string[]>? iamActionsWithoutOperation = null)
+        : this(services, source, () => iamActionsWithoutOperation ?? new Dictionary<string, string[]>())
+    {
+    }
+
+    private ServiceCatalog(IReadOnlyList<ServiceModel> services, string source, Func<IReadOnlyDictionary<string, string[]>> iamActionsWithoutOperation)
     {
         Services = services;
         Source = source;
-        IamActionsWithoutOperation = (iamActionsWithoutOperation ?? new Dictionary<string, string[]>())
-            .SelectMany(p => p.Value.Select(name => $"{p.Key}:{name}")).ToHashSet(StringComparer.OrdinalIgnoreCase);
+        _iamActionsWithoutOperation = new(() => iamActionsWithoutOperation()
+            .SelectMany(p => p.Value.Select(name => $"{p.Key}:{name}")).ToHashSet(StringComparer.OrdinalIgnoreCase));
         _byId = services.ToDictionary(s => s.Id, StringComparer.Ordinal);
         _bySigningName = services
             .GroupBy(s => s.SigningName, StringComparer.Ordinal)
             // The service whose id is the signing name is the one callers usually mean (s3, not s3control).
             .ToDictionary(g => g.Key, g => g.OrderBy(s => s.Id == g.Key ? 0 : 1).ThenBy(s => s.Id, StringComparer.Ordinal).ToArray(),
                 StringComparer.Ordinal);
+        _byIamPrefix = services
+            .SelectMany(s => s.IamPrefixes.Prepend(s.ActionPrefix).Select(prefix => (Prefix: prefix, Service: s)))
+            .GroupBy(p => p.Prefix, StringComparer.OrdinalIgnoreCase)
+            .ToDictionary(g => g.Key, g => g.Select(p => p.Service).Distinct().ToArray(), StringComparer.OrdinalIgnoreCase);
     }
 
     public IReadOnlyList<ServiceModel> Services { get; }
 
     public string Source { get; }
-
-    public int OperationCount => Services.Sum(s => s.Operations.Count);
 
     public ServiceModel? Service(string id) => _byId.GetValueOrDefault(id);
 
@@ -41,22 +51,32 @@ internal sealed class ServiceCatalog
     /// The IAM actions no API operation is authorized as (<c>s3:GetObjectVersion</c> is one only with a VersionId;
     /// <c>s3:BypassGovernanceRetention</c> is a permission, not a call): a policy may name them, to no effect on any call.
     /// </summary>
-    public IReadOnlySet<string> IamActionsWithoutOperation { get; }
+    public IReadOnlySet<string> IamActionsWithoutOperation => _iamActionsWithoutOperation.Value;
 
-    private IReadOnlyDictionary<string, IamActionInfo>? _iamActions;
+    /// <summary>
+    /// The IAM service prefixes (<c>cloudwatch</c> beside the signing name <c>monitoring</c>): those some operation is
+    /// authorized under first, then those of the actions no operation is authorized as, read only if asked for.
+    /// </summary>
+    public IEnumerable<string> IamPrefixes =>
+        _byIamPrefix.Keys.Concat(IamActionsWithoutOperation.Select(a => a[..a.IndexOf(':')]).Distinct(StringComparer.OrdinalIgnoreCase));
 
-    /// <summary>Every IAM action some operation is authorized as, case-insensitively, with its access level and operations.</summary>
-    public IReadOnlyDictionary<string, IamActionInfo> IamActions => _iamActions ??= BuildIamActions();
+    /// <summary>The IAM action some operation is authorized as, with its access level and operations; null when none is.</summary>
+    public IamActionInfo? IamAction(string iamAction)
+    {
+        var colon = iamAction.IndexOf(':');
+        return colon > 0 && IamActionsOf(iamAction[..colon], keep: true).TryGetValue(iamAction, out var info) ? info : null;
+    }
 
-    private IReadOnlyList<string>? _iamPrefixes;
-
-    /// <summary>The IAM service prefixes of the catalog's actions (<c>cloudwatch</c> beside the signing name <c>monitoring</c>).</summary>
-    public IReadOnlyList<string> IamPrefixes => _iamPrefixes ??= IamActions.Keys.Concat(IamActionsWithoutOperation)
-        .Select(a => a[..a.IndexOf(':')]).Distinct(StringComparer.OrdinalIgnoreCase).ToArray();
+    /// <summary>
+    /// The IAM actions some operation is authorized as under the prefixes <paramref name="prefixPattern"/> matches,
+    /// a prefix at a time, so that a caller who stops at the first it wants reads no more services than it must; the
+    /// services read for it are not kept.
+    /// </summary>
+    public IEnumerable<string> IamActionNames(Func<string, bool> prefixPattern) =>
+        _byIamPrefix.Keys.Where(prefixPattern).SelectMany(prefix => IamActionsOf(prefix, keep: false).Keys);
 
     /// <summary>The operations (<c>s3:ListObjectsV2</c>, <c>s3:HeadBucket</c>, …) IAM authorizes as <paramref name="iamAction"/>.</summary>
-    public IReadOnlyList<string> OperationsAuthorizedAs(string iamAction) =>
-        IamActions.TryGetValue(iamAction, out var info) ? info.Operations : [];
+    public IReadOnlyList<string> OperationsAuthorizedAs(string iamAction) => IamAction(iamAction)?.Operations ?? [];
 
     /// <summary>
     /// An action as policy tools are asked about it (<c>policy explain --action</c>): an operation name with its IAM action
@@ -77,15 +97,30 @@ internal sealed class ServiceCatalog
             }
         }
 
-        return IamActions.TryGetValue(action, out var info) ? (action, info.AccessLevel) : (null, null);
+        return IamAction(action) is { } info ? (action, info.AccessLevel) : (null, null);
     }
 
-    private Dictionary<string, IamActionInfo> BuildIamActions()
+    /// <summary>A prefix's IAM actions; kept when <paramref name="keep"/> (a policy or a call names the prefix), with its services' operations.</summary>
+    private Dictionary<string, IamActionInfo> IamActionsOf(string prefix, bool keep)
+    {
+        if (_iamActionsByPrefix.TryGetValue(prefix, out var kept))
+        {
+            return kept;
+        }
+
+        var services = _byIamPrefix.GetValueOrDefault(prefix) ?? [];
+        return keep
+            ? _iamActionsByPrefix.GetOrAdd(prefix, p => BuildIamActions(p, services, s => s.Operations))
+            : BuildIamActions(prefix, services, s => s.OperationsWithoutKeeping());
+    }
+
+    private static Dictionary<string, IamActionInfo> BuildIamActions(
+        string prefix, IEnumerable<ServiceModel> services, Func<ServiceModel, IReadOnlyList<OperationModel>> operationsOf)
     {
         var actions = new Dictionary<string, (string Level, List<string> Operations)>(StringComparer.OrdinalIgnoreCase);
-        foreach (var service in Services)
+        foreach (var service in services)
         {
-            foreach (var operation in service.Operations)
+            foreach (var operation in operationsOf(service))
             {
                 // Most operations are authorized as themselves: the action's name and the operation's are one string.
                 var name = $"{service.ActionPrefix}:{operation.Name}";
@@ -105,6 +140,12 @@ internal sealed class ServiceCatalog
 
         void Add(string iam, string level, string operation)
         {
+            // The services under a prefix also carry actions of their other prefixes: those are kept under theirs.
+            if (!iam.StartsWith(prefix, StringComparison.OrdinalIgnoreCase) || iam.Length <= prefix.Length || iam[prefix.Length] != ':')
+            {
+                return;
+            }
+
             if (!actions.TryGetValue(iam, out var known))
             {
                 actions[iam] = known = (level, new List<string>(1));
@@ -114,24 +155,28 @@ internal sealed class ServiceCatalog
         }
     }
 
-    private static readonly Lazy<ServiceCatalog> Embedded = new(LoadEmbedded);
+    private static readonly Lazy<ServiceCatalog> Embedded = new(ReadEmbedded);
 
     public static ServiceCatalog Default => Embedded.Value;
 
-    private static ServiceCatalog LoadEmbedded()
+    /// <summary>A catalog of its own from the embedded one, none of its services read yet.</summary>
+    internal static ServiceCatalog ReadEmbedded()
     {
-        using var resource = typeof(ServiceCatalog).Assembly.GetManifestResourceStream("catalog.json.gz")
-            ?? throw new InvalidOperationException("The operation catalog is missing from the build.");
-        using var gzip = new GZipStream(resource, CompressionMode.Decompress);
-        var doc = CompactCatalogReading.Read<CatalogDocument>(gzip)
-            ?? throw new InvalidOperationException("The operation catalog is empty.");
-        return new ServiceCatalog(doc.Services, doc.Source, doc.IamActionsWithoutOperation);
+        var archive = new EmbeddedCatalogArchive("catalog.zip");
+        var index = archive.Read<CatalogIndex>("index.json") ?? throw new InvalidOperationException("The operation catalog is empty.");
+        foreach (var service in index.Services)
+        {
+            service.OperationSource = s => archive.Read<OperationModel[]>($"services/{s.Id}.json")
+                ?? throw new InvalidOperationException($"The operation catalog has no operations for {s.Id}.");
+        }
+
+        return new ServiceCatalog(index.Services, index.Source,
+            () => archive.Read<Dictionary<string, string[]>>("iam-actions-without-operation.json") ?? []);
     }
 
-    internal sealed record CatalogDocument(
+    internal sealed record CatalogIndex(
         [property: System.Text.Json.Serialization.JsonPropertyName("source")] string Source,
-        [property: System.Text.Json.Serialization.JsonPropertyName("services")] IReadOnlyList<ServiceModel> Services,
-        [property: System.Text.Json.Serialization.JsonPropertyName("iamActionsWithoutOperation")] IReadOnlyDictionary<string, string[]>? IamActionsWithoutOperation);
+        [property: System.Text.Json.Serialization.JsonPropertyName("services")] IReadOnlyList<ServiceModel> Services);
 }
 
 /// <summary>One IAM action: its access level and the operations authorized as it.</summary>

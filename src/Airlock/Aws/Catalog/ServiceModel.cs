@@ -12,7 +12,32 @@ internal sealed record ServiceModel
     [JsonPropertyName("apiVersion")] public string ApiVersion { get; init; } = "";
     [JsonPropertyName("targetPrefix")] public string? TargetPrefix { get; init; }
     [JsonPropertyName("globalEndpoint")] public string? GlobalEndpoint { get; init; }
-    [JsonPropertyName("operations")] public required IReadOnlyList<OperationModel> Operations { get; init; }
+
+    private IReadOnlyList<OperationModel>? _operations;
+
+    /// <summary>
+    /// The service's operations. The embedded catalog reads them the first time they are asked for (a call to the
+    /// service, a policy naming it): a gateway holds only the services it is used with.
+    /// </summary>
+    [JsonPropertyName("operations")]
+    public IReadOnlyList<OperationModel> Operations
+    {
+        get => Volatile.Read(ref _operations) ?? LoadOperations();
+        init => _operations = value;
+    }
+
+    /// <summary>True once the operations are held (read from the catalog, or given).</summary>
+    internal bool OperationsRead => Volatile.Read(ref _operations) is not null;
+
+    /// <summary>Reads this service's operations when the catalog was read without them.</summary>
+    [JsonIgnore] internal Func<ServiceModel, IReadOnlyList<OperationModel>>? OperationSource { get; set; }
+
+    /// <summary>
+    /// The prefixes of the IAM actions its operations are authorized as besides its signing name
+    /// (<c>cloudwatch</c> for the service signed as <c>monitoring</c>), so that an IAM action is looked up in the
+    /// services that may have it without reading every service.
+    /// </summary>
+    [JsonPropertyName("iamPrefixes")] public IReadOnlyList<string> IamPrefixes { get; init; } = [];
 
     /// <summary>The other protocols the model lists (CloudWatch: json and query beside smithy-rpc-v2-cbor); a call is read in the one it speaks.</summary>
     [JsonPropertyName("otherProtocols")] public IReadOnlyList<string> OtherProtocols { get; init; } = [];
@@ -34,6 +59,20 @@ internal sealed record ServiceModel
 
     public OperationModel? Operation(string name) =>
         Operations.FirstOrDefault(o => string.Equals(o.Name, name, StringComparison.Ordinal));
+
+    /// <summary>
+    /// The operations as <see cref="Operations"/> gives them, but read for this once and not kept if not yet held: for
+    /// a look through every service (a policy's <c>*:Delete*</c>) that should not leave the whole catalog in memory.
+    /// </summary>
+    internal IReadOnlyList<OperationModel> OperationsWithoutKeeping() =>
+        Volatile.Read(ref _operations) ?? OperationSource?.Invoke(this) ?? LoadOperations();
+
+    private IReadOnlyList<OperationModel> LoadOperations()
+    {
+        var source = OperationSource ?? throw new InvalidOperationException($"The catalog has no operations for {Id}.");
+        var read = source(this);
+        return Interlocked.CompareExchange(ref _operations, read, null) ?? read;
+    }
 }
 
 /// <summary>One operation: its HTTP binding, which REST protocols route on.</summary>

@@ -4,21 +4,22 @@ using Xunit;
 
 namespace Airlock.Tests.Unit.Aws;
 
-/// <summary>Every gateway keeps the whole catalog: it is read with each distinct string once and its lists as arrays.</summary>
+/// <summary>The catalog is read with each distinct string of a service once and its lists as arrays.</summary>
 public sealed class CompactCatalogTests
 {
     [Fact]
-    public void TheEmbeddedCatalog_HoldsEachRecurringValueOnce()
+    public void EachServiceOfTheEmbeddedCatalog_HoldsEachRecurringValueOnce()
     {
-        var operations = ServiceCatalog.Default.Services.SelectMany(s => s.Operations).ToList();
-
-        Assert.True(operations.Count > 15_000, $"{operations.Count} operations");
-        Assert.Equal(operations.Select(o => o.Method).Distinct().Count(), DistinctObjects(operations.Select(o => o.Method)));
-        Assert.Equal(operations.Select(o => o.Uri).Distinct().Count(), DistinctObjects(operations.Select(o => o.Uri)));
-        Assert.Equal(operations.Select(o => o.AccessLevel).OfType<string>().Distinct().Count(),
-            DistinctObjects(operations.Select(o => o.AccessLevel).OfType<string>()));
-        var memberNames = operations.SelectMany(o => o.Members).Select(m => m[0]).ToList();
-        Assert.Equal(memberNames.Distinct().Count(), DistinctObjects(memberNames));
+        Assert.All(ServiceCatalog.Default.Services.Where(s => s.Operations.Count > 1), service =>
+        {
+            var operations = service.Operations;
+            Assert.Equal(operations.Select(o => o.Method).Distinct().Count(), DistinctObjects(operations.Select(o => o.Method)));
+            Assert.Equal(operations.Select(o => o.Uri).Distinct().Count(), DistinctObjects(operations.Select(o => o.Uri)));
+            Assert.Equal(operations.Select(o => o.AccessLevel).OfType<string>().Distinct().Count(),
+                DistinctObjects(operations.Select(o => o.AccessLevel).OfType<string>()));
+            var memberNames = operations.SelectMany(o => o.Members).Select(m => m[0]).ToList();
+            Assert.Equal(memberNames.Distinct().Count(), DistinctObjects(memberNames));
+        });
     }
 
     [Fact]
@@ -41,7 +42,7 @@ public sealed class CompactCatalogTests
                              {"name": "Two", "method": "POST", "uri": "/", "members": [["Key", "uri", "Key"]], "pageTokens": []}]}]}
             """;
 
-        var read = CompactCatalogReading.Read<ServiceCatalog.CatalogDocument>(new MemoryStream(Encoding.UTF8.GetBytes(json)))!;
+        var read = CompactCatalogReading.Read<ServiceCatalog.CatalogIndex>(new MemoryStream(Encoding.UTF8.GetBytes(json)))!;
 
         var service = Assert.Single(read.Services);
         Assert.Equal("café", service.SigningName);

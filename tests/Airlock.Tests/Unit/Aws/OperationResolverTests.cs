@@ -148,7 +148,7 @@ public sealed class OperationResolverTests
     public void Catalog_CoversEveryServiceInTheModels()
     {
         Assert.True(ServiceCatalog.Default.Services.Count > 400, $"{ServiceCatalog.Default.Services.Count} services");
-        Assert.True(ServiceCatalog.Default.OperationCount > 15000, $"{ServiceCatalog.Default.OperationCount} operations");
+        Assert.True(ServiceCatalog.Default.Services.Sum(s => s.Operations.Count) > 15000, $"{ServiceCatalog.Default.Services.Sum(s => s.Operations.Count)} operations");
     }
 
     private static ResolveResult Resolve(string service, List<KeyValuePair<string, string>> headers, string body)
