@@ -146,7 +146,7 @@ catalog_indexed=$(catalog_value catalog_with_iam_index_mb)
 section=$(cat <<MD
 ## What Airlock's memory holds
 
-Resident memory (MB) by what holds it, from \`/proc/PID/smaps\`: **files** are the mapped runtime, ASP.NET Core and native libraries (shared, page by page, with any other .NET process on the host), **JIT code** is the runtime's double-mapped code heap (W^X), **anonymous** is the rest, of which the **GC heap** (the GC's count of bytes allocated and not yet collected). Server GC (the default), peak during the c64 cell: $peak MB.
+Resident memory (MB) by what holds it, from \`/proc/PID/smaps\`: **files** are the mapped runtime, ASP.NET Core and native libraries (shared, page by page, with any other .NET process on the host), **JIT code** is the runtime's double-mapped memory (W^X): the code it compiles, and its structures for the types and methods it has loaded (most of it after start-up), **anonymous** is the rest, of which the **GC heap** (the GC's count of bytes allocated and not yet collected). Server GC (the default), peak during the c64 cell: $peak MB.
 
 | when | RSS | files | JIT code | anonymous | GC heap |
 | --- | --- | --- | --- | --- | --- |
