@@ -215,7 +215,7 @@ internal sealed partial class PolicyParser
         var name = action[(colon + 1)..];
         var namesIamAction = exact
             ? catalog.IamAction(action) is not null
-            : catalog.IamActionNames(p => Wildcard.Matches(prefix, p)).Any(a => Wildcard.Matches(action, a));
+            : catalog.IamActionNames(prefix).Any(a => Wildcard.Matches(action, a));
         var operations = services.SelectMany(s => operationsOf(s)
             .Where(o => exact ? string.Equals(o.Name, name, StringComparison.OrdinalIgnoreCase) : Wildcard.Matches(name, o.Name))
             .Select(o => (Service: s, Operation: o)));

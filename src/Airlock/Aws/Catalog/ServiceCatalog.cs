@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using Airlock.Primitives;
 
 namespace Airlock.Aws.Catalog;
 
@@ -68,12 +69,16 @@ internal sealed class ServiceCatalog
     }
 
     /// <summary>
-    /// The IAM actions some operation is authorized as under the prefixes <paramref name="prefixPattern"/> matches,
-    /// a prefix at a time, so that a caller who stops at the first it wants reads no more services than it must; the
-    /// services read for it are not kept.
+    /// The IAM actions some operation is authorized as under the prefixes <paramref name="prefixPattern"/> matches
+    /// (<c>s3</c>, <c>*</c>), a prefix at a time, so that a caller who stops at the first it wants reads no more
+    /// services than it must. A pattern's services are looked through without being kept; a prefix's are kept.
     /// </summary>
-    public IEnumerable<string> IamActionNames(Func<string, bool> prefixPattern) =>
-        _byIamPrefix.Keys.Where(prefixPattern).SelectMany(prefix => IamActionsOf(prefix, keep: false).Keys);
+    public IEnumerable<string> IamActionNames(string prefixPattern)
+    {
+        var pattern = prefixPattern.IndexOfAny(['*', '?']) >= 0;
+        return _byIamPrefix.Keys.Where(p => Wildcard.Matches(prefixPattern, p))
+            .SelectMany(prefix => IamActionsOf(prefix, keep: !pattern).Keys);
+    }
 
     /// <summary>The operations (<c>s3:ListObjectsV2</c>, <c>s3:HeadBucket</c>, …) IAM authorizes as <paramref name="iamAction"/>.</summary>
     public IReadOnlyList<string> OperationsAuthorizedAs(string iamAction) => IamAction(iamAction)?.Operations ?? [];

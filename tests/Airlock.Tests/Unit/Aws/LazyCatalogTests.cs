@@ -67,6 +67,17 @@ public sealed class LazyCatalogTests
     }
 
     [Fact]
+    public void APatternUnderOnePrefix_KeepsThatPrefixsServices()
+    {
+        var catalog = ServiceCatalog.ReadEmbedded();
+
+        Assert.Contains("sqs:SendMessage", catalog.IamActionNames("sqs"));
+        Assert.Contains("sqs:SendMessage", catalog.IamActionNames("s?s"));
+
+        Assert.Equal(["sqs"], catalog.Services.Where(s => s.OperationsRead).Select(s => s.Id));
+    }
+
+    [Fact]
     public void IamActions_AreFoundUnderAPrefixOtherThanTheSigningName()
     {
         var catalog = ServiceCatalog.ReadEmbedded();
@@ -82,7 +93,7 @@ public sealed class LazyCatalogTests
     public void ReadingOneServiceAtATime_GivesWhatReadingThemAllGives()
     {
         var catalog = ServiceCatalog.ReadEmbedded();
-        var everyAction = catalog.IamActionNames(_ => true).ToHashSet(StringComparer.OrdinalIgnoreCase);
+        var everyAction = catalog.IamActionNames("*").ToHashSet(StringComparer.OrdinalIgnoreCase);
         var expected = catalog.Services
             .SelectMany(s => s.Operations.SelectMany(o => new[] { s.IamAction(o), o.IamWithParameter is [_, var with, _] ? with : null }))
             .OfType<string>()
