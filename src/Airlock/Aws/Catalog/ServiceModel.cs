@@ -67,12 +67,12 @@ internal sealed record ServiceModel
     internal IReadOnlyList<OperationModel> OperationsWithoutKeeping() =>
         Volatile.Read(ref _operations) ?? OperationSource?.Invoke(this) ?? LoadOperations();
 
-    private IReadOnlyList<OperationModel> LoadOperations()
-    {
-        var source = OperationSource ?? throw new InvalidOperationException($"The catalog has no operations for {Id}.");
-        var read = source(this);
-        return Interlocked.CompareExchange(ref _operations, read, null) ?? read;
-    }
+    private object? _reading;
+
+    // Once, however many calls to a service not read yet arrive together: the others wait for the one read.
+    private IReadOnlyList<OperationModel> LoadOperations() =>
+        LazyInitializer.EnsureInitialized(ref _operations, ref _reading, () =>
+            (OperationSource ?? throw new InvalidOperationException($"The catalog has no operations for {Id}."))(this));
 }
 
 /// <summary>One operation: its HTTP binding, which REST protocols route on.</summary>

@@ -103,7 +103,26 @@ public sealed class LazyCatalogTests
     }
 
     [Fact]
-    public void ServicesReadAtOnceFromManyThreads_AreReadOnce()
+    public void AServiceAskedForByManyCallsAtOnce_IsReadOnce()
+    {
+        var reads = 0;
+        var service = new ServiceModel { Id = "q", Protocol = "json", SigningName = "q", EndpointPrefix = "q" };
+        service.OperationSource = _ =>
+        {
+            Interlocked.Increment(ref reads);
+            Thread.Sleep(50);
+            return [new OperationModel { Name = "Get", Method = "POST", Uri = "/" }];
+        };
+
+        var seen = new IReadOnlyList<OperationModel>[16];
+        Parallel.For(0, seen.Length, new ParallelOptions { MaxDegreeOfParallelism = seen.Length }, i => seen[i] = service.Operations);
+
+        Assert.Equal(1, reads);
+        Assert.All(seen, operations => Assert.Same(seen[0], operations));
+    }
+
+    [Fact]
+    public void TheEmbeddedCatalog_ReadFromManyThreadsAtOnce_GivesOneListPerService()
     {
         var catalog = ServiceCatalog.ReadEmbedded();
         var s3 = catalog.Service("s3")!;
