@@ -17,7 +17,7 @@ internal sealed class CompiledPolicy : IPolicyEvaluator
     {
         Statements = statements;
         Sources = sources ?? [];
-        var anyService = statements.Where(s => s.NotAction || s.Actions.Any(a => a == "*" || a[..a.IndexOf(':')].IndexOfAny(['*', '?']) >= 0)).ToArray();
+        var anyService = statements.Where(s => s.NotAction || s.Actions.Any(a => a == "*" || Wildcard.IsPattern(a[..a.IndexOf(':')]))).ToArray();
         _anyService = anyService;
         _byServiceOnly = statements.Except(anyService)
             .SelectMany(s => s.Actions.Select(a => (Service: a[..a.IndexOf(':')].ToLowerInvariant(), Statement: s)))

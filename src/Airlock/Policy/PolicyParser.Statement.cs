@@ -1,4 +1,3 @@
-using Airlock.Aws.Catalog;
 using Airlock.Primitives;
 using YamlDotNet.RepresentationModel;
 
@@ -202,7 +201,7 @@ internal sealed partial class PolicyParser
         // The services a prefix names are read and kept, as calls to them will need; a pattern over prefixes looks
         // through the services it matches without keeping them.
         var services = catalog.Services.Where(s => Wildcard.Matches(prefix, s.ActionPrefix)).ToList();
-        Func<ServiceModel, IReadOnlyList<OperationModel>> operationsOf = prefix.IndexOfAny(['*', '?']) < 0 ? s => s.Operations : s => s.OperationsWithoutKeeping();
+        var keep = !Wildcard.IsPattern(prefix);
         if (services.Count == 0 && !catalog.IamPrefixes.Any(p => Wildcard.Matches(prefix, p)))
         {
             _errors.Add($"{at}: statement {sid}: no AWS service has the action prefix '{prefix}'.");
@@ -211,12 +210,12 @@ internal sealed partial class PolicyParser
 
         // Most actions are exact names: looked up, not matched against every IAM action and operation (policy load and reload);
         // a pattern stops at the first IAM action or operation it matches.
-        var exact = action.IndexOfAny(['*', '?']) < 0;
+        var exact = !Wildcard.IsPattern(action);
         var name = action[(colon + 1)..];
         var namesIamAction = exact
             ? catalog.IamAction(action) is not null
             : catalog.IamActionNames(prefix).Any(a => Wildcard.Matches(action, a));
-        var operations = services.SelectMany(s => operationsOf(s)
+        var operations = services.SelectMany(s => s.ReadOperations(keep)
             .Where(o => exact ? string.Equals(o.Name, name, StringComparison.OrdinalIgnoreCase) : Wildcard.Matches(name, o.Name))
             .Select(o => (Service: s, Operation: o)));
         if (!namesIamAction && !operations.Any())

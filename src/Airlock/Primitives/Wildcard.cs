@@ -3,6 +3,9 @@ namespace Airlock.Primitives;
 /// <summary>IAM-style wildcards: '*' any run of characters, '?' exactly one.</summary>
 internal static class Wildcard
 {
+    /// <summary>True when <paramref name="text"/> has a wildcard: a pattern rather than one name.</summary>
+    public static bool IsPattern(string text) => text.AsSpan().IndexOfAny('*', '?') >= 0;
+
     /// <summary>Case-insensitive, as IAM matches actions.</summary>
     public static bool Matches(string pattern, string value) => Matches(pattern, value, ignoreCase: true);
 

@@ -75,9 +75,9 @@ internal sealed class ServiceCatalog
     /// </summary>
     public IEnumerable<string> IamActionNames(string prefixPattern)
     {
-        var pattern = prefixPattern.IndexOfAny(['*', '?']) >= 0;
+        var keep = !Wildcard.IsPattern(prefixPattern);
         return _byIamPrefix.Keys.Where(p => Wildcard.Matches(prefixPattern, p))
-            .SelectMany(prefix => IamActionsOf(prefix, keep: !pattern).Keys);
+            .SelectMany(prefix => IamActionsOf(prefix, keep).Keys);
     }
 
     /// <summary>The operations (<c>s3:ListObjectsV2</c>, <c>s3:HeadBucket</c>, …) IAM authorizes as <paramref name="iamAction"/>.</summary>
@@ -114,18 +114,15 @@ internal sealed class ServiceCatalog
         }
 
         var services = _byIamPrefix.GetValueOrDefault(prefix) ?? [];
-        return keep
-            ? _iamActionsByPrefix.GetOrAdd(prefix, p => BuildIamActions(p, services, s => s.Operations))
-            : BuildIamActions(prefix, services, s => s.OperationsWithoutKeeping());
+        return keep ? _iamActionsByPrefix.GetOrAdd(prefix, p => BuildIamActions(p, services, keep: true)) : BuildIamActions(prefix, services, keep: false);
     }
 
-    private static Dictionary<string, IamActionInfo> BuildIamActions(
-        string prefix, IEnumerable<ServiceModel> services, Func<ServiceModel, IReadOnlyList<OperationModel>> operationsOf)
+    private static Dictionary<string, IamActionInfo> BuildIamActions(string prefix, IEnumerable<ServiceModel> services, bool keep)
     {
         var actions = new Dictionary<string, (string Level, List<string> Operations)>(StringComparer.OrdinalIgnoreCase);
         foreach (var service in services)
         {
-            foreach (var operation in operationsOf(service))
+            foreach (var operation in service.ReadOperations(keep))
             {
                 // Most operations are authorized as themselves: the action's name and the operation's are one string.
                 var name = $"{service.ActionPrefix}:{operation.Name}";

@@ -61,11 +61,12 @@ internal sealed record ServiceModel
         Operations.FirstOrDefault(o => string.Equals(o.Name, name, StringComparison.Ordinal));
 
     /// <summary>
-    /// The operations as <see cref="Operations"/> gives them, but read for this once and not kept if not yet held: for
-    /// a look through every service (a policy's <c>*:Delete*</c>) that should not leave the whole catalog in memory.
+    /// The operations as <see cref="Operations"/> gives them; unless <paramref name="keep"/>, read for this once and not
+    /// kept if not yet held: for a look through every service (a policy's <c>*:Delete*</c>) that should not leave the
+    /// whole catalog in memory.
     /// </summary>
-    internal IReadOnlyList<OperationModel> OperationsWithoutKeeping() =>
-        Volatile.Read(ref _operations) ?? OperationSource?.Invoke(this) ?? LoadOperations();
+    internal IReadOnlyList<OperationModel> ReadOperations(bool keep) =>
+        keep || OperationSource is null ? Operations : Volatile.Read(ref _operations) ?? OperationSource(this);
 
     private object? _reading;
 
