@@ -1,4 +1,5 @@
 using Airlock.Masking;
+using Airlock.Primitives;
 
 namespace Airlock.Audit;
 
@@ -64,7 +65,7 @@ internal static class RecordedRequest
             }
 
             var value = Cut(values.ToString());
-            recorded[name.ToLowerInvariant()] = detectors.Apply(value, name, hits) ?? value;
+            recorded[LowerCaseNames.Of(name)] = detectors.Apply(value, name, hits) ?? value;
         }
 
         return recorded;

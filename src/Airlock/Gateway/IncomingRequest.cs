@@ -1,6 +1,7 @@
 using System.Buffers;
 using Airlock.Aws.Errors;
 using Airlock.Aws.SigV4;
+using Airlock.Primitives;
 using Microsoft.AspNetCore.Http.Features;
 
 namespace Airlock.Gateway;
@@ -17,7 +18,7 @@ internal static class IncomingRequest
         var headers = new List<KeyValuePair<string, string>>(context.Request.Headers.Count);
         foreach (var header in context.Request.Headers)
         {
-            var name = header.Key.ToLowerInvariant();
+            var name = LowerCaseNames.Of(header.Key);
             foreach (var value in header.Value)
             {
                 headers.Add(new(name, value ?? ""));

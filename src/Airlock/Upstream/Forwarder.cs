@@ -156,10 +156,9 @@ internal sealed class Forwarder(HttpMessageInvoker client, TimeProvider time)
     public HttpRequestMessage Prepare(HttpContext context, ForwardRequest request)
     {
         var endpoint = UpstreamEndpoint.For(request.Connection, request.Service, request.Region);
-        var query = request.Caller.Query
-            .Where(p => !SigV4Authorization.IsPresignParameter(p.Key))
-            .ToList();
-        var rawQuery = string.Join('&', query.Select(p => p.Value.Length == 0
+        // Most calls (every json and query-protocol POST) have no query at all.
+        List<KeyValuePair<string, string>> query = request.Caller.Query.Count == 0 ? [] : [.. request.Caller.Query.Where(p => !SigV4Authorization.IsPresignParameter(p.Key))];
+        var rawQuery = query.Count == 0 ? "" : string.Join('&', query.Select(p => p.Value.Length == 0
             ? SigV4Primitives.UriEncode(p.Key, true)
             : SigV4Primitives.UriEncode(p.Key, true) + "=" + SigV4Primitives.UriEncode(p.Value, true)));
         var basePath = endpoint.AbsolutePath.TrimEnd('/');
@@ -168,7 +167,7 @@ internal sealed class Forwarder(HttpMessageInvoker client, TimeProvider time)
         var uri = new Uri($"{endpoint.Scheme}://{endpoint.Authority}{rawPath}{(rawQuery.Length > 0 ? "?" + rawQuery : "")}",
             new UriCreationOptions { DangerousDisablePathAndQueryCanonicalization = true });
 
-        var message = new HttpRequestMessage(new HttpMethod(request.Caller.Method), uri) { Version = HttpVersion.Version11 };
+        var message = new HttpRequestMessage(HttpMethod.Parse(request.Caller.Method), uri) { Version = HttpVersion.Version11 };
         message.Content = CreateContent(context, request);
         var now = time.GetUtcNow();
         var signed = new List<KeyValuePair<string, string>> { new("x-amz-date", SigV4Signer.AmzDate(now)) };
@@ -192,7 +191,7 @@ internal sealed class Forwarder(HttpMessageInvoker client, TimeProvider time)
         signed.Add(new("host", endpoint.Authority));
         foreach (var header in context.Request.Headers)
         {
-            var name = header.Key.ToLowerInvariant();
+            var name = LowerCaseNames.Of(header.Key);
             var callerSigned = request.CallerSignedHeaders.Contains(name, StringComparer.Ordinal);
             // What the caller signed goes on, signed again; of the rest, only standard headers AWS itself takes unsigned.
             if (NotForwarded.Contains(name) || (!callerSigned && !UnsignedPassThrough.Contains(name)))

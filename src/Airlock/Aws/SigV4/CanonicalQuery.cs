@@ -7,6 +7,11 @@ internal static class CanonicalQuery
     public static List<KeyValuePair<string, string>> Parse(string rawQuery)
     {
         var pairs = new List<KeyValuePair<string, string>>();
+        if (rawQuery is "" or "?")
+        {
+            return pairs;
+        }
+
         var query = rawQuery.StartsWith('?') ? rawQuery[1..] : rawQuery;
         foreach (var part in query.Split('&'))
         {
@@ -26,6 +31,12 @@ internal static class CanonicalQuery
 
     public static string Build(IEnumerable<KeyValuePair<string, string>> pairs, string? exclude = null)
     {
+        // Most calls have no query: no encoding and sorting to set up for nothing.
+        if (pairs is IReadOnlyCollection<KeyValuePair<string, string>> { Count: 0 })
+        {
+            return "";
+        }
+
         var encoded = pairs
             .Where(p => exclude is null || !string.Equals(p.Key, exclude, StringComparison.Ordinal))
             .Select(p => (Name: SigV4Primitives.UriEncode(p.Key, true), Value: SigV4Primitives.UriEncode(p.Value, true)))

@@ -157,13 +157,24 @@ internal static class CanonicalRequest
             return "/";
         }
 
-        if (isS3)
+        if (isS3 || IsCanonical(rawPath))
         {
             return rawPath;
         }
 
         return SigV4Primitives.UriEncode(NormalizePath(rawPath), encodeSlash: false);
     }
+
+    /// <summary>
+    /// Whether normalizing and encoding would give the path back unchanged (every json and query-protocol call's "/"):
+    /// rooted, no empty, "." or ".." segment, and nothing to encode.
+    /// </summary>
+    private static bool IsCanonical(string path) =>
+        path.StartsWith('/') && !path.Contains("//", StringComparison.Ordinal) && !path.AsSpan().ContainsAnyExcept(PlainPathCharacters);
+
+    // The unreserved characters but '.', which could make a "." or ".." segment, and the separator.
+    private static readonly SearchValues<char> PlainPathCharacters =
+        SearchValues.Create("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_~/");
 
     private static string NormalizePath(string path)
     {

@@ -1,4 +1,6 @@
+using System.Buffers;
 using System.Collections.Concurrent;
+using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 using System.Text;
 
@@ -46,11 +48,42 @@ internal static class SigV4Primitives
         return HMACSHA256.HashData(key, "aws4_request"u8);
     }
 
-    public static string Sign(byte[] signingKey, string stringToSign) =>
-        Convert.ToHexStringLower(HMACSHA256.HashData(signingKey, Encoding.UTF8.GetBytes(stringToSign)));
+    /// <summary>
+    /// The signature of a canonical request's hash: the string to sign is written and encoded on the stack, not built as a
+    /// string and copied to bytes, since every call is signed twice (the caller's checked, the upstream's made).
+    /// </summary>
+    public static string Sign(byte[] signingKey, string amzDate, CredentialScope scope, string canonicalRequestHash)
+    {
+        var length = Algorithm.Length + amzDate.Length + scope.Date.Length + scope.Region.Length + scope.Service.Length + canonicalRequestHash.Length + 20;
+        var rentedChars = length > 512 ? ArrayPool<char>.Shared.Rent(length) : null;
+        Span<char> chars = rentedChars ?? stackalloc char[512];
+        var byteCount = Encoding.UTF8.GetMaxByteCount(length);
+        var rentedBytes = byteCount > 1024 ? ArrayPool<byte>.Shared.Rent(byteCount) : null;
+        Span<byte> bytes = rentedBytes ?? stackalloc byte[1024];
+        try
+        {
+            if (!chars.TryWrite($"{Algorithm}\n{amzDate}\n{scope.Date}/{scope.Region}/{scope.Service}/aws4_request\n{canonicalRequestHash}", out var written))
+            {
+                throw new InvalidOperationException("The string to sign outgrew its buffer.");
+            }
 
-    public static string StringToSign(string amzDate, string scope, string canonicalRequestHash) =>
-        $"{Algorithm}\n{amzDate}\n{scope}\n{canonicalRequestHash}";
+            Span<byte> mac = stackalloc byte[HMACSHA256.HashSizeInBytes];
+            HMACSHA256.HashData(signingKey, bytes[..Encoding.UTF8.GetBytes(chars[..written], bytes)], mac);
+            return Convert.ToHexStringLower(mac);
+        }
+        finally
+        {
+            if (rentedChars is not null)
+            {
+                ArrayPool<char>.Shared.Return(rentedChars);
+            }
+
+            if (rentedBytes is not null)
+            {
+                ArrayPool<byte>.Shared.Return(rentedBytes);
+            }
+        }
+    }
 
     /// <summary>AWS's UriEncode: every byte but the unreserved characters becomes %XX (upper-case hex).</summary>
     public static string UriEncode(string value, bool encodeSlash)
@@ -75,5 +108,5 @@ internal static class SigV4Primitives
 
     /// <summary>Compares two signatures in constant time, so timing tells an attacker nothing.</summary>
     public static bool SignaturesEqual(string expected, string actual) =>
-        CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(expected), Encoding.ASCII.GetBytes(actual));
+        CryptographicOperations.FixedTimeEquals(MemoryMarshal.AsBytes(expected.AsSpan()), MemoryMarshal.AsBytes(actual.AsSpan()));
 }

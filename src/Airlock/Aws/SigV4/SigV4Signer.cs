@@ -15,11 +15,34 @@ internal static class SigV4Signer
     {
         var amzDate = signedAt.UtcDateTime.ToString(SigV4Primitives.AmzDateFormat, CultureInfo.InvariantCulture);
         var scope = new CredentialScope(amzDate[..8], region, service);
-        var signedHeaders = request.Headers.Select(h => h.Key).Distinct().Order(StringComparer.Ordinal).ToArray();
+        var signedHeaders = SignedHeaders(request.Headers);
         var canonical = request.CanonicalRequestHash(signedHeaders, payloadHash);
         var key = SigV4Primitives.DeriveSigningKey(secretAccessKey, scope.Date, region, service);
-        var signature = SigV4Primitives.Sign(key, SigV4Primitives.StringToSign(amzDate, scope.ToString(), canonical));
+        var signature = SigV4Primitives.Sign(key, amzDate, scope, canonical);
         return $"{SigV4Primitives.Algorithm} Credential={accessKeyId}/{scope}, SignedHeaders={string.Join(';', signedHeaders)}, Signature={signature}";
+    }
+
+    /// <summary>Every header's name once, in ordinal order: the request signs all it carries.</summary>
+    private static List<string> SignedHeaders(IReadOnlyList<KeyValuePair<string, string>> headers)
+    {
+        var names = new List<string>(headers.Count);
+        foreach (var header in headers)
+        {
+            names.Add(header.Key);
+        }
+
+        names.Sort(StringComparer.Ordinal);
+        var kept = 0;
+        for (var i = 0; i < names.Count; i++)
+        {
+            if (kept == 0 || !string.Equals(names[kept - 1], names[i], StringComparison.Ordinal))
+            {
+                names[kept++] = names[i];
+            }
+        }
+
+        names.RemoveRange(kept, names.Count - kept);
+        return names;
     }
 
     public static string AmzDate(DateTimeOffset at) =>

@@ -40,7 +40,7 @@ internal static class SigV4Verifier
 
         var canonical = request.CanonicalRequestHash(auth.SignedHeaders, payloadHash, auth.IsPresigned ? "X-Amz-Signature" : null);
         var key = SigV4Primitives.DeriveSigningKey(secretAccessKey, auth.Scope.Date, auth.Scope.Region, auth.Scope.Service);
-        var expected = SigV4Primitives.Sign(key, SigV4Primitives.StringToSign(auth.AmzDate, auth.Scope.ToString(), canonical));
+        var expected = SigV4Primitives.Sign(key, auth.AmzDate, auth.Scope, canonical);
         return SigV4Primitives.SignaturesEqual(expected, auth.Signature) ? SignatureCheck.Valid : SignatureCheck.Mismatch;
     }
 }

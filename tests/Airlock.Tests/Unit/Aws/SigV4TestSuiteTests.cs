@@ -80,6 +80,49 @@ public sealed class SigV4TestSuiteTests
         Assert.Equal("/a/c", CanonicalRequest.CanonicalUri("/a/./b/../c", isS3: false));
     }
 
+    [Theory]
+    [InlineData("/", "/")]
+    [InlineData("/a/b", "/a/b")]
+    [InlineData("/a/", "/a/")]
+    [InlineData("/A-b_c~9", "/A-b_c~9")]
+    [InlineData("/a//b", "/a/b")]
+    [InlineData("/a/.", "/a")]
+    [InlineData("/..", "/")]
+    [InlineData("/a b", "/a%20b")]
+    [InlineData("/a.b", "/a.b")]
+    [InlineData("a/b", "/a/b")]
+    public void CanonicalUri_NormalizesAndEncodes_AndGivesAPlainPathBackAsItCame(string raw, string canonical)
+    {
+        Assert.Equal(canonical, CanonicalRequest.CanonicalUri(raw, isS3: false));
+    }
+
+    [Theory]
+    [InlineData("us-east-1", "service")]
+    [InlineData("eu-çentral-1", "sérvice")]
+    [InlineData("a-region-name-longer-than-any-aws-has-so-the-string-to-sign-outgrows-the-stack-buffer-a-region-name-longer-than-any-aws-has-so-the-string-to-sign-outgrows-the-stack-buffer-a-region-name-longer-than-any-aws-has-so-the-string-to-sign-outgrows-the-stack-buffer-a-region-name-longer-than-any-aws-has-so-the-string-to-sign-outgrows-the-stack-buffer-and-its-byte-buffer-too-éééééééééééééééééééééééééééééééééééééééééééééééééééééééééééééééééééééééééééééééééééééé", "service")]
+    public void Sign_IsTheHmacOfTheStringToSignInUtf8(string region, string service)
+    {
+        var key = SigV4Primitives.DeriveSigningKey(Secret, "20150830", region, service);
+        var hash = SigV4Primitives.Sha256Hex("canonical request");
+        var scope = new CredentialScope("20150830", region, service);
+        var stringToSign = $"AWS4-HMAC-SHA256\n20150830T123600Z\n20150830/{region}/{service}/aws4_request\n{hash}";
+
+        Assert.Equal(
+            Convert.ToHexStringLower(System.Security.Cryptography.HMACSHA256.HashData(key, System.Text.Encoding.UTF8.GetBytes(stringToSign))),
+            SigV4Primitives.Sign(key, "20150830T123600Z", scope, hash));
+    }
+
+    [Theory]
+    [InlineData("5fa00fa3", "5fa00fa3", true)]
+    [InlineData("5fa00fa3", "5fa00fa4", false)]
+    [InlineData("5fa00fa3", "5fa00fa", false)]
+    [InlineData("5fa00fa3", "5fa00fa30", false)]
+    [InlineData("5fa00fé3", "5fa00fè3", false)]
+    public void SignaturesEqual_IsExactEquality(string expected, string actual, bool equal)
+    {
+        Assert.Equal(equal, SigV4Primitives.SignaturesEqual(expected, actual));
+    }
+
     private static SignableRequest SuiteRequest(string method, string query, string[] extra)
     {
         var headers = new List<KeyValuePair<string, string>> { new("host", "example.amazonaws.com"), new("x-amz-date", "20150830T123600Z") };

@@ -92,4 +92,28 @@ public sealed class IncomingRequestTests
             }
         }
     }
+
+    [Fact]
+    public void Read_LowerCasesHeaderNames_WithOneStringPerNameAcrossCalls()
+    {
+        var first = ReadHeaders();
+        var second = ReadHeaders();
+
+        Assert.Equal(["host", "x-amz-target", "x-amz-target", "x-çustom"], first.Headers.Select(h => h.Key));
+        Assert.Equal(["a", "b", "c", "d"], first.Headers.Select(h => h.Value));
+        // The lower-case forms are kept, not made again for every call.
+        Assert.Same(first.Headers[1].Key, second.Headers[1].Key);
+        Assert.Same(first.Headers[0].Key, second.Headers[0].Key);
+    }
+
+    private static Airlock.Aws.SigV4.SignableRequest ReadHeaders()
+    {
+        var context = new DefaultHttpContext();
+        context.Request.Method = "POST";
+        context.Request.Path = "/";
+        context.Request.Headers["host"] = "a";
+        context.Request.Headers["X-Amz-Target"] = new(["b", "c"]);
+        context.Request.Headers["X-Çustom"] = "d";
+        return IncomingRequest.Read(context);
+    }
 }
