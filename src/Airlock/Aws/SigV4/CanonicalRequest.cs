@@ -18,15 +18,16 @@ internal static class CanonicalRequest
     {
         // Written into a pooled buffer sized up front and hashed from there: a session token alone is a kilobyte,
         // and a builder and its string would copy it twice more on every call.
+        // Indexed loops: a foreach over these interfaces would allocate an enumerator, once per signed header below.
         var capacity = method.Length + canonicalUri.Length + canonicalQuery.Length + payloadHash.Length + 8;
-        foreach (var header in headers)
+        for (var i = 0; i < headers.Count; i++)
         {
-            capacity += header.Key.Length + header.Value.Length + 2;
+            capacity += headers[i].Key.Length + headers[i].Value.Length + 2;
         }
 
-        foreach (var name in signedHeaders)
+        for (var i = 0; i < signedHeaders.Count; i++)
         {
-            capacity += 2 * name.Length + 3;
+            capacity += 2 * signedHeaders[i].Length + 3;
         }
 
         var buffer = ArrayPool<char>.Shared.Rent(capacity);
@@ -36,13 +37,15 @@ internal static class CanonicalRequest
             text.Line(method);
             text.Line(canonicalUri);
             text.Line(canonicalQuery);
-            foreach (var name in signedHeaders)
+            for (var n = 0; n < signedHeaders.Count; n++)
             {
+                var name = signedHeaders[n];
                 text.Append(name);
                 text.Append(':');
                 var first = true;
-                foreach (var header in headers)
+                for (var h = 0; h < headers.Count; h++)
                 {
+                    var header = headers[h];
                     if (!string.Equals(header.Key, name, StringComparison.Ordinal))
                     {
                         continue;
