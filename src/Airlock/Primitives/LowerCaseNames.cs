@@ -13,6 +13,8 @@ internal static class LowerCaseNames
     // Bounded: a caller chooses the names it sends. Past this, names are lower-cased as they come.
     private const int Kept = 512;
     private static readonly ConcurrentDictionary<string, string> Known = new(StringComparer.Ordinal);
+    // Counted here: the dictionary's own Count takes every one of its locks.
+    private static int _known;
 
     public static string Of(string name)
     {
@@ -27,9 +29,9 @@ internal static class LowerCaseNames
         }
 
         lower = name.ToLowerInvariant();
-        if (Known.Count < Kept)
+        if (Volatile.Read(ref _known) < Kept && Known.TryAdd(name, lower))
         {
-            Known.TryAdd(name, lower);
+            Interlocked.Increment(ref _known);
         }
 
         return lower;
