@@ -58,7 +58,7 @@ internal class Call(string frontEnd, CallOrigin origin, CancellationToken aborte
         _stageStartedAt = now;
     }
 
-    public AuditEntry ToAudit(CallDecision decision, string? reason, DateTimeOffset now) => new()
+    public AuditEntry ToAudit(CallDecision decision, string? reason, DateTimeOffset now, int? upstreamStatus = null) => new()
     {
         RequestId = RequestId,
         Time = now,
@@ -75,6 +75,7 @@ internal class Call(string frontEnd, CallOrigin origin, CancellationToken aborte
         Decision = decision.Wire(),
         Reason = reason,
         ClientIp = Origin.ClientIp,
+        UpstreamStatus = upstreamStatus,
         LatencyMs = ElapsedMs,
         Method = Origin.Method,
         Path = Origin.Path,

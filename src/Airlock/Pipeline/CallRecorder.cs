@@ -10,7 +10,7 @@ internal sealed partial class CallRecorder(IAuditStore audit, CallMeter meter, T
     public Task<long> RecordAsync(Call call, CallDecision decision, string? reason, int? status = null)
     {
         Count(call, decision);
-        return audit.AppendAsync(call.ToAudit(decision, reason, time.GetUtcNow()) with { UpstreamStatus = status }, call.Aborted);
+        return audit.AppendAsync(call.ToAudit(decision, reason, time.GetUtcNow(), status), call.Aborted);
     }
 
     /// <summary>Records a refusal, as far as the store allows: the caller is refused either way.</summary>
