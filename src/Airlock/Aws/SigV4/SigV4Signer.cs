@@ -25,10 +25,11 @@ internal static class SigV4Signer
     /// <summary>Every header's name once, in ordinal order: the request signs all it carries.</summary>
     private static List<string> SignedHeaders(IReadOnlyList<KeyValuePair<string, string>> headers)
     {
+        // Indexed, as in CanonicalRequest: a foreach over the interface would allocate an enumerator on every call.
         var names = new List<string>(headers.Count);
-        foreach (var header in headers)
+        for (var i = 0; i < headers.Count; i++)
         {
-            names.Add(header.Key);
+            names.Add(headers[i].Key);
         }
 
         names.Sort(StringComparer.Ordinal);
