@@ -15,7 +15,7 @@ internal static class ApprovalsApi
     /// <param name="ValidForSeconds">On approve: for how long it may be used (default: the approval's time to live).</param>
     public sealed record DecisionBody(string? Reason, int? Uses = null, int? ValidForSeconds = null);
 
-    public static void MapApprovals(this WebApplication app)
+    public static void MapApprovals(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup(Prefix);
         group.MapGet("/", ListAsync);

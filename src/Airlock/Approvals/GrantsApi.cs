@@ -13,7 +13,7 @@ internal static class GrantsApi
 
     public sealed record GrantRequest(string[]? Actions, string[]? Resources, int DurationSeconds, string? Reason);
 
-    public static void MapGrants(this WebApplication app)
+    public static void MapGrants(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup(Prefix);
         group.MapPost("/", RequestAsync);

@@ -9,7 +9,7 @@ namespace Airlock.Audit;
 /// </summary>
 internal static class AuditApi
 {
-    public static void MapAudit(this WebApplication app)
+    public static void MapAudit(this IEndpointRouteBuilder app)
     {
         app.MapGet("/_airlock/api/audit", SearchAsync);
         app.MapGet("/_airlock/api/sessions/{id}/replay", ReplayAsync);

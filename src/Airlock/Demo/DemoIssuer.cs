@@ -20,7 +20,7 @@ internal sealed partial class DemoIssuer(string gatewayUrl, TimeProvider? time =
     /// <summary>Where <c>airlock demo-issuer</c> mints tokens; <c>airlock demo</c> writes its token to a file instead.</summary>
     public string TokenPath => PathBase + "/token";
 
-    public void Map(WebApplication app)
+    public void Map(IEndpointRouteBuilder app)
     {
         app.MapGet(PathBase + "/.well-known/openid-configuration", () => Results.Json(new Dictionary<string, object>
         {

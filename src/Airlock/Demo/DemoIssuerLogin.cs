@@ -27,7 +27,7 @@ internal sealed partial class DemoIssuer
         ["auditor"] = ("demo-auditor", AuditorsGroup),
     };
 
-    private void MapConsoleLogin(WebApplication app)
+    private void MapConsoleLogin(IEndpointRouteBuilder app)
     {
         app.MapGet(PathBase + "/authorize", (HttpRequest request) =>
         {

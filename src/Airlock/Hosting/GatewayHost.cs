@@ -114,16 +114,7 @@ internal static class GatewayHost
         });
         app.UseAirlockAdmin(options.Admin);
         app.UseAirlockConsole(options.Console);
-        app.UseRouting();
-        // "_airlock" can never be an S3 bucket name, so these paths cannot shadow an AWS call.
-        app.MapGet("/_airlock/health", () => Results.Text("ok"));
-        demoIssuer?.Map(app);
-        app.MapApprovals();
-        app.MapGrants();
-        app.MapSlackInteractions();
-        app.MapAudit();
-        // Explicit so that mapped endpoints run before, and instead of, the gateway's catch-all handler.
-        app.UseEndpoints(_ => { });
+        app.UseAirlockOwnEndpoints(demoIssuer);
         app.UseAirlockAwsFrontEnd();
         return app;
     }

@@ -1,0 +1,54 @@
+using Airlock.Approvals;
+using Airlock.Audit;
+using Airlock.Demo;
+using Airlock.Gateway;
+
+namespace Airlock.Hosting;
+
+/// <summary>
+/// Airlock's own endpoints on the API's listener, all under <c>/_airlock</c> ("_airlock" can never be an S3 bucket
+/// name, so these paths cannot shadow a path-style AWS call). They are routed in a branch of their own: an AWS call
+/// never passes endpoint routing, and a gateway that only takes AWS calls and health probes never builds the route
+/// table, its request delegates or their JSON contracts (5–6 MB of a fresh gateway's memory).
+/// </summary>
+internal static class OwnEndpoints
+{
+    public const string PathBase = "/_airlock";
+    public const string HealthPath = PathBase + "/health";
+
+    public static void UseAirlockOwnEndpoints(this WebApplication app, DemoIssuer? demoIssuer)
+    {
+        app.MapWhen(static http => http.Request.Path.StartsWithSegments(PathBase, StringComparison.Ordinal), own =>
+        {
+            // Probes come often and need nothing from routing.
+            own.Use(static (http, next) => http.Request.Path.Equals(HealthPath, StringComparison.Ordinal) ? AnswerHealthAsync(http) : next(http));
+            own.UseRouting();
+            own.UseEndpoints(endpoints =>
+            {
+                demoIssuer?.Map(endpoints);
+                endpoints.MapApprovals();
+                endpoints.MapGrants();
+                endpoints.MapSlackInteractions();
+                endpoints.MapAudit();
+            });
+            // A path no endpoint takes goes on as an AWS call would, to be answered in AWS's terms.
+            own.Run(own.ApplicationServices.GetRequiredService<GatewayHandler>().HandleAsync);
+        });
+    }
+
+    /// <summary>The process answers: <c>ok</c> to GET and HEAD, 405 to other methods.</summary>
+    private static Task AnswerHealthAsync(HttpContext http)
+    {
+        var response = http.Response;
+        if (!HttpMethods.IsGet(http.Request.Method) && !HttpMethods.IsHead(http.Request.Method))
+        {
+            response.StatusCode = StatusCodes.Status405MethodNotAllowed;
+            response.Headers.Allow = "GET, HEAD";
+            return Task.CompletedTask;
+        }
+
+        response.ContentType = "text/plain; charset=utf-8";
+        response.ContentLength = 2;
+        return HttpMethods.IsHead(http.Request.Method) ? Task.CompletedTask : response.WriteAsync("ok");
+    }
+}
