@@ -9,7 +9,7 @@ namespace Airlock.Hosting;
 /// Airlock's own endpoints on the API's listener, all under <c>/_airlock</c> ("_airlock" can never be an S3 bucket
 /// name, so these paths cannot shadow a path-style AWS call). They are routed in a branch of their own: an AWS call
 /// never passes endpoint routing, and a gateway that only takes AWS calls and health probes never builds the route
-/// table, its request delegates or their JSON contracts (5–6 MB of a fresh gateway's memory).
+/// table, its request delegates or their JSON contracts (a fresh gateway's first probe cost 5.8 MB with them, 2.6 without).
 /// </summary>
 internal static class OwnEndpoints
 {

@@ -43,7 +43,7 @@ public sealed class OwnEndpointsTests(AirlockEnvironment env)
             Assert.Equal(HttpStatusCode.Unauthorized, approvals.StatusCode);
         }
 
-        // Not an endpoint: an unsigned S3-shaped call, refused in S3's terms rather than with routing's empty 404.
+        // Not an endpoint: answered as any unsigned AWS call is, not with an empty 404.
         using var unknown = await Http.GetAsync(env.Gateway.Url + "/_airlock/no-such-endpoint");
         var body = await unknown.Content.ReadAsStringAsync();
         Assert.Equal(HttpStatusCode.Forbidden, unknown.StatusCode);
