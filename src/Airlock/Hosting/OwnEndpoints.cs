@@ -18,10 +18,11 @@ internal static class OwnEndpoints
 
     public static void UseAirlockOwnEndpoints(this WebApplication app, DemoIssuer? demoIssuer)
     {
-        app.MapWhen(static http => http.Request.Path.StartsWithSegments(PathBase, StringComparison.Ordinal), own =>
+        // Paths compared as routing compares them: ignoring case (no bucket name has capitals), a trailing slash allowed.
+        app.MapWhen(static http => http.Request.Path.StartsWithSegments(PathBase, StringComparison.OrdinalIgnoreCase), own =>
         {
             // Probes come often and need nothing from routing.
-            own.Use(static (http, next) => http.Request.Path.Equals(HealthPath, StringComparison.Ordinal) ? AnswerHealthAsync(http) : next(http));
+            own.Use(static (http, next) => IsHealth(http.Request.Path) ? AnswerHealthAsync(http) : next(http));
             own.UseRouting();
             own.UseEndpoints(endpoints =>
             {
@@ -35,6 +36,9 @@ internal static class OwnEndpoints
             own.Run(own.ApplicationServices.GetRequiredService<GatewayHandler>().HandleAsync);
         });
     }
+
+    private static bool IsHealth(PathString path) =>
+        path.StartsWithSegments(HealthPath, StringComparison.OrdinalIgnoreCase, out var rest) && (!rest.HasValue || rest.Value == "/");
 
     /// <summary>The process answers: <c>ok</c> to GET and HEAD, 405 to other methods.</summary>
     private static Task AnswerHealthAsync(HttpContext http)

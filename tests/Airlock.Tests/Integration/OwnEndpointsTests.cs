@@ -29,6 +29,13 @@ public sealed class OwnEndpointsTests(AirlockEnvironment env)
             Assert.Equal(2, head.Content.Headers.ContentLength);
         }
 
+        // As routing matched it before it was answered on its own: any case, a trailing slash allowed.
+        foreach (var path in new[] { "/_AIRLOCK/Health", "/_airlock/health/" })
+        {
+            using var variant = await Http.GetAsync(env.Gateway.Url + path);
+            Assert.Equal("ok", await variant.Content.ReadAsStringAsync());
+        }
+
         using var post = await Http.PostAsync(env.Gateway.Url + "/_airlock/health", new StringContent("x"));
         Assert.Equal(HttpStatusCode.MethodNotAllowed, post.StatusCode);
         Assert.Equal(["GET", "HEAD"], post.Content.Headers.Allow.Order());
@@ -41,6 +48,11 @@ public sealed class OwnEndpointsTests(AirlockEnvironment env)
         using (var approvals = await Http.GetAsync(env.Gateway.Url + "/_airlock/api/approvals"))
         {
             Assert.Equal(HttpStatusCode.Unauthorized, approvals.StatusCode);
+        }
+
+        using (var otherCase = await Http.GetAsync(env.Gateway.Url + "/_Airlock/api/approvals"))
+        {
+            Assert.Equal(HttpStatusCode.Unauthorized, otherCase.StatusCode);
         }
 
         // Not an endpoint: answered as any unsigned AWS call is, not with an empty 404.
