@@ -4,6 +4,7 @@
 #   git worktree add /tmp/before REV && (cd /tmp/before && dotnet build -c Release src/Airlock)
 #   bash bench/ab.sh /tmp/before/src/Airlock/bin/Release/net10.0/airlock.dll src/Airlock/bin/Release/net10.0/airlock.dll [--rounds 16] [--level 1] [--seconds 3]
 # AB_ENV_A / AB_ENV_B (e.g. AB_ENV_B=DOTNET_GCgen0size=0x800000) set runtime variables for one side only.
+# CELL_WORKLOAD names another workload by its start (e.g. "S3 GetObject 1 MB"), as for bench/profile.sh.
 # Prints each side's RSS after start-up, each round's lines (with Airlock's CPU per call and peak RSS) and each build's
 # median p50, req/s, CPU per call and peak RSS.
 set -euo pipefail
@@ -42,10 +43,12 @@ done
 for r in $(seq 1 "$rounds"); do
   for side in a b; do
     dotnet "$load" run --direct "http://127.0.0.1:$up" --nginx "http://127.0.0.1:$up" --airlock "${url[$side]}" \
-      --token "http://127.0.0.1:$up/_bench/token" --airlock-pid "${pid[$side]}" --paths Airlock --workloads json --levels "$level" \
+      --token "http://127.0.0.1:$up/_bench/token" --airlock-pid "${pid[$side]}" --paths Airlock --workloads "${CELL_WORKLOAD:-json}" --levels "$level" \
       --seconds "$seconds" --out "$work/out" | grep -E "c$level " | sed "s/^/$side /" | tr '\n' ' ' >> "$work/lines"
-    # The CPU column of the cell's row: the gateway's user+system time per request.
-    echo " $(grep -E "^\| $level \| Airlock \|" "$work/out/RESULTS.md" | awk -F'|' '{gsub(/ /, "", $9); gsub(/ /, "", $10); print "cpu", $9, "rss", $10}')" >> "$work/lines"
+    # The cell's CPU and peak RSS columns, found by their headers (a transfer's table has a MB/s column before them).
+    echo " $(awk -F'|' -v level="$level" '
+      /^\| concurrency / { for (i = 1; i <= NF; i++) { h = $i; gsub(/^ +| +$/, "", h); if (h == "hop CPU ms/req") c = i; if (h == "hop peak RSS MB") m = i } }
+      $2 ~ "^ *" level " *$" && $3 ~ /^ *Airlock *$/ { gsub(/ /, "", $c); gsub(/ /, "", $m); print "cpu", $c, "rss", $m }' "$work/out/RESULTS.md")" >> "$work/lines"
     tail -1 "$work/lines"
   done
 done
