@@ -22,7 +22,8 @@ internal sealed class SignedCallHandler(
 
         var session = verified!.Session;
         call.Mark("verify");
-        if (verified.Head.RawPath == AirlockAnsweredCalls.PermissionsPath && HttpMethods.IsGet(verified.Head.Method))
+        // Signed for Airlock, not for S3: an S3 call's path is a bucket's or an object's (a key may be "_airlock/permissions").
+        if (verified.Head.RawPath == AirlockAnsweredCalls.PermissionsPath && HttpMethods.IsGet(verified.Head.Method) && !verified.Head.IsS3)
         {
             await airlockAnswered.PermissionsAsync(call, session);
             return;

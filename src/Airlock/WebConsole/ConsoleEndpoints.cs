@@ -1,4 +1,5 @@
 using System.Reflection;
+using Airlock.Gateway;
 
 namespace Airlock.WebConsole;
 
@@ -19,8 +20,7 @@ internal static class ConsoleEndpoints
 
         var path = http.Request.Path;
         return (path.Equals(ConsoleOptions.PathBase, StringComparison.Ordinal) || path.StartsWithSegments(ConsoleOptions.PathBase, StringComparison.Ordinal))
-            && !http.Request.Headers.ContainsKey("Authorization")
-            && !http.Request.Query.ContainsKey("X-Amz-Signature") && !http.Request.Query.ContainsKey("X-Amz-Credential");
+            && !http.Request.Headers.ContainsKey("Authorization") && !AwsSignature.IsPresigned(http.Request);
     }
 
     public static void UseAirlockConsole(this WebApplication app, ConsoleOptions options)
