@@ -8,6 +8,14 @@ internal sealed record AuditEntry
     public required DateTimeOffset Time { get; init; }
     public string? Principal { get; init; }
     public string? SessionId { get; init; }
+
+    /// <summary>
+    /// The sessions' change counter the session was checked at, for the writer to check it again at commit when the
+    /// counter moved since. Not recorded.
+    /// </summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public long? SessionsVersion { get; init; }
+
     public string? AccessKeyId { get; init; }
     public string? Connection { get; init; }
     public string? Service { get; init; }

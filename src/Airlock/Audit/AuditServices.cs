@@ -11,7 +11,7 @@ internal static class AuditServices
         services.AddSingleton(options);
         // From a factory, so that the container disposes the store at shutdown: the writer drains and signs a last checkpoint.
         services.AddSingleton(sp => AuditDatabases.Open(options, sp.GetRequiredService<SqliteDatabase>(), baseDirectory, sp.GetRequiredService<TimeProvider>(),
-            sp.GetRequiredService<ILoggerFactory>().CreateLogger("Airlock.Audit")));
+            sp.GetRequiredService<ILoggerFactory>().CreateLogger("Airlock.Audit"), sp.GetService<Identity.SessionsVersionWatch>()));
         services.AddSingleton<IAuditStore>(sp => sp.GetRequiredService<AuditStore>());
         services.AddHostedService<SessionEndRecorder>();
         services.AddHostedService<AuditRetentionSweeper>();

@@ -9,7 +9,9 @@ namespace Airlock.Audit;
 /// The audit trail, in SQLite or PostgreSQL: written through one chained, batching writer (started on the first
 /// write, so read-only commands neither start it nor create the signing key), read from the <c>audit</c> table.
 /// </summary>
-internal sealed class AuditStore(IAuditDatabase database, AuditOptions options, string signingKeyFile, TimeProvider time, CheckpointWitness? witness = null) : IAuditStore, IAsyncDisposable
+internal sealed class AuditStore(
+    IAuditDatabase database, AuditOptions options, string signingKeyFile, TimeProvider time, CheckpointWitness? witness = null, Identity.SessionsVersionWatch? sessions = null)
+    : IAuditStore, IAsyncDisposable
 {
     private readonly Lock _gate = new();
     private AuditWriter? _writer;
@@ -39,7 +41,7 @@ internal sealed class AuditStore(IAuditDatabase database, AuditOptions options, 
     {
         lock (_gate)
         {
-            return _writer ??= new AuditWriter(database, options, AuditSigningKey.LoadOrCreate(SigningKeyFile), time, witness);
+            return _writer ??= new AuditWriter(database, options, AuditSigningKey.LoadOrCreate(SigningKeyFile), time, witness, sessions);
         }
     }
 

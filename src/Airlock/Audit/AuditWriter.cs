@@ -6,6 +6,7 @@ using System.Threading.Channels;
 using Airlock.Audit.Chain;
 using Airlock.Audit.Stores;
 using Airlock.Hashing;
+using Airlock.Identity;
 using Airlock.Storage;
 using Airlock.Telemetry;
 
@@ -27,6 +28,8 @@ internal sealed class AuditWriter : IAsyncDisposable
     /// </summary>
     private static readonly TimeSpan OutcomeLinger = TimeSpan.FromMilliseconds(20);
 
+    private static readonly string AllowWire = CallDecision.Allow.Wire();
+
     private readonly IAuditDatabase _database;
     private readonly AuditOptions _options;
     private readonly AuditSigningKey _key;
@@ -35,6 +38,7 @@ internal sealed class AuditWriter : IAsyncDisposable
     private readonly WriterConnection _connection;
     private readonly CheckpointWitness? _witness;
     private readonly TimeProvider _time;
+    private readonly SessionsVersionWatch? _sessions;
     private readonly ConcurrentQueue<PendingWrite> _outcomes = new();
     private readonly Timer _outcomeFlush;
     private readonly Timer _idleTick;
@@ -44,9 +48,16 @@ internal sealed class AuditWriter : IAsyncDisposable
     private DateTimeOffset _checkpointAt;
     private bool _schemaReady;
 
-    public AuditWriter(IAuditDatabase database, AuditOptions options, AuditSigningKey key, TimeProvider time, CheckpointWitness? witness = null)
+    /// <param name="sessions">
+    /// Given only when the trail is in the sessions' own database: the writer reads the sessions' change counter in each
+    /// commit and tells it here, and checks again, in the commit, the session of each decision to run a call whose
+    /// session was read at another counter.
+    /// </param>
+    public AuditWriter(IAuditDatabase database, AuditOptions options, AuditSigningKey key, TimeProvider time, CheckpointWitness? witness = null,
+        SessionsVersionWatch? sessions = null)
     {
         _time = time;
+        _sessions = sessions;
         _checkpointAt = time.GetUtcNow();
         _witness = witness;
         _database = database;
@@ -264,7 +275,13 @@ internal sealed class AuditWriter : IAsyncDisposable
 
         var connection = await _connection.OpenAsync();
         await using var transaction = await _database.BeginAppendAsync(connection, CancellationToken.None);
-        var (tail, nextId) = await ReadTailAsync(connection, transaction, batch.Count(i => i.Entry is not null));
+        var (tail, nextId, sessionsVersion) = await ReadTailAsync(connection, transaction, batch.Count(i => i.Entry is not null));
+        if (sessionsVersion is { } version)
+        {
+            _sessions!.Raise(version);
+            await RefuseRevokedAsync(connection, transaction, batch, version);
+        }
+
         var statements = new List<Statement>(batch.Count * 2 + 1);
         foreach (var item in batch)
         {
@@ -345,7 +362,7 @@ internal sealed class AuditWriter : IAsyncDisposable
         {
             var connection = await _connection.OpenAsync();
             await using var transaction = await _database.BeginAppendAsync(connection, CancellationToken.None);
-            var (tail, _) = await ReadTailAsync(connection, transaction, 0);
+            var (tail, _, _) = await ReadTailAsync(connection, transaction, 0);
             if (tail.Seq > tail.CheckpointSeq)
             {
                 var checkpoint = Sign(tail);
@@ -374,12 +391,16 @@ internal sealed class AuditWriter : IAsyncDisposable
             [("@seq", checkpoint.Seq), ("@hash", checkpoint.Hash), ("@time", checkpoint.Time), ("@key", checkpoint.KeyId), ("@signature", checkpoint.Signature)]);
     }
 
-    /// <summary>The chain's last record and last checkpoint, read under the append lock, and the first of <paramref name="inserts"/> reserved row ids.</summary>
-    private async Task<(ChainTail Tail, long FirstId)> ReadTailAsync(DbConnection connection, DbTransaction transaction, int inserts)
+    /// <summary>
+    /// The chain's last record and last checkpoint, read under the append lock, the first of <paramref name="inserts"/>
+    /// reserved row ids, and the sessions' change counter where the writer checks sessions.
+    /// </summary>
+    private async Task<(ChainTail Tail, long FirstId, long? SessionsVersion)> ReadTailAsync(DbConnection connection, DbTransaction transaction, int inserts)
     {
         await using var command = connection.Command(transaction, $"""
             SELECT (SELECT seq FROM audit_log ORDER BY seq DESC LIMIT 1), (SELECT hash FROM audit_log ORDER BY seq DESC LIMIT 1),
-                   (SELECT seq FROM audit_checkpoints ORDER BY seq DESC LIMIT 1), {_database.ReserveIds("@inserts")}
+                   (SELECT seq FROM audit_checkpoints ORDER BY seq DESC LIMIT 1), {_database.ReserveIds("@inserts")},
+                   {(_sessions is null ? "NULL" : "(SELECT n FROM sessions_version)")}
             """, ("@inserts", (long)inserts));
         await using var reader = await command.ExecuteReaderAsync();
         await reader.ReadAsync();
@@ -387,7 +408,38 @@ internal sealed class AuditWriter : IAsyncDisposable
             reader.IsDBNull(0) ? 0 : reader.GetInt64(0),
             reader.IsDBNull(1) ? ChainHash.Genesis : reader.GetString(1),
             reader.IsDBNull(2) ? 0 : reader.GetInt64(2));
-        return (tail, reader.GetInt64(3));
+        return (tail, reader.GetInt64(3), reader.IsDBNull(4) ? null : reader.GetInt64(4));
+    }
+
+    /// <summary>
+    /// Decisions to run a call whose session was read at another change counter than the one read now, under the write
+    /// lock: each such session is read again, and a call whose session was revoked (or removed) since is recorded as
+    /// refused instead, in this same commit, and its caller told so (<see cref="SessionRevokedException"/>).
+    /// </summary>
+    private static async Task RefuseRevokedAsync(DbConnection connection, DbTransaction transaction, List<PendingWrite> batch, long version)
+    {
+        Dictionary<string, bool>? revoked = null;
+        foreach (var item in batch)
+        {
+            if (item.Entry is not { SessionId: { } id, SessionsVersion: { } readAt } entry || readAt == version || entry.Decision != AllowWire)
+            {
+                continue;
+            }
+
+            revoked ??= new(StringComparer.Ordinal);
+            if (!revoked.TryGetValue(id, out var ended))
+            {
+                await using var read = connection.Command(transaction, "SELECT revoked_at FROM sessions WHERE id = @id", ("@id", id));
+                // No row at all (removed) ends the session too.
+                ended = await read.ExecuteScalarAsync() is not DBNull;
+                revoked[id] = ended;
+            }
+
+            if (ended)
+            {
+                item.RefuseAsRevoked();
+            }
+        }
     }
 
     public async ValueTask DisposeAsync()
@@ -421,7 +473,11 @@ internal sealed class AuditWriter : IAsyncDisposable
 
         public void Complete(Exception? failure)
         {
-            if (failure is null)
+            if (failure is null && Revoked is { } refusal)
+            {
+                Done.TrySetException(new SessionRevokedException(refusal));
+            }
+            else if (failure is null)
             {
                 Done.TrySetResult(Id);
             }
@@ -431,10 +487,21 @@ internal sealed class AuditWriter : IAsyncDisposable
             }
         }
 
-        public AuditEntry? Entry { get; }
+        public AuditEntry? Entry { get; private set; }
         public AuditCompletion? Completion { get; }
         public long CompletesId { get; }
-        public RecordJson Json { get; }
+        public RecordJson Json { get; private set; }
+
+        /// <summary>Why the call, decided to run, was recorded as refused instead (its session revoked); null otherwise.</summary>
+        public string? Revoked { get; private set; }
+
+        public void RefuseAsRevoked()
+        {
+            var entry = Entry!;
+            Revoked = $"Airlock session {entry.SessionId} has been revoked.";
+            Entry = entry with { Decision = CallDecision.Refuse.Wire(), Reason = $"InvalidClientTokenId: {Revoked}" };
+            Json = DecisionJson(Entry);
+        }
         public long Id { get; set; }
         public TaskCompletionSource<long> Done { get; }
 
@@ -445,10 +512,12 @@ internal sealed class AuditWriter : IAsyncDisposable
         public static readonly PendingWrite Tick = new(null, null, 0, new RecordJson([], null, null, null));
 
         // The recorded bodies are the largest part of a record: the row holds them, the log only their hashes.
-        public static PendingWrite Decision(AuditEntry entry) => new(entry, null, 0, new RecordJson(
+        public static PendingWrite Decision(AuditEntry entry) => new(entry, null, 0, DecisionJson(entry));
+
+        private static RecordJson DecisionJson(AuditEntry entry) => new(
             JsonSerializer.SerializeToUtf8Bytes(entry.RequestBody is { } body ? entry with { Id = 0, RequestBody = null, RequestBodySha256 = ChainHash.OfText(body) } : entry with { Id = 0 },
                 AuditJson.Default.AuditEntry),
-            AuditJson.OrNull(entry.Parameters), AuditJson.OrNull(entry.Headers), AuditJson.OrNull(entry.Timings)));
+            AuditJson.OrNull(entry.Parameters), AuditJson.OrNull(entry.Headers), AuditJson.OrNull(entry.Timings));
 
         public static PendingWrite Outcome(long id, AuditCompletion completion) => new(null, completion, id, new RecordJson(
             JsonSerializer.SerializeToUtf8Bytes(completion.Response is { } response ? completion with { ResponseSha256 = Sha256Hex.Of(response) } : completion,

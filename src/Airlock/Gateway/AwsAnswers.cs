@@ -15,6 +15,7 @@ internal sealed class AwsAnswers(CallRecorder recorder, ILogger<AwsAnswers> logg
         RefusalKind.AccessDenied => AwsError.AccessDenied(refusal.Message, call.Protocol is WireProtocol.Json or WireProtocol.RestJson or WireProtocol.Cbor),
         RefusalKind.ApprovalDenied => new AwsError(403, "AirlockApprovalDenied", refusal.Message),
         RefusalKind.ApprovalPending => new AwsError(403, "AirlockApprovalPending", refusal.Message),
+        RefusalKind.SessionRevoked => AwsError.InvalidClientTokenId(refusal.Message),
         // RecordUnavailable, NoUpstreamCredential, HandedBack: Airlock could not go on here; a retry (which SDKs make on a 503) may find it can.
         _ => new AwsError(503, "ServiceUnavailable", refusal.Message),
     }, refusal.Recorded, refusal.Decision);
@@ -44,6 +45,11 @@ internal sealed class AwsAnswers(CallRecorder recorder, ILogger<AwsAnswers> logg
         {
             await recorder.RecordAsync(call, decision, reason, status);
             return true;
+        }
+        catch (SessionRevokedException revoked)
+        {
+            await RefuseAsync(call, Refusal.Revoked(revoked));
+            return false;
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {

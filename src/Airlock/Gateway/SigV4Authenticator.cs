@@ -48,6 +48,7 @@ internal sealed class SigV4Authenticator(
 
         var session = stored.Session;
         call.Session = session;
+        call.SessionsVersion = stored.SessionsVersion;
         var now = time.GetUtcNow();
         if (SessionRefusal(session, stored, auth, now) is { } unusable)
         {

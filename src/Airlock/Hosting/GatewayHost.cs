@@ -87,6 +87,12 @@ internal static class GatewayHost
         services.AddSingleton(database);
         services.AddSingleton(state);
         services.AddSingleton(StateDatabases.Seal(options.Store, baseDirectory, database));
+        if (state == database && options.Audit.Postgresql is null)
+        {
+            // Sessions and trail in one SQLite file: the audit writer checks each call's session in the commit of its
+            // decision, so a call need not read the sessions' change counter itself (Identity.SessionsVersionWatch).
+            services.AddSingleton<Identity.SessionsVersionWatch>();
+        }
         services.AddSingleton(ServiceCatalog.Default);
         var publicUrl = options.ListenUrls.First();
         var hashKeyFile = options.Masking.HashKeyFile is { } keyFile ? Path.Combine(baseDirectory, keyFile) : database.Beside("masking.key");

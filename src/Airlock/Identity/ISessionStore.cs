@@ -7,7 +7,7 @@ internal interface ISessionStore
     Task CreateAsync(Session session, CancellationToken cancellationToken, IssuedFrom? from = null);
 
     /// <summary>The session for an access key id. Its <see cref="Session.SessionToken"/> is empty: only a hash is stored.</summary>
-    Task<StoredSession?> FindByAccessKeyAsync(string accessKeyId, CancellationToken cancellationToken);
+    ValueTask<StoredSession?> FindByAccessKeyAsync(string accessKeyId, CancellationToken cancellationToken);
 
     Task<IReadOnlyList<StoredSession>> ListAsync(bool includeEnded, DateTimeOffset now, CancellationToken cancellationToken);
 
@@ -30,4 +30,8 @@ internal interface ISessionStore
 internal sealed record IssuedFrom(string TokenHash, DateTimeOffset TokenExpiresAt);
 
 /// <summary>A session as the store keeps it: the token only as a SHA-256 hash.</summary>
-internal sealed record StoredSession(Session Session, string SessionTokenHash);
+internal sealed record StoredSession(Session Session, string SessionTokenHash)
+{
+    /// <summary>The sessions' change counter this copy is current for, where the store told it.</summary>
+    public long? SessionsVersion { get; init; }
+}

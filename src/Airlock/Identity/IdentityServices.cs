@@ -8,7 +8,7 @@ internal static class IdentityServices
     public static IServiceCollection AddAirlockIdentity(
         this IServiceCollection services, SessionOptions sessions, IReadOnlyList<IssuerOptions> issuers, IReadOnlySet<string> connections)
     {
-        services.AddSingleton(sp => new SessionStore(sp.GetRequiredService<IStateDatabase>(), sp.GetRequiredService<SecretSeal>()));
+        services.AddSingleton(sp => new SessionStore(sp.GetRequiredService<IStateDatabase>(), sp.GetRequiredService<SecretSeal>(), sp.GetService<SessionsVersionWatch>()));
         services.AddSingleton<ISessionStore>(sp => sp.GetRequiredService<SessionStore>());
         services.AddSingleton(sp => new SessionIssuer(sessions, connections, sp.GetRequiredService<ISessionStore>(), sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton(new TokenValidator(issuers));

@@ -17,11 +17,15 @@ internal sealed class SessionStore : ISessionStore, IDisposable
     private readonly Func<DbDataReader, StoredSession?> _readOne;
     private readonly SessionCache _cache = new();
 
+    private readonly SessionsVersionWatch? _watch;
+
     /// <param name="seal">Seals each session's secret key in the store, bound to the session's id.</param>
-    public SessionStore(IStateDatabase database, SecretSeal seal)
+    /// <param name="watch">The change counter as the audit writer reads it in its commits, when it checks each decision's session there.</param>
+    public SessionStore(IStateDatabase database, SecretSeal seal, SessionsVersionWatch? watch = null)
     {
         _database = database;
         _seal = seal;
+        _watch = watch;
         _version = database.Hot("SELECT n FROM sessions_version");
         _byAccessKey = database.Hot($"SELECT {Columns} FROM sessions WHERE access_key_id = @key");
         _readOne = r => r.Read() ? Read(r) : null;
@@ -79,9 +83,20 @@ internal sealed class SessionStore : ISessionStore, IDisposable
         return plain.Count;
     }
 
-    /// <summary>Every call asks this: one prepared one-row read of the change counter, and the session row only when it moved.</summary>
-    public async Task<StoredSession?> FindByAccessKeyAsync(string accessKeyId, CancellationToken cancellationToken)
+    /// <summary>
+    /// Every call asks this. While the audit writer tells the change counter (<see cref="SessionsVersionWatch"/>), a
+    /// session cached for that counter is returned without a read: the writer checks the session again in the commit of
+    /// the call's decision. Otherwise one prepared one-row read of the counter, and the session row only when it moved.
+    /// A session is returned with the counter it is current for.
+    /// </summary>
+    public ValueTask<StoredSession?> FindByAccessKeyAsync(string accessKeyId, CancellationToken cancellationToken) =>
+        _watch?.Seen is >= 0 and var seen && _cache.Find(accessKeyId, seen) is { } current
+            ? ValueTask.FromResult<StoredSession?>(current)
+            : ReadAsync(accessKeyId, cancellationToken);
+
+    private async ValueTask<StoredSession?> ReadAsync(string accessKeyId, CancellationToken cancellationToken)
     {
+        // The counter before the row: a change between the two reads leaves the row newer than its counter, never older.
         var version = await _version.RunAsync(null, static r => r.Read() ? r.GetInt64(0) : 0, cancellationToken);
         if (_cache.Find(accessKeyId, version) is { } cached)
         {
@@ -91,6 +106,7 @@ internal sealed class SessionStore : ISessionStore, IDisposable
         var found = await _byAccessKey.RunAsync(accessKeyId, _readOne, cancellationToken);
         if (found is not null)
         {
+            found = found with { SessionsVersion = version };
             _cache.Keep(accessKeyId, version, found);
         }
 

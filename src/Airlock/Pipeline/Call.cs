@@ -24,6 +24,10 @@ internal class Call(string frontEnd, CallOrigin origin, CancellationToken aborte
     public string Protocol { get; set; } = "query";
     public string? AccessKeyId { get; set; }
     public Session? Session { get; set; }
+
+    /// <summary>The sessions' change counter <see cref="Session"/> was current for, where the store told it.</summary>
+    public long? SessionsVersion { get; set; }
+
     public string? Principal { get; set; }
     public string? Service { get; set; }
     public string? Operation { get; set; }
@@ -64,6 +68,7 @@ internal class Call(string frontEnd, CallOrigin origin, CancellationToken aborte
         Time = now,
         Principal = Session?.Subject ?? Principal,
         SessionId = Session?.Id,
+        SessionsVersion = SessionsVersion,
         AccessKeyId = AccessKeyId,
         Connection = Session?.Connection,
         Service = Service,

@@ -64,6 +64,11 @@ internal sealed class CallPipeline(AuthorizeStage authorize, HoldStage hold, Cre
         {
             id = await recording;
         }
+        catch (SessionRevokedException revoked)
+        {
+            await RefuseAsync(call, Refusal.Revoked(revoked), frontEnd);
+            return null;
+        }
         catch (Exception e) when (e is not OperationCanceledException)
         {
             await RefuseAsync(call, Refusal.Unrecorded(e), frontEnd);

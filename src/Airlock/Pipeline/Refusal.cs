@@ -22,6 +22,9 @@ internal enum RefusalKind
 
     /// <summary>This node stopped while the call was held: retried (on any node), the call finds the same approval.</summary>
     HandedBack,
+
+    /// <summary>The call's session was revoked before its decision was recorded: the record says refused, and it did not run.</summary>
+    SessionRevoked,
 }
 
 /// <summary>A refusal by the shared stages: its kind and a message a person understands.</summary>
@@ -31,13 +34,16 @@ internal sealed record Refusal(RefusalKind Kind, string Message)
     public CallDecision Decision => Kind is RefusalKind.AccessDenied or RefusalKind.ApprovalDenied ? CallDecision.Deny : CallDecision.Refuse;
 
     /// <summary>
-    /// False where the refusal gets no record of its own: a pending hold completes the call's review record, and a
-    /// record that cannot be written cannot record its own failure (the log says why).
+    /// False where the refusal gets no record of its own: a pending hold completes the call's review record, a
+    /// record that cannot be written cannot record its own failure (the log says why), and a revoked session's refusal
+    /// was recorded by the audit writer in place of the call's decision.
     /// </summary>
-    public bool Recorded => Kind is not (RefusalKind.ApprovalPending or RefusalKind.HandedBack or RefusalKind.RecordUnavailable);
+    public bool Recorded => Kind is not (RefusalKind.ApprovalPending or RefusalKind.HandedBack or RefusalKind.RecordUnavailable or RefusalKind.SessionRevoked);
 
     /// <summary>What made the record unavailable, for the log.</summary>
     public Exception? Cause { get; init; }
+
+    public static Refusal Revoked(SessionRevokedException revoked) => new(RefusalKind.SessionRevoked, revoked.Message);
 
     public static Refusal Unrecorded(Exception cause) =>
         new(RefusalKind.RecordUnavailable, "Airlock cannot record this call in its audit store, so it was not sent. Try again later.") { Cause = cause };

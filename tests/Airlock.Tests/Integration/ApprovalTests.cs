@@ -64,6 +64,30 @@ public sealed partial class ApprovalTests(AirlockEnvironment env)
     }
 
     [Fact]
+    public async Task HeldDeleteTable_WhoseSessionIsRevokedWhileHeld_IsRefusedWhenApproved_AndTheTableStays()
+    {
+        var (credentials, table) = await TableAsync("revoked-held");
+        var sre = await ApproverAsync("sre-1");
+
+        var delete = DeleteTableAsync(credentials, table);
+        var id = await PendingApprovalAsync(sre, table);
+        // Another process revokes the session while its call waits; then someone approves the call.
+        var revoke = await env.AirlockAsync("sessions", "revoke", credentials.AccessKeyId);
+        var approve = await ApprovalsAsync(sre, "approve", id, "--reason", "cleanup is fine");
+        var result = await delete;
+
+        Assert.True(revoke.ExitCode == 0, revoke.ToString());
+        Assert.True(approve.ExitCode == 0, approve.ToString());
+        Assert.NotEqual(0, result.ExitCode);
+        Assert.Contains("InvalidClientTokenId", result.All);
+        Assert.Contains("has been revoked", result.All);
+        Assert.Contains(table, (await env.MotoAsync("dynamodb", "list-tables")).StdOut);
+        var records = (await env.AuditAsync()).Where(e => e.Operation == "DeleteTable" && e.AccessKeyId == credentials.AccessKeyId).ToList();
+        Assert.DoesNotContain(records, e => e.Decision == "allow");
+        Assert.Contains(records, e => e.Decision == "refuse" && e.Reason!.Contains("has been revoked"));
+    }
+
+    [Fact]
     public async Task Undecided_IsPendingWithItsId_ApprovedLater_TheRetryPassesOnce_AndCoversNoOtherCall()
     {
         var (credentials, table) = await TableAsync("later");

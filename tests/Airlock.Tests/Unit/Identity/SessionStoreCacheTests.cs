@@ -72,7 +72,7 @@ public sealed class SessionStoreCacheTests : IDisposable
 
         Execute("DROP TABLE sessions_version");
 
-        await Assert.ThrowsAsync<SqliteException>(() => _gateway.FindByAccessKeyAsync("ASIAGONE", default));
+        await Assert.ThrowsAsync<SqliteException>(() => _gateway.FindByAccessKeyAsync("ASIAGONE", default).AsTask());
     }
 
     private void Execute(string sql)
