@@ -1,5 +1,6 @@
 using Airlock.Audit;
 using Airlock.Aws.Resolution;
+using Airlock.Identity;
 using Airlock.Policy;
 
 namespace Airlock.Pipeline;
@@ -9,7 +10,7 @@ namespace Airlock.Pipeline;
 /// (policy, grants, Review), hold for approval, obtain the upstream credential, record the decision durably, run, and
 /// complete the record. A front end supplies how to run the call and how to refuse it in its protocol.
 /// </summary>
-internal sealed class CallPipeline(AuthorizeStage authorize, HoldStage hold, CredentialsStage credentials, CallRecorder recorder)
+internal sealed class CallPipeline(AuthorizeStage authorize, HoldStage hold, CredentialsStage credentials, CallRecorder recorder, ISessionStore sessions)
 {
     /// <summary>How the call ran; null when it was refused (and answered) before it ran.</summary>
     public async Task<Executed?> RunAsync(Call call, PolicyRequest request, IReadOnlyList<Authorization> alsoRequires,
@@ -34,6 +35,14 @@ internal sealed class CallPipeline(AuthorizeStage authorize, HoldStage hold, Cre
             if (released.Refused is { } refused)
             {
                 await RefuseAsync(call, refused, frontEnd);
+                return null;
+            }
+
+            // A hold lasts as long as people take: the session is read again, so that one revoked (or removed) meanwhile
+            // does not run on an approval. (With the SQLite store the audit writer checks it in the decision's commit too.)
+            if (call.AccessKeyId is not { } key || await sessions.FindByAccessKeyAsync(key, call.Aborted) is not { Session.RevokedAt: null })
+            {
+                await RefuseAsync(call, new Refusal(RefusalKind.SessionRevoked, $"Airlock session {session.Id} has been revoked."), frontEnd);
                 return null;
             }
 

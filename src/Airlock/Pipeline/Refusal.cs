@@ -23,7 +23,7 @@ internal enum RefusalKind
     /// <summary>This node stopped while the call was held: retried (on any node), the call finds the same approval.</summary>
     HandedBack,
 
-    /// <summary>The call's session was revoked before its decision was recorded: the record says refused, and it did not run.</summary>
+    /// <summary>The call's session was revoked before the call could run (while it was held, or before its decision was recorded).</summary>
     SessionRevoked,
 }
 
@@ -35,15 +35,18 @@ internal sealed record Refusal(RefusalKind Kind, string Message)
 
     /// <summary>
     /// False where the refusal gets no record of its own: a pending hold completes the call's review record, a
-    /// record that cannot be written cannot record its own failure (the log says why), and a revoked session's refusal
-    /// was recorded by the audit writer in place of the call's decision.
+    /// record that cannot be written cannot record its own failure (the log says why), and the audit writer records a
+    /// session revoked before the commit of the call's decision in place of that decision.
     /// </summary>
-    public bool Recorded => Kind is not (RefusalKind.ApprovalPending or RefusalKind.HandedBack or RefusalKind.RecordUnavailable or RefusalKind.SessionRevoked);
+    public bool Recorded => !RecordedByWriter && Kind is not (RefusalKind.ApprovalPending or RefusalKind.HandedBack or RefusalKind.RecordUnavailable);
+
+    /// <summary>The audit writer recorded the refusal itself, in place of the call's decision.</summary>
+    public bool RecordedByWriter { get; init; }
 
     /// <summary>What made the record unavailable, for the log.</summary>
     public Exception? Cause { get; init; }
 
-    public static Refusal Revoked(SessionRevokedException revoked) => new(RefusalKind.SessionRevoked, revoked.Message);
+    public static Refusal Revoked(SessionRevokedException revoked) => new(RefusalKind.SessionRevoked, revoked.Message) { RecordedByWriter = true };
 
     public static Refusal Unrecorded(Exception cause) =>
         new(RefusalKind.RecordUnavailable, "Airlock cannot record this call in its audit store, so it was not sent. Try again later.") { Cause = cause };

@@ -80,6 +80,25 @@ public sealed class CallPipelineTests : IDisposable
     }
 
     [Fact]
+    public async Task AHeldCall_WhoseSessionIsRevokedWhileItWaits_IsRefusedWhenApproved_AndDoesNotRun()
+    {
+        using var kit = new PipelineKit(Policy, holdSeconds: 30);
+        var door = new TestDoor(kit);
+
+        var held = door.CallAsync("dynamodb:DeleteTable arn:aws:dynamodb:us-east-1:1:table/orders", PipelineKit.Session());
+        var approval = await PendingAsync(kit);
+        Assert.True(await kit.Sessions.RevokeAsync("sess-test", DateTimeOffset.UtcNow, CancellationToken.None));
+        await kit.Approvals.VoteAsync(approval.Id, new ApprovalVote("sre-1", "approve", "checked", DateTimeOffset.UtcNow), CancellationToken.None);
+        kit.Gate.Wake(approval.Id);
+
+        Assert.Equal("refused SessionRevoked: Airlock session sess-test has been revoked.", await held);
+        Assert.Empty(door.Ran);
+        var records = kit.Audit.Records.Values.Where(r => r.Action == "dynamodb:DeleteTable").ToList();
+        Assert.DoesNotContain(records, r => r.Decision == "allow");
+        Assert.Contains(records, r => r.Decision == "refuse" && r.Reason == "SessionRevoked: Airlock session sess-test has been revoked.");
+    }
+
+    [Fact]
     public async Task AHeldCall_NobodyDecides_IsAnsweredPending_AndDoesNotRun()
     {
         var door = new TestDoor(_kit);

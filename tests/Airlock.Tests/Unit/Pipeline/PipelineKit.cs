@@ -37,15 +37,20 @@ internal sealed class PipelineKit : IDisposable
         var connection = new ConnectionOptions { Name = "prod", Credentials = credentialFiles };
         var policy = PolicyTestKit.Compile(policyYaml);
         var holder = new PolicyHolder(policy, null, [], Airlock.Aws.Catalog.ServiceCatalog.Default, NullLogger<PolicyHolder>.Instance);
+        Sessions = new SessionStore(database, new SecretSeal(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32), []));
+        Sessions.CreateAsync(Session(), CancellationToken.None).GetAwaiter().GetResult();
         Pipeline = new CallPipeline(
             new AuthorizeStage(policy, new GrantStore(database)),
             new HoldStage(Gate, Recorder, "http://127.0.0.1:1"),
             new CredentialsStage(new Connections([connection]),
-                new AssumeRoleCredentials(new HttpClient(), holder, new SessionStore(database, new SecretSeal(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32), [])), TimeProvider.System, NullLogger<AssumeRoleCredentials>.Instance)),
-            Recorder);
+                new AssumeRoleCredentials(new HttpClient(), holder, Sessions, TimeProvider.System, NullLogger<AssumeRoleCredentials>.Instance)),
+            Recorder, Sessions);
     }
 
     public MemoryAuditStore Audit { get; } = new();
+
+    /// <summary>The store's sessions, holding the one <see cref="Session"/> calls with.</summary>
+    public SessionStore Sessions { get; }
 
     /// <summary>The node's lifetime: <see cref="NodeLifetime.StopApplication"/> stops it as a SIGTERM would.</summary>
     public NodeLifetime Lifetime { get; } = new();
