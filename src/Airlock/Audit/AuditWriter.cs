@@ -498,7 +498,7 @@ internal sealed class AuditWriter : IAsyncDisposable
         public void RefuseAsRevoked()
         {
             var entry = Entry!;
-            Revoked = $"Airlock session {entry.SessionId} has been revoked.";
+            Revoked = Session.RevokedMessage(entry.SessionId!);
             Entry = entry with { Decision = CallDecision.Refuse.Wire(), Reason = $"InvalidClientTokenId: {Revoked}" };
             Json = DecisionJson(Entry);
         }

@@ -88,7 +88,7 @@ internal sealed class SigV4Authenticator(
         if (session.RevokedAt is not null)
         {
             assumedRoles.Discard(session.Id, "session revoked");
-            return AwsError.InvalidClientTokenId($"Airlock session {session.Id} has been revoked.");
+            return AwsError.InvalidClientTokenId(Session.RevokedMessage(session.Id));
         }
 
         if (now >= session.ExpiresAt)

@@ -15,4 +15,8 @@ internal sealed record Session(
     string Connection,
     DateTimeOffset CreatedAt,
     DateTimeOffset ExpiresAt,
-    DateTimeOffset? RevokedAt);
+    DateTimeOffset? RevokedAt)
+{
+    /// <summary>What a call of a revoked session is told, wherever the revocation is found.</summary>
+    public static string RevokedMessage(string id) => $"Airlock session {id} has been revoked.";
+}

@@ -107,7 +107,7 @@ internal sealed class SessionStore : ISessionStore, IDisposable
         if (found is not null)
         {
             found = found with { SessionsVersion = version };
-            _cache.Keep(accessKeyId, version, found);
+            _cache.Keep(accessKeyId, found);
         }
 
         return found;

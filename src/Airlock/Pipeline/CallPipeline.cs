@@ -42,7 +42,7 @@ internal sealed class CallPipeline(AuthorizeStage authorize, HoldStage hold, Cre
             // does not run on an approval. (With the SQLite store the audit writer checks it in the decision's commit too.)
             if (call.AccessKeyId is not { } key || await sessions.FindByAccessKeyAsync(key, call.Aborted) is not { Session.RevokedAt: null })
             {
-                await RefuseAsync(call, new Refusal(RefusalKind.SessionRevoked, $"Airlock session {session.Id} has been revoked."), frontEnd);
+                await RefuseAsync(call, new Refusal(RefusalKind.SessionRevoked, Session.RevokedMessage(session.Id)), frontEnd);
                 return null;
             }
 
