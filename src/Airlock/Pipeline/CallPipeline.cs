@@ -60,14 +60,8 @@ internal sealed class CallPipeline(AuthorizeStage authorize, HoldStage hold, Cre
         call.Mark("credentials");
         // The decision is made durable while the front end builds and signs what will run; nothing runs before it is.
         var recording = recorder.RecordAsync(call, CallDecision.Allow, reason);
-        if (recording.IsFaulted)
-        {
-            // Refused at once (a full queue): nothing is built to run either.
-            await RefuseAsync(call, Refusal.Unrecorded(recording.Exception!.GetBaseException()), frontEnd);
-            return null;
-        }
-
-        using var execution = frontEnd.Prepare(call, upstream.Connection!, upstream.Credentials!);
+        // Refused at once (a full queue): nothing is built to run either.
+        using var execution = recording.IsFaulted ? null : frontEnd.Prepare(call, upstream.Connection!, upstream.Credentials!);
         long id;
         try
         {
@@ -86,7 +80,7 @@ internal sealed class CallPipeline(AuthorizeStage authorize, HoldStage hold, Cre
 
         call.Mark("audit");
         call.SentUpstream = true;
-        var executed = await execution.RunAsync(call);
+        var executed = await execution!.RunAsync(call);
         recorder.Complete(call, id, executed.Status, executed.Failure, executed);
         return executed;
     }

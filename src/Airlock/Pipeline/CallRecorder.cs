@@ -6,11 +6,24 @@ namespace Airlock.Pipeline;
 /// <summary>Writes a call's records: its decision before it runs, how it ended, and any refusal.</summary>
 internal sealed partial class CallRecorder(IAuditStore audit, CallMeter meter, TimeProvider time, ILogger<CallRecorder> logger)
 {
-    /// <summary>Makes the call's decision durable; throws (or faults) when the store cannot take it.</summary>
-    public Task<long> RecordAsync(Call call, CallDecision decision, string? reason, int? status = null)
+    /// <summary>
+    /// Makes the call's decision durable; throws (or faults) when the store cannot take it. The decision is counted once
+    /// it is durable, as the trail holds it: a call whose session was revoked before the commit is recorded, and counted,
+    /// as refused; a record the store did not take is counted by <see cref="Unrecorded"/> instead.
+    /// </summary>
+    public async Task<long> RecordAsync(Call call, CallDecision decision, string? reason, int? status = null)
     {
-        Count(call, decision);
-        return audit.AppendAsync(call.ToAudit(decision, reason, time.GetUtcNow(), status), call.Aborted);
+        try
+        {
+            var id = await audit.AppendAsync(call.ToAudit(decision, reason, time.GetUtcNow(), status), call.Aborted);
+            Count(call, decision);
+            return id;
+        }
+        catch (SessionRevokedException)
+        {
+            Count(call, CallDecision.Refuse);
+            throw;
+        }
     }
 
     /// <summary>Records a refusal, as far as the store allows: the caller is refused either way.</summary>

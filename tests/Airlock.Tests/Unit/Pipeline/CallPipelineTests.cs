@@ -48,6 +48,37 @@ public sealed class CallPipelineTests : IDisposable
     }
 
     [Fact]
+    public async Task ACallRecordedAsRefusedInItsCommit_IsCountedAsRefused_NotAllowed()
+    {
+        var door = new TestDoor(_kit);
+        _kit.Audit.RevokesAtCommit = true;
+
+        var answer = await door.CallAsync("s3:ListObjects arn:aws:s3:::reports", PipelineKit.Session());
+
+        Assert.Equal("refused SessionRevoked: Airlock session sess-test has been revoked.", answer);
+        Assert.Empty(door.Ran);
+        Assert.Equal("refuse", Assert.Single(_kit.Audit.Records.Values).Decision);
+        Assert.Equal((0, 1), (Counted("ListObjects", "allow"), Counted("ListObjects", "refuse")));
+    }
+
+    [Fact]
+    public async Task ACallWhoseRecordTheStoreDidNotTake_IsNotCountedAsAllowed()
+    {
+        var door = new TestDoor(_kit);
+        _kit.Audit.Fails = true;
+
+        var answer = await door.CallAsync("s3:HeadObject arn:aws:s3:::reports/q3.csv", PipelineKit.Session());
+
+        Assert.StartsWith("refused RecordUnavailable", answer);
+        Assert.Empty(door.Ran);
+        Assert.Equal(0, Counted("HeadObject", "allow"));
+    }
+
+    /// <summary>The decisions metric for an s3 operation of the kit's connection through the test door (no other test's labels).</summary>
+    private static double Counted(string operation, string decision) =>
+        Airlock.Telemetry.CallMetrics.Decisions.WithLabels("test-door", "prod", "s3", operation, decision).Value;
+
+    [Fact]
     public async Task ADeniedCall_IsRefusedAndRecorded_AndNeverPrepared()
     {
         var door = new TestDoor(_kit);

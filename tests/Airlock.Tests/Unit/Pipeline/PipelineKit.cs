@@ -98,11 +98,21 @@ internal sealed class MemoryAuditStore : IAuditStore
 
     public bool Fails { get; set; }
 
+    /// <summary>Records a decision to run as refused, as the SQLite writer does for a session revoked before the commit.</summary>
+    public bool RevokesAtCommit { get; set; }
+
     public Task<long> AppendAsync(AuditEntry entry, CancellationToken cancellationToken)
     {
         if (Fails)
         {
             return Task.FromException<long>(new InvalidOperationException("the audit store is down"));
+        }
+
+        if (RevokesAtCommit && entry.Decision == "allow")
+        {
+            var message = Airlock.Identity.Session.RevokedMessage(entry.SessionId!);
+            Records[Interlocked.Increment(ref _next)] = entry with { Decision = "refuse", Reason = $"InvalidClientTokenId: {message}" };
+            return Task.FromException<long>(new SessionRevokedException(message));
         }
 
         var id = Interlocked.Increment(ref _next);
