@@ -130,10 +130,14 @@ json_gateway_workspace() {
   trap 'for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; [ -n "$keep_work" ] || rm -rf "$work"' EXIT
 }
 
-# cell_calls OUT LEVEL: how many calls the Airlock row of a json_cell written to OUT made at LEVEL.
+# cell_calls OUT LEVEL: how many calls the measured row (Airlock's, or the durable floor's under CELL_FLOOR) of a
+# json_cell written to OUT made at LEVEL.
 cell_calls() {
-  grep -E "^\| $2 \| Airlock \|" "$1/RESULTS.md" | awk -F'|' '{gsub(/ /, ""); print $4}'
+  grep -E "^\| $2 \| $(cell_path) \|" "$1/RESULTS.md" | awk -F'|' '{gsub(/ /, ""); print $4}'
 }
+
+# cell_path: the path json_cell measures, as the load tool names it.
+cell_path() { if [ -n "${CELL_FLOOR:-}" ]; then echo "durable floor"; else echo Airlock; fi; }
 
 # build_airlock_and_load: Release builds of the gateway and the load tool (the benchmark's upstream and client).
 build_airlock_and_load() {
@@ -145,12 +149,15 @@ build_airlock_and_load() {
 # gateway processes PIDS, comma-separated, measured); prints "req/s p50 p99 cpu-ms-per-call" from its row.
 # CELL_WORKLOAD names another workload by its start (e.g. "S3 GetObject 1 MB"); its row has MB/s before the CPU.
 # CELL_NO_WARMUP=1 skips the load tool's warm-up cells (json, query and S3 at c16) before the cell.
+# CELL_FLOOR="URL PID" measures the durable floor (Airlock.Load floor) at URL instead; the gateway still issues the
+# load tool's session.
 json_cell() {
-  local out=$1 level=${6:-64}; mkdir -p "$out"
+  local out=$1 level=${6:-64} floor=(); mkdir -p "$out"
+  [ -z "${CELL_FLOOR:-}" ] || floor=(--floor "${CELL_FLOOR% *}" --floor-pid "${CELL_FLOOR#* }")
   dotnet "$2" run --direct "http://127.0.0.1:$3" --nginx "http://127.0.0.1:$3" --airlock "$4" \
-    --token "http://127.0.0.1:$3/_bench/token" --airlock-pid "$5" --paths Airlock --workloads "${CELL_WORKLOAD:-json}" --levels "$level" \
+    --token "http://127.0.0.1:$3/_bench/token" --airlock-pid "$5" "${floor[@]}" --paths "$(cell_path)" --workloads "${CELL_WORKLOAD:-json}" --levels "$level" \
     --seconds "${7:-4}" --out "$out" ${CELL_NO_WARMUP:+--no-warmup} > "$out/stdout"
-  grep -E "^\| $level \| Airlock \|" "$out/RESULTS.md" | awk -F'|' '{gsub(/ /,""); printf "%s %s %s %s\n", $5, $6, $7, $(NF - 4)}'
+  grep -E "^\| $level \| $(cell_path) \|" "$out/RESULTS.md" | awk -F'|' '{gsub(/ /,""); printf "%s %s %s %s\n", $5, $6, $7, $(NF - 4)}'
 }
 
 # median: the median of the numbers on stdin, one per line.
