@@ -5,6 +5,7 @@ using System.Text.Json;
 using System.Threading.Channels;
 using Airlock.Audit.Chain;
 using Airlock.Audit.Stores;
+using Airlock.Aws.Errors;
 using Airlock.Hashing;
 using Airlock.Identity;
 using Airlock.Storage;
@@ -499,7 +500,8 @@ internal sealed class AuditWriter : IAsyncDisposable
         {
             var entry = Entry!;
             Revoked = Session.RevokedMessage(entry.SessionId!);
-            Entry = entry with { Decision = CallDecision.Refuse.Wire(), Reason = $"InvalidClientTokenId: {Revoked}" };
+            // Worded as the gateway records a revoked session found at verify.
+            Entry = entry with { Decision = CallDecision.Refuse.Wire(), Reason = AwsError.InvalidClientTokenId(Revoked).RecordedReason };
             Json = DecisionJson(Entry);
         }
         public long Id { get; set; }

@@ -32,7 +32,7 @@ internal sealed class AwsAnswers(CallRecorder recorder, ILogger<AwsAnswers> logg
         GatewayHandler.Log.CallRefused(logger, call.RequestId, error.Code, error.Message);
         if (audited)
         {
-            await recorder.RecordRefusalAsync(call, decision, $"{error.Code}: {error.Message}");
+            await recorder.RecordRefusalAsync(call, decision, error.RecordedReason);
         }
 
         await AwsErrorWriter.WriteAsync(call.Http, call.Protocol, error, call.RequestId);

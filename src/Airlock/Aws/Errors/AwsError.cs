@@ -3,6 +3,9 @@ namespace Airlock.Aws.Errors;
 /// <summary>A refusal in AWS's vocabulary: HTTP status, error code and a message a person understands.</summary>
 internal sealed record AwsError(int Status, string Code, string Message)
 {
+    /// <summary>How a refusal with this error is worded in the audit trail.</summary>
+    public string RecordedReason => $"{Code}: {Message}";
+
     public static AwsError AccessDenied(string message, bool json) =>
         new(403, json ? "AccessDeniedException" : "AccessDenied", message);
 
