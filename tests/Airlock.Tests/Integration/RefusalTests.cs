@@ -75,7 +75,9 @@ public sealed class RefusalTests(AirlockEnvironment env)
         var credentials = await env.NewSessionAsync();
         var bucket = AirlockEnvironment.UniqueName("wrong-secret");
 
-        var result = await env.CliV2Async(credentials with { SecretAccessKey = "x" + credentials.SecretAccessKey[1..] }, "s3", "mb", $"s3://{bucket}");
+        // Change the first character to one it cannot already be, so the secret is always wrong.
+        var wrongFirst = credentials.SecretAccessKey[0] == 'x' ? 'y' : 'x';
+        var result = await env.CliV2Async(credentials with { SecretAccessKey = wrongFirst + credentials.SecretAccessKey[1..] }, "s3", "mb", $"s3://{bucket}");
 
         await AssertRefusedAsync(result, "SignatureDoesNotMatch", "SignatureDoesNotMatch", bucket, credentials.AccessKeyId);
     }
