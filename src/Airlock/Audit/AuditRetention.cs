@@ -33,8 +33,10 @@ internal static class AuditRetention
             return null;
         }
 
+        // Row ids are given in the chain's order, under the same lock: the rows the pruned records wrote are every row
+        // up to the highest id they name (a decision's own, or a batch's highest; an outcome names an earlier row).
         await using var pruneRows = connection.Command(transaction,
-            "DELETE FROM audit WHERE id IN (SELECT record_id FROM audit_log WHERE seq <= @seq AND kind = 'call')", ("@seq", seq));
+            "DELETE FROM audit WHERE id <= (SELECT max(record_id) FROM audit_log WHERE seq <= @seq)", ("@seq", seq));
         long rows = await pruneRows.ExecuteNonQueryAsync(cancellationToken);
         await using var pruneLog = connection.Command(transaction, "DELETE FROM audit_log WHERE seq <= @seq", ("@seq", seq));
         long records = await pruneLog.ExecuteNonQueryAsync(cancellationToken);

@@ -283,12 +283,25 @@ internal sealed class AuditWriter : IAsyncDisposable
             await RefuseRevokedAsync(connection, transaction, batch, version);
         }
 
-        var statements = new List<Statement>(batch.Count * 2 + 1);
+        var statements = new List<Statement>(batch.Count + 2);
+        var logged = new CommitRecord(batch.Count, batch.Sum(static item => item.Json.Body.Length));
         foreach (var item in batch)
         {
-            item.Id = item.Entry is not null ? nextId++ : item.CompletesId;
-            tail = item.Entry is not null ? Insert(statements, tail, item) : Update(statements, tail, item);
+            if (item.Entry is not null)
+            {
+                item.Id = nextId++;
+                statements.Add(Insert(item));
+                logged.AddCall(item.Id, item.Json.Body);
+            }
+            else
+            {
+                item.Id = item.CompletesId;
+                statements.Add(Update(item));
+                logged.AddOutcome(item.Id, item.Json.Body);
+            }
         }
+
+        tail = Chain(statements, tail, logged);
 
         var due = tail.Seq - tail.CheckpointSeq >= _options.CheckpointEvery || _time.GetUtcNow() - _checkpointAt >= TimeSpan.FromSeconds(_options.CheckpointSeconds);
         var checkpoint = due ? Sign(tail) : null;
@@ -307,10 +320,10 @@ internal sealed class AuditWriter : IAsyncDisposable
         }
     }
 
-    private ChainTail Insert(List<Statement> statements, ChainTail tail, PendingWrite item)
+    private static Statement Insert(PendingWrite item)
     {
         var entry = item.Entry!;
-        statements.Add(new("""
+        return new("""
             INSERT INTO audit (id, request_id, time, principal, session_id, access_key_id, connection, service, operation, resources,
                                decision, reason, client_ip, upstream_status, latency_ms, action, region, parameters,
                                method, path, user_agent, headers, request_body, upstream_request_id, timings, normalized_path)
@@ -325,14 +338,13 @@ internal sealed class AuditWriter : IAsyncDisposable
                 ("@parameters", item.Json.Parameters), ("@method", entry.Method), ("@path", entry.Path), ("@agent", entry.UserAgent),
                 ("@headers", item.Json.Headers), ("@body", entry.RequestBody), ("@upstream", entry.UpstreamRequestId), ("@timings", item.Json.Timings),
                 ("@normalized", entry.NormalizedPath),
-            ]));
-        return Chain(statements, tail, "call", item.Id, item.Json.BodyWithId(item.Id));
+            ]);
     }
 
-    private ChainTail Update(List<Statement> statements, ChainTail tail, PendingWrite item)
+    private Statement Update(PendingWrite item)
     {
         var completion = item.Completion!;
-        statements.Add(new("""
+        return new("""
             UPDATE audit SET upstream_status = @status, latency_ms = @latency, reason = COALESCE(@reason, reason), completed_at = @now,
                              masked = @masked, response = @response, upstream_request_id = @upstream, timings = @timings
             WHERE id = @id
@@ -341,19 +353,20 @@ internal sealed class AuditWriter : IAsyncDisposable
                 ("@id", item.CompletesId), ("@status", completion.UpstreamStatus), ("@latency", completion.LatencyMs), ("@reason", completion.Failure),
                 ("@now", StoreTime.Format(_time.GetUtcNow())), ("@masked", completion.Masked.Count == 0 ? null : string.Join('\n', completion.Masked)),
                 ("@response", completion.Response is { } response ? new Utf8Text(response) : null), ("@upstream", completion.UpstreamRequestId), ("@timings", item.Json.Timings),
-            ]));
-        return Chain(statements, tail, "complete", item.CompletesId, item.Json.Body);
+            ]);
     }
 
-    private ChainTail Chain(List<Statement> statements, ChainTail tail, string kind, long recordId, byte[] body)
+    /// <summary>The commit's one log record, chained to the tail.</summary>
+    private ChainTail Chain(List<Statement> statements, ChainTail tail, CommitRecord record)
     {
         var seq = tail.Seq + 1;
         var time = StoreTime.Format(_time.GetUtcNow());
-        var hash = ChainHash.Compute(tail.Hash, seq, kind, time, body);
+        var body = record.Finish();
+        var hash = ChainHash.Compute(tail.Hash, seq, record.Kind, time, body.Span);
         statements.Add(new("""
             INSERT INTO audit_log (seq, time, kind, record_id, body, prev_hash, hash) VALUES (@seq, @time, @kind, @record, @body, @prev, @hash)
             """,
-            [("@seq", seq), ("@time", time), ("@kind", kind), ("@record", recordId), ("@body", new Utf8Text(body)), ("@prev", tail.Hash), ("@hash", hash)]));
+            [("@seq", seq), ("@time", time), ("@kind", record.Kind), ("@record", record.RecordId), ("@body", new Utf8Text(body)), ("@prev", tail.Hash), ("@hash", hash)]));
         return tail with { Seq = seq, Hash = hash };
     }
 
@@ -527,33 +540,8 @@ internal sealed class AuditWriter : IAsyncDisposable
             null, null, AuditJson.OrNull(completion.Timings)));
     }
 
-    /// <summary>A record's JSON as the store keeps it: the log's body in UTF-8, hashed and stored without another copy as text.</summary>
-    private sealed record RecordJson(byte[] Body, string? Parameters, string? Headers, string? Timings)
-    {
-        private static ReadOnlySpan<byte> NoId => "{\"Id\":0,"u8;
-
-        /// <summary>
-        /// The decision's JSON with the id the store gave it. The id is known only in the writer; the rest was written
-        /// before, with id 0, and id is the record's first member.
-        /// </summary>
-        public byte[] BodyWithId(long id)
-        {
-            if (!Body.AsSpan().StartsWith(NoId))
-            {
-                throw new InvalidOperationException("An audit record's JSON does not start with its id.");
-            }
-
-            Span<byte> digits = stackalloc byte[20];
-            id.TryFormat(digits, out var length, default, System.Globalization.CultureInfo.InvariantCulture);
-            var rest = Body.AsSpan(NoId.Length);
-            var withId = new byte[NoId.Length - 1 + length + rest.Length];
-            NoId[..^2].CopyTo(withId);
-            digits[..length].CopyTo(withId.AsSpan(NoId.Length - 2));
-            withId[NoId.Length - 2 + length] = (byte)',';
-            rest.CopyTo(withId.AsSpan(NoId.Length - 1 + length));
-            return withId;
-        }
-    }
+    /// <summary>A record's JSON as the store keeps it: the log's body in UTF-8 (a decision's with id 0, the id being known only at commit).</summary>
+    private sealed record RecordJson(byte[] Body, string? Parameters, string? Headers, string? Timings);
 
     private readonly record struct ChainTail(long Seq, string Hash, long CheckpointSeq);
 }

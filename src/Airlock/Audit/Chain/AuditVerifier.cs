@@ -60,12 +60,16 @@ internal static class AuditVerifier
                     Add(problems, $"record {seq} does not follow record {lastSeq}: a record was inserted, removed or moved here");
                 }
 
+                var rows = Project(expected, responseHashes, kind, recordId, body);
                 if (ChainHash.Compute(prev, seq, kind, time, body) != hash)
                 {
-                    Add(problems, $"record {seq} (audit row {recordId}) was modified: its content no longer matches its hash");
+                    Add(problems, $"record {seq} ({Describe(rows, recordId)}) was modified: its content no longer matches its hash");
                 }
 
-                Project(expected, responseHashes, kind, recordId, body, seq, problems);
+                if (rows is null)
+                {
+                    Add(problems, $"record {seq} does not hold a readable record");
+                }
                 hashes[seq] = hash;
                 previous = hash;
                 lastSeq = seq;
@@ -164,42 +168,74 @@ internal static class AuditVerifier
         }
     }
 
-    /// <summary>What each <c>audit</c> row must hold, rebuilt from the log.</summary>
-    private static void Project(
-        Dictionary<long, AuditEntry> expected, Dictionary<long, string> responseHashes, string kind, long recordId, string body, long seq, List<string> problems)
+    /// <summary>
+    /// What each <c>audit</c> row must hold, rebuilt from one log record: a decision, an outcome, or a commit's
+    /// <c>batch</c> of them (<see cref="CommitRecord"/>). Says which rows the record is about, or null if it cannot be read.
+    /// </summary>
+    private static List<long>? Project(
+        Dictionary<long, AuditEntry> expected, Dictionary<long, string> responseHashes, string kind, long recordId, string body)
     {
+        var rows = new List<long>();
         try
         {
-            if (kind == "call")
+            if (kind != CommitRecord.Batch)
             {
-                expected[recordId] = JsonSerializer.Deserialize<AuditEntry>(body)!;
+                ProjectOne(expected, responseHashes, kind, recordId, body);
+                rows.Add(recordId);
+                return rows;
             }
-            else if (expected.TryGetValue(recordId, out var entry))
-            {
-                var completion = JsonSerializer.Deserialize<AuditCompletion>(body)!;
-                if (completion.ResponseSha256 is { } responseHash)
-                {
-                    // The entry has no place for it: AuditEntry's Response is the row's text.
-                    responseHashes[recordId] = responseHash;
-                }
 
-                expected[recordId] = entry with
-                {
-                    UpstreamStatus = completion.UpstreamStatus,
-                    LatencyMs = completion.LatencyMs,
-                    Reason = completion.Failure ?? entry.Reason,
-                    Masked = completion.Masked,
-                    Response = completion.InlineResponse,
-                    UpstreamRequestId = completion.UpstreamRequestId,
-                    Timings = completion.Timings,
-                };
+            using var batch = JsonDocument.Parse(body);
+            foreach (var record in batch.RootElement.EnumerateArray())
+            {
+                var id = record.GetProperty("id").GetInt64();
+                ProjectOne(expected, responseHashes, record.GetProperty("kind").GetString(), id, record.GetProperty("record").GetRawText());
+                rows.Add(id);
             }
         }
-        catch (JsonException)
+        catch (Exception e) when (e is JsonException or InvalidOperationException or KeyNotFoundException or FormatException)
         {
-            Add(problems, $"record {seq} does not hold a readable record");
+            return null;
+        }
+
+        return rows;
+    }
+
+    private static void ProjectOne(Dictionary<long, AuditEntry> expected, Dictionary<long, string> responseHashes, string? kind, long recordId, string body)
+    {
+        if (kind == CommitRecord.Call)
+        {
+            expected[recordId] = JsonSerializer.Deserialize<AuditEntry>(body)!;
+        }
+        else if (expected.TryGetValue(recordId, out var entry))
+        {
+            var completion = JsonSerializer.Deserialize<AuditCompletion>(body)!;
+            if (completion.ResponseSha256 is { } responseHash)
+            {
+                // The entry has no place for it: AuditEntry's Response is the row's text.
+                responseHashes[recordId] = responseHash;
+            }
+
+            expected[recordId] = entry with
+            {
+                UpstreamStatus = completion.UpstreamStatus,
+                LatencyMs = completion.LatencyMs,
+                Reason = completion.Failure ?? entry.Reason,
+                Masked = completion.Masked,
+                Response = completion.InlineResponse,
+                UpstreamRequestId = completion.UpstreamRequestId,
+                Timings = completion.Timings,
+            };
         }
     }
+
+    /// <summary>"audit row 5", or "audit rows 3, 5, 6" for a batch (its own record id where it could not be read).</summary>
+    private static string Describe(List<long>? rows, long recordId) => (rows ?? []).Distinct().Order().ToList() switch
+    {
+        [] => $"audit row {recordId}",
+        [var one] => $"audit row {one}",
+        var many => $"audit rows {string.Join(", ", many)}",
+    };
 
     private static async Task<long> CheckTableAsync(
         DbTransaction snapshot, Dictionary<long, AuditEntry> expected, Dictionary<long, string> responseHashes, List<string> problems, CancellationToken cancellationToken)

@@ -380,8 +380,100 @@ public abstract class AuditStoreSuite
 
         var report = await AuditVerifier.VerifyAsync(database.Database, AuditSigningKey.LoadOrCreate(database.KeyFile).PublicKey);
         Assert.True(report.Intact, string.Join("\n", report.Problems));
-        Assert.Equal(400, report.Records);
-        Assert.Equal(400, report.LastCheckpoint);
+        // 400 records (200 decisions, 200 outcomes), one log record per commit.
+        Assert.InRange(report.Records, 2, 400);
+        Assert.Equal(report.Records, report.LastCheckpoint);
+    }
+
+    /// <summary>
+    /// A store whose commits carried several records each: the outcome of row 1 and decisions queued while another
+    /// client held the write lock. Gives the batch records' sequence numbers and the rows each holds.
+    /// </summary>
+    private async Task<(AuditTestDatabase Database, byte[] PublicKey, Dictionary<long, long[]> Batches)> StoreWithBatchesAsync(AuditOptions? options = null)
+    {
+        var database = await NewDatabaseAsync();
+        var store = database.NewStore(options ?? new AuditOptions());
+        var first = await store.AppendAsync(Entry(0), CancellationToken.None);
+        var outcome = store.CompleteAsync(first, new AuditCompletion(200, 1, null), CancellationToken.None);
+        var decisions = new List<Task<long>>();
+        await using (await database.HoldWriteLockAsync())
+        {
+            decisions.AddRange(Enumerable.Range(1, 8).Select(i => store.AppendAsync(Entry(i), CancellationToken.None)));
+            await Task.Delay(100);
+        }
+
+        await Task.WhenAll(decisions);
+        await outcome;
+        await store.DisposeAsync();
+
+        var batches = new Dictionary<long, long[]>();
+        await using var connection = await database.Database.OpenAsync(CancellationToken.None);
+        await using var command = connection.Command(null, "SELECT seq, body FROM audit_log WHERE kind = 'batch' ORDER BY seq");
+        await using var reader = await command.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
+        {
+            using var body = System.Text.Json.JsonDocument.Parse(reader.GetString(1));
+            batches[reader.GetInt64(0)] = body.RootElement.EnumerateArray().Select(r => r.GetProperty("id").GetInt64()).Order().ToArray();
+        }
+
+        Assert.NotEmpty(batches);
+        return (database, AuditSigningKey.LoadOrCreate(database.KeyFile).PublicKey, batches);
+    }
+
+    [Fact]
+    public async Task RecordsCommittedTogether_AreOneLogRecord_AndVerify()
+    {
+        var (database, key, batches) = await StoreWithBatchesAsync();
+
+        var report = await AuditVerifier.VerifyAsync(database.Database, key);
+
+        Assert.True(report.Intact, string.Join("\n", report.Problems));
+        // 10 records (9 decisions, 1 outcome) in fewer log records.
+        Assert.InRange(report.Records, 2, 9);
+        Assert.Equal(10, batches.Values.Sum(rows => rows.Length) + (report.Records - batches.Count));
+        Assert.Equal(9, (await database.NewStore().SearchAsync(new AuditQuery { Limit = 100 }, CancellationToken.None)).Count);
+    }
+
+    [Fact]
+    public async Task EditingABatchRecord_NamesEveryRowInIt()
+    {
+        var (database, key, batches) = await StoreWithBatchesAsync();
+        var (seq, rows) = batches.First(b => b.Value.Length > 1);
+        await database.ExecuteAsync($"UPDATE audit_log SET body = replace(body, 'agent-1', 'agent-2') WHERE seq = {seq}");
+
+        var report = await AuditVerifier.VerifyAsync(database.Database, key);
+
+        Assert.Equal($"record {seq} (audit rows {string.Join(", ", rows)}) was modified: its content no longer matches its hash", report.Problems[0]);
+    }
+
+    [Fact]
+    public async Task EditingARowWrittenInABatch_IsNamed()
+    {
+        var (database, key, batches) = await StoreWithBatchesAsync();
+        var row = batches.Values.First(rows => rows.Length > 1).Max();
+        await database.ExecuteAsync($"UPDATE audit SET principal = 'someone-else' WHERE id = {row}");
+
+        var report = await AuditVerifier.VerifyAsync(database.Database, key);
+
+        Assert.Matches($@"^audit row {row} \(REQ\d{{4}}\) differs from its log record in principal: modified$", report.Problems[0]);
+    }
+
+    [Fact]
+    public async Task PruningBatchRecords_DeletesTheirRows_AndTheRestVerifies()
+    {
+        var (database, key, _) = await StoreWithBatchesAsync(new AuditOptions { CheckpointEvery = 1 });
+        var store = database.NewStore();
+        var last = await store.AppendAsync(Entry(99), CancellationToken.None);
+        await store.DisposeAsync();
+
+        var pruned = await AuditRetention.PruneAsync(database.Database, DateTimeOffset.UtcNow.AddMinutes(1), CancellationToken.None);
+
+        Assert.NotNull(pruned);
+        var report = await AuditVerifier.VerifyAsync(database.Database, key);
+        Assert.True(report.Intact, string.Join("\n", report.Problems));
+        Assert.Equal(0, report.UnchainedRows);
+        Assert.Equal(9, pruned.Value.AuditRows);
+        Assert.Equal([last], (await database.NewStore().SearchAsync(new AuditQuery { Limit = 100 }, CancellationToken.None)).Select(e => e.Id));
     }
 
     private static readonly DateTimeOffset SearchStart = DateTimeOffset.UtcNow.AddMinutes(-10);
