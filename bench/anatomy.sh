@@ -40,7 +40,7 @@ memory() {
     END { printf "| %s | %.0f | %.0f | %.0f | %.0f | %s |\n", label, total / 1024, file / 1024, jit / 1024, anon / 1024, gc }' "/proc/$gateway/smaps"
 }
 sleep 2
-start_row=$(memory "after start-up, before any call")
+start_row=$(memory "after start-up with the admin listener, one metrics scrape, before any call")
 
 # The lone caller's cell (the load tool warms each path first, until its CPU per call settles). The commit histogram is
 # read when the cell's timed part starts, as the load tool prints it.

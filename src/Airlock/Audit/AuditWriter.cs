@@ -15,7 +15,8 @@ namespace Airlock.Audit;
 
 /// <summary>
 /// A gateway's writer of the audit log: records queue (bounded) and are written in batches, one transaction each,
-/// every record chained to the one before it (<see cref="ChainHash"/>) and the chain sealed by signed checkpoints.
+/// each batch's records chained as one log record (<see cref="CommitRecord"/>) to the one before it
+/// (<see cref="ChainHash"/>), and the chain sealed by signed checkpoints.
 /// Each batch reads the chain's tail inside its append transaction, so writers on several nodes extend one chain.
 /// A call's append returns only when its batch is committed; a batch that fails fails every call in it.
 /// </summary>

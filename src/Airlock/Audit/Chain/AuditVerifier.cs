@@ -70,6 +70,7 @@ internal static class AuditVerifier
                 {
                     Add(problems, $"record {seq} does not hold a readable record");
                 }
+
                 hashes[seq] = hash;
                 previous = hash;
                 lastSeq = seq;
