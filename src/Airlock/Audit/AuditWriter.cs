@@ -87,7 +87,7 @@ internal sealed class AuditWriter : IAsyncDisposable
             return Task.FromException<long>(new InvalidOperationException("The audit writer has stopped; the call is refused rather than left unrecorded."));
         }
 
-        var pending = PendingWrite.Decision(entry);
+        var pending = PendingWrite.Decision(WellFormedText.Of(entry));
         return _queue.Writer.TryWrite(pending) ? pending.Done.Task : Task.FromException<long>(new AuditQueueFullException(_options.QueueCapacity));
     }
 
@@ -104,7 +104,7 @@ internal sealed class AuditWriter : IAsyncDisposable
             return Task.FromException(new InvalidOperationException("The audit writer has stopped; the outcome is not recorded."));
         }
 
-        var pending = PendingWrite.Outcome(id, completion);
+        var pending = PendingWrite.Outcome(id, WellFormedText.Of(completion));
         if (Volatile.Read(ref _outcomesWaiting) >= _options.BatchSize)
         {
             // Outcomes outrunning decisions (a burst of slow calls ending together): through the queue, as decisions go.

@@ -421,6 +421,27 @@ public abstract class AuditStoreSuite
     }
 
     [Fact]
+    public async Task TextsThatAreNotValidUnicode_StillVerify()
+    {
+        // A caller chooses what is recorded: a lone surrogate (JSON's "\ud800") must not read as tampering.
+        var database = await NewDatabaseAsync();
+        var store = database.NewStore();
+        var id = await store.AppendAsync(Entry(1) with
+        {
+            Parameters = new Dictionary<string, string> { ["SecretId"] = "db-\ud800-x" },
+            Headers = new Dictionary<string, string> { ["x-odd"] = "\udfff" },
+            RequestBody = "{\"SecretId\":\"\ud800\"}",
+            UserAgent = "agent \ud83d",
+        }, CancellationToken.None);
+        await store.CompleteAsync(id, new AuditCompletion(200, 1, "upstream said \udc00"), CancellationToken.None);
+        await store.DisposeAsync();
+
+        var report = await AuditVerifier.VerifyAsync(database.Database, AuditSigningKey.LoadOrCreate(database.KeyFile).PublicKey);
+
+        Assert.True(report.Intact, string.Join("\n", report.Problems));
+    }
+
+    [Fact]
     public async Task RecordsCommittedTogether_AreOneLogRecord_AndVerify()
     {
         var (database, key, batches) = await StoreWithBatchesAsync();
