@@ -20,15 +20,7 @@ work=$(mktemp -d /tmp/airlock-anatomy-XXXXXX)
 pids=()
 cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$work"; }
 trap cleanup EXIT
-up=$(port); gw=$(port); admin=$(port)
-dotnet "$load" upstream "$up" > "$work/upstream.log" 2>&1 & pids+=($!)
-wait_for "http://127.0.0.1:$up/_bench/token"
-bench_config "$work/airlock.yaml" "$gw" "$up" "  path: data/airlock.db
-admin:
-  listen: http://127.0.0.1:$admin"
-dotnet "$airlock" serve --config "$work/airlock.yaml" > "$work/logs/airlock.log" 2>&1 & gateway=$!; pids+=($gateway)
-wait_for "http://127.0.0.1:$gw/_airlock/health"
-wait_for "http://127.0.0.1:$admin/metrics"
+start_admin_gateway "$work"
 db="$work/data/airlock.db"
 
 # memory LABEL: one row of the memory table, from smaps (MB) and the GC's own count of its heap.
@@ -44,16 +36,15 @@ start_row=$(memory "after start-up with the admin listener, one metrics scrape, 
 
 # The lone caller's cell (the load tool warms each path first, until its CPU per call settles). The commit histogram is
 # read when the cell's timed part starts, as the load tool prints it.
-commits() { curl -sf "http://127.0.0.1:$admin/metrics" | awk '/^airlock_audit_commit_duration_seconds_(sum|count)/ {printf "%s ", $2}'; }
 mkdir -p "$work/c1"
 dotnet "$load" run --direct "http://127.0.0.1:$up" --nginx "http://127.0.0.1:$up" --airlock "http://127.0.0.1:$gw" \
   --token "http://127.0.0.1:$up/_bench/token" --airlock-pid "$gateway" --paths direct,Airlock --workloads json --levels 1 --settle \
   --seconds "$((seconds * 3))" --out "$work/c1" > "$work/c1/stdout" &
 loader=$!
 until grep -q "c1 .*direct" "$work/c1/stdout" 2>/dev/null; do sleep 0.2; done
-before=$(commits)
+before=$(commit_histogram)
 wait "$loader"
-after=$(commits)
+after=$(commit_histogram)
 calls=$(cell_calls "$work/c1" 1)
 p50() { grep -E "^\| 1 \| $1 \|" "$work/c1/RESULTS.md" | awk -F'|' '{gsub(/ /, "", $6); print $6}'; }
 direct_p50=$(p50 direct); airlock_p50=$(p50 Airlock)

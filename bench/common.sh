@@ -117,6 +117,27 @@ start_json_gateway() {
   json_cell "$work/warm" "$load" "$up" "http://127.0.0.1:$gw" "$gateway" "$level" "$warm" >/dev/null
 }
 
+# start_admin_gateway WORK: the load tool's upstream (port in up) and one gateway in front of it, its store in
+# WORK/data/airlock.db, with its admin listener (metrics) on the port in admin (its own port in gw, pid in gateway),
+# all added to pids. Needs load and airlock set.
+start_admin_gateway() {
+  local work=$1
+  up=$(port); gw=$(port); admin=$(port)
+  dotnet "$load" upstream "$up" > "$work/upstream.log" 2>&1 & pids+=($!)
+  wait_for "http://127.0.0.1:$up/_bench/token"
+  bench_config "$work/airlock.yaml" "$gw" "$up" "  path: data/airlock.db
+admin:
+  listen: http://127.0.0.1:$admin"
+  dotnet "$airlock" serve --config "$work/airlock.yaml" > "$work/logs/airlock.log" 2>&1 & gateway=$!; pids+=($gateway)
+  wait_for "http://127.0.0.1:$gw/_airlock/health"
+  wait_for "http://127.0.0.1:$admin/metrics"
+}
+
+# commit_histogram: "SUM COUNT" of the gateway's audit commit histogram (seconds, commits), from its admin listener.
+commit_histogram() {
+  curl -sf "http://127.0.0.1:$admin/metrics" | awk '/^airlock_audit_commit_duration_seconds_(sum|count)/ {printf "%s ", $2} END {print ""}'
+}
+
 # json_gateway_workspace NAME [KEEP]: for a script that measures one gateway (start_json_gateway): Release builds,
 # load and airlock set, a work folder in work, pids, and a cleanup on exit that stops every process in pids and
 # removes the folder unless KEEP is non-empty.

@@ -11,24 +11,12 @@ level=64; seconds=6; top=0
 level_seconds_top "$@"
 json_gateway_workspace writer-duty
 airlock=${AIRLOCK_DLL:-$airlock}
-up=$(port); gw=$(port); admin=$(port)
-dotnet "$load" upstream "$up" > "$work/upstream.log" 2>&1 & pids+=($!)
-wait_for "http://127.0.0.1:$up/_bench/token"
-bench_config "$work/airlock.yaml" "$gw" "$up" "  path: data/airlock.db
-admin:
-  listen: http://127.0.0.1:$admin"
-dotnet "$airlock" serve --config "$work/airlock.yaml" > "$work/logs/airlock.log" 2>&1 & gateway=$!; pids+=($gateway)
-wait_for "http://127.0.0.1:$gw/_airlock/health"
+start_admin_gateway "$work"
 json_cell "$work/warm" "$load" "$up" "http://127.0.0.1:$gw" "$gateway" "$level" "${WARM_SECONDS:-6}" >/dev/null
 
-# commits: the histogram's sum (seconds) and count.
-commits() {
-  curl -sf "http://127.0.0.1:$admin/metrics" |
-    awk '/^airlock_audit_commit_duration_seconds_sum/ {s = $2} /^airlock_audit_commit_duration_seconds_count/ {c = $2} END {print s, c}'
-}
-read -r sum0 count0 < <(commits)
+read -r sum0 count0 < <(commit_histogram)
 row=$(CELL_NO_WARMUP=1 json_cell "$work/cell" "$load" "$up" "http://127.0.0.1:$gw" "$gateway" "$level" "$seconds")
-read -r sum1 count1 < <(commits)
+read -r sum1 count1 < <(commit_histogram)
 calls=$(cell_calls "$work/cell" "$level")
 awk -v s0="$sum0" -v s1="$sum1" -v c0="$count0" -v c1="$count1" -v calls="$calls" -v row="$row" -v level="$level" 'BEGIN {
   split(row, f, " "); n = c1 - c0; busy = s1 - s0; cell = calls / f[1]
