@@ -111,7 +111,7 @@ internal sealed class MemoryAuditStore : IAuditStore
         if (RevokesAtCommit && entry.Decision == "allow")
         {
             var message = Airlock.Identity.Session.RevokedMessage(entry.SessionId!);
-            Records[Interlocked.Increment(ref _next)] = entry with { Decision = "refuse", Reason = $"InvalidClientTokenId: {message}" };
+            Records[Interlocked.Increment(ref _next)] = entry with { Decision = "refuse", Reason = Airlock.Aws.Errors.AwsError.InvalidClientTokenId(message).RecordedReason };
             return Task.FromException<long>(new SessionRevokedException(message));
         }
 
