@@ -255,7 +255,7 @@ internal sealed class Forwarder(HttpMessageInvoker client, TimeProvider time)
         Stream body = context.Request.Body;
         if (request.DeclaredContentSha256 is { Length: 64 } expected)
         {
-            body = new HashVerifyingStream(body, expected);
+            body = new HashVerifyingStream(body, expected, length);
         }
 
         var content = new StreamContent(body, ResponseCopy.PieceBytes);

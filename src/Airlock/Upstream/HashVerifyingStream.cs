@@ -3,13 +3,15 @@ using System.Security.Cryptography;
 namespace Airlock.Upstream;
 
 /// <summary>
-/// Passes a streamed body through while hashing it, and fails the read at the end when the bytes do not
-/// match the SHA-256 the caller signed. The failure aborts the upstream request before it completes,
-/// so a body altered in transit is never accepted upstream.
+/// Passes a streamed body through while hashing it, and fails the read that completes the body when the bytes do
+/// not match the SHA-256 the caller signed. With a declared length that is the read of the last bytes, which are then
+/// never passed on: the upstream request is aborted short of its length, so an upstream that does not check the
+/// payload's hash itself (S3 does) never has a whole altered body to store.
 /// </summary>
-internal sealed class HashVerifyingStream(Stream inner, string expectedHex) : Stream
+internal sealed class HashVerifyingStream(Stream inner, string expectedHex, long? length) : Stream
 {
     private readonly IncrementalHash _hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+    private long _read;
     private bool _done;
 
     public override bool CanRead => true;
@@ -21,21 +23,29 @@ internal sealed class HashVerifyingStream(Stream inner, string expectedHex) : St
     public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
     {
         var read = await inner.ReadAsync(buffer, cancellationToken);
-        if (read > 0)
+        _hash.AppendData(buffer.Span[..read]);
+        _read += read;
+        if (read == 0 || _read >= length)
         {
-            _hash.AppendData(buffer.Span[..read]);
-        }
-        else if (!_done)
-        {
-            _done = true;
-            var actual = Convert.ToHexStringLower(_hash.GetHashAndReset());
-            if (!string.Equals(actual, expectedHex, StringComparison.OrdinalIgnoreCase))
-            {
-                throw new InvalidDataException("The request body does not match its signed x-amz-content-sha256.");
-            }
+            Verify();
         }
 
         return read;
+    }
+
+    private void Verify()
+    {
+        if (_done)
+        {
+            return;
+        }
+
+        _done = true;
+        var actual = Convert.ToHexStringLower(_hash.GetHashAndReset());
+        if (!string.Equals(actual, expectedHex, StringComparison.OrdinalIgnoreCase))
+        {
+            throw new InvalidDataException("The request body does not match its signed x-amz-content-sha256.");
+        }
     }
 
     public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>

@@ -181,6 +181,30 @@ public sealed class RequestSmugglingTests(AirlockEnvironment env)
         Assert.DoesNotContain("page.html", (await env.MotoAsync("s3api", "list-objects-v2", "--bucket", bucket)).StdOut);
     }
 
+    [Theory]
+    [InlineData(5)]
+    [InlineData(300_000)]
+    public async Task S3Put_WhoseBodyIsNotTheOneSigned_IsRefused_AndNothingIsStored(int size)
+    {
+        var agent = await env.NewSessionAsync(groups: ["agents"]);
+        var bucket = AirlockEnvironment.UniqueName("altered-body");
+        Assert.Equal(0, (await env.MotoAsync("s3api", "create-bucket", "--bucket", bucket)).ExitCode);
+        var signedBody = new string('a', size);
+        // Altered in its first byte: the upstream must not get the whole of it, since only the last byte tells.
+        var sentBody = "b" + signedBody[1..];
+        var hash = Airlock.Aws.SigV4.SigV4Primitives.Sha256Hex(Encoding.ASCII.GetBytes(signedBody));
+        await using var socket = await RawHttp.ConnectAsync(env.Gateway.Url);
+
+        await socket.SendAsync(RawHttp.SignedHead(env.Gateway.Url, agent, "PUT", $"/{bucket}/altered.txt", "s3",
+            new Dictionary<string, string> { ["x-amz-content-sha256"] = hash },
+            new Dictionary<string, string> { ["content-length"] = size.ToString(System.Globalization.CultureInfo.InvariantCulture) }, hash) + sentBody);
+        var refused = await socket.ReadResponseAsync();
+
+        Assert.Equal(400, refused!.Status);
+        Assert.Contains("XAmzContentSHA256Mismatch", refused.Body);
+        Assert.DoesNotContain("altered.txt", (await env.MotoAsync("s3api", "list-objects-v2", "--bucket", bucket)).StdOut);
+    }
+
     [Fact]
     public async Task JsonCall_SignedAsUnsignedPayload_IsRefused()
     {
