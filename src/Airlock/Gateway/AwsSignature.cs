@@ -1,3 +1,5 @@
+using Airlock.Aws.SigV4;
+
 namespace Airlock.Gateway;
 
 /// <summary>
@@ -13,5 +15,5 @@ internal static class AwsSignature
 
     /// <summary>A presigned URL's signature, in the query.</summary>
     public static bool IsPresigned(HttpRequest request) =>
-        request.Query.ContainsKey("X-Amz-Signature") || request.Query.ContainsKey("X-Amz-Credential");
+        request.Query.Keys.Any(SigV4Authorization.MarksPresigned);
 }

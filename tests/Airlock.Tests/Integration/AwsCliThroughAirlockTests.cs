@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using System.Text.RegularExpressions;
 using Airlock.Tests.Integration.Infrastructure;
 using Xunit;
 
@@ -141,6 +142,11 @@ public sealed class AwsCliThroughAirlockTests(AirlockEnvironment env)
         var tampered = await http.GetAsync(url.Replace("shared.yaml", "other.yaml", StringComparison.Ordinal));
         Assert.Equal(System.Net.HttpStatusCode.Forbidden, tampered.StatusCode);
         Assert.Contains("SignatureDoesNotMatch", await tampered.Content.ReadAsStringAsync());
+
+        // A signature with a part left out is a malformed signature, not an unsigned call (which only STS takes).
+        var partial = await http.GetAsync(Regex.Replace(url, "X-Amz-Algorithm=[^&]*&?", ""));
+        Assert.Equal(System.Net.HttpStatusCode.BadRequest, partial.StatusCode);
+        Assert.Contains("authorization is malformed", await partial.Content.ReadAsStringAsync());
     }
 
     [Fact]

@@ -62,8 +62,17 @@ internal sealed record SigV4Authorization(
             TimeSpan.FromSeconds(expires), Get("X-Amz-Security-Token"));
     }
 
-    public static bool IsPresignedQuery(IReadOnlyList<KeyValuePair<string, string>> query) =>
-        query.Any(p => p.Key == "X-Amz-Algorithm");
+    /// <summary>Whether a query carries a presigned URL's signature, or any part of one (then it must be whole and valid).</summary>
+    public static bool IsPresignedQuery(IReadOnlyList<KeyValuePair<string, string>> query) => query.Any(p => MarksPresigned(p.Key));
+
+    /// <summary>
+    /// A query parameter only a presigned URL's signature carries. Any one of them makes a request a signed AWS call:
+    /// where it goes (<c>AwsSignature</c>) and how it is read agree, and a partial signature is refused as malformed
+    /// rather than read as no signature. Case is ignored, as the routing's query lookup ignores it.
+    /// </summary>
+    public static bool MarksPresigned(string name) =>
+        name.Equals("X-Amz-Algorithm", StringComparison.OrdinalIgnoreCase) || name.Equals("X-Amz-Credential", StringComparison.OrdinalIgnoreCase)
+        || name.Equals("X-Amz-Signature", StringComparison.OrdinalIgnoreCase);
 
     /// <summary>The query parameters of a presigned URL's signature: not the call's, and never forwarded.</summary>
     public static bool IsPresignParameter(string name) => name is "X-Amz-Algorithm" or "X-Amz-Credential" or "X-Amz-Date" or "X-Amz-Expires"
