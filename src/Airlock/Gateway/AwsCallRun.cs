@@ -72,7 +72,7 @@ internal sealed class AwsCallRun(
             var (outcome, status, bodyError) = forwarded;
             if (!http.Response.HasStarted && Answer(outcome, status, bodyError, forwarded.UpstreamRequestId, forward.Connection.Name) is { } error)
             {
-                if (outcome is not ForwardOutcome.UpstreamUnreachable)
+                if (outcome is not (ForwardOutcome.UpstreamUnreachable or ForwardOutcome.UpstreamAnswerLost))
                 {
                     GatewayHandler.Log.CallRefused(logger, call.RequestId, error.Code, error.Message);
                 }
@@ -85,6 +85,7 @@ internal sealed class AwsCallRun(
             return new Executed(status, outcome switch
             {
                 ForwardOutcome.UpstreamUnreachable => "upstream unreachable",
+                ForwardOutcome.UpstreamAnswerLost => "sent upstream; the connection ended before an answer, so the call may have run",
                 ForwardOutcome.RequestBodyInvalid => $"request body refused, upstream request aborted: {bodyError?.Message}",
                 ForwardOutcome.ClientAborted => "caller went away",
                 ForwardOutcome.MaskingFailed => $"executed upstream (status {status}, upstream request id {forwarded.UpstreamRequestId ?? "none given"}); response withheld: {bodyError?.Message}",
@@ -101,6 +102,7 @@ internal sealed class AwsCallRun(
         private AwsError? Answer(ForwardOutcome outcome, int? status, Exception? bodyError, string? upstreamRequestId, string connection) => outcome switch
         {
             ForwardOutcome.UpstreamUnreachable => AwsError.UpstreamUnavailable(connection),
+            ForwardOutcome.UpstreamAnswerLost => AwsError.UpstreamAnswerLost(connection),
             ForwardOutcome.MaskingFailed => AwsError.ResponseWithheld(action, status, upstreamRequestId, bodyError?.Message),
             ForwardOutcome.RequestBodyInvalid => bodyError switch
             {

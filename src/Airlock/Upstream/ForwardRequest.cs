@@ -53,7 +53,13 @@ internal readonly record struct ForwardResult(ForwardOutcome Outcome, int? Statu
 internal enum ForwardOutcome
 {
     Completed,
+
+    /// <summary>No byte of the request reached the upstream: it could not be connected to.</summary>
     UpstreamUnreachable,
+
+    /// <summary>The request went upstream and its connection ended before an answer: the call may have run.</summary>
+    UpstreamAnswerLost,
+
     RequestBodyInvalid,
     ClientAborted,
 

@@ -63,7 +63,7 @@ internal sealed class Forwarder(HttpMessageInvoker client, TimeProvider time)
         }
         catch (Exception e) when (e is HttpRequestException or OperationCanceledException or IOException)
         {
-            return new(ForwardOutcome.UpstreamUnreachable, null);
+            return new(NeverSent(e) ? ForwardOutcome.UpstreamUnreachable : ForwardOutcome.UpstreamAnswerLost, null);
         }
 
         var headersAt = Stopwatch.GetTimestamp();
@@ -150,6 +150,16 @@ internal sealed class Forwarder(HttpMessageInvoker client, TimeProvider time)
     }
 
     /// <summary>
+    /// Whether a send failed while connecting, before a byte of the request left (the client has no timeout of its own:
+    /// a cancellation not the caller's is the connect timeout). Anything later may have reached the upstream and run.
+    /// </summary>
+    private static bool NeverSent(Exception e) => e is OperationCanceledException || e is HttpRequestException
+    {
+        HttpRequestError: HttpRequestError.NameResolutionError or HttpRequestError.ConnectionError or HttpRequestError.SecureConnectionError
+            or HttpRequestError.ProxyTunnelError,
+    };
+
+    /// <summary>
     /// The upstream request, re-signed and ready to go. Building it sends nothing and reads no body, so the gateway
     /// does it while the call's audit record is being made durable.
     /// </summary>
@@ -201,7 +211,7 @@ internal sealed class Forwarder(HttpMessageInvoker client, TimeProvider time)
 
             var value = header.Value.ToString();
             var added = name.StartsWith("content-", StringComparison.Ordinal)
-                ? message.Content?.Headers.TryAddWithoutValidation(header.Key, value) ?? false
+                ? message.Content.Headers.TryAddWithoutValidation(header.Key, value)
                 : message.Headers.TryAddWithoutValidation(header.Key, value);
             if (added && callerSigned)
             {
@@ -234,7 +244,14 @@ internal sealed class Forwarder(HttpMessageInvoker client, TimeProvider time)
         return message;
     }
 
-    private static HttpContent? CreateContent(HttpContext context, ForwardRequest request)
+    /// <summary>
+    /// The body that goes upstream: always one, empty when the call has none. SocketsHttpHandler sends a request without
+    /// content again, up to three times, when the first read of the answer finds the connection closed, which is also
+    /// what an upstream that ran the call and then closed the connection looks like: a DELETE, a CreateMultipartUpload
+    /// or a query call made with GET ran up to four times behind one decision and one record. A request with content is
+    /// never sent again. The price is a <c>Content-Length: 0</c> on a GET or DELETE, which HTTP and AWS accept.
+    /// </summary>
+    private static HttpContent CreateContent(HttpContext context, ForwardRequest request)
     {
         if (request.Chunked is { } chunked)
         {
@@ -243,13 +260,13 @@ internal sealed class Forwarder(HttpMessageInvoker client, TimeProvider time)
 
         if (request.Body is { } buffered)
         {
-            return buffered.Length == 0 && HttpMethods.IsGet(request.Caller.Method) ? null : new ReadOnlyMemoryContent(buffered);
+            return new ReadOnlyMemoryContent(buffered);
         }
 
         var length = context.Request.ContentLength;
         if (length is null or 0 && context.Request.Headers.TransferEncoding.Count == 0)
         {
-            return null;
+            return new ReadOnlyMemoryContent(ReadOnlyMemory<byte>.Empty);
         }
 
         Stream body = context.Request.Body;

@@ -34,6 +34,13 @@ internal sealed record AwsError(int Status, string Code, string Message)
     public static AwsError UpstreamUnavailable(string connection) =>
         new(502, "ServiceUnavailable", $"Airlock could not reach the upstream of connection '{connection}'.");
 
+    /// <summary>
+    /// Retryable, as the connection error an SDK talking to AWS directly would see: whether to send again a call that
+    /// may have run is the caller's to decide, as it would be without Airlock. Airlock itself never sends it again.
+    /// </summary>
+    public static AwsError UpstreamAnswerLost(string connection) =>
+        new(502, "ServiceUnavailable", $"The upstream of connection '{connection}' ended the connection before answering: the call may have run.");
+
     public static AwsError TooLarge(long limit) =>
         new(413, "RequestEntityTooLarge", $"The request body is larger than Airlock's limit of {limit} bytes for this service.");
 }

@@ -60,6 +60,9 @@ public sealed class AirlockEnvironment : IAsyncLifetime
 
     public UpstreamRecorder Recorder { get; private set; } = null!;
 
+    /// <summary>A connection whose endpoint nothing listens on (port 1, which only root could bind): no call reaches it.</summary>
+    public const string UnreachableConnection = "nowhere";
+
     /// <summary>A connection to the same moto whose upstream credentials come from STS AssumeRole per session.</summary>
     public const string RoleConnection = "moto-role";
     public const string UpstreamKeyIdVariable = "AIRLOCK_TEST_UPSTREAM_KEY_ID";
@@ -147,6 +150,14 @@ public sealed class AirlockEnvironment : IAsyncLifetime
                 region: us-east-1
                 accountId: "123456789012"
                 endpoint: {Recorder.Url}
+                credentials:
+                  source: static
+                  accessKeyIdEnv: {UpstreamKeyIdVariable}
+                  secretAccessKeyEnv: {UpstreamSecretVariable}
+              - name: {UnreachableConnection}
+                region: us-east-1
+                accountId: "123456789012"
+                endpoint: http://127.0.0.1:1
                 credentials:
                   source: static
                   accessKeyIdEnv: {UpstreamKeyIdVariable}

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Connections.Features;
 using Microsoft.AspNetCore.Http.Features;
 
 namespace Airlock.Tests.Integration.Infrastructure;
@@ -25,6 +26,14 @@ public sealed class UpstreamRecorder : IAsyncDisposable
 
     public ConcurrentQueue<RecordedUpstreamRequest> Received { get; } = new();
 
+    private readonly ConcurrentQueue<Func<RecordedUpstreamRequest, bool>> _answersDropped = new();
+
+    /// <summary>
+    /// Requests that match are passed on to moto, which runs them, and then their connection is cut before a byte of
+    /// the answer: an upstream that ran a call and lost the connection.
+    /// </summary>
+    public void DropAnswersTo(Func<RecordedUpstreamRequest, bool> when) => _answersDropped.Enqueue(when);
+
     public static async Task<UpstreamRecorder> StartAsync(string upstream)
     {
         var app = LoopbackServer.Create();
@@ -40,7 +49,8 @@ public sealed class UpstreamRecorder : IAsyncDisposable
         await context.Request.Body.CopyToAsync(body);
         var target = context.Features.Get<IHttpRequestFeature>()!.RawTarget;
         var headers = context.Request.Headers.ToDictionary(h => h.Key.ToLowerInvariant(), h => h.Value.ToString());
-        Received.Enqueue(new RecordedUpstreamRequest(context.Request.Method, target, headers, body.ToArray()));
+        var received = new RecordedUpstreamRequest(context.Request.Method, target, headers, body.ToArray());
+        Received.Enqueue(received);
 
         using var request = new HttpRequestMessage(new HttpMethod(context.Request.Method), upstream + target);
         request.Headers.Host = context.Request.Host.Value;
@@ -58,6 +68,15 @@ public sealed class UpstreamRecorder : IAsyncDisposable
         }
 
         using var response = await _client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
+        if (_answersDropped.Any(when => when(received)))
+        {
+            // A clean end of the connection (FIN, no reset), as an upstream closing it does: the client reads the end
+            // of the stream where the answer should start, which is when .NET's client would send the request again.
+            context.Features.Get<IConnectionSocketFeature>()!.Socket.Shutdown(System.Net.Sockets.SocketShutdown.Send);
+            context.Abort();
+            return;
+        }
+
         context.Response.StatusCode = (int)response.StatusCode;
         foreach (var (name, values) in response.Headers.Concat(response.Content.Headers))
         {

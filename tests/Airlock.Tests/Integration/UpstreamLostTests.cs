@@ -1,0 +1,63 @@
+using System.Net;
+using Airlock.Tests.Integration.Infrastructure;
+using Xunit;
+
+namespace Airlock.Tests.Integration;
+
+/// <summary>
+/// An upstream that cannot be reached, and one that runs a call and then closes the connection before answering: the call reached it once. .NET's
+/// HTTP client sends a request without a body up to three more times when the answer's first read finds the connection
+/// closed; before every upstream request had a body, each of these calls ran four times behind one decision.
+/// </summary>
+[Collection(AirlockCollection.Name)]
+public sealed class UpstreamLostTests(AirlockEnvironment env)
+{
+    // Query calls made with GET (SQS SendMessage, EC2 RunInstances) are mutations too, but moto refuses their
+    // signature when they come by GET, even botocore's own: S3's GET stands in for them.
+    [Theory]
+    [InlineData("GET", "")]
+    [InlineData("DELETE", "")]
+    [InlineData("POST", "?uploads")]
+    public async Task AnS3Call_WhoseAnswerIsLost_ReachesTheUpstreamOnce_AndIsRecordedAsMaybeRun(string method, string query)
+    {
+        var agent = await env.NewSessionAsync(groups: ["power"], connection: AirlockEnvironment.RecordedConnection);
+        var bucket = AirlockEnvironment.UniqueName("answer-lost");
+        Assert.Equal(0, (await env.MotoAsync("s3api", "create-bucket", "--bucket", bucket)).ExitCode);
+        Assert.Equal(0, (await env.MotoAsync("s3api", "put-bucket-versioning", "--bucket", bucket, "--versioning-configuration", "Status=Enabled")).ExitCode);
+        var target = $"/{bucket}/doc.txt{query}";
+        env.Recorder.DropAnswersTo(r => r.Method == method && r.Target == target);
+        var (putStatus, putBody) = await SignedHttp.SendAsync(env.Gateway.Url, agent, HttpMethod.Put, $"/{bucket}/doc.txt", "s3", body: "v1"u8.ToArray());
+        Assert.True(putStatus == HttpStatusCode.OK, putBody);
+
+        var (status, body) = await SignedHttp.SendAsync(env.Gateway.Url, agent, new HttpMethod(method), target, "s3");
+
+        Assert.Equal(HttpStatusCode.BadGateway, status);
+        Assert.Contains("may have run", body);
+        Assert.Single(env.Recorder.Received, r => r.Method == method && r.Target == target);
+        var record = Assert.Single(await env.AuditAsync(), e => e.Method == method && e.Path == target);
+        Assert.Equal("allow", record.Decision);
+        Assert.Contains("the call may have run", record.Reason);
+        if (method != "GET")
+        {
+            // What moto did, once: one delete marker beside the object's version (there were four), or one upload begun.
+            var listed = await env.MotoAsync("s3api", method == "DELETE" ? "list-object-versions" : "list-multipart-uploads", "--bucket", bucket);
+            Assert.Equal(method == "DELETE" ? 2 : 1, CountOf(listed.StdOut, method == "DELETE" ? "\"VersionId\"" : "\"UploadId\""));
+        }
+    }
+
+    [Fact]
+    public async Task ACallToAnUpstreamNothingListensOn_IsRecordedAsNotSent()
+    {
+        var agent = await env.NewSessionAsync(groups: ["power"], connection: AirlockEnvironment.UnreachableConnection);
+        var bucket = AirlockEnvironment.UniqueName("nowhere");
+
+        var (status, body) = await SignedHttp.SendAsync(env.Gateway.Url, agent, HttpMethod.Delete, $"/{bucket}/doc.txt", "s3");
+
+        Assert.Equal(HttpStatusCode.BadGateway, status);
+        Assert.Contains("could not reach the upstream of connection", body);
+        var record = Assert.Single(await env.AuditAsync(), e => e.Method == "DELETE" && e.Path == $"/{bucket}/doc.txt");
+        Assert.Equal("upstream unreachable", record.Reason);
+    }
+
+    private static int CountOf(string text, string value) => text.Split(value).Length - 1;
+}
