@@ -88,6 +88,7 @@ internal sealed class AwsCallRun(
                 ForwardOutcome.UpstreamAnswerLost => "sent upstream; the connection ended before an answer, so the call may have run",
                 ForwardOutcome.RequestBodyInvalid => $"request body refused, upstream request aborted: {bodyError?.Message}",
                 ForwardOutcome.ClientAborted => "caller went away",
+                ForwardOutcome.UpstreamAnswerBroken => $"executed upstream (status {status}, upstream request id {forwarded.UpstreamRequestId ?? "none given"}); its answer broke off, and the caller's connection was cut",
                 ForwardOutcome.MaskingFailed => $"executed upstream (status {status}, upstream request id {forwarded.UpstreamRequestId ?? "none given"}); response withheld: {bodyError?.Message}",
                 _ => null,
             })

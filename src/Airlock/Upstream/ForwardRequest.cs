@@ -61,6 +61,10 @@ internal enum ForwardOutcome
     UpstreamAnswerLost,
 
     RequestBodyInvalid,
+
+    /// <summary>The upstream's answer began and broke off: the call ran, and the caller's connection was cut.</summary>
+    UpstreamAnswerBroken,
+
     ClientAborted,
 
     /// <summary>The response needed masking and could not be (too large, malformed): nothing of it was sent.</summary>

@@ -96,8 +96,7 @@ internal sealed class Forwarder(HttpMessageInvoker client, TimeProvider time)
         catch (Exception e) when (e is IOException or OperationCanceledException or HttpRequestException)
         {
             // The response had started: the only honest signal left is to cut the connection.
-            context.Abort();
-            return new(ForwardOutcome.ClientAborted, (int)response.StatusCode);
+            return new(Cut(context), (int)response.StatusCode);
         }
 
         return new(ForwardOutcome.Completed, (int)response.StatusCode) { RecordedResponse = request.RecordResponseBytes > 0 ? copy.Kept : null };
@@ -119,9 +118,16 @@ internal sealed class Forwarder(HttpMessageInvoker client, TimeProvider time)
         }
         catch (Exception e) when (e is IOException or OperationCanceledException or HttpRequestException)
         {
-            context.Abort();
-            return new(ForwardOutcome.ClientAborted, (int)response.StatusCode);
+            return new(Cut(context), (int)response.StatusCode);
         }
+    }
+
+    /// <summary>Cuts the caller's connection after a relay broke, and says who broke it: the caller, or the upstream's answer.</summary>
+    private static ForwardOutcome Cut(HttpContext context)
+    {
+        var outcome = context.RequestAborted.IsCancellationRequested ? ForwardOutcome.ClientAborted : ForwardOutcome.UpstreamAnswerBroken;
+        context.Abort();
+        return outcome;
     }
 
     private static void CopyHeaders(HttpResponse outgoing, IEnumerable<KeyValuePair<string, IEnumerable<string>>> headers)

@@ -59,5 +59,22 @@ public sealed class UpstreamLostTests(AirlockEnvironment env)
         Assert.Equal("upstream unreachable", record.Reason);
     }
 
+    [Fact]
+    public async Task AnAnswerThatBreaksOff_CutsTheCaller_AndIsRecordedAsRunWithItsAnswerBroken()
+    {
+        var agent = await env.NewSessionAsync(groups: ["power"], connection: AirlockEnvironment.RecordedConnection);
+        var bucket = AirlockEnvironment.UniqueName("answer-broken");
+        Assert.Equal(0, (await env.MotoAsync("s3api", "create-bucket", "--bucket", bucket)).ExitCode);
+        var (putStatus, putBody) = await SignedHttp.SendAsync(env.Gateway.Url, agent, HttpMethod.Put, $"/{bucket}/big.bin", "s3", body: new byte[300_000]);
+        Assert.True(putStatus == HttpStatusCode.OK, putBody);
+        env.Recorder.BreakAnswersTo(r => r.Method == "GET" && r.Target == $"/{bucket}/big.bin");
+
+        await Assert.ThrowsAnyAsync<Exception>(() => SignedHttp.SendAsync(env.Gateway.Url, agent, HttpMethod.Get, $"/{bucket}/big.bin", "s3"));
+
+        var record = Assert.Single(await env.AuditAsync(), e => e.Method == "GET" && e.Path == $"/{bucket}/big.bin");
+        Assert.Contains("executed upstream (status 200", record.Reason);
+        Assert.Contains("its answer broke off", record.Reason);
+    }
+
     private static int CountOf(string text, string value) => text.Split(value).Length - 1;
 }

@@ -34,6 +34,11 @@ public sealed class UpstreamRecorder : IAsyncDisposable
     /// </summary>
     public void DropAnswersTo(Func<RecordedUpstreamRequest, bool> when) => _answersDropped.Enqueue(when);
 
+    private readonly ConcurrentQueue<Func<RecordedUpstreamRequest, bool>> _answersBroken = new();
+
+    /// <summary>Requests that match get moto's status, headers and the first half of its body, then the connection is cut.</summary>
+    public void BreakAnswersTo(Func<RecordedUpstreamRequest, bool> when) => _answersBroken.Enqueue(when);
+
     public static async Task<UpstreamRecorder> StartAsync(string upstream)
     {
         var app = LoopbackServer.Create();
@@ -84,6 +89,15 @@ public sealed class UpstreamRecorder : IAsyncDisposable
             {
                 context.Response.Headers[name] = values.ToArray();
             }
+        }
+
+        if (_answersBroken.Any(when => when(received)))
+        {
+            var whole = await response.Content.ReadAsByteArrayAsync();
+            await context.Response.Body.WriteAsync(whole.AsMemory(0, whole.Length / 2));
+            await context.Response.Body.FlushAsync();
+            context.Abort();
+            return;
         }
 
         await response.Content.CopyToAsync(context.Response.Body);
