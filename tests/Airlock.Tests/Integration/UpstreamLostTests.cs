@@ -76,5 +76,44 @@ public sealed class UpstreamLostTests(AirlockEnvironment env)
         Assert.Contains("its answer broke off", record.Reason);
     }
 
+    [Fact]
+    public async Task ACallerThatGoesAwayMidAnswer_IsRecordedAsGone()
+    {
+        var agent = await env.NewSessionAsync(groups: ["power"]);
+        var bucket = AirlockEnvironment.UniqueName("caller-gone");
+        Assert.Equal(0, (await env.MotoAsync("s3api", "create-bucket", "--bucket", bucket)).ExitCode);
+        // Larger than loopback's socket buffers, so Airlock is still writing when the caller leaves.
+        var (putStatus, putBody) = await SignedHttp.SendAsync(env.Gateway.Url, agent, HttpMethod.Put, $"/{bucket}/big.bin", "s3", body: new byte[32 << 20]);
+        Assert.True(putStatus == HttpStatusCode.OK, putBody);
+
+        await using (var socket = await RawHttp.ConnectAsync(env.Gateway.Url))
+        {
+            await socket.SendAsync(RawHttp.SignedHead(env.Gateway.Url, agent, "GET", $"/{bucket}/big.bin", "s3", new Dictionary<string, string>
+            {
+                ["x-amz-content-sha256"] = Airlock.Aws.SigV4.SigV4Primitives.Sha256Hex([]),
+            }, new Dictionary<string, string>(), Airlock.Aws.SigV4.SigV4Primitives.Sha256Hex([])));
+            Assert.False(await socket.ClosedByServerAsync());
+        }
+
+        var record = await WaitForAsync(() => env.AuditAsync(), e => e.Method == "GET" && e.Path == $"/{bucket}/big.bin" && e.Reason is not null);
+        Assert.Equal("caller went away", record.Reason);
+    }
+
+    private static async Task<Airlock.Audit.AuditEntry> WaitForAsync(
+        Func<Task<IReadOnlyList<Airlock.Audit.AuditEntry>>> read, Func<Airlock.Audit.AuditEntry, bool> match)
+    {
+        for (var i = 0; i < 50; i++)
+        {
+            if ((await read()).SingleOrDefault(match) is { } found)
+            {
+                return found;
+            }
+
+            await Task.Delay(100);
+        }
+
+        throw new Xunit.Sdk.XunitException("no such record after 5 s");
+    }
+
     private static int CountOf(string text, string value) => text.Split(value).Length - 1;
 }
