@@ -99,6 +99,26 @@ public sealed class UpstreamLostTests(AirlockEnvironment env)
         Assert.Equal("caller went away", record.Reason);
     }
 
+    [Fact]
+    public async Task ACallerWhoseUploadBreaksOff_IsRecordedAsGone_AndNothingIsStored()
+    {
+        var agent = await env.NewSessionAsync(groups: ["power"]);
+        var bucket = AirlockEnvironment.UniqueName("upload-gone");
+        Assert.Equal(0, (await env.MotoAsync("s3api", "create-bucket", "--bucket", bucket)).ExitCode);
+
+        await using (var socket = await RawHttp.ConnectAsync(env.Gateway.Url))
+        {
+            await socket.SendAsync(RawHttp.SignedHead(env.Gateway.Url, agent, "PUT", $"/{bucket}/part.bin", "s3",
+                new Dictionary<string, string> { ["x-amz-content-sha256"] = "UNSIGNED-PAYLOAD" },
+                new Dictionary<string, string> { ["content-length"] = "300000" }, "UNSIGNED-PAYLOAD") + new string('a', 1000));
+            await Task.Delay(500);
+        }
+
+        var record = await WaitForAsync(() => env.AuditAsync(), e => e.Method == "PUT" && e.Path == $"/{bucket}/part.bin" && e.Reason is not null);
+        Assert.Equal("caller went away", record.Reason);
+        Assert.DoesNotContain("part.bin", (await env.MotoAsync("s3api", "list-objects-v2", "--bucket", bucket)).StdOut);
+    }
+
     private static async Task<Airlock.Audit.AuditEntry> WaitForAsync(
         Func<Task<IReadOnlyList<Airlock.Audit.AuditEntry>>> read, Func<Airlock.Audit.AuditEntry, bool> match)
     {
