@@ -141,7 +141,8 @@ def required_members(model, op, location):
 
 
 def located_members(model, op):
-    """Input members bound to the URI, query string or headers: [member name, location, wire name]."""
+    """Input members bound to the URI, query string or headers: [member name, location, wire name], and "list"
+    after them for a query-string list, the one kind of parameter whose name a request may repeat."""
     shape_name = op.get("input", {}).get("shape")
     if not shape_name:
         return []
@@ -149,7 +150,10 @@ def located_members(model, op):
     for name, ref in sorted(model["shapes"][shape_name].get("members", {}).items()):
         location = ref.get("location")
         if location in ("uri", "querystring", "header", "headers"):
-            members.append([name, location, ref.get("locationName", name)])
+            member = [name, location, ref.get("locationName", name)]
+            if location == "querystring" and model["shapes"][ref["shape"]]["type"] == "list":
+                member.append("list")
+            members.append(member)
     return members
 
 

@@ -5,7 +5,8 @@ namespace Airlock.Aws.Resolution;
 
 /// <summary>
 /// The input parameters of a call, by member name, from where the model says they travel: URI labels,
-/// query string, headers and (for json and query bodies) the body. Lists become <c>Name.1</c>, <c>Name.2</c>.
+/// query string, headers and (for json and query bodies) the body. Lists, in a body or repeated in the query string,
+/// become <c>Name.1</c>, <c>Name.2</c>.
 /// </summary>
 internal static class RequestParameters
 {
@@ -20,6 +21,14 @@ internal static class RequestParameters
             {
                 case "uri" when labels.TryGetValue(wire, out var label):
                     parameters[name] = label;
+                    break;
+                case "querystring" when member is [_, _, _, "list"]:
+                    var index = 0;
+                    foreach (var value in request.Head.Query.Where(p => p.Key == wire))
+                    {
+                        parameters[$"{name}.{++index}"] = value.Value;
+                    }
+
                     break;
                 case "querystring" when request.Head.Query.FirstOrDefault(p => p.Key == wire) is { Key: not null } q:
                     parameters[name] = q.Value;

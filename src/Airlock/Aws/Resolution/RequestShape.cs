@@ -86,16 +86,23 @@ internal static class RequestShape
     /// Why a REST call (rest-xml, rest-json) is not one Airlock forwards, or null: every query parameter must be one its
     /// operation's model names (a member or a sub-resource), a presigned URL's signature or botocore's <c>x-id</c>, and
     /// every x-amz-* header a member, under a member's prefix (<c>x-amz-meta-</c>) or one of signing and framing. REST
-    /// services act on such parameters and headers, so what Airlock cannot name it does not let through.
+    /// services act on such parameters and headers, so what Airlock cannot name it does not let through. A name comes
+    /// once, unless its member is a list: of two values an upstream may act on the one Airlock did not read.
     /// </summary>
     public static string? RestCallError(OperationModel operation, SignableRequest head)
     {
-        foreach (var (name, _) in head.Query)
+        for (var i = 0; i < head.Query.Count; i++)
         {
+            var name = head.Query[i].Key;
             if (!SigV4Authorization.IsPresignParameter(name) && name != "x-id" && !operation.Template.NamesQuery(name)
                 && !operation.Members.Any(m => m[1] == "querystring" && m[2] == name))
             {
                 return $"{operation.Name} takes no query parameter '{name}'";
+            }
+
+            if (head.Query.Skip(i + 1).Any(p => p.Key == name) && !IsQueryList(operation, name))
+            {
+                return $"{operation.Name} takes the query parameter '{name}' once";
             }
         }
 
@@ -112,6 +119,10 @@ internal static class RequestShape
 
         return null;
     }
+
+    /// <summary>A query-string member the model types as a list: its name repeats, once per value.</summary>
+    private static bool IsQueryList(OperationModel operation, string name) =>
+        operation.Members.Any(m => m[1] == "querystring" && m[2] == name && m is [_, _, _, "list"]);
 
     /// <summary>A form as Airlock sends it upstream: every name and value percent-encoded the one way SigV4 does.</summary>
     public static byte[] Encode(IEnumerable<KeyValuePair<string, string>> pairs) =>

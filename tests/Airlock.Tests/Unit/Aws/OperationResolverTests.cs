@@ -99,6 +99,35 @@ public sealed class OperationResolverTests
         Assert.Equal("arn:aws:lambda:eu-west-1:123456789012:function:my-fn", Assert.Single(result.Operation.Resources));
     }
 
+    [Theory]
+    [InlineData("s3", "GET", "/bucket", "list-type=2&prefix=public/&prefix=secret/", "ListObjectsV2 takes the query parameter 'prefix' once")]
+    [InlineData("s3", "DELETE", "/bucket/key", "versionId=a&versionId=b", "DeleteObject takes the query parameter 'versionId' once")]
+    [InlineData("s3", "GET", "/bucket", "acl&acl", "GetBucketAcl takes the query parameter 'acl' once")]
+    [InlineData("lambda", "GET", "/2015-03-31/functions/", "MaxItems=5&MaxItems=500", "ListFunctions takes the query parameter 'MaxItems' once")]
+    public void Resolve_RestQueryParameterNamedTwice_IsRefused(string service, string method, string path, string query, string error)
+    {
+        // Airlock reads one of the values; the upstream might act on the other.
+        var head = new SignableRequest(method, path, CanonicalQuery.Parse(query), [new("host", "gw")], service == "s3");
+
+        var result = Resolver.Resolve(new ResolveRequest(head, service, "us-east-1", service == "s3" ? null : ReadOnlyMemory<byte>.Empty, "123456789012"));
+
+        Assert.Null(result.Operation);
+        Assert.Contains(error, result.Error);
+    }
+
+    [Fact]
+    public void Resolve_RestQueryList_TakesEveryValue_AsAListParameter()
+    {
+        var head = new SignableRequest("DELETE", "/2017-03-31/tags/arn%3Aaws%3Alambda%3Aus-east-1%3A123456789012%3Afunction%3Af",
+            CanonicalQuery.Parse("tagKeys=team&tagKeys=owner"), [new("host", "gw")], false);
+
+        var result = Resolver.Resolve(new ResolveRequest(head, "lambda", "us-east-1", ReadOnlyMemory<byte>.Empty, "123456789012"));
+
+        Assert.Equal("UntagResource", result.Operation!.Operation.Name);
+        Assert.Equal("team", result.Operation.Parameters["TagKeys.1"]);
+        Assert.Equal("owner", result.Operation.Parameters["TagKeys.2"]);
+    }
+
     [Fact]
     public void Resolve_Ec2Query_ReadsListParameters()
     {
