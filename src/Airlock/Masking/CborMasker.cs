@@ -1,6 +1,7 @@
 using System.Formats.Cbor;
 using System.Text;
 using Airlock.Aws.Catalog;
+using Airlock.Primitives;
 
 namespace Airlock.Masking;
 
@@ -11,12 +12,10 @@ namespace Airlock.Masking;
 /// </summary>
 internal static class CborMasker
 {
-    private const int MaxDepth = 64;
-
     /// <summary>The masked body, or null when nothing in it needed masking. Throws <see cref="CborContentException"/> on malformed CBOR.</summary>
     public static byte[]? Mask(ReadOnlyMemory<byte> cbor, MaskPlan plan, Masker masker, MaskReport report)
     {
-        var walk = new Walk(new CborReader(cbor, CborConformanceMode.Lax), plan, masker, report);
+        var walk = new Walk(BodyNesting.CborReader(cbor), plan, masker, report);
         try
         {
             walk.Copy(plan.JsonFields.Root, null, quiet: false, field: null, depth: 0);
@@ -41,14 +40,14 @@ internal static class CborMasker
         private readonly List<string> _hits = new(2);
 
         public CborReader Reader { get; } = reader;
-        public CborWriter Writer { get; } = new(CborConformanceMode.Lax, convertIndefiniteLengthEncodings: false);
+        public CborWriter Writer { get; } = BodyNesting.CborWriter();
         public bool Changed { get; private set; }
 
         public void Copy(PathTrie<FieldMask>.PathState state, FieldMask? mask, bool quiet, string? field, int depth)
         {
-            if (depth > MaxDepth)
+            if (depth > BodyNesting.MaxDepth)
             {
-                throw new CborContentException($"The CBOR body nests deeper than {MaxDepth} levels.");
+                throw new CborContentException($"The CBOR body nests deeper than {BodyNesting.MaxDepth} levels.");
             }
 
             switch (Reader.PeekState())

@@ -2,6 +2,7 @@ using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using Airlock.Aws.Catalog;
+using Airlock.Primitives;
 
 namespace Airlock.Masking;
 
@@ -11,13 +12,11 @@ namespace Airlock.Masking;
 /// </summary>
 internal static class JsonMasker
 {
-    private static readonly JsonReaderOptions ReaderOptions = new() { MaxDepth = 512 };
-
     /// <summary>The masked body, or null when nothing in it needed masking. Throws <see cref="JsonException"/> on malformed json.</summary>
     /// <param name="dynamoDb">Items are DynamoDB attribute values: a number a detector masks becomes a string (<c>N</c> to <c>S</c>).</param>
     public static byte[]? Mask(ReadOnlySpan<byte> json, MaskPlan plan, Masker masker, bool dynamoDb, MaskReport report)
     {
-        var reader = new Utf8JsonReader(json, ReaderOptions);
+        var reader = new Utf8JsonReader(json, BodyNesting.ReaderOptions);
         var frames = new List<Frame>();
         var edits = new List<Edit>();
         var hits = new List<string>(2);

@@ -153,6 +153,43 @@ public sealed class MaskingTests(AirlockEnvironment env)
     }
 
     [Fact]
+    public async Task DynamoDbItem_AsDeepAsDynamoDbStores_IsWrittenAndRead_WithTheCardAtTheBottomMasked()
+    {
+        // 32 levels of maps and lists, DynamoDB's limit: ~70 json levels with the request around them, which
+        // Airlock refused as "not valid json" while its readers stopped at 64.
+        var table = AirlockEnvironment.UniqueName("deep-items");
+        Assert.Equal(0, (await env.MotoAsync("dynamodb", "create-table", "--table-name", table, "--billing-mode", "PAY_PER_REQUEST",
+            "--attribute-definitions", "AttributeName=pk,AttributeType=S", "--key-schema", "AttributeName=pk,KeyType=HASH")).ExitCode);
+        var agent = await env.NewSessionAsync(groups: ["agents"]);
+
+        var boto = await env.Boto3Async(agent, $$$"""
+            c = boto3.client('dynamodb', config=botocore.config.Config(retries={'max_attempts': 1}))
+            def deep(levels):
+                v = {'S': 'card {{{Card}}}'}
+                for level in range(levels):
+                    v = {'M': {'inner': v}} if level % 2 == 0 else {'L': [v]}
+                return v
+            def bottom(v):
+                while 'S' not in v:
+                    v = v['M']['inner'] if 'M' in v else v['L'][0]
+                return v['S']
+            c.put_item(TableName='{{{table}}}', Item={'pk': {'S': 'put'}, 'deep': deep(32)})
+            c.batch_write_item(RequestItems={'{{{table}}}': [{'PutRequest': {'Item': {'pk': {'S': 'batch'}, 'deep': deep(32)} }}]})
+            c.transact_write_items(TransactItems=[{'Put': {'TableName': '{{{table}}}', 'Item': {'pk': {'S': 'transact'}, 'deep': deep(32)} }}])
+            for pk in ['put', 'batch', 'transact']:
+                print(pk, bottom(c.get_item(TableName='{{{table}}}', Key={'pk': {'S': pk}})['Item']['deep']))
+            """);
+
+        Assert.True(boto.ExitCode == 0, boto.ToString());
+        Assert.Equal(["put card [credit-card:****1111]", "batch card [credit-card:****1111]", "transact card [credit-card:****1111]"],
+            boto.StdOut.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+        var records = (await env.AuditAsync()).Where(e => e.AccessKeyId == agent.AccessKeyId && e.Service == "dynamodb").ToList();
+        Assert.Equal(["PutItem", "BatchWriteItem", "TransactWriteItems", "GetItem", "GetItem", "GetItem"], records.Select(e => e.Operation));
+        Assert.All(records, e => Assert.Equal(200, e.UpstreamStatus));
+        await AssertNowhereInAirlockAsync(Card);
+    }
+
+    [Fact]
     public async Task ResponsesWithNothingSensitive_AreByteIdenticalToTheUpstreams()
     {
         var table = AirlockEnvironment.UniqueName("plain");

@@ -1,5 +1,6 @@
 using System.Formats.Cbor;
 using System.Globalization;
+using Airlock.Primitives;
 
 namespace Airlock.Aws.Resolution;
 
@@ -20,7 +21,7 @@ internal static class CborBody
 
         try
         {
-            var reader = new CborReader(body, CborConformanceMode.Lax);
+            var reader = BodyNesting.CborReader(body);
             if (reader.PeekState() != CborReaderState.StartMap)
             {
                 return null;

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Airlock.Primitives;
 using System.Text.RegularExpressions;
 
 namespace Airlock.Aws.Resolution;
@@ -114,7 +115,7 @@ internal static partial class MultiResourceAuthorizations
 
         try
         {
-            using var document = JsonDocument.Parse(body);
+            using var document = JsonDocument.Parse(body, BodyNesting.DocumentOptions);
             return document.RootElement.ValueKind == JsonValueKind.Object ? read(document.RootElement) : null;
         }
         catch (JsonException)

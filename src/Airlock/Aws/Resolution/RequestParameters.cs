@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Airlock.Primitives;
 using Airlock.Aws.Catalog;
 
 namespace Airlock.Aws.Resolution;
@@ -66,7 +67,7 @@ internal static class RequestParameters
 
         try
         {
-            using var doc = JsonDocument.Parse(body);
+            using var doc = JsonDocument.Parse(body, BodyNesting.DocumentOptions);
             if (doc.RootElement.ValueKind != JsonValueKind.Object)
             {
                 return null;

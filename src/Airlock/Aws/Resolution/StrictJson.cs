@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Text.Json;
+using Airlock.Primitives;
 
 namespace Airlock.Aws.Resolution;
 
@@ -10,7 +11,7 @@ namespace Airlock.Aws.Resolution;
 /// </summary>
 internal static class StrictJson
 {
-    private static readonly JsonReaderOptions Options = new() { MaxDepth = 64 };
+    private static readonly JsonReaderOptions Options = BodyNesting.ReaderOptions;
 
     /// <summary>Why <paramref name="body"/> is not a strict json object, or null when it is.</summary>
     public static string? Check(ReadOnlySpan<byte> body)
@@ -85,6 +86,10 @@ internal static class StrictJson
             }
 
             return null;
+        }
+        catch (JsonException) when (reader.CurrentDepth >= Options.MaxDepth - 1)
+        {
+            return $"the body nests deeper than {Options.MaxDepth} levels";
         }
         catch (JsonException e)
         {

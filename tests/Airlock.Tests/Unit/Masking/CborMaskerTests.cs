@@ -135,6 +135,15 @@ public sealed class CborMaskerTests
     }
 
     [Fact]
+    public void CborAsDeepAsAServiceAnswers_IsCopied()
+    {
+        // 100 levels of one-item lists around a number: past the old limit of 64, which withheld such answers.
+        var body = Enumerable.Repeat((byte)0x81, 100).Append((byte)0x00).ToArray();
+
+        Assert.Null(CborMasker.Mask(body, PlanFor("gamelift", "GetComputeAccess"), Planner.Masker, new MaskReport()));
+    }
+
+    [Fact]
     public void DeeplyNestedCbor_Throws_RatherThanRecursingWithoutBound()
     {
         var body = Enumerable.Repeat((byte)0x81, 10_000).Append((byte)0x00).ToArray();
