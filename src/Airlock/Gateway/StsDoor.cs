@@ -88,6 +88,21 @@ internal sealed class StsDoor(SessionExchange exchange, BufferedBodyReader bodie
     /// <summary>The call's parameters, read from one place, when it is an <c>AssumeRoleWithWebIdentity</c> with both a role and a token; else null, and refused.</summary>
     private async Task<IReadOnlyList<KeyValuePair<string, string>>?> ReadAsync(CallContext call, SignableRequest head)
     {
+        // A Signature Version 2 URL (boto3's S3 presign where no region picks SigV4) says so whatever its method and
+        // body: read as an STS call first, a presigned PUT was refused for its query and body both holding parameters.
+        if (IsSignatureVersion2(head.Query))
+        {
+            await answers.RefuseAsync(call, SignatureVersion2());
+            return null;
+        }
+
+        // STS takes GET and POST; anything else unsigned is a call that should have been signed, and its body is not read.
+        if (!HttpMethods.IsGet(head.Method) && !HttpMethods.IsPost(head.Method))
+        {
+            await answers.RefuseAsync(call, AwsError.MissingAuthentication());
+            return null;
+        }
+
         // Unauthenticated bodies count against the same in-memory budget as every other.
         var read = await bodies.ReadAsync(call.Http.Request, MaxUnsignedBodyBytes, call.Aborted);
         if (read.Refusal is { } refusal)
@@ -104,13 +119,13 @@ internal sealed class StsDoor(SessionExchange exchange, BufferedBodyReader bodie
             return null;
         }
 
-        string? Get(string name) => parameters.FirstOrDefault(p => p.Key == name).Value;
-        if (Get("AWSAccessKeyId") is not null && Get("Signature") is not null)
+        if (IsSignatureVersion2(parameters))
         {
-            await answers.RefuseAsync(call, new AwsError(400, "InvalidRequest", "Airlock accepts only Signature Version 4; presign with SigV4 (boto3: Config(signature_version='s3v4'))."));
+            await answers.RefuseAsync(call, SignatureVersion2());
             return null;
         }
 
+        string? Get(string name) => parameters.FirstOrDefault(p => p.Key == name).Value;
         if (Get("Action") != "AssumeRoleWithWebIdentity")
         {
             await answers.RefuseAsync(call, AwsError.MissingAuthentication());
@@ -126,4 +141,10 @@ internal sealed class StsDoor(SessionExchange exchange, BufferedBodyReader bodie
 
         return parameters;
     }
+
+    private static bool IsSignatureVersion2(IReadOnlyList<KeyValuePair<string, string>> parameters) =>
+        parameters.Any(p => p.Key == "AWSAccessKeyId") && parameters.Any(p => p.Key == "Signature");
+
+    private static AwsError SignatureVersion2() =>
+        new(400, "InvalidRequest", "Airlock accepts only Signature Version 4; presign with SigV4 (boto3: Config(signature_version='s3v4')).");
 }
