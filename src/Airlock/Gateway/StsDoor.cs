@@ -96,10 +96,14 @@ internal sealed class StsDoor(SessionExchange exchange, BufferedBodyReader bodie
             return null;
         }
 
-        // STS takes GET and POST; anything else unsigned is a call that should have been signed, and its body is not read.
-        if (!HttpMethods.IsGet(head.Method) && !HttpMethods.IsPost(head.Method))
+        // STS takes GET and POST at the root; anything else unsigned is a call that should have been signed, and its body
+        // is not read. An S3 upload from an HTML form signs its policy, not the request: Airlock cannot check what it writes.
+        if (!HttpMethods.IsGet(head.Method) && !HttpMethods.IsPost(head.Method) || head.RawPath != "/")
         {
-            await answers.RefuseAsync(call, AwsError.MissingAuthentication());
+            await answers.RefuseAsync(call, HttpMethods.IsPost(head.Method) && head.Header("content-type") is { } type
+                && type.StartsWith("multipart/form-data", StringComparison.OrdinalIgnoreCase)
+                    ? new AwsError(400, "InvalidRequest", "Airlock does not take S3 uploads from HTML forms (POST with a signed policy): upload with a presigned PUT URL.")
+                    : AwsError.MissingAuthentication());
             return null;
         }
 

@@ -26,7 +26,7 @@ public sealed class RefusalTests(AirlockEnvironment env)
     }
 
     [Fact]
-    public async Task SignatureVersion2Urls_AreRefusedSayingSo_WhateverTheirMethod_AndNothingIsStored()
+    public async Task UnsignedUploads_AreRefusedSayingWhy_SignatureVersion2OrAnHtmlForm_AndNothingIsStored()
     {
         var credentials = await env.NewSessionAsync();
         var bucket = AirlockEnvironment.UniqueName("sigv2");
@@ -35,6 +35,8 @@ public sealed class RefusalTests(AirlockEnvironment env)
             s3 = boto3.client('s3', config=botocore.config.Config(signature_version='s3'))
             print(s3.generate_presigned_url('get_object', Params={'Bucket': '{{bucket}}', 'Key': 'k'}, ExpiresIn=300))
             print(s3.generate_presigned_url('put_object', Params={'Bucket': '{{bucket}}', 'Key': 'k'}, ExpiresIn=300))
+            import json
+            print(json.dumps(boto3.client('s3').generate_presigned_post('{{bucket}}', 'k')['fields']))
             """);
         Assert.True(presigned.ExitCode == 0, presigned.ToString());
         var urls = presigned.StdOut.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
@@ -45,12 +47,23 @@ public sealed class RefusalTests(AirlockEnvironment env)
         // A PUT with a body was read as an STS call before, and refused for its query and body both holding parameters.
         var put = await http.PutAsync(urls[1], new ByteArrayContent("stored?"u8.ToArray()));
         var unsigned = await http.PutAsync($"{env.Gateway.Url}/{bucket}/k", new ByteArrayContent("stored?"u8.ToArray()));
+        using var form = new MultipartFormDataContent();
+        foreach (var field in System.Text.Json.JsonDocument.Parse(urls[2]).RootElement.EnumerateObject())
+        {
+            form.Add(new StringContent(field.Value.GetString()!), field.Name);
+        }
+
+        form.Add(new ByteArrayContent("stored?"u8.ToArray()), "file", "k");
+        var formPost = await http.PostAsync($"{env.Gateway.Url}/{bucket}", form);
 
         Assert.Equal((HttpStatusCode.BadRequest, HttpStatusCode.BadRequest), (get.StatusCode, put.StatusCode));
         Assert.Contains("only Signature Version 4", await get.Content.ReadAsStringAsync());
         Assert.Contains("only Signature Version 4", await put.Content.ReadAsStringAsync());
         Assert.Equal(HttpStatusCode.Forbidden, unsigned.StatusCode);
         Assert.Contains("<Code>MissingAuthenticationToken</Code>", await unsigned.Content.ReadAsStringAsync());
+        // Read as an STS call before, and refused for a body that was not a url-encoded form.
+        Assert.Equal(HttpStatusCode.BadRequest, formPost.StatusCode);
+        Assert.Contains("uploads from HTML forms", await formPost.Content.ReadAsStringAsync());
         var listed = await env.MotoAsync("s3api", "list-objects-v2", "--bucket", bucket);
         Assert.True(listed.ExitCode == 0 && !listed.StdOut.Contains("\"Key\""), listed.ToString());
     }
