@@ -13,6 +13,11 @@ internal static class StrictJson
 {
     private static readonly JsonReaderOptions Options = BodyNesting.ReaderOptions;
 
+    /// <summary>How many names of one object are compared one by one before a set takes over.</summary>
+    private const int ScannedNames = 32;
+
+    private static readonly string TooDeep = $"the body nests deeper than {Options.MaxDepth} levels";
+
     /// <summary>Why <paramref name="body"/> is not a strict json object, or null when it is.</summary>
     public static string? Check(ReadOnlySpan<byte> body)
     {
@@ -55,7 +60,11 @@ internal static class StrictJson
                         break;
                     case JsonTokenType.PropertyName when reader.ValueIsEscaped:
                         // Rare: names written with escapes are compared as the text they stand for.
-                        return CheckEscapedNames(body);
+                        return CheckNamesAsText(body);
+                    case JsonTokenType.PropertyName when count - levels[depth - 1] >= 2 * ScannedNames:
+                        // An object this large is checked with sets: scanning its names for each new one is quadratic,
+                        // and a 10 MiB body of short names would keep a core busy for minutes.
+                        return CheckNamesAsText(body);
                     case JsonTokenType.PropertyName:
                         var name = reader.ValueSpan;
                         var start = (int)reader.TokenStartIndex + 1;
@@ -89,7 +98,7 @@ internal static class StrictJson
         }
         catch (JsonException) when (reader.CurrentDepth >= Options.MaxDepth - 1)
         {
-            return $"the body nests deeper than {Options.MaxDepth} levels";
+            return TooDeep;
         }
         catch (JsonException e)
         {
@@ -101,36 +110,43 @@ internal static class StrictJson
         }
     }
 
-    // Called inside Check's try: its reader's exceptions are Check's to answer.
-    private static string? CheckEscapedNames(ReadOnlySpan<byte> body)
+    // Called inside Check's try: its reader's exceptions, but for depth, are Check's to answer.
+    private static string? CheckNamesAsText(ReadOnlySpan<byte> body)
     {
         var reader = new Utf8JsonReader(body, Options);
         var names = new List<HashSet<string>>();
-        while (reader.Read())
+        try
         {
-            switch (reader.TokenType)
+            while (reader.Read())
             {
-                case JsonTokenType.StartObject:
-                    names.Add(new HashSet<string>(StringComparer.Ordinal));
-                    break;
-                case JsonTokenType.EndObject:
-                    names.RemoveAt(names.Count - 1);
-                    break;
-                case JsonTokenType.PropertyName:
-                    var name = reader.GetString()!;
-                    if (!names[^1].Add(name))
-                    {
-                        return $"the name '{Shorten(name)}' appears twice in one object";
-                    }
+                switch (reader.TokenType)
+                {
+                    case JsonTokenType.StartObject:
+                        names.Add(new HashSet<string>(StringComparer.Ordinal));
+                        break;
+                    case JsonTokenType.EndObject:
+                        names.RemoveAt(names.Count - 1);
+                        break;
+                    case JsonTokenType.PropertyName:
+                        var name = reader.GetString()!;
+                        if (!names[^1].Add(name))
+                        {
+                            return $"the name '{Shorten(name)}' appears twice in one object";
+                        }
 
-                    break;
-                case JsonTokenType.String when reader.ValueIsEscaped:
-                    reader.GetString();
-                    break;
+                        break;
+                    case JsonTokenType.String when reader.ValueIsEscaped:
+                        reader.GetString();
+                        break;
+                }
             }
-        }
 
-        return null;
+            return null;
+        }
+        catch (JsonException) when (reader.CurrentDepth >= Options.MaxDepth - 1)
+        {
+            return TooDeep;
+        }
     }
 
     /// <summary>

@@ -25,6 +25,14 @@ public sealed class StrictJsonTests
     public void TwoReadings_AreRefusedWithWhy(string json, string why) => Assert.Contains(why, StrictJson.Check(Encoding.UTF8.GetBytes(json)));
 
     [Fact]
+    public void ABodyNestedPastTheLimit_IsRefusedSayingSo_AlsoWhenItsNamesAreEscaped()
+    {
+        var json = "{\"\\u0061\":" + string.Concat(Enumerable.Repeat("[", 600)) + string.Concat(Enumerable.Repeat("]", 600)) + "}";
+
+        Assert.Equal("the body nests deeper than 512 levels", StrictJson.Check(Encoding.UTF8.GetBytes(json)));
+    }
+
+    [Fact]
     public void FormDelimiters_AreEscaped_AndTheValueIsTheSame()
     {
         var json = """{"k":"a&Action=DeleteTable;b","n":1}"""u8.ToArray();
