@@ -15,7 +15,7 @@ internal static class CborMasker
     /// <summary>The masked body, or null when nothing in it needed masking. Throws <see cref="CborContentException"/> on malformed CBOR.</summary>
     public static byte[]? Mask(ReadOnlyMemory<byte> cbor, MaskPlan plan, Masker masker, MaskReport report)
     {
-        var walk = new Walk(BodyNesting.CborReader(cbor), plan, masker, report);
+        var walk = new Walk(BodyNesting.CborReader(cbor, CborConformanceMode.Lax), plan, masker, report);
         try
         {
             walk.Copy(plan.JsonFields.Root, null, quiet: false, field: null, depth: 0);

@@ -16,9 +16,9 @@ internal static class BodyNesting
 
     public static readonly JsonReaderOptions ReaderOptions = new() { MaxDepth = MaxDepth };
 
-    /// <summary>A CBOR reader of one body, read leniently (as the SDKs write it) to <see cref="MaxDepth"/>.</summary>
-    public static CborReader CborReader(ReadOnlyMemory<byte> body) =>
-        new(body, new CborReaderOptions { ConformanceMode = CborConformanceMode.Lax, MaxDepth = MaxDepth });
+    /// <summary>A CBOR reader of one body to <see cref="MaxDepth"/>.</summary>
+    public static CborReader CborReader(ReadOnlyMemory<byte> body, CborConformanceMode mode) =>
+        new(body, new CborReaderOptions { ConformanceMode = mode, MaxDepth = MaxDepth });
 
     /// <summary>A CBOR writer that keeps indefinite lengths as they came, to <see cref="MaxDepth"/>.</summary>
     public static CborWriter CborWriter() =>

@@ -10,9 +10,14 @@ namespace Airlock.Aws.Resolution;
 /// </summary>
 internal static class CborBody
 {
-    /// <summary>The parameters, or null when the body is not one CBOR map (or is followed by anything).</summary>
-    public static Dictionary<string, string>? Parameters(ReadOnlyMemory<byte> body)
+    /// <summary>
+    /// The parameters, or null when the body is not one CBOR map (or is followed by anything), or could be read two ways:
+    /// a key twice in one map (smithy servers keep the first or the last), a key that is not text, text that is not
+    /// UTF-8. <paramref name="why"/> says which, when the reader could tell.
+    /// </summary>
+    public static Dictionary<string, string>? Parameters(ReadOnlyMemory<byte> body, out string? why)
     {
+        why = null;
         var parameters = new Dictionary<string, string>(StringComparer.Ordinal);
         if (body.IsEmpty)
         {
@@ -21,13 +26,16 @@ internal static class CborBody
 
         try
         {
-            var reader = BodyNesting.CborReader(body);
+            // Strict: text must be UTF-8, and a key is refused when its encoding repeats one before it; the sets below also
+            // refuse one written another way (in chunks).
+            var reader = BodyNesting.CborReader(body, CborConformanceMode.Strict);
             if (reader.PeekState() != CborReaderState.StartMap)
             {
                 return null;
             }
 
             reader.ReadStartMap();
+            var names = new HashSet<string>(StringComparer.Ordinal);
             while (reader.PeekState() != CborReaderState.EndMap)
             {
                 if (reader.PeekState() != CborReaderState.TextString)
@@ -36,6 +44,12 @@ internal static class CborBody
                 }
 
                 var name = reader.ReadTextString();
+                if (!names.Add(name))
+                {
+                    why = Twice(name);
+                    return null;
+                }
+
                 if (reader.PeekState() == CborReaderState.StartArray)
                 {
                     reader.ReadStartArray();
@@ -61,6 +75,7 @@ internal static class CborBody
         }
         catch (Exception e) when (e is CborContentException or InvalidOperationException or FormatException)
         {
+            why = e is CborContentException ? e.Message.TrimEnd('.') : null;
             return null;
         }
     }
@@ -92,8 +107,54 @@ internal static class CborBody
                 reader.ReadTag();
                 return Scalar(reader);
             default:
-                reader.SkipValue();
+                ReadPast(reader);
                 return null;
         }
     }
+
+    /// <summary>Reads past a value, checking every map in it as the body's own: text keys, each once.</summary>
+    private static void ReadPast(CborReader reader)
+    {
+        switch (reader.PeekState())
+        {
+            case CborReaderState.StartMap:
+                reader.ReadStartMap();
+                var keys = new HashSet<string>(StringComparer.Ordinal);
+                while (reader.PeekState() != CborReaderState.EndMap)
+                {
+                    var key = reader.PeekState() is CborReaderState.TextString or CborReaderState.StartIndefiniteLengthTextString
+                        ? reader.ReadTextString()
+                        : throw new TwoReadingsException("a map's key is not text");
+                    if (!keys.Add(key))
+                    {
+                        throw new TwoReadingsException(Twice(key));
+                    }
+
+                    ReadPast(reader);
+                }
+
+                reader.ReadEndMap();
+                break;
+            case CborReaderState.StartArray:
+                reader.ReadStartArray();
+                while (reader.PeekState() != CborReaderState.EndArray)
+                {
+                    ReadPast(reader);
+                }
+
+                reader.ReadEndArray();
+                break;
+            case CborReaderState.Tag:
+                reader.ReadTag();
+                ReadPast(reader);
+                break;
+            default:
+                reader.SkipValue();
+                break;
+        }
+    }
+
+    private static string Twice(string key) => $"the key '{(key.Length > 40 ? key[..40] + "…" : key)}' appears twice in one map";
+
+    private sealed class TwoReadingsException(string message) : CborContentException(message);
 }

@@ -140,9 +140,9 @@ internal sealed class OperationResolver(ServiceCatalog catalog, ResourceArns arn
             return ResolveResult.Fail($"A smithy-rpc-v2-cbor body must be application/cbor, not '{contentType}'.");
         }
 
-        return CborBody.Parameters(request.Body ?? ReadOnlyMemory<byte>.Empty) is { } parameters
+        return CborBody.Parameters(request.Body ?? ReadOnlyMemory<byte>.Empty, out var why) is { } parameters
             ? Resolved(service, operation, parameters, request, WireProtocol.Cbor)
-            : ResolveResult.Fail($"The {operation.Name} request body is not one valid CBOR map.");
+            : ResolveResult.Fail($"The {operation.Name} request body is not one valid CBOR map{(why is null ? "" : $": {why}")}.");
     }
 
     private ResolveResult ResolveRest(IReadOnlyList<ServiceModel> candidates, ResolveRequest request)

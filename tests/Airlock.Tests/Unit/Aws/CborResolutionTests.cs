@@ -105,6 +105,71 @@ public sealed class CborResolutionTests
         Assert.Contains("not one valid CBOR map", result.Error);
     }
 
+    public static TheoryData<string, byte[], string> TwoReadings => new()
+    {
+        { "a top-level key twice", Map(w => { Text(w, "AlarmName", "allowed"); Text(w, "AlarmName", "denied"); }), "duplicate keys" },
+        {
+            "a key twice in a nested map", Map(w =>
+            {
+                w.WriteTextString("MetricData");
+                w.WriteStartArray(1);
+                w.WriteStartMap(null);
+                Text(w, "MetricName", "a");
+                Text(w, "MetricName", "b");
+                w.WriteEndMap();
+                w.WriteEndArray();
+            }),
+            "duplicate keys"
+        },
+        {
+            // Strict mode compares keys as encoded: this pair passes it.
+            "a nested key twice, once in chunks", Map(w =>
+            {
+                w.WriteTextString("MetricData");
+                w.WriteStartArray(1);
+                w.WriteStartMap(null);
+                Text(w, "MetricName", "a");
+                w.WriteStartIndefiniteLengthTextString();
+                w.WriteTextString("Metric");
+                w.WriteTextString("Name");
+                w.WriteEndIndefiniteLengthTextString();
+                w.WriteTextString("b");
+                w.WriteEndMap();
+                w.WriteEndArray();
+            }),
+            "the key 'MetricName' appears twice"
+        },
+        { "a top-level key in chunks", Map(w => { w.WriteStartIndefiniteLengthTextString(); w.WriteTextString("Namespace"); w.WriteEndIndefiniteLengthTextString(); w.WriteTextString("a"); }), "not one valid CBOR map" },
+        { "a nested map's key that is not text", Map(w => { w.WriteTextString("Dimensions"); w.WriteStartMap(1); w.WriteInt32(1); w.WriteInt32(2); w.WriteEndMap(); }), "a map's key is not text" },
+        // A nested text string of bytes that are not UTF-8 (0xff), which skipping it would not have checked.
+        { "nested text that is not UTF-8", Map(w => { w.WriteTextString("MetricData"); w.WriteStartArray(1); w.WriteEncodedValue(new byte[] { 0x61, 0xff }); w.WriteEndArray(); }), "not one valid CBOR map" },
+    };
+
+    [Theory]
+    [MemberData(nameof(TwoReadings))]
+    public void CborBody_ThatCouldBeReadTwoWays_IsRefused(string what, byte[] body, string why)
+    {
+        var result = Resolve("monitoring", "/service/GraniteServiceVersion20100801/operation/PutMetricData", body);
+
+        Assert.True(result.Operation is null, what);
+        Assert.True(result.Error!.Contains(why, StringComparison.Ordinal), result.Error);
+    }
+
+    private static byte[] Map(Action<CborWriter> members)
+    {
+        var writer = new CborWriter(CborConformanceMode.Lax);
+        writer.WriteStartMap(null);
+        members(writer);
+        writer.WriteEndMap();
+        return writer.Encode();
+    }
+
+    private static void Text(CborWriter writer, string name, string value)
+    {
+        writer.WriteTextString(name);
+        writer.WriteTextString(value);
+    }
+
     [Fact]
     public void CborBody_NestedWithoutEnd_IsReadPastOrRefused_NeverCrashes()
     {
