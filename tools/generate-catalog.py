@@ -167,7 +167,8 @@ def sensitive_inputs(model, op):
 
 
 def has_streaming_input(model, op):
-    """True when the request body is a blob stream (S3 PutObject, UploadPart): never read whole."""
+    """True when the request body is the payload's own bytes, not a structure: a blob (S3 PutObject, UploadPart) or a
+    string (S3 PutBucketPolicy's json, Data Exchange SendApiAsset's): streamed, never read as xml or json."""
     shape_name = op.get("input", {}).get("shape")
     if not shape_name:
         return False
@@ -176,7 +177,7 @@ def has_streaming_input(model, op):
     if not payload:
         return False
     target = model["shapes"][shape["members"][payload]["shape"]]
-    return bool(target.get("streaming")) or target.get("type") == "blob"
+    return bool(target.get("streaming")) or target.get("type") in ("blob", "string")
 
 
 def has_event_stream(model, ref):
@@ -244,10 +245,12 @@ def leaves(model, protocol, shape_name, path, masked, depth=0, seen=()):
 
 def output_body(model, protocol, op):
     """The shape the response body serializes, the path its members start from, and whether the body is a
-    raw payload ('stream' for streaming blobs such as S3 objects, 'blob' for other blob or string payloads)."""
+    raw payload ('stream' for streaming blobs such as S3 objects, 'blob' for other blob or string payloads, 'none'
+    for a REST operation that answers no body: SDKs do not read one, so one an upstream sends anyway (moto's 'True'
+    to S3 PutBucketPolicy) is scanned as text, not refused as broken xml or json)."""
     ref = op.get("output")
     if not ref:
-        return None, "", None
+        return None, "", "none" if protocol.startswith("rest-") else None
     shape = model["shapes"][ref["shape"]]
     payload = shape.get("payload") if protocol.startswith("rest-") else None
     if payload:

@@ -120,6 +120,33 @@ public sealed class ServiceCoverageTests(AirlockEnvironment env)
         Assert.Contains("agents", upstream.StdOut);
     }
 
+    [Fact]
+    public async Task S3BucketPolicy_AJsonBodyInARestXmlService_IsForwardedAsItCame()
+    {
+        // PutBucketPolicy's body is the policy's json, not xml; moto answers it with a body ('True') where S3 answers none.
+        var credentials = await env.NewSessionAsync(groups: ["power"]);
+        var environment = env.WithCredentials(credentials);
+        environment["AWS_ENDPOINT_URL"] = env.Gateway.Url;
+        var bucket = AirlockEnvironment.UniqueName("policy");
+        var script = $$"""
+            import boto3, json
+            s3 = boto3.client('s3')
+            s3.create_bucket(Bucket='{{bucket}}')
+            policy = {'Version': '2012-10-17', 'Statement': [{'Sid': 'agents', 'Effect': 'Allow', 'Principal': '*', 'Action': 's3:GetObject', 'Resource': 'arn:aws:s3:::{{bucket}}/*'}]}
+            s3.put_bucket_policy(Bucket='{{bucket}}', Policy=json.dumps(policy))
+            print(json.loads(s3.get_bucket_policy(Bucket='{{bucket}}')['Policy'])['Statement'][0]['Sid'])
+            """;
+
+        var result = await ProcessRunner.RunAsync(Tools.Python, ["-c", script], environment);
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Equal("agents", result.StdOut.Trim());
+        var upstream = await env.MotoAsync("s3api", "get-bucket-policy", "--bucket", bucket);
+        Assert.Contains("agents", upstream.StdOut);
+        var put = (await env.AuditAsync()).Single(e => e.AccessKeyId == credentials.AccessKeyId && e.Operation == "PutBucketPolicy");
+        Assert.Equal(("allow", 200), (put.Decision, put.UpstreamStatus));
+    }
+
     private static bool MotoMisverifies(string action) => action is "lambda:GetFunction" or "eks:DescribeCluster";
 
     private static string SigningName(string serviceId) => Airlock.Aws.Catalog.ServiceCatalog.Default.Service(serviceId)!.SigningName;

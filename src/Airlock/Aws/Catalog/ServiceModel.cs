@@ -88,7 +88,10 @@ internal sealed record OperationModel
     /// <summary>Input members bound to the URI, query string or headers: member name, location, wire name.</summary>
     [JsonPropertyName("members")] public IReadOnlyList<string[]> Members { get; init; } = [];
 
-    /// <summary>The request body is a blob stream (S3 PutObject): streamed through, never read whole.</summary>
+    /// <summary>
+    /// The request body is the payload's own bytes, a blob (S3 PutObject) or a string (S3 PutBucketPolicy's json): streamed
+    /// through, never read whole or parsed as the protocol's xml or json.
+    /// </summary>
     [JsonPropertyName("streamingInput")] public bool StreamingInput { get; init; }
 
     /// <summary>The input or output is an event stream, which Airlock does not proxy yet.</summary>
@@ -106,7 +109,10 @@ internal sealed record OperationModel
     /// <summary>The same as <see cref="MaskOutput"/> for a query call to a service not spoken in xml (CloudWatch, SQS): xml paths, result wrapper first.</summary>
     [JsonPropertyName("maskOutputQuery")] public IReadOnlyList<string> MaskOutputQuery { get; init; } = [];
 
-    /// <summary><c>stream</c> (S3 objects) or <c>blob</c> when the response body is a raw payload rather than json or xml.</summary>
+    /// <summary>
+    /// <c>stream</c> (S3 objects) or <c>blob</c> when the response body is a raw payload rather than json or xml; <c>none</c>
+    /// when a REST operation answers no body (one sent anyway is scanned as text).
+    /// </summary>
     [JsonPropertyName("rawOutput")] public string? RawOutput { get; init; }
 
     /// <summary>The IAM action's name where it is not <c>signingName:Operation</c> (see <see cref="ServiceModel.IamAction"/>).</summary>
