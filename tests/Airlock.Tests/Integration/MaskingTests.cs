@@ -90,6 +90,30 @@ public sealed class MaskingTests(AirlockEnvironment env)
     }
 
     [Fact]
+    public async Task CredentialsTheModelsLeaveUnmarked_AreMaskedAsIfMarked_EcrLoginAndApiGatewayKey()
+    {
+        // Neither model marks these sensitive; tools/sensitive-exceptions.json does.
+        var direct = await env.MotoAsync("ecr", "get-authorization-token", "--query", "authorizationData[0].authorizationToken", "--output", "text");
+        var token = direct.StdOut.Trim();
+        Assert.True(token.Length > 8, direct.ToString());
+        var keyValue = "agw-key-" + Guid.NewGuid().ToString("N");
+        var power = await env.NewSessionAsync(groups: ["power"]);
+
+        var result = await env.Boto3Async(power, $$"""
+            print(boto3.client('ecr').get_authorization_token()['authorizationData'][0]['authorizationToken'])
+            key = boto3.client('apigateway').create_api_key(name='{{AirlockEnvironment.UniqueName("agw")}}', value='{{keyValue}}', enabled=True)
+            print(key['value'])
+            """);
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Equal(["****", "****"], result.StdOut.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+        var records = (await env.AuditAsync()).Where(e => e.AccessKeyId == power.AccessKeyId).ToList();
+        Assert.Contains("authorizationData/*/authorizationToken by model", records.Single(r => r.Operation == "GetAuthorizationToken").Masked);
+        Assert.Contains("value by model", records.Single(r => r.Operation == "CreateApiKey").Masked);
+        await AssertNowhereInAirlockAsync(token, keyValue);
+    }
+
+    [Fact]
     public async Task SecureStringParameter_IsMasked()
     {
         var name = "/airlock/" + AirlockEnvironment.UniqueName("param");
