@@ -16,8 +16,6 @@ internal static class StrictJson
     /// <summary>How many names of one object are compared one by one before a set takes over.</summary>
     private const int ScannedNames = 32;
 
-    private static readonly string TooDeep = $"the body nests deeper than {Options.MaxDepth} levels";
-
     /// <summary>Why <paramref name="body"/> is not a strict json object, or null when it is.</summary>
     public static string? Check(ReadOnlySpan<byte> body)
     {
@@ -40,6 +38,7 @@ internal static class StrictJson
     {
         var reader = new Utf8JsonReader(body, Options);
         int count = 0, depth = 0;
+        var asText = false;
         try
         {
             if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
@@ -58,13 +57,12 @@ internal static class StrictJson
                     case JsonTokenType.EndObject:
                         count = levels[--depth];
                         break;
-                    case JsonTokenType.PropertyName when reader.ValueIsEscaped:
-                        // Rare: names written with escapes are compared as the text they stand for.
-                        return CheckNamesAsText(body);
-                    case JsonTokenType.PropertyName when count - levels[depth - 1] >= 2 * ScannedNames:
-                        // An object this large is checked with sets: scanning its names for each new one is quadratic,
-                        // and a 10 MiB body of short names would keep a core busy for minutes.
-                        return CheckNamesAsText(body);
+                    case JsonTokenType.PropertyName when asText || reader.ValueIsEscaped || count - levels[depth - 1] >= 2 * ScannedNames:
+                        // Rare: names written with escapes are compared as the text they stand for, and an object this
+                        // large with sets (scanning its names for each new one is quadratic: a 10 MiB body of short
+                        // names would keep a core busy for minutes), once the whole body has been read as valid json.
+                        asText = true;
+                        break;
                     case JsonTokenType.PropertyName:
                         var name = reader.ValueSpan;
                         var start = (int)reader.TokenStartIndex + 1;
@@ -94,11 +92,11 @@ internal static class StrictJson
                 }
             }
 
-            return null;
+            return asText ? CheckNamesAsText(body) : null;
         }
         catch (JsonException) when (reader.CurrentDepth >= Options.MaxDepth - 1)
         {
-            return TooDeep;
+            return $"the body nests deeper than {Options.MaxDepth} levels";
         }
         catch (JsonException e)
         {
@@ -110,43 +108,28 @@ internal static class StrictJson
         }
     }
 
-    // Called inside Check's try: its reader's exceptions, but for depth, are Check's to answer.
+    // Called inside Check's try, once its reader has read the whole body as json: only a name's escape (half a surrogate
+    // pair) can still throw, and that is Check's to answer.
     private static string? CheckNamesAsText(ReadOnlySpan<byte> body)
     {
         var reader = new Utf8JsonReader(body, Options);
         var names = new List<HashSet<string>>();
-        try
+        while (reader.Read())
         {
-            while (reader.Read())
+            switch (reader.TokenType)
             {
-                switch (reader.TokenType)
-                {
-                    case JsonTokenType.StartObject:
-                        names.Add(new HashSet<string>(StringComparer.Ordinal));
-                        break;
-                    case JsonTokenType.EndObject:
-                        names.RemoveAt(names.Count - 1);
-                        break;
-                    case JsonTokenType.PropertyName:
-                        var name = reader.GetString()!;
-                        if (!names[^1].Add(name))
-                        {
-                            return $"the name '{Shorten(name)}' appears twice in one object";
-                        }
-
-                        break;
-                    case JsonTokenType.String when reader.ValueIsEscaped:
-                        reader.GetString();
-                        break;
-                }
+                case JsonTokenType.StartObject:
+                    names.Add(new HashSet<string>(StringComparer.Ordinal));
+                    break;
+                case JsonTokenType.EndObject:
+                    names.RemoveAt(names.Count - 1);
+                    break;
+                case JsonTokenType.PropertyName when !names[^1].Add(reader.GetString()!):
+                    return $"the name '{Shorten(reader.GetString()!)}' appears twice in one object";
             }
+        }
 
-            return null;
-        }
-        catch (JsonException) when (reader.CurrentDepth >= Options.MaxDepth - 1)
-        {
-            return TooDeep;
-        }
+        return null;
     }
 
     /// <summary>
