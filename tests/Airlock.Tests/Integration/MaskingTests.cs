@@ -133,9 +133,7 @@ public sealed class MaskingTests(AirlockEnvironment env)
     [Fact]
     public async Task DynamoDbItem_CardAndEmailAreMasked_AndEverySdkAcceptsTheResponse()
     {
-        var table = AirlockEnvironment.UniqueName("masked-items");
-        Assert.Equal(0, (await env.MotoAsync("dynamodb", "create-table", "--table-name", table, "--billing-mode", "PAY_PER_REQUEST",
-            "--attribute-definitions", "AttributeName=pk,AttributeType=S", "--key-schema", "AttributeName=pk,KeyType=HASH")).ExitCode);
+        var table = await NewTableAsync("masked-items");
         var agent = await env.NewSessionAsync(groups: ["agents"]);
         // Written through Airlock: the recorded parameters must not keep the card or the address either.
         var put = await env.CliV2Async(agent, "dynamodb", "put-item", "--table-name", table, "--item",
@@ -181,9 +179,7 @@ public sealed class MaskingTests(AirlockEnvironment env)
     {
         // 32 levels of maps and lists, DynamoDB's limit: ~70 json levels with the request around them, which
         // Airlock refused as "not valid json" while its readers stopped at 64.
-        var table = AirlockEnvironment.UniqueName("deep-items");
-        Assert.Equal(0, (await env.MotoAsync("dynamodb", "create-table", "--table-name", table, "--billing-mode", "PAY_PER_REQUEST",
-            "--attribute-definitions", "AttributeName=pk,AttributeType=S", "--key-schema", "AttributeName=pk,KeyType=HASH")).ExitCode);
+        var table = await NewTableAsync("deep-items");
         var agent = await env.NewSessionAsync(groups: ["agents"]);
 
         var boto = await env.Boto3Async(agent, $$$"""
@@ -216,9 +212,7 @@ public sealed class MaskingTests(AirlockEnvironment env)
     [Fact]
     public async Task ResponsesWithNothingSensitive_AreByteIdenticalToTheUpstreams()
     {
-        var table = AirlockEnvironment.UniqueName("plain");
-        Assert.Equal(0, (await env.MotoAsync("dynamodb", "create-table", "--table-name", table, "--billing-mode", "PAY_PER_REQUEST",
-            "--attribute-definitions", "AttributeName=pk,AttributeType=S", "--key-schema", "AttributeName=pk,KeyType=HASH")).ExitCode);
+        var table = await NewTableAsync("plain");
         Assert.Equal(0, (await env.MotoAsync("dynamodb", "put-item", "--table-name", table, "--item", """{"pk":{"S":"a"},"n":{"N":"7"},"tags":{"SS":["x","y"]}}""")).ExitCode);
         var bucket = AirlockEnvironment.UniqueName("plain");
         Assert.Equal(0, (await env.MotoAsync("s3", "mb", $"s3://{bucket}")).ExitCode);
@@ -281,6 +275,15 @@ public sealed class MaskingTests(AirlockEnvironment env)
         Assert.True(result.ExitCode == 0, result.ToString());
         Assert.NotEmpty(result.StdOut);
         return Encoding.UTF8.GetString(Convert.FromBase64String(result.StdOut));
+    }
+
+    /// <summary>A DynamoDB table keyed by <c>pk</c>, created in moto directly.</summary>
+    private async Task<string> NewTableAsync(string prefix)
+    {
+        var table = AirlockEnvironment.UniqueName(prefix);
+        Assert.Equal(0, (await env.MotoAsync("dynamodb", "create-table", "--table-name", table, "--billing-mode", "PAY_PER_REQUEST",
+            "--attribute-definitions", "AttributeName=pk,AttributeType=S", "--key-schema", "AttributeName=pk,KeyType=HASH")).ExitCode);
+        return table;
     }
 
     /// <summary>No file of the store (database, WAL) and no line of the gateway's log holds any of the values.</summary>
