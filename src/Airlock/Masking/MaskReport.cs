@@ -14,9 +14,6 @@ internal sealed class MaskReport
     /// <summary>A value masked by the detectors that matched in it.</summary>
     public void AddDetectors(string path, IEnumerable<string> detectors) => Add(path, "detector:" + string.Join(",detector:", detectors));
 
-    /// <summary>Drops the lines added since there were <paramref name="count"/>: a reading that failed half-way masked nothing.</summary>
-    public void KeepFirst(int count) => _fields.RemoveRange(count, _fields.Count - count);
-
     public void Add(string path, string source)
     {
         var line = $"{(path.Length == 0 ? "(body)" : path)} by {source}";

@@ -123,20 +123,7 @@ internal static class MaskedResponse
             byte[]? masked;
             try
             {
-                var reported = report.Fields.Count;
-                try
-                {
-                    masked = MaskBody(original, treatment, masking.Caller, masking, report);
-                }
-                catch (Exception e) when (status >= 300 && e is JsonException or XmlException or System.Formats.Cbor.CborContentException)
-                {
-                    // An error answer not in the protocol's shape (a load balancer's HTML 503) holds none of the members the
-                    // model marks: the detectors read it as text, and the SDK sees the status it would have seen, and retries
-                    // what it would have retried, rather than a withheld answer.
-                    report.KeepFirst(reported);
-                    treatment = BodyTreatment.Text;
-                    masked = MaskBody(original, treatment, masking.Caller, masking, report);
-                }
+                masked = MaskBody(original, treatment, masking.Caller, masking, report);
             }
             catch (Exception e) when (e is JsonException or XmlException or DecoderFallbackException or System.Formats.Cbor.CborContentException)
             {
