@@ -154,7 +154,7 @@ internal static class CborBody
         }
     }
 
-    private static string Twice(string key) => $"the key '{(key.Length > 40 ? key[..40] + "…" : key)}' appears twice in one map";
+    private static string Twice(string key) => $"the key '{Quoted.Short(key)}' appears twice in one map";
 
     private sealed class TwoReadingsException(string message) : CborContentException(message);
 }

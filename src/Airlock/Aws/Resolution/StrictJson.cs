@@ -70,7 +70,7 @@ internal static class StrictJson
                         {
                             if (body.Slice(names[i], names[i + 1]).SequenceEqual(name))
                             {
-                                return $"the name '{Shorten(reader.GetString()!)}' appears twice in one object";
+                                return $"the name '{Quoted.Short(reader.GetString()!)}' appears twice in one object";
                             }
                         }
 
@@ -125,7 +125,7 @@ internal static class StrictJson
                     names.RemoveAt(names.Count - 1);
                     break;
                 case JsonTokenType.PropertyName when !names[^1].Add(reader.GetString()!):
-                    return $"the name '{Shorten(reader.GetString()!)}' appears twice in one object";
+                    return $"the name '{Quoted.Short(reader.GetString()!)}' appears twice in one object";
             }
         }
 
@@ -167,6 +167,4 @@ internal static class StrictJson
 
         return escaped;
     }
-
-    private static string Shorten(string text) => text.Length > 40 ? text[..40] + "…" : text;
 }

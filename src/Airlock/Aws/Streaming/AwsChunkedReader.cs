@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Globalization;
 using System.Text;
 using Airlock.Aws.SigV4;
+using Airlock.Primitives;
 
 namespace Airlock.Aws.Streaming;
 
@@ -49,7 +50,7 @@ internal sealed class AwsChunkedReader : IDisposable
         var sizeText = semicolon < 0 ? header : header[..semicolon];
         if (!int.TryParse(sizeText, NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out var size) || size < 0 || sizeText.Length > 8)
         {
-            throw new AwsChunkedException($"The aws-chunked body has a malformed chunk header '{Shorten(header)}'.");
+            throw new AwsChunkedException($"The aws-chunked body has a malformed chunk header '{Quoted.Short(header)}'.");
         }
 
         if (size > StreamingPayload.MaxChunkSize)
@@ -225,8 +226,6 @@ internal sealed class AwsChunkedReader : IDisposable
         _end += read;
         return read > 0;
     }
-
-    private static string Shorten(string text) => text.Length > 40 ? text[..40] + "…" : text;
 
     public void Dispose()
     {
