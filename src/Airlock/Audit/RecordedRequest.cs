@@ -18,10 +18,6 @@ internal static class RecordedRequest
     // A presigned URL's signature, token and credential, and an OIDC token sent to the STS door in a query string.
     private static readonly string[] QuerySecrets = ["X-Amz-Signature", "X-Amz-Security-Token", "X-Amz-Credential", "WebIdentityToken"];
 
-    /// <summary>
-    /// The path and query exactly as sent (the raw request target, not the server's normalised path), minus a
-    /// presigned URL's signature, token and credential and any web identity token.
-    /// </summary>
     /// <summary>The path as the server read it, when it differs from the path sent (without the query); null when the same.</summary>
     public static string? NormalizedPath(HttpRequest request)
     {
@@ -36,6 +32,10 @@ internal static class RecordedRequest
         return (q < 0 ? raw : raw[..q]) == normalized ? null : normalized;
     }
 
+    /// <summary>
+    /// The path and query exactly as sent (the raw request target, not the server's normalised path), minus a
+    /// presigned URL's signature, token and credential and any web identity token.
+    /// </summary>
     public static string Path(HttpRequest request)
     {
         var target = request.HttpContext.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpRequestFeature>()?.RawTarget is { Length: > 0 } raw
@@ -47,10 +47,17 @@ internal static class RecordedRequest
             return target;
         }
 
-        var kept = target[(q + 1)..].Split('&')
-            .Where(p => !QuerySecrets.Any(s => p.StartsWith(s + "=", StringComparison.OrdinalIgnoreCase) || p.Equals(s, StringComparison.OrdinalIgnoreCase)));
+        var kept = target[(q + 1)..].Split('&').Where(p => !IsSecret(p));
         var rest = string.Join('&', kept);
         return target[..q] + (rest.Length > 0 ? "?" + rest : "");
+    }
+
+    // Names are compared as a server reads them, percent-decoded and in any case: X%2DAmz%2DSignature is the signature.
+    private static bool IsSecret(string parameter)
+    {
+        var equals = parameter.IndexOf('=');
+        var name = Uri.UnescapeDataString(equals < 0 ? parameter : parameter[..equals]);
+        return QuerySecrets.Any(s => name.Equals(s, StringComparison.OrdinalIgnoreCase));
     }
 
     public static Dictionary<string, string> Headers(IHeaderDictionary headers, DetectorSet detectors)

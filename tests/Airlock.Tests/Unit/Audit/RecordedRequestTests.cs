@@ -25,6 +25,18 @@ public sealed class RecordedRequestTests
     }
 
     [Fact]
+    public void ThePath_LosesSecretsWhoseNamesArePercentEncodedOrInAnotherCase()
+    {
+        var http = new DefaultHttpContext();
+        http.Request.Path = "/";
+        http.Request.QueryString = new QueryString(
+            "?Action=AssumeRoleWithWebIdentity&webidentitytoken=eyJhbGciOi.a.b&WebIdentity%54oken=eyJhbGciOi.c.d" +
+            "&X%2DAmz%2DSecurity%2DToken=IQoJsecret&x-amz-signature=abc123&X-Amz-Credential&Version=2011-06-15");
+
+        Assert.Equal("/?Action=AssumeRoleWithWebIdentity&Version=2011-06-15", RecordedRequest.Path(http.Request));
+    }
+
+    [Fact]
     public void Headers_WithholdCredentialsAndKeys_AndPassValuesThroughTheDetectors()
     {
         var http = new DefaultHttpContext();
