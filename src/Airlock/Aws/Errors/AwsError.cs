@@ -20,12 +20,21 @@ internal sealed record AwsError(int Status, string Code, string Message)
 
     /// <summary>
     /// The call ran upstream but its response could not be masked, so it was withheld. 424 is a status no AWS SDK
-    /// retries (they retry 500, 502, 503, 504 and throttling): a retry would run the call a second time.
+    /// retries (they retry 500, 502, 503, 504 and throttling): a retry would run the call a second time. An upstream
+    /// that answered 5xx or 429 (a load balancer's html page, say) keeps its status: the SDK retries it exactly as it
+    /// would without Airlock, where the same status reached it from the upstream itself.
     /// </summary>
-    public static AwsError ResponseWithheld(string action, int? status, string? upstreamRequestId, string? why) => new(424, "AirlockResponseWithheld",
-        $"{action} was sent upstream and answered {status?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "without a status"} " +
-        $"(upstream request id {upstreamRequestId ?? "none given"}), but Airlock could not mask the response, so it was withheld: {why}. " +
-        (status is < 300 ? "The call has taken effect: do not retry it." : "Check its effect before retrying it."));
+    public static AwsError ResponseWithheld(string action, int? status, string? upstreamRequestId, string? why)
+    {
+        var answered = status?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "without a status";
+        var upstreamsStatus = status is >= 500 and < 600 or 429;
+        return new(upstreamsStatus ? status!.Value : 424, "AirlockResponseWithheld",
+            $"{action} was sent upstream and answered {answered} (upstream request id {upstreamRequestId ?? "none given"}), " +
+            $"but Airlock could not mask the response, so it was withheld: {why}. " +
+            (status is < 300 ? "The call has taken effect: do not retry it."
+                : upstreamsStatus ? "The status is the upstream's, as the caller would have seen it without Airlock."
+                : "Check its effect before retrying it."));
+    }
 
     public static AwsError Malformed(string message) => new(400, "InvalidRequest", message);
 

@@ -1,3 +1,4 @@
+using System.Text;
 using System.Net;
 using System.Xml.Linq;
 using Airlock.Audit;
@@ -455,6 +456,21 @@ public sealed class AirlockEnvironment : IAsyncLifetime
     /// Every audit record, from whichever store the gateway writes to, once the outcomes of finished calls are in:
     /// the gateway answers a call before its outcome record is committed (only the decision must be durable first).
     /// </summary>
+    /// <summary>None of the values is in the gateway's log or in any file beside its store (database, WAL, journal).</summary>
+    public async Task AssertNowhereInAirlockAsync(params string[] values)
+    {
+        var log = Gateway.ReadLog();
+        foreach (var file in Directory.GetFiles(Path.GetDirectoryName(DatabasePath)!))
+        {
+            var text = Encoding.Latin1.GetString(await File.ReadAllBytesAsync(file));
+            foreach (var value in values)
+            {
+                Assert.DoesNotContain(value, text);
+                Assert.DoesNotContain(value, log);
+            }
+        }
+    }
+
     internal async Task<IReadOnlyList<AuditEntry>> AuditAsync()
     {
         await using var store = new AuditStore((AuditPostgresql ?? StorePostgresql) is { } postgresql ? new Airlock.Audit.Stores.PostgresAuditDatabase(postgresql)

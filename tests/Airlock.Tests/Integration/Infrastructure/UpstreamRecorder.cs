@@ -39,6 +39,12 @@ public sealed class UpstreamRecorder : IAsyncDisposable
     /// <summary>Requests that match get moto's status, headers and the first half of its body, then the connection is cut.</summary>
     public void BreakAnswersTo(Func<RecordedUpstreamRequest, bool> when) => _answersBroken.Enqueue(when);
 
+    private readonly ConcurrentQueue<(Func<RecordedUpstreamRequest, bool> When, int Status, string ContentType, string Body)> _answeredInstead = new();
+
+    /// <summary>Requests that match are not passed on to moto: they get this answer, as from a load balancer in front of it.</summary>
+    public void AnswerInsteadTo(Func<RecordedUpstreamRequest, bool> when, int status, string contentType, string body) =>
+        _answeredInstead.Enqueue((when, status, contentType, body));
+
     public static async Task<UpstreamRecorder> StartAsync(string upstream)
     {
         var app = LoopbackServer.Create();
@@ -56,6 +62,13 @@ public sealed class UpstreamRecorder : IAsyncDisposable
         var headers = context.Request.Headers.ToDictionary(h => h.Key.ToLowerInvariant(), h => h.Value.ToString());
         var received = new RecordedUpstreamRequest(context.Request.Method, target, headers, body.ToArray());
         Received.Enqueue(received);
+        if (_answeredInstead.FirstOrDefault(answer => answer.When(received)) is { When: not null } instead)
+        {
+            context.Response.StatusCode = instead.Status;
+            context.Response.ContentType = instead.ContentType;
+            await context.Response.WriteAsync(instead.Body);
+            return;
+        }
 
         using var request = new HttpRequestMessage(new HttpMethod(context.Request.Method), upstream + target);
         request.Headers.Host = context.Request.Host.Value;
