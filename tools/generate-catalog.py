@@ -170,12 +170,24 @@ def located_members(model, op):
 
 
 def sensitive_inputs(model, op):
-    """Top-level input members the model marks sensitive (SecretString, SSECustomerKey): never recorded."""
+    """Top-level input members that are, or hold at any depth, a member the model marks sensitive (SecretString,
+    SSECustomerKey, a launch specification's UserData): never recorded, nor anything below them."""
     shape_name = op.get("input", {}).get("shape")
     if not shape_name:
         return []
     members = model["shapes"][shape_name].get("members", {})
-    return sorted(name for name, ref in members.items() if ref.get("sensitive") or model["shapes"][ref["shape"]].get("sensitive"))
+    return sorted(name for name, ref in members.items() if is_sensitive(model, ref) or holds_sensitive(model, ref["shape"], set()))
+
+
+def holds_sensitive(model, shape_name, seen):
+    """Whether a value of this shape can carry a sensitive member somewhere inside it."""
+    if shape_name in seen:
+        return False
+    seen.add(shape_name)
+    shape = model["shapes"][shape_name]
+    refs = list(shape.get("members", {}).values())
+    refs += [shape[k] for k in ("member", "key", "value") if k in shape]
+    return any(is_sensitive(model, ref) or holds_sensitive(model, ref["shape"], seen) for ref in refs)
 
 
 def has_streaming_input(model, op):

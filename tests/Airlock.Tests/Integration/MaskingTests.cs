@@ -114,6 +114,66 @@ public sealed class MaskingTests(AirlockEnvironment env)
     }
 
     [Fact]
+    public async Task Ec2UserData_IsMaskedWhenRead_AndNotRecordedWhenWritten()
+    {
+        // User data is where bootstrap scripts keep passwords; RunInstances marks it sensitive, but the model leaves it
+        // unmarked in DescribeInstanceAttribute's answer and ModifyInstanceAttribute's request.
+        var script = "#!/bin/sh\nexport DB_PASSWORD=ud-" + Guid.NewGuid().ToString("N");
+        var encoded = Convert.ToBase64String(Encoding.UTF8.GetBytes(script));
+        var run = await env.MotoAsync("ec2", "run-instances", "--image-id", "ami-12c6146b", "--count", "1", "--instance-type", "t2.micro",
+            "--user-data", script, "--query", "Instances[0].InstanceId", "--output", "text");
+        Assert.True(run.ExitCode == 0, run.ToString());
+        var instance = run.StdOut.Trim();
+        var power = await env.NewSessionAsync(groups: ["power"]);
+
+        var result = await env.Boto3Async(power, $$"""
+            c = boto3.client('ec2')
+            print(c.describe_instance_attribute(InstanceId='{{instance}}', Attribute='userData')['UserData']['Value'])
+            c.stop_instances(InstanceIds=['{{instance}}'])
+            c.modify_instance_attribute(InstanceId='{{instance}}', UserData={'Value': b'{{encoded}}'})
+            print('modified')
+            """);
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Equal(["****", "modified"], result.StdOut.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+        var records = (await env.AuditAsync()).Where(e => e.AccessKeyId == power.AccessKeyId).ToList();
+        Assert.Contains("userData/value by model", records.Single(r => r.Operation == "DescribeInstanceAttribute").Masked);
+        var modify = records.Single(r => r.Operation == "ModifyInstanceAttribute");
+        Assert.Equal(("allow", 200), (modify.Decision, modify.UpstreamStatus));
+        await env.AssertNowhereInAirlockAsync(encoded, Convert.ToBase64String(Encoding.UTF8.GetBytes(encoded)), script[^32..]);
+    }
+
+    [Fact]
+    public async Task ASensitiveMemberNestedInARequest_IsNotRecorded_LambdaEnvironment()
+    {
+        // Lambda's model marks a function's environment variables sensitive; they travel inside Environment.Variables,
+        // not at the top of the body, and the recorded body would have kept them.
+        var secret = "lambda-env-" + Guid.NewGuid().ToString("N");
+        var role = AirlockEnvironment.UniqueName("lambda-role");
+        Assert.Equal(0, (await env.MotoAsync("iam", "create-role", "--role-name", role, "--assume-role-policy-document",
+            """{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"lambda.amazonaws.com"},"Action":"sts:AssumeRole"}]}""")).ExitCode);
+        var power = await env.NewSessionAsync(groups: ["power"]);
+        var function = AirlockEnvironment.UniqueName("fn");
+
+        var result = await env.Boto3Async(power, $$$"""
+            import io, zipfile
+            code = io.BytesIO()
+            with zipfile.ZipFile(code, 'w') as z:
+                z.writestr('index.py', 'def handler(event, context):\n    return 1\n')
+            c = boto3.client('lambda')
+            made = c.create_function(FunctionName='{{{function}}}', Runtime='python3.12', Handler='index.handler', Code={'ZipFile': code.getvalue()},
+                              Role='arn:aws:iam::123456789012:role/{{{role}}}', Environment={'Variables': {'DB_PASSWORD': '{{{secret}}}'}})
+            print(made['FunctionName'], made['Environment']['Variables']['DB_PASSWORD'])
+            """);
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Equal(function + " ****", result.StdOut.Trim());
+        var created = Assert.Single(await env.AuditAsync(), e => e.AccessKeyId == power.AccessKeyId && e.Operation == "CreateFunction");
+        Assert.Equal(("allow", 201), (created.Decision, created.UpstreamStatus));
+        await env.AssertNowhereInAirlockAsync(secret);
+    }
+
+    [Fact]
     public async Task SecureStringParameter_IsMasked()
     {
         var name = "/airlock/" + AirlockEnvironment.UniqueName("param");
