@@ -1,3 +1,4 @@
+using Airlock.Aws.Catalog;
 using Airlock.Masking;
 using Airlock.Primitives;
 
@@ -47,17 +48,96 @@ internal static class RecordedRequest
             return target;
         }
 
-        var kept = target[(q + 1)..].Split('&').Where(p => !IsSecret(p));
-        var rest = string.Join('&', kept);
-        return target[..q] + (rest.Length > 0 ? "?" + rest : "");
+        return WithoutQueryParameters(target, q, name => QuerySecrets.Any(s => name.Equals(s, StringComparison.OrdinalIgnoreCase)));
     }
 
-    // Names are compared as a server reads them, percent-decoded and in any case: X%2DAmz%2DSignature is the signature.
-    private static bool IsSecret(string parameter)
+    /// <summary>
+    /// The recorded path and headers without the input members the operation's model marks sensitive where they travel
+    /// outside the body: a header (WorkDocs' <c>Authentication</c>, SSO's bearer token), the query string (a Location
+    /// API key) or a label of the path.
+    /// </summary>
+    public static (string? Path, string? NormalizedPath, IReadOnlyDictionary<string, string> Headers) WithoutSensitiveInput(
+        string? path, string? normalizedPath, IReadOnlyDictionary<string, string> headers, OperationModel operation, IReadOnlyDictionary<string, string> parameters)
     {
-        var equals = parameter.IndexOf('=');
-        var name = Uri.UnescapeDataString(equals < 0 ? parameter : parameter[..equals]);
-        return QuerySecrets.Any(s => name.Equals(s, StringComparison.OrdinalIgnoreCase));
+        if (operation.SensitiveInput.Count == 0)
+        {
+            return (path, normalizedPath, headers);
+        }
+
+        Dictionary<string, string>? kept = null; // copied only when a header goes
+        List<string>? queryNames = null;
+        List<string>? labels = null;
+        foreach (var member in operation.Members)
+        {
+            if (!operation.SensitiveInput.Contains(member[0], StringComparer.Ordinal))
+            {
+                continue;
+            }
+
+            var wire = member[2].ToLowerInvariant();
+            switch (member[1])
+            {
+                case "header" when headers.ContainsKey(wire):
+                    (kept ??= new(headers, StringComparer.Ordinal)).Remove(wire);
+                    break;
+                case "headers":
+                    foreach (var name in headers.Keys.Where(k => k.StartsWith(wire, StringComparison.Ordinal)))
+                    {
+                        (kept ??= new(headers, StringComparer.Ordinal)).Remove(name);
+                    }
+
+                    break;
+                case "querystring":
+                    (queryNames ??= []).Add(wire);
+                    break;
+                case "uri" when parameters.TryGetValue(member[0], out var value) && value.Length > 0:
+                    (labels ??= []).Add(value);
+                    break;
+            }
+        }
+
+        if (queryNames is null && labels is null)
+        {
+            return (path, normalizedPath, kept ?? headers);
+        }
+
+        return (Redact(path, queryNames ?? [], labels ?? []), Redact(normalizedPath, queryNames ?? [], labels ?? []), kept ?? headers);
+    }
+
+    private static string? Redact(string? target, List<string> queryNames, List<string> labels)
+    {
+        if (target is null)
+        {
+            return null;
+        }
+
+        var q = target.IndexOf('?');
+        var path = string.Join('/', (q < 0 ? target : target[..q]).Split('/')
+            .Select(segment => labels.Contains(Uri.UnescapeDataString(segment), StringComparer.Ordinal) ? Masker.FullMask : segment));
+        foreach (var label in labels.Where(l => l.Contains('/')))
+        {
+            // A greedy label spans segments, each escaped on its own or not at all.
+            path = path.Replace(label, Masker.FullMask, StringComparison.Ordinal)
+                .Replace(string.Join('/', label.Split('/').Select(Uri.EscapeDataString)), Masker.FullMask, StringComparison.Ordinal);
+            if (Uri.UnescapeDataString(path).Contains(label, StringComparison.Ordinal))
+            {
+                path = Masker.FullMask; // written some other way: none of the path is kept
+            }
+        }
+
+        return q < 0 ? path : WithoutQueryParameters(path + target[q..], path.Length, name => queryNames.Contains(name, StringComparer.OrdinalIgnoreCase));
+    }
+
+    // Names are compared as a server reads them, percent-decoded: X%2DAmz%2DSignature is the signature.
+    private static string WithoutQueryParameters(string target, int q, Func<string, bool> dropped)
+    {
+        var kept = target[(q + 1)..].Split('&').Where(p =>
+        {
+            var equals = p.IndexOf('=');
+            return !dropped(Uri.UnescapeDataString(equals < 0 ? p : p[..equals]));
+        });
+        var rest = string.Join('&', kept);
+        return target[..q] + (rest.Length > 0 ? "?" + rest : "");
     }
 
     public static Dictionary<string, string> Headers(IHeaderDictionary headers, DetectorSet detectors)

@@ -70,6 +70,8 @@ internal sealed class AwsCallResolver(OperationResolver resolver, Connections co
         call.Action = operation.Action;
         call.Region = region;
         call.Parameters = masking.MaskRecorded(operation.RecordableParameters());
+        var (path, normalizedPath, headers) = RecordedRequest.WithoutSensitiveInput(call.Origin.Path, call.Origin.NormalizedPath, call.Headers, operation.Operation, operation.Parameters);
+        (call.Origin, call.Headers) = (call.Origin with { Path = path, NormalizedPath = normalizedPath }, headers);
         if (body is { } buffered)
         {
             call.RequestBody = RecordedRequest.Body(buffered.Span, options.RecordedRequestBodyBytes, operation.Operation.SensitiveInput.Count > 0, masking.Recording);

@@ -17,7 +17,8 @@ internal class Call(string frontEnd, CallOrigin origin, CancellationToken aborte
 
     public long StartedAt { get; } = Stopwatch.GetTimestamp();
     public string RequestId { get; } = RequestIds.Next();
-    public CallOrigin Origin { get; } = origin;
+    /// <summary>Where the call came from, as recorded: its path loses what the model marks sensitive once the call is understood.</summary>
+    public CallOrigin Origin { get; set; } = origin;
     public CancellationToken Aborted { get; } = aborted;
 
     /// <summary>The wire protocol the call speaks, which refusals must use too.</summary>

@@ -174,6 +174,35 @@ public sealed class MaskingTests(AirlockEnvironment env)
     }
 
     [Fact]
+    public async Task ASensitiveMemberSentInAHeader_IsNotRecorded_S3EncryptionContext()
+    {
+        // PutObject's SSE-KMS key id and encryption context travel in headers the model marks sensitive.
+        var key = await env.MotoAsync("kms", "create-key", "--query", "KeyMetadata.KeyId", "--output", "text");
+        Assert.True(key.ExitCode == 0, key.ToString());
+        var keyId = key.StdOut.Trim();
+        var marker = "ctx-" + Guid.NewGuid().ToString("N");
+        var context = Convert.ToBase64String(Encoding.UTF8.GetBytes($$"""{"tenant":"{{marker}}"}"""));
+        var bucket = AirlockEnvironment.UniqueName("sse-kms");
+        Assert.Equal(0, (await env.MotoAsync("s3api", "create-bucket", "--bucket", bucket)).ExitCode);
+        var power = await env.NewSessionAsync(groups: ["power"]);
+
+        var result = await env.Boto3Async(power, $$"""
+            c = boto3.client('s3')
+            put = c.put_object(Bucket='{{bucket}}', Key='report.csv', Body=b'a,b\n', ServerSideEncryption='aws:kms', SSEKMSKeyId='{{keyId}}',
+                               SSEKMSEncryptionContext='{{context}}')
+            print(put['ResponseMetadata']['HTTPStatusCode'])
+            """);
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Equal("200", result.StdOut.Trim());
+        var put = Assert.Single(await env.AuditAsync(), e => e.AccessKeyId == power.AccessKeyId && e.Operation == "PutObject");
+        Assert.Equal(("allow", 200), (put.Decision, put.UpstreamStatus));
+        Assert.Equal("aws:kms", put.Headers["x-amz-server-side-encryption"]);
+        Assert.False(put.Headers.ContainsKey("x-amz-server-side-encryption-context"));
+        await env.AssertNowhereInAirlockAsync(context, keyId);
+    }
+
+    [Fact]
     public async Task SecureStringParameter_IsMasked()
     {
         var name = "/airlock/" + AirlockEnvironment.UniqueName("param");

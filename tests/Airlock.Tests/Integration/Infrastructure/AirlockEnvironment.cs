@@ -452,10 +452,6 @@ public sealed class AirlockEnvironment : IAsyncLifetime
         await command.ExecuteNonQueryAsync();
     }
 
-    /// <summary>
-    /// Every audit record, from whichever store the gateway writes to, once the outcomes of finished calls are in:
-    /// the gateway answers a call before its outcome record is committed (only the decision must be durable first).
-    /// </summary>
     /// <summary>None of the values is in the gateway's log or in any file beside its store (database, WAL, journal).</summary>
     public async Task AssertNowhereInAirlockAsync(params string[] values)
     {
@@ -471,6 +467,10 @@ public sealed class AirlockEnvironment : IAsyncLifetime
         }
     }
 
+    /// <summary>
+    /// Every audit record, from whichever store the gateway writes to, once the outcomes of finished calls are in:
+    /// the gateway answers a call before its outcome record is committed (only the decision must be durable first).
+    /// </summary>
     internal async Task<IReadOnlyList<AuditEntry>> AuditAsync()
     {
         await using var store = new AuditStore((AuditPostgresql ?? StorePostgresql) is { } postgresql ? new Airlock.Audit.Stores.PostgresAuditDatabase(postgresql)

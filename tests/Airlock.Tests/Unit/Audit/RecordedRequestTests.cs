@@ -37,6 +37,32 @@ public sealed class RecordedRequestTests
     }
 
     [Fact]
+    public void WhatTheModelMarksSensitiveOutsideTheBody_LeavesThePathAndHeaders()
+    {
+        var operation = new Airlock.Aws.Catalog.OperationModel
+        {
+            Name = "GetPlace", Method = "GET", Uri = "/v2/place/{PlaceId}",
+            Members = [["PlaceId", "uri", "PlaceId"], ["Key", "querystring", "key"], ["Language", "querystring", "language"],
+                ["Token", "header", "X-Amz-SSO_bearer_token"], ["Attributes", "headers", "x-amz-lex-"]],
+            SensitiveInput = ["Attributes", "Key", "PlaceId", "Token"],
+        };
+        const string Sent = "/v2/place/AQAAA%2Fsecret-place?language=en&%6Bey=v1.public.secret-api-key";
+        const string Read = "/v2/place/AQAAA/secret-place";
+        var headers = new Dictionary<string, string>
+        {
+            ["x-amz-sso_bearer_token"] = "aoa-bearer-secret", ["x-amz-lex-session"] = "lex-secret", ["x-amz-date"] = "20261204T000000Z",
+        };
+        var parameters = new Dictionary<string, string> { ["PlaceId"] = "AQAAA/secret-place", ["Key"] = "v1.public.secret-api-key", ["Language"] = "en" };
+
+        var (path, normalizedPath, keptHeaders) = RecordedRequest.WithoutSensitiveInput(Sent, Read, headers, operation, parameters);
+
+        Assert.Equal("/v2/place/****?language=en", path);
+        Assert.Equal("/v2/place/****", normalizedPath);
+        Assert.Equal(["x-amz-date"], keptHeaders.Keys);
+        Assert.Equal((Sent, Read, headers), RecordedRequest.WithoutSensitiveInput(Sent, Read, headers, operation with { SensitiveInput = [] }, parameters));
+    }
+
+    [Fact]
     public void Headers_WithholdCredentialsAndKeys_AndPassValuesThroughTheDetectors()
     {
         var http = new DefaultHttpContext();
