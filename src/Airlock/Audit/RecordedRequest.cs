@@ -96,15 +96,13 @@ internal static class RecordedRequest
             }
         }
 
-        if (queryNames is null && labels is null)
-        {
-            return (path, normalizedPath, kept ?? headers);
-        }
-
-        return (Redact(path, queryNames ?? [], labels ?? []), Redact(normalizedPath, queryNames ?? [], labels ?? []), kept ?? headers);
+        // A query-protocol call sent as a GET carries its form in the query string: UserData.Value, Password.
+        bool Dropped(string name) =>
+            queryNames?.Contains(name, StringComparer.OrdinalIgnoreCase) == true || operation.SensitiveInput.Contains(name.Split('.')[0], StringComparer.Ordinal);
+        return (Redact(path, Dropped, labels ?? []), Redact(normalizedPath, Dropped, labels ?? []), kept ?? headers);
     }
 
-    private static string? Redact(string? target, List<string> queryNames, List<string> labels)
+    private static string? Redact(string? target, Func<string, bool> droppedQuery, List<string> labels)
     {
         if (target is null)
         {
@@ -125,7 +123,7 @@ internal static class RecordedRequest
             }
         }
 
-        return q < 0 ? path : WithoutQueryParameters(path + target[q..], path.Length, name => queryNames.Contains(name, StringComparer.OrdinalIgnoreCase));
+        return q < 0 ? path : WithoutQueryParameters(path + target[q..], path.Length, droppedQuery);
     }
 
     // Names are compared as a server reads them, percent-decoded: X%2DAmz%2DSignature is the signature.

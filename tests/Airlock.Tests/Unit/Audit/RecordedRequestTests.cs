@@ -63,6 +63,17 @@ public sealed class RecordedRequestTests
     }
 
     [Fact]
+    public void AQueryProtocolCallSentAsAGet_LosesItsSensitiveMembersFromThePath()
+    {
+        var operation = new Airlock.Aws.Catalog.OperationModel { Name = "CreateLoginProfile", Method = "POST", Uri = "/", SensitiveInput = ["Password"] };
+        const string Sent = "/?Action=CreateLoginProfile&UserName=jane&Password=hunter2-secret&Version=2010-05-08";
+
+        var (path, _, _) = RecordedRequest.WithoutSensitiveInput(Sent, null, new Dictionary<string, string>(), operation, new Dictionary<string, string>());
+
+        Assert.Equal("/?Action=CreateLoginProfile&UserName=jane&Version=2010-05-08", path);
+    }
+
+    [Fact]
     public void Headers_WithholdCredentialsAndKeys_AndPassValuesThroughTheDetectors()
     {
         var http = new DefaultHttpContext();
