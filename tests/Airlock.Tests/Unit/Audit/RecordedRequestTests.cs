@@ -81,6 +81,8 @@ public sealed class RecordedRequestTests
         http.Request.Headers["X-Amz-Security-Token"] = "IQoJb3JpZ2luX2VjEBAaCXVzLWVhc3QtMSJHMEUCIQD";
         http.Request.Headers["x-amz-server-side-encryption-customer-key"] = "MDEyMzQ1Njc4OTAxMjM0NTY3ODkwMTIzNDU2Nzg5MDE=";
         http.Request.Headers.Cookie = "session=1";
+        http.Request.Headers["Authentication"] = "workdocs-bearer-token";
+        http.Request.Headers["x-amz-sso_bearer_token"] = "aoaAAAAAsso-token";
         http.Request.Headers["X-Amz-Date"] = "20261122T080000Z";
         http.Request.Headers["x-amz-meta-owner"] = "jane.doe@example.com";
 
