@@ -203,6 +203,27 @@ public sealed class MaskingTests(AirlockEnvironment env)
     }
 
     [Fact]
+    public async Task APasswordNamedAsOneInAMap_IsMasked_GlueConnection()
+    {
+        // Glue's model leaves a connection's properties unmarked; the password among them is masked by its name.
+        var name = AirlockEnvironment.UniqueName("jdbc");
+        var password = "glue-" + Guid.NewGuid().ToString("N")[..12];
+        var power = await env.NewSessionAsync(groups: ["power"]);
+
+        var result = await env.Boto3Async(power, $$$"""
+            c = boto3.client('glue')
+            c.create_connection(ConnectionInput={'Name': '{{{name}}}', 'ConnectionType': 'JDBC', 'ConnectionProperties': {
+                'JDBC_CONNECTION_URL': 'jdbc:postgresql://db.internal/app', 'USERNAME': 'app', 'PASSWORD': '{{{password}}}'}})
+            props = c.get_connection(Name='{{{name}}}')['Connection']['ConnectionProperties']
+            print(props['USERNAME'], props['JDBC_CONNECTION_URL'], props['PASSWORD'])
+            """);
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Equal("app jdbc:postgresql://db.internal/app [password:****]", result.StdOut.Trim());
+        await env.AssertNowhereInAirlockAsync(password);
+    }
+
+    [Fact]
     public async Task SecureStringParameter_IsMasked()
     {
         var name = "/airlock/" + AirlockEnvironment.UniqueName("param");

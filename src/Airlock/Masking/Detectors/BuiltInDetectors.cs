@@ -24,7 +24,8 @@ internal static partial class BuiltInDetectors
         new RegexDetector("private-key", PrivateKey(), (t, in x) => x.Length >= 60 && x.Dash && t.Contains("PRIVATE KEY-----", StringComparison.Ordinal)),
         new RegexDetector("jwt", Jwt(), (t, in x) => x.Length >= 20 && x.Dot && t.Contains("eyJ", StringComparison.Ordinal)),
         new RegexDetector("password", Password(),
-            (t, in x) => (x.Colon || x.Equal) && (t.Contains("://", StringComparison.Ordinal) || t.Contains("pass", StringComparison.OrdinalIgnoreCase) || t.Contains("pwd", StringComparison.OrdinalIgnoreCase))),
+            (t, in x) => (x.Colon || x.Equal) && (t.Contains("://", StringComparison.Ordinal) || t.Contains("pass", StringComparison.OrdinalIgnoreCase) || t.Contains("pwd", StringComparison.OrdinalIgnoreCase)),
+            wholeField: (field, text) => field is not null && IsPasswordField(field) && IsSecretText(text)),
         new RegexDetector("credit-card", CardNumber(), (t, in x) => x.Digits >= 13 && TextShape.HasDigitRun(t, 13), PaymentCard.IsValid, MaskStyle.Partial),
         new RegexDetector("email", Email(), (_, in x) => x.At && x.Dot),
         new RegexDetector("phone", Phone(), (t, in x) => x.Digits >= 8 && (x.Plus || x.Paren || x.Dash || x.Dot) && TextShape.HasPhoneShape(t),
@@ -32,6 +33,16 @@ internal static partial class BuiltInDetectors
         new RegexDetector("us-ssn", Ssn(), (t, in x) => x.Digits >= 9 && x.Dash && TextShape.HasSsnShape(t)),
         new RegexDetector("iban", IbanPattern(), (t, in x) => x.Length >= 15 && x.Digits >= 2 && x.Upper >= 2 && TextShape.HasIbanStart(t), Iban.IsValid),
     ];
+
+    // A value named as a password (Glue's PASSWORD connection property, a DB_PASSWORD variable, MasterUserPassword),
+    // not the settings named after one (PasswordLastUsed, MinimumPasswordLength).
+    private static bool IsPasswordField(string field) =>
+        field.EndsWith("password", StringComparison.OrdinalIgnoreCase) || field.EndsWith("passwd", StringComparison.OrdinalIgnoreCase)
+        || field.Equals("pwd", StringComparison.OrdinalIgnoreCase);
+
+    // Not a flag in text (xml's AllowUsersToChangePassword is "true") nor an empty value.
+    private static bool IsSecretText(ReadOnlySpan<char> text) =>
+        text.Length > 0 && !text.Equals("true", StringComparison.OrdinalIgnoreCase) && !text.Equals("false", StringComparison.OrdinalIgnoreCase);
 
     public static Detector? Named(string name) => All.FirstOrDefault(d => string.Equals(d.Name, name, StringComparison.OrdinalIgnoreCase));
 
@@ -53,8 +64,9 @@ internal static partial class BuiltInDetectors
     [GeneratedRegex(@"(?<![A-Za-z0-9_-])eyJ[A-Za-z0-9_-]{4,}\.eyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]*")]
     private static partial Regex Jwt();
 
-    // The password of a URL's user info (postgres://app:PASSWORD@db), or the value after password= / pwd: / "password": "…".
-    [GeneratedRegex(@"(?<=[A-Za-z][A-Za-z0-9+.-]*://[^\s:/@]*:)(?<v>[^\s@/]+)(?=@)|(?i:\b(?:password|passwd|pwd)\b)[""']?\s*[=:]\s*[""']?(?<v>[^\s;,&""'<>]+)")]
+    // The password of a URL's user info (postgres://app:PASSWORD@db), or the value after password= / pwd: / "password": "…",
+    // and after a name that ends in one (DB_PASSWORD=, "MasterUserPassword": "…").
+    [GeneratedRegex(@"(?<=[A-Za-z][A-Za-z0-9+.-]*://[^\s:/@]*:)(?<v>[^\s@/]+)(?=@)|(?i:(?<![A-Za-z0-9_-])[A-Za-z0-9_-]*(?:password|passwd|pwd)\b)[""']?\s*[=:]\s*[""']?(?<v>[^\s;,&""'<>]+)")]
     private static partial Regex Password();
 
     [GeneratedRegex(@"(?<![\d-])\d(?:[ -]?\d){12,18}(?![\d-])")]

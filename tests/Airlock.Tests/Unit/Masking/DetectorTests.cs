@@ -24,6 +24,8 @@ public sealed class DetectorTests
     [InlineData("Bearer eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJhbGljZSJ9.c2lnbmF0dXJl", "jwt")]
     [InlineData("postgres://app:s3cr3t-pw@db.internal:5432/app", "password")]
     [InlineData("Server=db;User Id=app;Password=hunter2;", "password")]
+    [InlineData("export DB_PASSWORD=hunter2", "password")]
+    [InlineData("{\"MasterUserPassword\": \"hunter2\"}", "password")]
     [InlineData("card 4111 1111 1111 1111 on file", "credit-card")]
     [InlineData("5555555555554444", "credit-card")]
     [InlineData("378282246310005", "credit-card")]
@@ -53,6 +55,7 @@ public sealed class DetectorTests
     [InlineData("wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY")] // a 40-character value alone, with no field or keyword saying it is a secret
     [InlineData("DE89 3704 0044 0532 0130 01")] // IBAN check digits wrong
     [InlineData("000-12-3456")]
+    [InlineData("PasswordLastUsed=2026-11-22, password_policy: strict")] // settings named after a password, not one
     [InlineData("version 1.2.3, build 20261122")]
     [InlineData("")]
     public void LeavesLookAlikes(string text)
@@ -74,6 +77,31 @@ public sealed class DetectorTests
     {
         var (masked, _) = Scan("AQoDYXdzEJr1K1Yrandomtokenvalue0123456789", "SessionToken");
         Assert.Equal("[aws-session-token:****]", masked);
+    }
+
+    [Theory]
+    [InlineData("PASSWORD")]
+    [InlineData("DB_PASSWORD")]
+    [InlineData("MasterUserPassword")]
+    [InlineData("passwd")]
+    [InlineData("pwd")]
+    public void AValueNamedAsAPasswordIsMaskedByItsField(string field)
+    {
+        var (masked, hits) = Scan("glue-pass-77", field);
+        Assert.Equal("[password:****]", masked);
+        Assert.Equal(["password"], hits);
+    }
+
+    [Theory]
+    [InlineData("PasswordLastUsed", "2026-12-04T10:00:00Z")]
+    [InlineData("MinimumPasswordLength", "14")]
+    [InlineData("AllowUsersToChangePassword", "true")]
+    [InlineData("PASSWORD", "")]
+    [InlineData("UserName", "glue-pass-77")]
+    public void SettingsNamedAfterAPassword_AreNotOne(string field, string text)
+    {
+        var (masked, _) = Scan(text, field);
+        Assert.Null(masked);
     }
 
     [Fact]
