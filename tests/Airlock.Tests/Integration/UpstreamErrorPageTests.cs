@@ -21,13 +21,7 @@ public sealed class UpstreamErrorPageTests(AirlockEnvironment env)
         var table = AirlockEnvironment.UniqueName("behind-a-balancer");
         env.Recorder.AnswerInsteadTo(r => Sent(r, table), 503, "text/html", Page);
 
-        var result = await env.Boto3Async(agent, $$$"""
-            c = boto3.client('dynamodb', config=botocore.config.Config(retries={'mode': 'standard', 'max_attempts': 3}))
-            try:
-                c.get_item(TableName='{{{table}}}', Key={'pk': {'S': 'a'}})
-            except botocore.exceptions.ClientError as e:
-                print(e.response['Error']['Code'], e.response['ResponseMetadata']['HTTPStatusCode'], e.response['ResponseMetadata']['RetryAttempts'])
-            """);
+        var result = await CallAsync(agent, "dynamodb", 3, $$$"""c.get_item(TableName='{{{table}}}', Key={'pk': {'S': 'a'}})""");
 
         Assert.True(result.ExitCode == 0, result.ToString());
         var attempts = Attempts(result.StdOut, "AirlockResponseWithheld 503");
@@ -45,16 +39,8 @@ public sealed class UpstreamErrorPageTests(AirlockEnvironment env)
         var ns = AirlockEnvironment.UniqueName("cbor-behind-a-balancer");
         env.Recorder.AnswerInsteadTo(r => Sent(r, ns), 503, "text/html", Page);
 
-        var result = await env.Boto3Async(agent, $$$"""
-            import botocore.model
-            botocore.model.PRIORITY_ORDERED_SUPPORTED_PROTOCOLS = ('smithy-rpc-v2-cbor',)
-            c = boto3.client('cloudwatch', config=botocore.config.Config(retries={'mode': 'standard', 'max_attempts': 2}))
-            assert c.meta.service_model.resolved_protocol == 'smithy-rpc-v2-cbor'
-            try:
-                c.put_metric_data(Namespace='{{{ns}}}', MetricData=[{'MetricName': 'calls', 'Value': 2.0}])
-            except botocore.exceptions.ClientError as e:
-                print(e.response['Error']['Code'], e.response['ResponseMetadata']['HTTPStatusCode'], e.response['ResponseMetadata']['RetryAttempts'])
-            """);
+        var result = await CallAsync(agent, "cloudwatch", 2, $$"""c.put_metric_data(Namespace='{{ns}}', MetricData=[{'MetricName': 'calls', 'Value': 2.0}])""",
+            protocol: "smithy-rpc-v2-cbor");
 
         Assert.True(result.ExitCode == 0, result.ToString());
         Assert.Equal(Attempts(result.StdOut, "AirlockResponseWithheld 503"), env.Recorder.Received.Count(r => Sent(r, ns)));
@@ -67,18 +53,23 @@ public sealed class UpstreamErrorPageTests(AirlockEnvironment env)
         var table = AirlockEnvironment.UniqueName("behind-a-waf");
         env.Recorder.AnswerInsteadTo(r => Sent(r, table), 403, "text/html", "<html><body>Request blocked.</body></html>");
 
-        var result = await env.Boto3Async(agent, $$$"""
-            c = boto3.client('dynamodb', config=botocore.config.Config(retries={'mode': 'standard', 'max_attempts': 3}))
-            try:
-                c.put_item(TableName='{{{table}}}', Item={'pk': {'S': 'a'}})
-            except botocore.exceptions.ClientError as e:
-                print(e.response['Error']['Code'], e.response['ResponseMetadata']['HTTPStatusCode'], e.response['ResponseMetadata']['RetryAttempts'])
-            """);
+        var result = await CallAsync(agent, "dynamodb", 3, $$$"""c.put_item(TableName='{{{table}}}', Item={'pk': {'S': 'a'}})""");
 
         Assert.True(result.ExitCode == 0, result.ToString());
         Assert.Equal("AirlockResponseWithheld 424 0", result.StdOut.Trim());
         Assert.Equal(1, env.Recorder.Received.Count(r => Sent(r, table)));
     }
+
+    /// <summary>One call by boto3 with standard retries (in <paramref name="protocol"/> if given), printing the error's code, status and retry count.</summary>
+    private Task<ProcessResult> CallAsync(SessionCredentials agent, string service, int maxAttempts, string call, string? protocol = null) =>
+        env.Boto3Async(agent, (protocol is null ? "" : $"import botocore.model\nbotocore.model.PRIORITY_ORDERED_SUPPORTED_PROTOCOLS = ('{protocol}',)\n") + $$"""
+            c = boto3.client('{{service}}', config=botocore.config.Config(retries={'mode': 'standard', 'max_attempts': {{maxAttempts}}}))
+            assert {{(protocol is null ? "True" : $"c.meta.service_model.resolved_protocol == '{protocol}'")}}
+            try:
+                {{call}}
+            except botocore.exceptions.ClientError as e:
+                print(e.response['Error']['Code'], e.response['ResponseMetadata']['HTTPStatusCode'], e.response['ResponseMetadata']['RetryAttempts'])
+            """);
 
     /// <summary>How many times the SDK sent the call, from its error's code, status and retry count; more than once.</summary>
     private static int Attempts(string printed, string codeAndStatus)
