@@ -97,7 +97,7 @@ internal sealed record OperationModel
     /// <summary>The input or output is an event stream, which Airlock does not proxy yet.</summary>
     [JsonPropertyName("eventStream")] public bool EventStream { get; init; }
 
-    /// <summary>Top-level input members the model marks sensitive (<c>SecretString</c>): kept out of the audit trail.</summary>
+    /// <summary>Top-level input members the model marks sensitive (<c>SecretString</c>), or that hold one at any depth (<c>Environment</c>): kept out of the audit trail.</summary>
     [JsonPropertyName("sensitiveInput")] public IReadOnlyList<string> SensitiveInput { get; init; } = [];
 
     /// <summary>
