@@ -9,6 +9,9 @@ internal static class RecordedRequest
 {
     private const int MaxValue = 256;
 
+    // A larger json body is not read member by member for the record, and so is not kept.
+    private const int MaxJsonBodyRead = 1024 * 1024;
+
     // Credentials and key material: the SigV4 signature, the session token, SSE-C keys, cookies, and the bearer tokens
     // of WorkDocs and SSO, left out even of a call Airlock could not resolve (the model's other sensitive headers go
     // once the call is understood: WithoutSensitiveInput).
@@ -159,16 +162,40 @@ internal static class RecordedRequest
         return recorded;
     }
 
-    /// <summary>The start of a buffered body as text, through the detectors; null when it holds members the model marks sensitive.</summary>
-    public static string? Body(ReadOnlySpan<byte> body, int limit, bool hasSensitiveInput, DetectorSet detectors)
+    /// <summary>
+    /// The start of a buffered body as text, through the detectors; null when it holds members the model marks sensitive.
+    /// A json body is read member by member first (a value is judged by its name, or by the name it is paired with), so
+    /// one too large to read that way is not kept.
+    /// </summary>
+    public static string? Body(ReadOnlySpan<byte> body, int limit, bool hasSensitiveInput, MaskPlanner masking, bool json, bool dynamoDb)
     {
         if (limit <= 0 || body.IsEmpty || hasSensitiveInput)
         {
             return null;
         }
 
+        if (json && !masking.Recording.IsEmpty)
+        {
+            if (body.Length > MaxJsonBodyRead)
+            {
+                return null;
+            }
+
+            try
+            {
+                if (JsonMasker.Mask(body, masking.RecordingPlan, masking.Masker, dynamoDb, new MaskReport()) is { } masked)
+                {
+                    body = masked;
+                }
+            }
+            catch (System.Text.Json.JsonException)
+            {
+                // Not json after all (the call was refused for it, or it is not the protocol's): the text path below.
+            }
+        }
+
         var text = System.Text.Encoding.UTF8.GetString(body[..Math.Min(body.Length, limit)]);
-        return detectors.Apply(text, null, new List<string>(0)) ?? text;
+        return masking.Recording.Apply(text, null, new List<string>(0)) ?? text;
     }
 
     private static string Cut(string value) => value.Length <= MaxValue ? value : value[..MaxValue] + "…";

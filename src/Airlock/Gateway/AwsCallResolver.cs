@@ -74,7 +74,8 @@ internal sealed class AwsCallResolver(OperationResolver resolver, Connections co
         (call.Origin, call.Headers) = (call.Origin with { Path = path, NormalizedPath = normalizedPath }, headers);
         if (body is { } buffered)
         {
-            call.RequestBody = RecordedRequest.Body(buffered.Span, options.RecordedRequestBodyBytes, operation.Operation.SensitiveInput.Count > 0, masking.Recording);
+            call.RequestBody = RecordedRequest.Body(buffered.Span, options.RecordedRequestBodyBytes, operation.Operation.SensitiveInput.Count > 0, masking,
+                json: operation.WireProtocol is "json" or "rest-json", dynamoDb: operation.Service.Id is "dynamodb" or "dynamodbstreams");
         }
     }
 

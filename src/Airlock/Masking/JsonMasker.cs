@@ -87,7 +87,8 @@ internal static class JsonMasker
         }
 
         hits.Clear();
-        if (plan.Detectors.Apply(text.Value(ref reader), FieldOf(frames, dynamoDb), hits) is not { } found)
+        var scanned = text.Value(ref reader);
+        if (plan.Detectors.Apply(scanned, PairedField(frames, scanned) ?? FieldOf(frames, dynamoDb), hits) is not { } found)
         {
             return;
         }
@@ -134,6 +135,28 @@ internal static class JsonMasker
         var state = parent.State.Step(parent.IsArray ? null : parent.Name);
         var quiet = parent.Quiet || (frames.Count == 1 && !parent.IsArray && parent.Name is { } name && plan.PageTokens.Contains(name));
         return (state, parent.Mask ?? state.Value, quiet);
+    }
+
+    /// <summary>
+    /// A name/value pair's value is judged by the name it is paired with (<c>{"name": "DB_PASSWORD", "value": "…"}</c>,
+    /// CodeBuild's and Batch's environment variables, tags): the name given before it in the same object. Remembers a
+    /// pair's name as it passes; null for anything else.
+    /// </summary>
+    private static string? PairedField(List<Frame> frames, ReadOnlySpan<char> value)
+    {
+        if (frames.Count == 0 || frames[^1] is not { IsArray: false, Name: { } member } top)
+        {
+            return null;
+        }
+
+        if (member is "name" or "Name" or "key" or "Key" or "OptionName" or "ParameterKey")
+        {
+            top.PairName = value.Length <= 128 ? value.ToString() : null;
+            frames[^1] = top;
+            return null;
+        }
+
+        return member is "value" or "Value" or "ParameterValue" ? top.PairName : null;
     }
 
     /// <summary>The member that holds a value, for detectors that judge by context; DynamoDB's type tags (<c>S</c>) are skipped.</summary>
@@ -198,6 +221,7 @@ internal static class JsonMasker
         public bool IsArray;
         public string? Name;
         public int NameStart;
+        public string? PairName;
     }
 
     private readonly record struct Edit(int Start, int Length, byte[] Replacement);

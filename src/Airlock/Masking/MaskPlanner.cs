@@ -29,6 +29,7 @@ internal sealed class MaskPlanner
             .Select(d => (d.Detector, d.Options.Style ?? d.Detector.DefaultStyle, d.Options.UnmaskedFor))
             .ToArray();
         Recording = new DetectorSet(_detectors.Select(d => (d.Detector, d.Style)).ToArray(), masker);
+        RecordingPlan = new MaskPlan(new(), new(), new Dictionary<string, FieldMask>(), null, Recording, new HashSet<string>(), false);
     }
 
     public Masker Masker => _masker;
@@ -37,6 +38,9 @@ internal sealed class MaskPlanner
 
     /// <summary>Every enabled detector, whoever the caller: what the audit trail and approvals keep is masked for everyone.</summary>
     public DetectorSet Recording { get; }
+
+    /// <summary><see cref="Recording"/>'s detectors as a plan for a json body, which they read member by member.</summary>
+    public MaskPlan RecordingPlan { get; }
 
     public MaskPlan Plan(ServiceModel service, OperationModel operation, string action, IReadOnlyCollection<string> groups)
     {

@@ -224,6 +224,28 @@ public sealed class MaskingTests(AirlockEnvironment env)
     }
 
     [Fact]
+    public async Task AValuePairedWithAPasswordsName_IsMasked_CodeBuildEnvironment()
+    {
+        var project = AirlockEnvironment.UniqueName("build");
+        var password = "cb-" + Guid.NewGuid().ToString("N")[..12];
+        var power = await env.NewSessionAsync(groups: ["power"]);
+
+        var result = await env.Boto3Async(power, $$$"""
+            c = boto3.client('codebuild')
+            c.create_project(name='{{{project}}}', source={'type': 'S3', 'location': 'builds/source.zip'}, artifacts={'type': 'NO_ARTIFACTS'},
+                serviceRole='arn:aws:iam::123456789012:role/build', environment={'type': 'LINUX_CONTAINER', 'image': 'aws/codebuild/standard:7.0',
+                'computeType': 'BUILD_GENERAL1_SMALL', 'environmentVariables': [
+                    {'name': 'DB_PASSWORD', 'value': '{{{password}}}', 'type': 'PLAINTEXT'}, {'name': 'STAGE', 'value': 'prod', 'type': 'PLAINTEXT'}]})
+            variables = c.batch_get_projects(names=['{{{project}}}'])['projects'][0]['environment']['environmentVariables']
+            print(' '.join(v['name'] + '=' + v['value'] for v in variables))
+            """);
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Equal("DB_PASSWORD=[password:****] STAGE=prod", result.StdOut.Trim());
+        await env.AssertNowhereInAirlockAsync(password);
+    }
+
+    [Fact]
     public async Task SecureStringParameter_IsMasked()
     {
         var name = "/airlock/" + AirlockEnvironment.UniqueName("param");

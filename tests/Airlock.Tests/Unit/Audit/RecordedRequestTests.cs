@@ -10,6 +10,8 @@ namespace Airlock.Tests.Unit.Audit;
 /// <summary>What the audit trail keeps of a request: never a credential, a token or a signature.</summary>
 public sealed class RecordedRequestTests
 {
+    private static readonly MaskPlanner Planner = new(new MaskingOptions(), new Masker(new byte[32]));
+
     private static readonly DetectorSet Detectors = new(BuiltInDetectors.All.Select(d => (d, MaskStyle.Full)).ToArray(), new Masker(new byte[32]));
 
     [Fact]
@@ -98,11 +100,27 @@ public sealed class RecordedRequestTests
     {
         var body = Encoding.UTF8.GetBytes("{\"TableName\":\"orders\",\"Item\":{\"email\":{\"S\":\"jane.doe@example.com\"}}}");
 
-        var kept = RecordedRequest.Body(body, 4096, hasSensitiveInput: false, Detectors)!;
+        var kept = RecordedRequest.Body(body, 4096, hasSensitiveInput: false, Planner, json: true, dynamoDb: true)!;
         Assert.Contains("\"TableName\":\"orders\"", kept);
         Assert.DoesNotContain("jane.doe@example.com", kept);
-        Assert.Equal(10, RecordedRequest.Body(body, 10, hasSensitiveInput: false, Detectors)!.Length);
-        Assert.Null(RecordedRequest.Body(body, 4096, hasSensitiveInput: true, Detectors));
-        Assert.Null(RecordedRequest.Body(body, 0, hasSensitiveInput: false, Detectors));
+        Assert.Equal(10, RecordedRequest.Body(body, 10, hasSensitiveInput: false, Planner, json: true, dynamoDb: true)!.Length);
+        Assert.Null(RecordedRequest.Body(body, 4096, hasSensitiveInput: true, Planner, json: true, dynamoDb: true));
+        Assert.Null(RecordedRequest.Body(body, 0, hasSensitiveInput: false, Planner, json: true, dynamoDb: true));
+    }
+
+    [Fact]
+    public void AJsonBody_IsReadMemberByMember_SoAPairedPasswordIsMasked_AndTextBodiesStillDetected()
+    {
+        var json = Encoding.UTF8.GetBytes("""{"environmentVariables":[{"name":"DB_PASSWORD","value":"hunter2-xyz"}],"password":"p4ss-abc"}""");
+        var form = Encoding.UTF8.GetBytes("Action=Publish&Message=mail%20jane.doe%40example.com&Subject=jane.doe@example.com");
+
+        var kept = RecordedRequest.Body(json, 4096, hasSensitiveInput: false, Planner, json: true, dynamoDb: false)!;
+        var text = RecordedRequest.Body(form, 4096, hasSensitiveInput: false, Planner, json: false, dynamoDb: false)!;
+
+        Assert.DoesNotContain("hunter2-xyz", kept);
+        Assert.DoesNotContain("p4ss-abc", kept);
+        Assert.Contains("DB_PASSWORD", kept);
+        Assert.DoesNotContain("jane.doe@example.com", text);
+        Assert.Null(RecordedRequest.Body(new byte[1024 * 1024 + 1], 4096, hasSensitiveInput: false, Planner, json: true, dynamoDb: false));
     }
 }

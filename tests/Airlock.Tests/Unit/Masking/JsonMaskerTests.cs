@@ -68,6 +68,24 @@ public sealed class JsonMaskerTests
     }
 
     [Fact]
+    public void AValuePairedWithAPasswordsName_IsMasked_AndOtherPairsKept()
+    {
+        // CodeBuild's environment variables: the password is only known by the name beside it.
+        var json = """
+            {"environmentVariables":[{"name":"DB_PASSWORD","value":"hunter2-xyz","type":"PLAINTEXT"},{"name":"STAGE","value":"prod"}],
+             "tags":[{"key":"owner","value":"team-a"}],"settings":{"value":"left"}}
+            """;
+        var (masked, report) = Mask(json, Plan());
+        using var doc = JsonDocument.Parse(masked!);
+        var variables = doc.RootElement.GetProperty("environmentVariables");
+        Assert.Equal("[password:****]", variables[0].GetProperty("value").GetString());
+        Assert.Equal("prod", variables[1].GetProperty("value").GetString());
+        Assert.Equal("team-a", doc.RootElement.GetProperty("tags")[0].GetProperty("value").GetString());
+        Assert.Equal("left", doc.RootElement.GetProperty("settings").GetProperty("value").GetString());
+        Assert.Equal(["environmentVariables/*/value by detector:password"], report.Fields);
+    }
+
+    [Fact]
     public void DetectorsMaskInsideStringsAndEscapesStayValid()
     {
         var json = """{"Item":{"note":{"S":"mail \"bob\" at bob@example.com\n"},"card":{"S":"4111111111111111"}}}""";
