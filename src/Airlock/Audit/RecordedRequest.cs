@@ -183,10 +183,9 @@ internal static class RecordedRequest
 
             try
             {
-                if (JsonMasker.Mask(body, masking.RecordingPlan, masking.Masker, dynamoDb, new MaskReport()) is { } masked)
-                {
-                    body = masked;
-                }
+                // Every string was read by the detectors, each with its name: the text needs no second reading.
+                var read = JsonMasker.Mask(body, masking.RecordingPlan, masking.Masker, dynamoDb, new MaskReport()) ?? body;
+                return System.Text.Encoding.UTF8.GetString(read[..Math.Min(read.Length, limit)]);
             }
             catch (System.Text.Json.JsonException)
             {
