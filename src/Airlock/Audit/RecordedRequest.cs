@@ -167,7 +167,7 @@ internal static class RecordedRequest
     /// A json body is read member by member first (a value is judged by its name, or by the name it is paired with), so
     /// one too large to read that way is not kept.
     /// </summary>
-    public static string? Body(ReadOnlySpan<byte> body, int limit, bool hasSensitiveInput, MaskPlanner masking, bool json, bool dynamoDb)
+    public static string? Body(ReadOnlySpan<byte> body, int limit, bool hasSensitiveInput, MaskPlanner masking, bool json, bool dynamoDb, bool form = false)
     {
         if (limit <= 0 || body.IsEmpty || hasSensitiveInput)
         {
@@ -194,7 +194,34 @@ internal static class RecordedRequest
         }
 
         var text = System.Text.Encoding.UTF8.GetString(body[..Math.Min(body.Length, limit)]);
+        text = (form ? DetectedForm(text, masking) : null) ?? text;
         return masking.Recording.Apply(text, null, new List<string>(0)) ?? text;
+    }
+
+    /// <summary>
+    /// A query form read pair by pair, each value judged by its name or its pair's (<c>….ParameterValue</c> by its
+    /// <c>….ParameterKey</c>); null when nothing in it was found. The text is read again after, for what spans pairs.
+    /// </summary>
+    private static string? DetectedForm(string text, MaskPlanner masking)
+    {
+        var pairs = text.Split('&').Select(p => p.Split('=', 2)).Select(p => (Name: Decode(p[0]), Value: p.Length > 1 ? Decode(p[1]) : null)).ToArray();
+        var form = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var (name, value) in pairs)
+        {
+            form.TryAdd(name, value ?? "");
+        }
+
+        var hits = new List<string>(0);
+        var changed = false;
+        var kept = pairs.Select(p =>
+        {
+            var found = p.Value is null ? null : masking.Recording.Apply(p.Value, MaskPlanner.FieldOf(form, p.Name), hits);
+            changed |= found is not null;
+            return Uri.EscapeDataString(p.Name) + (p.Value is null ? "" : "=" + Uri.EscapeDataString(found ?? p.Value));
+        }).ToArray();
+        return changed ? string.Join('&', kept) : null;
+
+        static string Decode(string part) => Uri.UnescapeDataString(part.Replace('+', ' '));
     }
 
     private static string Cut(string value) => value.Length <= MaxValue ? value : value[..MaxValue] + "…";

@@ -75,7 +75,8 @@ internal sealed class AwsCallResolver(OperationResolver resolver, Connections co
         if (body is { } buffered)
         {
             call.RequestBody = RecordedRequest.Body(buffered.Span, options.RecordedRequestBodyBytes, operation.Operation.SensitiveInput.Count > 0, masking,
-                json: operation.WireProtocol is "json" or "rest-json", dynamoDb: operation.Service.Id is "dynamodb" or "dynamodbstreams");
+                json: operation.WireProtocol is "json" or "rest-json", dynamoDb: operation.Service.Id is "dynamodb" or "dynamodbstreams",
+                form: operation.WireProtocol is "query" or "ec2");
         }
     }
 

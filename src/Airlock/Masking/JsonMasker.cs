@@ -138,9 +138,8 @@ internal static class JsonMasker
     }
 
     /// <summary>
-    /// A name/value pair's value is judged by the name it is paired with (<c>{"name": "DB_PASSWORD", "value": "…"}</c>,
-    /// CodeBuild's and Batch's environment variables, tags): the name given before it in the same object. Remembers a
-    /// pair's name as it passes; null for anything else.
+    /// The name a pair's value is judged by (<c>{"name": "DB_PASSWORD", "value": "…"}</c>: <see cref="NameValuePairs"/>).
+    /// Remembers a pair's name as it passes; null for anything else.
     /// </summary>
     private static string? PairedField(List<Frame> frames, ReadOnlySpan<char> value)
     {
@@ -149,14 +148,14 @@ internal static class JsonMasker
             return null;
         }
 
-        if (member is "name" or "Name" or "key" or "Key" or "OptionName" or "ParameterKey")
+        if (NameValuePairs.IsName(member))
         {
-            top.PairName = value.Length <= 128 ? value.ToString() : null;
+            top.PairName = NameValuePairs.Keep(value);
             frames[^1] = top;
             return null;
         }
 
-        return member is "value" or "Value" or "ParameterValue" ? top.PairName : null;
+        return NameValuePairs.IsValue(member) ? top.PairName : null;
     }
 
     /// <summary>The member that holds a value, for detectors that judge by context; DynamoDB's type tags (<c>S</c>) are skipped.</summary>

@@ -88,6 +88,10 @@ internal sealed class MaskPlanner
     public int RecordedResponseBytes(ResolvedOperation call) =>
         call.Operation.RawOutput is null && Plan(call.Service, call.Operation, call.Action, []).IsEmpty ? _options.AuditResponseBytes : 0;
 
+    /// <summary>The name a form parameter's value is judged by: its pair's name (<c>….ParameterValue</c>), or its own.</summary>
+    public static string FieldOf(IReadOnlyDictionary<string, string> form, string parameter) =>
+        NameValuePairs.NameInForm(parameter, name => form.GetValueOrDefault(name)) ?? parameter;
+
     /// <summary>A call's parameters as the audit trail and approvals keep them: every detector's finds masked.</summary>
     public IReadOnlyDictionary<string, string> MaskRecorded(IReadOnlyDictionary<string, string> parameters)
     {
@@ -97,7 +101,7 @@ internal sealed class MaskPlanner
         }
 
         var hits = new List<string>();
-        return parameters.ToDictionary(p => p.Key, p => Recording.Apply(p.Value, p.Key, hits) ?? p.Value, StringComparer.Ordinal);
+        return parameters.ToDictionary(p => p.Key, p => Recording.Apply(p.Value, FieldOf(parameters, p.Key), hits) ?? p.Value, StringComparer.Ordinal);
     }
 
     private MaskPlan Build(ServiceModel service, OperationModel operation, ulong active)

@@ -145,10 +145,11 @@ internal static class XmlMasker
             return true;
         }
 
-        if (frame is not null && !frame.Quiet && plan.Detectors.MayMatch(text, frame.Name))
+        var field = frame is null ? null : PairedField(frames, frame.Name, text);
+        if (frame is not null && !frame.Quiet && plan.Detectors.MayMatch(text, field))
         {
             hits.Clear();
-            if (plan.Detectors.Apply(text, frame.Name, hits) is { } found)
+            if (plan.Detectors.Apply(text, field, hits) is { } found)
             {
                 writer?.WriteString(found);
                 if (writer is not null)
@@ -170,6 +171,25 @@ internal static class XmlMasker
         }
 
         return false;
+    }
+
+    /// <summary>
+    /// The name an element's text is judged by: its own, or for a pair's value the name given before it in the same parent
+    /// (<c>&lt;ParameterKey&gt;DbPassword&lt;/ParameterKey&gt;&lt;ParameterValue&gt;…</c>: <see cref="NameValuePairs"/>).
+    /// </summary>
+    private static string PairedField(List<Frame> frames, string name, string text)
+    {
+        if (frames.Count < 2)
+        {
+            return name;
+        }
+
+        if (NameValuePairs.IsName(name))
+        {
+            frames[^2].PairName = NameValuePairs.Keep(text);
+        }
+
+        return NameValuePairs.IsValue(name) ? frames[^2].PairName ?? name : name;
     }
 
     private static (PathTrie<FieldMask>.PathState State, FieldMask? Mask, bool Quiet) Locate(List<Frame> frames, MaskPlan plan, string name)
@@ -200,5 +220,8 @@ internal static class XmlMasker
         public FieldMask? Mask { get; } = mask;
         public bool Quiet { get; } = quiet;
         public bool Masked { get; set; }
+
+        /// <summary>The name of the pair this element holds, once its name element has been read.</summary>
+        public string? PairName { get; set; }
     }
 }

@@ -121,6 +121,16 @@ public sealed class RecordedRequestTests
         Assert.DoesNotContain("p4ss-abc", kept);
         Assert.Contains("DB_PASSWORD", kept);
         Assert.DoesNotContain("jane.doe@example.com", text);
+        var stack = Encoding.UTF8.GetBytes("Action=CreateStack&StackName=s&Parameters.member.1.ParameterKey=DbPassword&Parameters.member.1.ParameterValue=hunter2-xyz" +
+            "&Parameters.member.2.ParameterKey=Stage&Parameters.member.2.ParameterValue=prod");
+        var recordedStack = RecordedRequest.Body(stack, 4096, hasSensitiveInput: false, Planner, json: false, dynamoDb: false, form: true)!;
+        Assert.DoesNotContain("hunter2-xyz", recordedStack);
+        Assert.Contains("Parameters.member.2.ParameterValue=prod", recordedStack);
+        var parameters = Planner.MaskRecorded(new Dictionary<string, string>
+        {
+            ["Parameters.member.1.ParameterKey"] = "DbPassword", ["Parameters.member.1.ParameterValue"] = "hunter2-xyz",
+        });
+        Assert.Equal("[password:****]", parameters["Parameters.member.1.ParameterValue"]);
         Assert.Null(RecordedRequest.Body(new byte[1024 * 1024 + 1], 4096, hasSensitiveInput: false, Planner, json: true, dynamoDb: false));
     }
 }

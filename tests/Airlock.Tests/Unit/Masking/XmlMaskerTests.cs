@@ -35,6 +35,22 @@ public sealed class XmlMaskerTests
         """;
 
     [Fact]
+    public void AValuePairedWithAPasswordsName_IsMasked_StackParameters()
+    {
+        var xml = """
+            <DescribeStacksResponse><DescribeStacksResult><Stacks><member><Parameters>
+              <member><ParameterKey>DbPassword</ParameterKey><ParameterValue>hunter2-xyz</ParameterValue></member>
+              <member><ParameterKey>Stage</ParameterKey><ParameterValue>prod</ParameterValue></member>
+            </Parameters><Tags><member><Key>owner</Key><Value>team-a</Value></member></Tags></member></Stacks></DescribeStacksResult></DescribeStacksResponse>
+            """;
+        var (masked, report) = Mask(xml, JsonMaskerTests.Plan(xml: true));
+        Assert.Contains("<ParameterValue>[password:****]</ParameterValue>", masked);
+        Assert.Contains("<ParameterValue>prod</ParameterValue>", masked);
+        Assert.Contains("<Value>team-a</Value>", masked);
+        Assert.Equal(["DescribeStacksResult/Stacks/member/Parameters/member/ParameterValue by detector:password"], report.Fields);
+    }
+
+    [Fact]
     public void MasksModelElementsBelowTheRootAndKeepsTheDocumentValid()
     {
         var (masked, report) = Mask(CreateAccessKey, JsonMaskerTests.Plan([("CreateAccessKeyResult/AccessKey/SecretAccessKey", ScalarKind.String)], xml: true));
