@@ -116,8 +116,13 @@ internal static class RecordedRequest
         }
 
         var q = target.IndexOf('?');
-        var path = string.Join('/', (q < 0 ? target : target[..q]).Split('/')
-            .Select(segment => labels.Contains(Uri.UnescapeDataString(segment), StringComparer.Ordinal) ? Masker.FullMask : segment));
+        var path = q < 0 ? target : target[..q];
+        if (labels.Count > 0)
+        {
+            path = string.Join('/', path.Split('/')
+                .Select(segment => labels.Contains(Uri.UnescapeDataString(segment), StringComparer.Ordinal) ? Masker.FullMask : segment));
+        }
+
         foreach (var label in labels.Where(l => l.Contains('/')))
         {
             // A greedy label spans segments, each escaped on its own or not at all.

@@ -1,4 +1,5 @@
 using Airlock.Audit;
+using Airlock.Aws.Catalog;
 using Airlock.Aws.Errors;
 using Airlock.Aws.Resolution;
 using Airlock.Aws.SigV4;
@@ -75,8 +76,7 @@ internal sealed class AwsCallResolver(OperationResolver resolver, Connections co
         if (body is { } buffered)
         {
             call.RequestBody = RecordedRequest.Body(buffered.Span, options.RecordedRequestBodyBytes, operation.Operation.SensitiveInput.Count > 0, masking,
-                json: operation.WireProtocol is "json" or "rest-json", dynamoDb: operation.Service.Id is "dynamodb" or "dynamodbstreams",
-                form: operation.WireProtocol is "query" or "ec2");
+                json: WireProtocol.IsJson(operation.WireProtocol), dynamoDb: operation.Service.IsDynamoDb, form: WireProtocol.IsForm(operation.WireProtocol));
         }
     }
 

@@ -17,7 +17,7 @@ internal sealed record ResponseMasking(
     IReadOnlyList<string> ScanContentTypes,
     string WireProtocol)
 {
-    public bool IsDynamoDb => Service.Id is "dynamodb" or "dynamodbstreams";
+    public bool IsDynamoDb => Service.IsDynamoDb;
 }
 
 /// <summary>How a response body is masked.</summary>

@@ -45,6 +45,9 @@ internal sealed record ServiceModel
     /// <summary>True when callers may speak <paramref name="protocol"/> to this service.</summary>
     public bool Speaks(string protocol) => Protocol == protocol || OtherProtocols.Contains(protocol);
 
+    /// <summary>Its items are DynamoDB attribute values (<c>{"S": "…"}</c>), read and masked as such.</summary>
+    public bool IsDynamoDb => Id is "dynamodb" or "dynamodbstreams";
+
     /// <summary>The prefix of this service's operation names in policy (<c>s3:ListObjectsV2</c>, <c>monitoring:PutMetricData</c>).</summary>
     public string ActionPrefix => SigningName;
 

@@ -12,6 +12,12 @@ internal static class WireProtocol
     /// <summary>Smithy RPC v2 CBOR: <c>POST /service/{Service}/operation/{Operation}</c>, CBOR bodies (CloudWatch, GameLift, …).</summary>
     public const string Cbor = "smithy-rpc-v2-cbor";
 
+    /// <summary>Bodies are json objects (json and rest-json).</summary>
+    public static bool IsJson(string protocol) => protocol is Json or RestJson;
+
+    /// <summary>Requests are url-encoded forms (query and ec2).</summary>
+    public static bool IsForm(string protocol) => protocol is Query or Ec2;
+
     /// <summary>Responses are xml, whose paths start below a result wrapper and flatten some lists.</summary>
     public static bool IsXml(string protocol) => protocol is Query or Ec2 or RestXml;
 }
