@@ -88,8 +88,10 @@ internal static class JsonMasker
 
         hits.Clear();
         var scanned = text.Value(ref reader);
-        if (plan.Detectors.Apply(scanned, PairedField(frames, scanned) ?? FieldOf(frames, dynamoDb), hits) is not { } found)
+        var pair = new PairSite(frames, dynamoDb, plan, report, edits);
+        if (plan.Detectors.Apply(scanned, pair.FieldOf(scanned, hits) ?? FieldOf(frames, dynamoDb), hits) is not { } found)
         {
+            pair.Defer(scanned, start, length);
             return;
         }
 
@@ -100,6 +102,86 @@ internal static class JsonMasker
 
         edits.Add(new Edit(start, length, Quote(found)));
         report.AddDetectors(PathOf(frames), hits);
+    }
+
+    /// <summary>
+    /// Where a string sits in a name/value pair (<see cref="NameValuePairs"/>): the object holding the pair's members,
+    /// which for DynamoDB is the one around the attribute value (<c>{"Name": {"S": "DB_PASSWORD"}, "Value": {"S": "…"}}</c>).
+    /// </summary>
+    private readonly ref struct PairSite
+    {
+        private readonly List<Frame> _frames;
+        private readonly MaskPlan _plan;
+        private readonly MaskReport _report;
+        private readonly List<Edit> _edits;
+        private readonly int _owner;
+
+        public PairSite(List<Frame> frames, bool dynamoDb, MaskPlan plan, MaskReport report, List<Edit> edits)
+        {
+            _frames = frames;
+            _plan = plan;
+            _report = report;
+            _edits = edits;
+            var owner = frames.Count - 1;
+            if (dynamoDb && owner >= 1 && frames[owner] is { IsArray: false, Name: "S" })
+            {
+                owner--;
+            }
+
+            _owner = owner >= 0 && frames[owner] is { IsArray: false, Name: not null } ? owner : -1;
+        }
+
+        private string? Member => _owner < 0 ? null : _frames[_owner].Name;
+
+        /// <summary>The name a pair's value is judged by; a pair's name is remembered as it passes (and judges a value read before it).</summary>
+        public string? FieldOf(ReadOnlySpan<char> value, List<string> hits)
+        {
+            if (Member is not { } member)
+            {
+                return null;
+            }
+
+            var top = _frames[_owner];
+            if (NameValuePairs.IsName(member))
+            {
+                top.PairName = NameValuePairs.Keep(value);
+                if (top.PairValue is { } earlier && top.PairName is not null)
+                {
+                    JudgeEarlier(earlier, top.PairName, hits);
+                }
+
+                top.PairValue = null;
+                _frames[_owner] = top;
+                return null;
+            }
+
+            return NameValuePairs.IsValue(member) ? top.PairName : null;
+        }
+
+        /// <summary>Keeps a pair's value that no detector masked and whose name has not come yet.</summary>
+        public void Defer(ReadOnlySpan<char> value, int start, int length)
+        {
+            if (Member is { } member && NameValuePairs.IsValue(member) && _frames[_owner] is { PairName: null } top)
+            {
+                top.PairValue = new PendingValue(value.ToString(), start, length, PathOf(_frames));
+                _frames[_owner] = top;
+            }
+        }
+
+        private void JudgeEarlier(PendingValue earlier, string name, List<string> hits)
+        {
+            hits.Clear();
+            if (_plan.Detectors.Apply(earlier.Text, name, hits) is not { } found)
+            {
+                return;
+            }
+
+            // The value came before every edit made since: keep the edits in order.
+            var index = _edits.FindIndex(e => e.Start > earlier.Start);
+            _edits.Insert(index < 0 ? _edits.Count : index, new Edit(earlier.Start, earlier.Length, Quote(found)));
+            _report.AddDetectors(earlier.Path, hits);
+            hits.Clear();
+        }
     }
 
     /// <summary>A masked DynamoDB number is no number: its attribute becomes a string (<c>N</c> → <c>S</c>, <c>NS</c> → <c>SS</c>).</summary>
@@ -135,27 +217,6 @@ internal static class JsonMasker
         var state = parent.State.Step(parent.IsArray ? null : parent.Name);
         var quiet = parent.Quiet || (frames.Count == 1 && !parent.IsArray && parent.Name is { } name && plan.PageTokens.Contains(name));
         return (state, parent.Mask ?? state.Value, quiet);
-    }
-
-    /// <summary>
-    /// The name a pair's value is judged by (<c>{"name": "DB_PASSWORD", "value": "…"}</c>: <see cref="NameValuePairs"/>).
-    /// Remembers a pair's name as it passes; null for anything else.
-    /// </summary>
-    private static string? PairedField(List<Frame> frames, ReadOnlySpan<char> value)
-    {
-        if (frames.Count == 0 || frames[^1] is not { IsArray: false, Name: { } member } top)
-        {
-            return null;
-        }
-
-        if (NameValuePairs.IsName(member))
-        {
-            top.PairName = NameValuePairs.Keep(value);
-            frames[^1] = top;
-            return null;
-        }
-
-        return NameValuePairs.IsValue(member) ? top.PairName : null;
     }
 
     /// <summary>The member that holds a value, for detectors that judge by context; DynamoDB's type tags (<c>S</c>) are skipped.</summary>
@@ -221,7 +282,11 @@ internal static class JsonMasker
         public string? Name;
         public int NameStart;
         public string? PairName;
+        public PendingValue? PairValue;
     }
+
+    /// <summary>A pair's value read before its name (<c>{"value": "…", "name": "DB_PASSWORD"}</c>), judged once the name comes.</summary>
+    private sealed record PendingValue(string Text, int Start, int Length, string Path);
 
     private readonly record struct Edit(int Start, int Length, byte[] Replacement);
 }

@@ -271,6 +271,28 @@ public sealed class MaskingTests(AirlockEnvironment env)
     }
 
     [Fact]
+    public async Task AValuePairedWithAPasswordsName_IsMasked_DynamoDbAttributes_InEitherOrder()
+    {
+        // A settings table keeps each setting as a Name and a Value attribute; the agent wrote the value first.
+        var table = await NewTableAsync("settings");
+        var password = "ddb-" + Guid.NewGuid().ToString("N")[..12];
+        var agent = await env.NewSessionAsync(groups: ["agents"]);
+
+        var result = await env.Boto3Async(agent, $$$"""
+            c = boto3.client('dynamodb')
+            c.put_item(TableName='{{{table}}}', Item={'pk': {'S': 'db'}, 'Value': {'S': '{{{password}}}'}, 'Name': {'S': 'DB_PASSWORD'}})
+            c.put_item(TableName='{{{table}}}', Item={'pk': {'S': 'stage'}, 'Name': {'S': 'STAGE'}, 'Value': {'S': 'prod'}})
+            for key in ('db', 'stage'):
+                item = c.get_item(TableName='{{{table}}}', Key={'pk': {'S': key}})['Item']
+                print(item['Name']['S'] + '=' + item['Value']['S'])
+            """);
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Equal(["DB_PASSWORD=[password:****]", "STAGE=prod"], result.StdOut.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+        await env.AssertNowhereInAirlockAsync(password);
+    }
+
+    [Fact]
     public async Task SecureStringParameter_IsMasked()
     {
         var name = "/airlock/" + AirlockEnvironment.UniqueName("param");

@@ -86,6 +86,33 @@ public sealed class JsonMaskerTests
     }
 
     [Fact]
+    public void APairsValueGivenBeforeItsName_IsMaskedOnceTheNameComes()
+    {
+        // An agent's request may put the value first; an edit made after it (the email) stays in order.
+        var json = """{"env":[{"value":"hunter2-xyz","note":"bob@example.com","name":"DB_PASSWORD"},{"value":"prod","name":"STAGE"}]}""";
+        var (masked, report) = Mask(json, Plan());
+        Assert.Equal("""{"env":[{"value":"[password:****]","note":"[email:****]","name":"DB_PASSWORD"},{"value":"prod","name":"STAGE"}]}""", masked);
+        Assert.Contains("env/*/value by detector:password", report.Fields);
+    }
+
+    [Fact]
+    public void ADynamoDbItemsNameValuePair_IsJudgedByTheNameAttribute_InEitherOrder()
+    {
+        var json = """
+            {"Items":[{"Name":{"S":"DB_PASSWORD"},"Value":{"S":"hunter2-xyz"}},{"Value":{"S":"s3cr3t-abc"},"Key":{"S":"api_password"}},
+             {"Name":{"S":"STAGE"},"Value":{"S":"prod"}},{"Name":{"S":"DB_PASSWORD"},"Value":{"N":"1234"}}]}
+            """;
+        var (masked, _) = Mask(json, Plan(), dynamoDb: true);
+        using var doc = JsonDocument.Parse(masked!);
+        var items = doc.RootElement.GetProperty("Items");
+        Assert.Equal("[password:****]", items[0].GetProperty("Value").GetProperty("S").GetString());
+        Assert.Equal("[password:****]", items[1].GetProperty("Value").GetProperty("S").GetString());
+        Assert.Equal("prod", items[2].GetProperty("Value").GetProperty("S").GetString());
+        Assert.DoesNotContain("hunter2", masked);
+        Assert.DoesNotContain("s3cr3t", masked);
+    }
+
+    [Fact]
     public void DetectorsMaskInsideStringsAndEscapesStayValid()
     {
         var json = """{"Item":{"note":{"S":"mail \"bob\" at bob@example.com\n"},"card":{"S":"4111111111111111"}}}""";
