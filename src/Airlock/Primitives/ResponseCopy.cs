@@ -40,9 +40,14 @@ internal sealed class ResponseCopy(int keepBytes)
             var flushed = await destination.FlushAsync(cancellationToken);
             if (flushed.IsCompleted || flushed.IsCanceled)
             {
-                // The caller's side of the connection is gone.
-                throw new OperationCanceledException("The caller stopped reading the response.");
+                throw new CallerGoneException();
             }
         }
     }
+
+    /// <summary>
+    /// The caller's side of the connection is gone. Said by the write itself: the connection's abort token is
+    /// signalled a moment later, and a relay that broke must not be blamed on the upstream in between.
+    /// </summary>
+    public sealed class CallerGoneException() : OperationCanceledException("The caller stopped reading the response.");
 }

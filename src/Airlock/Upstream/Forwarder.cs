@@ -96,7 +96,7 @@ internal sealed class Forwarder(HttpMessageInvoker client, TimeProvider time)
         catch (Exception e) when (e is IOException or OperationCanceledException or HttpRequestException)
         {
             // The response had started: the only honest signal left is to cut the connection.
-            return new(Cut(context), (int)response.StatusCode);
+            return new(Cut(context, e), (int)response.StatusCode);
         }
 
         return new(ForwardOutcome.Completed, (int)response.StatusCode) { RecordedResponse = request.RecordResponseBytes > 0 ? copy.Kept : null };
@@ -118,14 +118,16 @@ internal sealed class Forwarder(HttpMessageInvoker client, TimeProvider time)
         }
         catch (Exception e) when (e is IOException or OperationCanceledException or HttpRequestException)
         {
-            return new(Cut(context), (int)response.StatusCode);
+            return new(Cut(context, e), (int)response.StatusCode);
         }
     }
 
     /// <summary>Cuts the caller's connection after a relay broke, and says who broke it: the caller, or the upstream's answer.</summary>
-    private static ForwardOutcome Cut(HttpContext context)
+    private static ForwardOutcome Cut(HttpContext context, Exception broke)
     {
-        var outcome = context.RequestAborted.IsCancellationRequested ? ForwardOutcome.ClientAborted : ForwardOutcome.UpstreamAnswerBroken;
+        var outcome = context.RequestAborted.IsCancellationRequested || broke is ResponseCopy.CallerGoneException
+            ? ForwardOutcome.ClientAborted
+            : ForwardOutcome.UpstreamAnswerBroken;
         context.Abort();
         return outcome;
     }
