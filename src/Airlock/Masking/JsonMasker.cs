@@ -41,7 +41,7 @@ internal static class JsonMasker
                     frames.RemoveAt(frames.Count - 1);
                     break;
                 case JsonTokenType.String:
-                    MaskString(ref reader, frames, plan, masker, dynamoDb, edits, hits, report, text);
+                    MaskString(json, ref reader, frames, plan, masker, dynamoDb, edits, hits, report, text);
                     break;
                 case JsonTokenType.Number:
                 case JsonTokenType.True:
@@ -61,7 +61,7 @@ internal static class JsonMasker
     }
 
     private static void MaskString(
-        ref Utf8JsonReader reader, List<Frame> frames, MaskPlan plan, Masker masker, bool dynamoDb, List<Edit> edits, List<string> hits, MaskReport report,
+        ReadOnlySpan<byte> json, ref Utf8JsonReader reader, List<Frame> frames, MaskPlan plan, Masker masker, bool dynamoDb, List<Edit> edits, List<string> hits, MaskReport report,
         TextBuffer text)
     {
         var (_, mask, quiet) = Locate(frames, plan);
@@ -88,10 +88,10 @@ internal static class JsonMasker
 
         hits.Clear();
         var scanned = text.Value(ref reader);
-        var pair = new PairSite(frames, dynamoDb, plan, report, edits);
-        if (plan.Detectors.Apply(scanned, pair.FieldOf(scanned, hits) ?? FieldOf(frames, dynamoDb), hits) is not { } found)
+        var pair = new PairSite(json, frames, dynamoDb, plan, report, edits);
+        if (plan.Detectors.Apply(scanned, pair.FieldOf(start, length, hits) ?? FieldOf(frames, dynamoDb), hits) is not { } found)
         {
-            pair.Defer(scanned, start, length);
+            pair.Defer(start, length);
             return;
         }
 
@@ -110,14 +110,16 @@ internal static class JsonMasker
     /// </summary>
     private readonly ref struct PairSite
     {
+        private readonly ReadOnlySpan<byte> _json;
         private readonly List<Frame> _frames;
         private readonly MaskPlan _plan;
         private readonly MaskReport _report;
         private readonly List<Edit> _edits;
         private readonly int _owner;
 
-        public PairSite(List<Frame> frames, bool dynamoDb, MaskPlan plan, MaskReport report, List<Edit> edits)
+        public PairSite(ReadOnlySpan<byte> json, List<Frame> frames, bool dynamoDb, MaskPlan plan, MaskReport report, List<Edit> edits)
         {
+            _json = json;
             _frames = frames;
             _plan = plan;
             _report = report;
@@ -133,8 +135,11 @@ internal static class JsonMasker
 
         private string? Member => _owner < 0 ? null : _frames[_owner].Name;
 
-        /// <summary>The name a pair's value is judged by; a pair's name is remembered as it passes (and judges a value read before it).</summary>
-        public string? FieldOf(ReadOnlySpan<char> value, List<string> hits)
+        /// <summary>
+        /// The name a pair's value is judged by. A pair's name is remembered by where it is, and becomes a string only
+        /// when a value beside it needs it: an item's "name" attribute alone costs nothing.
+        /// </summary>
+        public string? FieldOf(int start, int length, List<string> hits)
         {
             if (Member is not { } member)
             {
@@ -144,43 +149,51 @@ internal static class JsonMasker
             var top = _frames[_owner];
             if (NameValuePairs.IsName(member))
             {
-                top.PairName = NameValuePairs.Keep(value);
-                if (top.PairValue is { } earlier && top.PairName is not null)
+                (top.PairNameAt, top.PairNameLength) = (start, length);
+                if (top.PairValueAt > 0 && NameValuePairs.Keep(StringAt(start, length)) is { } name)
                 {
-                    JudgeEarlier(earlier, top.PairName, hits);
+                    JudgeEarlier(top, name, hits);
                 }
 
-                top.PairValue = null;
+                top.PairValueAt = 0;
                 _frames[_owner] = top;
                 return null;
             }
 
-            return NameValuePairs.IsValue(member) ? top.PairName : null;
+            return NameValuePairs.IsValue(member) && top.PairNameAt > 0 ? NameValuePairs.Keep(StringAt(top.PairNameAt, top.PairNameLength)) : null;
         }
 
-        /// <summary>Keeps a pair's value that no detector masked and whose name has not come yet.</summary>
-        public void Defer(ReadOnlySpan<char> value, int start, int length)
+        /// <summary>Remembers a pair's value that no detector masked and whose name has not come yet.</summary>
+        public void Defer(int start, int length)
         {
-            if (Member is { } member && NameValuePairs.IsValue(member) && _frames[_owner] is { PairName: null } top)
+            if (Member is { } member && NameValuePairs.IsValue(member) && _frames[_owner] is { PairNameAt: 0 } top)
             {
-                top.PairValue = new PendingValue(value.ToString(), start, length, PathOf(_frames));
+                (top.PairValueAt, top.PairValueLength, top.PairValueMember, top.PairValueTyped) = (start, length, member, _owner < _frames.Count - 1);
                 _frames[_owner] = top;
             }
         }
 
-        private void JudgeEarlier(PendingValue earlier, string name, List<string> hits)
+        private void JudgeEarlier(Frame owner, string name, List<string> hits)
         {
             hits.Clear();
-            if (_plan.Detectors.Apply(earlier.Text, name, hits) is not { } found)
+            if (_plan.Detectors.Apply(StringAt(owner.PairValueAt, owner.PairValueLength), name, hits) is { } found)
             {
-                return;
+                // The value came before every edit made since: keep the edits in order.
+                var index = _edits.FindIndex(e => e.Start > owner.PairValueAt);
+                _edits.Insert(index < 0 ? _edits.Count : index, new Edit(owner.PairValueAt, owner.PairValueLength, Quote(found)));
+                var path = PathOf(_frames.GetRange(0, _owner)) is { Length: > 0 } above ? above + "/" : "";
+                _report.AddDetectors(path + owner.PairValueMember + (owner.PairValueTyped ? "/S" : ""), hits);
             }
 
-            // The value came before every edit made since: keep the edits in order.
-            var index = _edits.FindIndex(e => e.Start > earlier.Start);
-            _edits.Insert(index < 0 ? _edits.Count : index, new Edit(earlier.Start, earlier.Length, Quote(found)));
-            _report.AddDetectors(earlier.Path, hits);
             hits.Clear();
+        }
+
+        /// <summary>The json string token at <paramref name="start"/>, unescaped.</summary>
+        private string StringAt(int start, int length)
+        {
+            var reader = new Utf8JsonReader(_json.Slice(start, length));
+            reader.Read();
+            return reader.GetString() ?? "";
         }
     }
 
@@ -281,12 +294,15 @@ internal static class JsonMasker
         public bool IsArray;
         public string? Name;
         public int NameStart;
-        public string? PairName;
-        public PendingValue? PairValue;
+        // A pair's name (its string token), and a pair's value read before its name ({"value": "…", "name": "DB_PASSWORD"}),
+        // judged once the name comes; 0 for none (no string token starts a document).
+        public int PairNameAt;
+        public int PairNameLength;
+        public int PairValueAt;
+        public int PairValueLength;
+        public string? PairValueMember;
+        public bool PairValueTyped;
     }
-
-    /// <summary>A pair's value read before its name (<c>{"value": "…", "name": "DB_PASSWORD"}</c>), judged once the name comes.</summary>
-    private sealed record PendingValue(string Text, int Start, int Length, string Path);
 
     private readonly record struct Edit(int Start, int Length, byte[] Replacement);
 }
