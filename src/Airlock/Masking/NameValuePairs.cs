@@ -2,7 +2,8 @@ namespace Airlock.Masking;
 
 /// <summary>
 /// The members AWS uses for name/value pairs (environment variables, tags, stack parameters, option settings): a pair's
-/// value is judged by the name given before it in the same object or element, so <c>DB_PASSWORD</c>'s value is a password.
+/// value is judged by the name given beside it in the same object or element (before it; in json, before or after), so
+/// <c>DB_PASSWORD</c>'s value is a password.
 /// </summary>
 internal static class NameValuePairs
 {
@@ -39,5 +40,5 @@ internal static class NameValuePairs
     }
 
     /// <summary>The pair's name as kept for its value, or null when too long to be one.</summary>
-    public static string? Keep(ReadOnlySpan<char> name) => name.Length <= MaxName ? name.ToString() : null;
+    public static string? Keep(string name) => name.Length <= MaxName ? name : null;
 }
