@@ -114,6 +114,42 @@ public sealed class MaskingTests(AirlockEnvironment env)
     }
 
     [Fact]
+    public async Task AppSyncApiKeys_AreMaskedInAnswers_AndNotRecordedWhenNamed()
+    {
+        // An AppSync key's id is the key: x-api-key carries it to the GraphQL endpoint. The model marks nothing sensitive.
+        // (moto, checking signatures, refuses every AppSync GET and DELETE, its own SDK's too: the key is named in an update.)
+        var api = await env.MotoAsync("appsync", "create-graphql-api", "--name", AirlockEnvironment.UniqueName("gql"),
+            "--authentication-type", "API_KEY", "--query", "graphqlApi.apiId", "--output", "text");
+        Assert.True(api.ExitCode == 0, api.ToString());
+        var apiId = api.StdOut.Trim();
+        var key = await env.MotoAsync("appsync", "create-api-key", "--api-id", apiId, "--query", "apiKey.id", "--output", "text");
+        var keyId = key.StdOut.Trim();
+        Assert.True(key.ExitCode == 0 && keyId.Length > 0, key.ToString());
+        var power = await env.NewSessionAsync(groups: ["power"]);
+
+        var result = await env.Boto3Async(power, $$"""
+            c = boto3.client('appsync')
+            print(c.create_api_key(apiId='{{apiId}}', description='agent key')['apiKey']['id'])
+            updated = c.update_api_key(apiId='{{apiId}}', id='{{keyId}}', description='renamed')['apiKey']
+            print(updated['id'], updated['description'])
+            """);
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Equal(["****", "**** renamed"], result.StdOut.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+        var records = (await env.AuditAsync()).Where(e => e.AccessKeyId == power.AccessKeyId).ToList();
+        Assert.Contains("apiKey/id by model", records.Single(r => r.Operation == "CreateApiKey").Masked);
+        var update = records.Single(r => r.Operation == "UpdateApiKey");
+        Assert.Contains("apiKey/id by model", update.Masked);
+        Assert.Equal(200, update.UpstreamStatus);
+        Assert.Equal($"/v1/apis/{apiId}/apikeys/****", update.Path);
+        Assert.False(update.Parameters.ContainsKey("id"));
+        // moto's ids are six hex digits: looked for in the records and the log, not in the store's files, whose hashes
+        // could hold them by chance.
+        Assert.All(records, r => Assert.DoesNotContain(keyId, JsonSerializer.Serialize(r)));
+        Assert.DoesNotContain(keyId, env.Gateway.ReadLog());
+    }
+
+    [Fact]
     public async Task Ec2UserData_IsMaskedWhenRead_AndNotRecordedWhenWritten()
     {
         // User data is where bootstrap scripts keep passwords; RunInstances marks it sensitive, but the model leaves it
