@@ -150,6 +150,31 @@ public sealed class MaskingTests(AirlockEnvironment env)
     }
 
     [Fact]
+    public async Task ACredentialAnAgentSets_ThatTheModelLeavesUnmarked_IsNotRecorded_ElastiCacheAuthToken()
+    {
+        // The Redis AUTH password of a cache cluster; tools/sensitive-exceptions.json marks it (a query-protocol form member).
+        var token = "redis-auth-" + Guid.NewGuid().ToString("N");
+        var cluster = AirlockEnvironment.UniqueName("cache");
+        var power = await env.NewSessionAsync(groups: ["power"]);
+
+        var result = await env.Boto3Async(power, $$"""
+            c = boto3.client('elasticache')
+            r = c.create_cache_cluster(CacheClusterId='{{cluster}}', Engine='redis', CacheNodeType='cache.t3.micro', NumCacheNodes=1,
+                                       TransitEncryptionEnabled=True, AuthToken='{{token}}')
+            print(r['CacheCluster']['CacheClusterId'])
+            """);
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Equal(cluster, result.StdOut.Trim());
+        var record = (await env.AuditAsync()).Single(e => e.AccessKeyId == power.AccessKeyId && e.Operation == "CreateCacheCluster");
+        Assert.Equal(200, record.UpstreamStatus);
+        Assert.Equal(cluster, record.Parameters["CacheClusterId"]);
+        Assert.False(record.Parameters.ContainsKey("AuthToken"));
+        Assert.Null(record.RequestBody);
+        await env.AssertNowhereInAirlockAsync(token);
+    }
+
+    [Fact]
     public async Task Ec2UserData_IsMaskedWhenRead_AndNotRecordedWhenWritten()
     {
         // User data is where bootstrap scripts keep passwords; RunInstances marks it sensitive, but the model leaves it
