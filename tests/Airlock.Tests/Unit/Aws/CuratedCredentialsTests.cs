@@ -29,6 +29,7 @@ public sealed class CuratedCredentialsTests
     [InlineData("connectparticipant", "SendMessage", "ConnectionToken")]
     [InlineData("appsync", "DeleteApiKey", "id")]
     [InlineData("wafv2", "GetDecryptedAPIKey", "APIKey")]
+    [InlineData("iot", "TestInvokeAuthorizer", "mqttContext")]
     public void ARequestsUnmarkedCredential_IsNotRecorded(string service, string operation, string member)
     {
         Assert.Contains(member, Operation(service, operation).SensitiveInput);
