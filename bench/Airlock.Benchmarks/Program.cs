@@ -42,4 +42,5 @@ if (args is ["catalog-memory"])
     return;
 }
 
-BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+// Not typeof(Program): the gateway's assembly, referenced here, has a Program too.
+BenchmarkSwitcher.FromAssembly(typeof(AuditWriteRate).Assembly).Run(args);
