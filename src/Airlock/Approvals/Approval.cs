@@ -17,7 +17,9 @@ internal sealed record Approval
     public required string Action { get; init; }
     public required IReadOnlyList<string> Resources { get; init; }
     public required IReadOnlyDictionary<string, string> Parameters { get; init; }
-    public required string Fingerprint { get; init; }
+    /// <summary>Matches a retry of the call to its approval (<see cref="ApprovalFingerprint"/>); the store's, never shown.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public string Fingerprint { get; init; } = "";
     public required IReadOnlyList<string> ApproverGroups { get; init; }
     public required int Quorum { get; init; }
 

@@ -1,5 +1,6 @@
+using System.Security.Cryptography;
 using System.Text;
-using Airlock.Aws.SigV4;
+using Airlock.Identity;
 
 namespace Airlock.Approvals;
 
@@ -11,9 +12,14 @@ internal static class ApprovalFingerprint
 {
     private static readonly HashSet<string> PerAttempt = new(StringComparer.Ordinal) { "ClientToken", "ClientRequestToken", "IdempotencyToken" };
 
-    public static string Of(string sessionId, string action, IEnumerable<string> resources, IReadOnlyDictionary<string, string> parameters)
+    /// <summary>
+    /// Keyed with the session's secret key: the parameters include the ones never recorded (the password of a held
+    /// <c>iam:CreateLoginProfile</c>, a held secret's value), and the approval's record shows all the rest, so a plain hash
+    /// would let anyone who reads the store test guesses of the secret. The session's nodes hold its key; no one else does.
+    /// </summary>
+    public static string Of(Session session, string action, IEnumerable<string> resources, IReadOnlyDictionary<string, string> parameters)
     {
-        var text = new StringBuilder().Append(sessionId).Append('\n').Append(action).Append('\n');
+        var text = new StringBuilder().Append(session.Id).Append('\n').Append(action).Append('\n');
         foreach (var resource in resources.Order(StringComparer.Ordinal))
         {
             text.Append(resource).Append('\n');
@@ -24,6 +30,6 @@ internal static class ApprovalFingerprint
             text.Append(name).Append('=').Append(value).Append('\n');
         }
 
-        return SigV4Primitives.Sha256Hex(text.ToString());
+        return Convert.ToHexStringLower(HMACSHA256.HashData(Encoding.UTF8.GetBytes(session.SecretAccessKey), Encoding.UTF8.GetBytes(text.ToString())));
     }
 }

@@ -47,7 +47,7 @@ internal sealed class ApprovalGate(
     {
         var now = time.GetUtcNow();
         // The fingerprint takes the call's whole parameters: the recorded ones are masked, and two masked values may look alike.
-        var fingerprint = ApprovalFingerprint.Of(session.Id, action, resources, callParameters);
+        var fingerprint = ApprovalFingerprint.Of(session, action, resources, callParameters);
         var approval = await store.FindForCallAsync(session.Id, fingerprint, now, cancellationToken);
         if (approval is { Status: "approved" } && await store.ConsumeAsync(approval.Id, cancellationToken))
         {
