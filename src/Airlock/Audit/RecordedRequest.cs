@@ -60,7 +60,7 @@ internal static class RecordedRequest
     /// <summary>
     /// The recorded path and headers without the input members the operation's model marks sensitive where they travel
     /// outside the body: a header (WorkDocs' <c>Authentication</c>, SSO's bearer token), the query string (a Location
-    /// API key) or a label of the path.
+    /// API key) or a label of the path; and without the body's digests where one travels in the body.
     /// </summary>
     public static (string? Path, string? NormalizedPath, IReadOnlyDictionary<string, string> Headers) WithoutSensitiveInput(
         string? path, string? normalizedPath, IReadOnlyDictionary<string, string> headers, OperationModel operation, IReadOnlyDictionary<string, string> parameters)
@@ -102,11 +102,26 @@ internal static class RecordedRequest
             }
         }
 
+        // A member that travels in the body (none of the members above) turns the body's digests into a test of guesses at
+        // it, the record showing the rest of the call: the .NET SDK signs every body's SHA-256 into x-amz-content-sha256.
+        if (operation.SensitiveInput.Any(name => !operation.Members.Any(member => member[0] == name)))
+        {
+            foreach (var (name, value) in headers.Where(h => IsBodyDigest(h.Key, h.Value)))
+            {
+                (kept ??= new(headers, StringComparer.Ordinal)).Remove(name);
+            }
+        }
+
         // A query-protocol call sent as a GET carries its form in the query string: UserData.Value, Password.
         bool Dropped(string name) =>
             queryNames?.Contains(name, StringComparer.OrdinalIgnoreCase) == true || operation.SensitiveInput.Contains(name.Split('.')[0], StringComparer.Ordinal);
         return (Redact(path, Dropped, labels ?? []), Redact(normalizedPath, Dropped, labels ?? []), kept ?? headers);
     }
+
+    // UNSIGNED-PAYLOAD and the streaming markers say how the body was signed, not what it holds.
+    private static bool IsBodyDigest(string name, string value) =>
+        name is "content-md5" or "x-amz-checksum-crc32" or "x-amz-checksum-crc32c" or "x-amz-checksum-crc64nvme" or "x-amz-checksum-sha1" or "x-amz-checksum-sha256"
+        || (name == "x-amz-content-sha256" && value.Length == 64 && value.All(char.IsAsciiHexDigit));
 
     private static string? Redact(string? target, Func<string, bool> droppedQuery, List<string> labels)
     {

@@ -175,6 +175,40 @@ public sealed class MaskingTests(AirlockEnvironment env)
     }
 
     [Fact]
+    public async Task ABodyHoldingASecret_IsNotRecorded_NorItsDigest_FromTheDotNetSdk()
+    {
+        // The .NET SDK signs every body's SHA-256 into x-amz-content-sha256. Kept beside the rest of the call, the digest of
+        // {"KeyId": …, "Plaintext": …} would let a reader of the trail test guesses at the plaintext.
+        var created = await env.MotoAsync("kms", "create-key", "--query", "KeyMetadata.KeyId", "--output", "text");
+        Assert.True(created.ExitCode == 0, created.ToString());
+        var keyId = created.StdOut.Trim();
+        var plaintext = "pin-" + Guid.NewGuid().ToString("N")[..8];
+        var power = await env.NewSessionAsync(groups: ["power"]);
+        var credentials = new SessionAWSCredentials(power.AccessKeyId, power.SecretAccessKey, power.SessionToken);
+
+        using (var kms = new Amazon.KeyManagementService.AmazonKeyManagementServiceClient(credentials,
+            new Amazon.KeyManagementService.AmazonKeyManagementServiceConfig { ServiceURL = env.Gateway.Url, AuthenticationRegion = "us-east-1", MaxErrorRetry = 0 }))
+        {
+            var encrypted = await kms.EncryptAsync(new Amazon.KeyManagementService.Model.EncryptRequest
+            {
+                KeyId = keyId, Plaintext = new MemoryStream(Encoding.UTF8.GetBytes(plaintext)),
+            });
+            Assert.True(encrypted.CiphertextBlob.Length > 0);
+            var described = await kms.DescribeKeyAsync(new Amazon.KeyManagementService.Model.DescribeKeyRequest { KeyId = keyId });
+            Assert.Equal(keyId, described.KeyMetadata.KeyId);
+        }
+
+        var records = (await env.AuditAsync()).Where(e => e.AccessKeyId == power.AccessKeyId).ToList();
+        var encrypt = records.Single(r => r.Operation == "Encrypt");
+        Assert.Equal(200, encrypt.UpstreamStatus);
+        Assert.False(encrypt.Headers.ContainsKey("x-amz-content-sha256"), string.Join(", ", encrypt.Headers.Keys));
+        Assert.Null(encrypt.RequestBody);
+        // The SDK does send it: a call with nothing sensitive in its body keeps it.
+        Assert.Matches("^[0-9a-f]{64}$", records.Single(r => r.Operation == "DescribeKey").Headers["x-amz-content-sha256"]);
+        await env.AssertNowhereInAirlockAsync(plaintext, Convert.ToBase64String(Encoding.UTF8.GetBytes(plaintext)));
+    }
+
+    [Fact]
     public async Task Ec2UserData_IsMaskedWhenRead_AndNotRecordedWhenWritten()
     {
         // User data is where bootstrap scripts keep passwords; RunInstances marks it sensitive, but the model leaves it

@@ -76,6 +76,31 @@ public sealed class RecordedRequestTests
     }
 
     [Fact]
+    public void ABodyWithASensitiveMember_LeavesNoDigestOfItInTheHeaders_ButAPayloadOutsideTheBodyDoes()
+    {
+        // The .NET SDK signs every body's SHA-256: with the rest of the call on record, it would test guesses at the secret.
+        var createSecret = new Airlock.Aws.Catalog.OperationModel { Name = "CreateSecret", Method = "POST", Uri = "/", SensitiveInput = ["SecretString"] };
+        var headers = new Dictionary<string, string>
+        {
+            ["x-amz-content-sha256"] = "c50e3ad6bd31b4a3b2b1e4fa36a4b6e3cc4df3bd43f1f0c0be5f2d43b0e4a1f9", ["content-md5"] = "Q2hlY2sgSW50ZWdyaXR5IQ==",
+            ["x-amz-checksum-crc32"] = "AAAAAA==", ["x-amz-sdk-checksum-algorithm"] = "CRC32", ["x-amz-target"] = "secretsmanager.CreateSecret",
+        };
+
+        var (_, _, kept) = RecordedRequest.WithoutSensitiveInput("/", null, headers, createSecret, new Dictionary<string, string>());
+
+        Assert.Equal(["x-amz-sdk-checksum-algorithm", "x-amz-target"], kept.Keys.Order());
+        var unsigned = new Dictionary<string, string> { ["x-amz-content-sha256"] = "UNSIGNED-PAYLOAD" };
+        Assert.Same(unsigned, RecordedRequest.WithoutSensitiveInput("/", null, unsigned, createSecret, new Dictionary<string, string>()).Headers);
+        // S3's sensitive members travel in headers: the object's digest says nothing of them.
+        var putObject = new Airlock.Aws.Catalog.OperationModel
+        {
+            Name = "PutObject", Method = "PUT", Uri = "/{Bucket}/{Key+}", SensitiveInput = ["SSECustomerKey"],
+            Members = [["SSECustomerKey", "header", "x-amz-server-side-encryption-customer-key"]],
+        };
+        Assert.Same(headers, RecordedRequest.WithoutSensitiveInput("/b/k", null, headers, putObject, new Dictionary<string, string>()).Headers);
+    }
+
+    [Fact]
     public void Headers_WithholdCredentialsAndKeys_AndPassValuesThroughTheDetectors()
     {
         var http = new DefaultHttpContext();
