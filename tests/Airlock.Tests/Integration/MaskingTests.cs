@@ -179,9 +179,7 @@ public sealed class MaskingTests(AirlockEnvironment env)
     {
         // The .NET SDK signs every body's SHA-256 into x-amz-content-sha256. Kept beside the rest of the call, the digest of
         // {"KeyId": …, "Plaintext": …} would let a reader of the trail test guesses at the plaintext.
-        var created = await env.MotoAsync("kms", "create-key", "--query", "KeyMetadata.KeyId", "--output", "text");
-        Assert.True(created.ExitCode == 0, created.ToString());
-        var keyId = created.StdOut.Trim();
+        var keyId = await KmsKeyAsync();
         var plaintext = "pin-" + Guid.NewGuid().ToString("N")[..8];
         var power = await env.NewSessionAsync(groups: ["power"]);
         var credentials = new SessionAWSCredentials(power.AccessKeyId, power.SecretAccessKey, power.SessionToken);
@@ -272,9 +270,7 @@ public sealed class MaskingTests(AirlockEnvironment env)
     public async Task ASensitiveMemberSentInAHeader_IsNotRecorded_S3EncryptionContext()
     {
         // PutObject's SSE-KMS key id and encryption context travel in headers the model marks sensitive.
-        var key = await env.MotoAsync("kms", "create-key", "--query", "KeyMetadata.KeyId", "--output", "text");
-        Assert.True(key.ExitCode == 0, key.ToString());
-        var keyId = key.StdOut.Trim();
+        var keyId = await KmsKeyAsync();
         var marker = "ctx-" + Guid.NewGuid().ToString("N");
         var context = Convert.ToBase64String(Encoding.UTF8.GetBytes($$"""{"tenant":"{{marker}}"}"""));
         var bucket = AirlockEnvironment.UniqueName("sse-kms");
@@ -558,5 +554,13 @@ public sealed class MaskingTests(AirlockEnvironment env)
         Assert.Equal(0, (await env.MotoAsync("dynamodb", "create-table", "--table-name", table, "--billing-mode", "PAY_PER_REQUEST",
             "--attribute-definitions", "AttributeName=pk,AttributeType=S", "--key-schema", "AttributeName=pk,KeyType=HASH")).ExitCode);
         return table;
+    }
+
+    /// <summary>A KMS key made in moto directly, for the agent's calls to name.</summary>
+    private async Task<string> KmsKeyAsync()
+    {
+        var key = await env.MotoAsync("kms", "create-key", "--query", "KeyMetadata.KeyId", "--output", "text");
+        Assert.True(key.ExitCode == 0, key.ToString());
+        return key.StdOut.Trim();
     }
 }
