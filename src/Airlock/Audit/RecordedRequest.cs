@@ -1,4 +1,6 @@
 using Airlock.Aws.Catalog;
+using Airlock.Aws.SigV4;
+using Airlock.Aws.Streaming;
 using Airlock.Masking;
 using Airlock.Primitives;
 
@@ -120,8 +122,8 @@ internal static class RecordedRequest
 
     // UNSIGNED-PAYLOAD and the streaming markers say how the body was signed, not what it holds.
     private static bool IsBodyDigest(string name, string value) =>
-        name is "content-md5" or "x-amz-checksum-crc32" or "x-amz-checksum-crc32c" or "x-amz-checksum-crc64nvme" or "x-amz-checksum-sha1" or "x-amz-checksum-sha256"
-        || (name == "x-amz-content-sha256" && value.Length == 64 && value.All(char.IsAsciiHexDigit));
+        name == "content-md5" || StreamingPayload.IsChecksum(name)
+        || (name == "x-amz-content-sha256" && SigV4Primitives.IsHexSha256(value));
 
     private static string? Redact(string? target, Func<string, bool> droppedQuery, List<string> labels)
     {

@@ -40,7 +40,7 @@ internal sealed class AwsCallResolver(OperationResolver resolver, Connections co
                 return (null, tooMuch);
             }
 
-            if (SigV4Authenticator.IsHexSha256(verified.PayloadHash)
+            if (SigV4Primitives.IsHexSha256(verified.PayloadHash)
                 && !string.Equals(verified.PayloadHash, SigV4Primitives.Sha256Hex(read.Span), StringComparison.OrdinalIgnoreCase))
             {
                 return (null, new AwsError(400, "XAmzContentSHA256Mismatch", "The body does not match its x-amz-content-sha256."));

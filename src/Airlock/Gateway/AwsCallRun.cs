@@ -81,7 +81,7 @@ internal sealed class AwsCallRun(
             }
 
             GatewayHandler.Log.CallCompleted(logger, call.RequestId, call.Session?.Subject, forward.Connection.Name, action, CallDecision.Allow.Wire(), status, call.ElapsedMs,
-                forward.DeclaredContentSha256 is null || SigV4Authenticator.IsHexSha256(forward.DeclaredContentSha256) ? "signed" : forward.DeclaredContentSha256);
+                forward.DeclaredContentSha256 is null || SigV4Primitives.IsHexSha256(forward.DeclaredContentSha256) ? "signed" : forward.DeclaredContentSha256);
             return new Executed(status, outcome switch
             {
                 ForwardOutcome.UpstreamUnreachable => "upstream unreachable",

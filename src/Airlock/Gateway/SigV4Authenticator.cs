@@ -118,7 +118,7 @@ internal sealed class SigV4Authenticator(
                     : new Payload(null, hash, declared, decodedLength, trailer, null);
             }
 
-            return hash != SigV4Primitives.UnsignedPayload && !IsHexSha256(hash)
+            return hash != SigV4Primitives.UnsignedPayload && !SigV4Primitives.IsHexSha256(hash)
                 ? new Payload(null, hash, declared, 0, null, new Refused(AwsError.Malformed("S3 requests must carry x-amz-content-sha256.")))
                 : new Payload(null, hash, declared, 0, null, null);
         }
@@ -138,8 +138,6 @@ internal sealed class SigV4Authenticator(
                 : null;
         return new Payload(body, bodyHash, declared, 0, null, refusal is null ? null : new Refused(refusal));
     }
-
-    public static bool IsHexSha256(string value) => value.Length == 64 && value.All(char.IsAsciiHexDigit);
 
     /// <summary>The first x-amz-* header the caller sent but did not sign (a presigned URL signs only what it lists), or null.</summary>
     private static string? UnsignedAmzHeader(SignableRequest head, SigV4Authorization auth)

@@ -19,6 +19,9 @@ internal static class StreamingPayload
 
     public static bool HasChunkSignatures(string contentSha256) => contentSha256 is Signed or SignedTrailer;
 
+    /// <summary>Whether the name is one of AWS's flexible checksums of a body (<c>x-amz-checksum-crc32</c>, …), as a header or a trailer.</summary>
+    public static bool IsChecksum(string name) => TrailerValueLength(name) is not null;
+
     /// <summary>The length of a checksum trailer's base64 value, so the upstream body's length is known in advance.</summary>
     public static int? TrailerValueLength(string trailerName) => trailerName.ToLowerInvariant() switch
     {

@@ -19,22 +19,19 @@ public sealed class ApprovalFingerprintTests
     {
         var retry = new Dictionary<string, string>(Call) { ["ClientToken"] = "attempt-2" };
 
-        Assert.Equal(ApprovalFingerprint.Of(Session("s-1", "key-1"), "iam:CreateLoginProfile", ["arn:aws:iam::1:user/alice"], Call),
-            ApprovalFingerprint.Of(Session("s-1", "key-1"), "iam:CreateLoginProfile", ["arn:aws:iam::1:user/alice"], retry));
-        Assert.NotEqual(ApprovalFingerprint.Of(Session("s-1", "key-1"), "iam:CreateLoginProfile", ["arn:aws:iam::1:user/alice"], Call),
-            ApprovalFingerprint.Of(Session("s-1", "key-1"), "iam:CreateLoginProfile", ["arn:aws:iam::1:user/alice"],
-                new Dictionary<string, string>(Call) { ["Password"] = "hunter3" }));
+        Assert.Equal(Fingerprint("key-1", Call), Fingerprint("key-1", retry));
+        Assert.NotEqual(Fingerprint("key-1", Call), Fingerprint("key-1", new Dictionary<string, string>(Call) { ["Password"] = "hunter3" }));
     }
 
     [Fact]
     public void WithoutTheSessionsKey_AGuessOfTheSecretCannotBeTested()
     {
-        var stored = ApprovalFingerprint.Of(Session("s-1", "key-1"), "iam:CreateLoginProfile", ["arn:aws:iam::1:user/alice"], Call);
+        var stored = Fingerprint("key-1", Call);
 
         // What a reader of the store could compute from the approval's record and a guessed password.
         var guessed = SigV4Primitives.Sha256Hex("s-1\niam:CreateLoginProfile\narn:aws:iam::1:user/alice\nPassword=hunter2\nUserName=alice\n");
         Assert.NotEqual(guessed, stored);
-        Assert.NotEqual(stored, ApprovalFingerprint.Of(Session("s-1", "key-2"), "iam:CreateLoginProfile", ["arn:aws:iam::1:user/alice"], Call));
+        Assert.NotEqual(stored, Fingerprint("key-2", Call));
     }
 
     [Fact]
@@ -50,6 +47,8 @@ public sealed class ApprovalFingerprintTests
         Assert.DoesNotContain("fingerprint-value", JsonSerializer.Serialize(approval, JsonSerializerOptions.Web));
     }
 
-    private static Session Session(string id, string secret) =>
-        new(id, "ASIA" + id, secret, "token", "agent", "https://idp", ["agents"], "prod", DateTimeOffset.UnixEpoch, DateTimeOffset.UnixEpoch.AddHours(1), null);
+    /// <summary>Session s-1's CreateLoginProfile on alice, with the session's secret key given.</summary>
+    private static string Fingerprint(string secret, IReadOnlyDictionary<string, string> parameters) => ApprovalFingerprint.Of(
+        new Session("s-1", "ASIAS1", secret, "token", "agent", "https://idp", ["agents"], "prod", DateTimeOffset.UnixEpoch, DateTimeOffset.UnixEpoch.AddHours(1), null),
+        "iam:CreateLoginProfile", ["arn:aws:iam::1:user/alice"], parameters);
 }
