@@ -106,9 +106,10 @@ internal static class RecordedRequest
 
         // A member that travels in the body (none of the members above) turns the body's digests into a test of guesses at
         // it, the record showing the rest of the call: the .NET SDK signs every body's SHA-256 into x-amz-content-sha256.
+        // Its length, less the recorded rest of the call, would be the secret's length.
         if (operation.SensitiveInput.Any(name => !operation.Members.Any(member => member[0] == name)))
         {
-            foreach (var (name, value) in headers.Where(h => IsBodyDigest(h.Key, h.Value)))
+            foreach (var (name, value) in headers.Where(h => IsBodyDigestOrLength(h.Key, h.Value)))
             {
                 (kept ??= new(headers, StringComparer.Ordinal)).Remove(name);
             }
@@ -121,8 +122,8 @@ internal static class RecordedRequest
     }
 
     // UNSIGNED-PAYLOAD and the streaming markers say how the body was signed, not what it holds.
-    private static bool IsBodyDigest(string name, string value) =>
-        name == "content-md5" || StreamingPayload.IsChecksum(name)
+    private static bool IsBodyDigestOrLength(string name, string value) =>
+        name is "content-md5" or "content-length" or "x-amz-decoded-content-length" || StreamingPayload.IsChecksum(name)
         || (name == "x-amz-content-sha256" && SigV4Primitives.IsHexSha256(value));
 
     private static string? Redact(string? target, Func<string, bool> droppedQuery, List<string> labels)
