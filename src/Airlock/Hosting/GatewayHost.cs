@@ -87,9 +87,9 @@ internal static class GatewayHost
         services.AddSingleton(database);
         services.AddSingleton(state);
         services.AddSingleton(StateDatabases.Seal(options.Store, baseDirectory, database));
-        if (state == database && options.Audit.Postgresql is null)
+        if (TrailBesideSessions(options, state == database))
         {
-            // Sessions and trail in one SQLite file: the audit writer checks each call's session in the commit of its
+            // Sessions and trail in one database: the audit writer checks each call's session in the commit of its
             // decision, so a call need not read the sessions' change counter itself (Identity.SessionsVersionWatch).
             services.AddSingleton<Identity.SessionsVersionWatch>();
         }
@@ -124,4 +124,12 @@ internal static class GatewayHost
         app.UseAirlockAwsFrontEnd();
         return app;
     }
+
+    /// <summary>
+    /// Whether the audit trail goes to the database that holds the sessions: the node's SQLite file with no
+    /// <c>audit.postgresql</c>, or the one PostgreSQL database <c>store.postgresql</c> names (which
+    /// <c>audit.postgresql</c> defaults to). Connection strings written differently count as two databases.
+    /// </summary>
+    internal static bool TrailBesideSessions(AirlockOptions options, bool sessionsInLocalStore) =>
+        sessionsInLocalStore ? options.Audit.Postgresql is null : options.Audit.Postgresql == options.Store.Postgresql;
 }

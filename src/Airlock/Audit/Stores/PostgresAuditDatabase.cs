@@ -17,6 +17,14 @@ internal sealed class PostgresAuditDatabase : IAuditDatabase, IDisposable
     public PostgresAuditDatabase(string connectionString)
     {
         var builder = new NpgsqlConnectionStringBuilder(connectionString);
+        // The writer sends the same few statements in every batch (a call's row, its outcome's update, the chained
+        // record): prepared once on its connection, a batch only binds them instead of having each parsed and planned.
+        if (builder.MaxAutoPrepare == 0)
+        {
+            builder.MaxAutoPrepare = 16;
+            builder.AutoPrepareMinUsages = 2;
+        }
+
         Description = $"PostgreSQL {builder.Host}:{builder.Port}/{builder.Database}";
         _source = NpgsqlDataSource.Create(builder);
     }

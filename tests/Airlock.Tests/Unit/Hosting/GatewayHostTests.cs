@@ -16,4 +16,18 @@ public sealed class GatewayHostTests
         var files = builder.Configuration.Sources.OfType<JsonConfigurationSource>().ToList();
         Assert.All(files, file => Assert.False(file.ReloadOnChange, $"{file.Path} is watched for changes"));
     }
+
+    [Theory]
+    [InlineData(null, null, true, true)] // the node's SQLite file holds both
+    [InlineData(null, "Host=audit;Database=trail", true, false)] // the trail elsewhere
+    [InlineData("Host=pg;Database=airlock", "Host=pg;Database=airlock", false, true)] // audit.postgresql defaulted to store.postgresql
+    [InlineData("Host=pg;Database=airlock", "Host=pg;Database=trail", false, false)]
+    public void TheWriterChecksSessions_OnlyWhereItsTrailIsInTheSessionsDatabase(string? store, string? audit, bool sessionsInLocalStore, bool beside)
+    {
+        var options = new AirlockOptions();
+        options.Store.Postgresql = store;
+        options.Audit.Postgresql = audit;
+
+        Assert.Equal(beside, GatewayHost.TrailBesideSessions(options, sessionsInLocalStore));
+    }
 }
