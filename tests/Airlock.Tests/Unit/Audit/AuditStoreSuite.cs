@@ -342,6 +342,39 @@ public abstract class AuditStoreSuite
     }
 
     [Fact]
+    public async Task CallsDecidedAndEndedTogether_EachRowKeepsItsOwnValues_AndTheChainVerifies()
+    {
+        // Concurrent calls share commits (on PostgreSQL, one batch of statements each): no row may take another's values.
+        var (database, key) = await StoreWithRecordsAsync(calls: 1);
+        var store = database.NewStore(new AuditOptions());
+        var ids = await Task.WhenAll(Enumerable.Range(0, 40).Select(i => store.AppendAsync(Entry(200 + i), CancellationToken.None)));
+        await Task.WhenAll(ids.Select((id, i) => store.CompleteAsync(id, new AuditCompletion(i % 2 == 0 ? 200 + i : null, 10 + i, i % 2 == 0 ? null : $"failure {i}")
+        {
+            Masked = i % 3 == 0 ? [$"Field{i} by model"] : [],
+            Response = i % 4 == 0 ? null : System.Text.Encoding.UTF8.GetBytes($"{{\"n\":{i}}}"),
+        }, CancellationToken.None)));
+
+        var rows = (await store.SearchAsync(new AuditQuery { Limit = 100 }, CancellationToken.None)).Where(e => e.RequestId.StartsWith("REQ02", StringComparison.Ordinal)).ToDictionary(e => e.RequestId);
+        await store.DisposeAsync();
+        Assert.Equal(40, rows.Count);
+        for (var i = 0; i < 40; i++)
+        {
+            var row = rows[$"REQ{200 + i:D4}"];
+            Assert.Equal(ids[i], row.Id);
+            Assert.Equal(i % 2 == 0 ? 200 + i : null, row.UpstreamStatus);
+            Assert.Equal(10 + i, row.LatencyMs);
+            Assert.Equal(i % 2 == 0 ? "AgentsWork" : $"failure {i}", row.Reason);
+            Assert.Equal(i % 3 == 0 ? [$"Field{i} by model"] : [], row.Masked);
+            Assert.Equal(i % 4 == 0 ? null : $"{{\"n\":{i}}}", row.Response);
+            Assert.Equal($"db-{200 + i}", row.Parameters["SecretId"]);
+            Assert.Equal((200 + i) % 3 == 0 ? $"{{\"SecretId\":\"db-{200 + i}\"}}" : null, row.RequestBody);
+        }
+
+        var report = await AuditVerifier.VerifyAsync(database.Database, key);
+        Assert.True(report.Intact, string.Join("\n", report.Problems));
+    }
+
+    [Fact]
     public async Task MoreOutcomesThanABatch_AreAllWritten_AndTheChainVerifies()
     {
         var (database, key) = await StoreWithRecordsAsync(calls: 1);
