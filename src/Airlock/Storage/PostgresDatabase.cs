@@ -13,12 +13,8 @@ internal sealed class PostgresDatabase : IStateDatabase, IStateNotifications, ID
 
     public PostgresDatabase(string connectionString)
     {
-        var builder = new NpgsqlConnectionStringBuilder(connectionString);
         // The data path's reads are prepared once per pooled connection rather than parsed per call.
-        if (builder.MaxAutoPrepare == 0)
-        {
-            builder.MaxAutoPrepare = 32;
-        }
+        var builder = PostgresAutoPrepare.Builder(connectionString, maxStatements: 32);
 
         Description = $"PostgreSQL {builder.Host}:{builder.Port}/{builder.Database}";
         _source = NpgsqlDataSource.Create(builder);

@@ -16,14 +16,9 @@ internal sealed class PostgresAuditDatabase : IAuditDatabase, IDisposable
 
     public PostgresAuditDatabase(string connectionString)
     {
-        var builder = new NpgsqlConnectionStringBuilder(connectionString);
         // The writer sends the same few statements in every batch (a call's row, its outcome's update, the chained
         // record): prepared once on its connection, a batch only binds them instead of having each parsed and planned.
-        if (builder.MaxAutoPrepare == 0)
-        {
-            builder.MaxAutoPrepare = 16;
-            builder.AutoPrepareMinUsages = 2;
-        }
+        var builder = Storage.PostgresAutoPrepare.Builder(connectionString, maxStatements: 16, minUsages: 2);
 
         Description = $"PostgreSQL {builder.Host}:{builder.Port}/{builder.Database}";
         _source = NpgsqlDataSource.Create(builder);
