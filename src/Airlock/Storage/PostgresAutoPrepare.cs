@@ -14,22 +14,17 @@ internal static class PostgresAutoPrepare
     public static NpgsqlConnectionStringBuilder Builder(string connectionString, int maxStatements, int minUsages = 5)
     {
         var builder = new NpgsqlConnectionStringBuilder(connectionString);
-        if (!Names(connectionString, "Max Auto Prepare", "MaxAutoPrepare"))
+        // Npgsql's own builder knows every keyword whether given or not: the string as written says what the operator set.
+        var given = new DbConnectionStringBuilder { ConnectionString = connectionString };
+        if (!given.ContainsKey("Max Auto Prepare") && !given.ContainsKey("MaxAutoPrepare"))
         {
             builder.MaxAutoPrepare = maxStatements;
-            if (!Names(connectionString, "Auto Prepare Min Usages", "AutoPrepareMinUsages"))
+            if (!given.ContainsKey("Auto Prepare Min Usages") && !given.ContainsKey("AutoPrepareMinUsages"))
             {
                 builder.AutoPrepareMinUsages = minUsages;
             }
         }
 
         return builder;
-    }
-
-    // Npgsql's own builder knows every keyword whether given or not: the string as written says what the operator set.
-    private static bool Names(string connectionString, params string[] keywords)
-    {
-        var given = new DbConnectionStringBuilder { ConnectionString = connectionString };
-        return keywords.Any(given.ContainsKey);
     }
 }

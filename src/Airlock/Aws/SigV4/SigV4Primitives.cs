@@ -12,10 +12,10 @@ internal static class SigV4Primitives
     public const string Algorithm = "AWS4-HMAC-SHA256";
     public const string EmptyPayloadHash = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
     public const string UnsignedPayload = "UNSIGNED-PAYLOAD";
+    public const string AmzDateFormat = "yyyyMMdd'T'HHmmss'Z'";
 
     /// <summary>Whether an <c>x-amz-content-sha256</c> value is the body's digest, not a marker of how it is signed.</summary>
     public static bool IsHexSha256(string value) => value.Length == 64 && value.All(char.IsAsciiHexDigit);
-    public const string AmzDateFormat = "yyyyMMdd'T'HHmmss'Z'";
 
     // A signing key is good for one secret, day, region and service: a session's calls (verified, then re-signed for
     // upstream) keep deriving the same few. Bounded, and dropped whole when full, since days move on.
