@@ -39,6 +39,51 @@ public sealed class S3ImpliedPermissionsTests(AirlockEnvironment env)
     }
 
     [Fact]
+    public async Task DeleteObjects_NamingAVersionTheCallerMayNotDelete_DeletesNothing_AndWithoutTheVersionLeavesAMarker()
+    {
+        var bucket = await BucketAsync();
+        Assert.Equal(0, (await env.MotoAsync("s3api", "put-bucket-versioning", "--bucket", bucket, "--versioning-configuration", "Status=Enabled")).ExitCode);
+        var agent = await env.NewSessionAsync(groups: ["agents"]);
+
+        // The agent may delete objects under kept/ (AgentsWork), never one of their versions (KeptVersions): a version
+        // deleted is gone for good, a delete without one only hides the object behind a marker.
+        var result = await env.Boto3Async(agent, $$"""
+            c = boto3.client('s3', config=botocore.config.Config(retries={'max_attempts': 1}))
+            first = c.put_object(Bucket='{{bucket}}', Key='kept/ledger.csv', Body=b'v1')['VersionId']
+            c.put_object(Bucket='{{bucket}}', Key='kept/ledger.csv', Body=b'v2')
+            c.put_object(Bucket='{{bucket}}', Key='scratch.txt', Body=b's')
+            for name, objects in [('many', [{'Key': 'scratch.txt'}, {'Key': 'kept/ledger.csv', 'VersionId': first}])]:
+                try:
+                    r = c.delete_objects(Bucket='{{bucket}}', Delete={'Objects': objects})
+                    print(name, 'deleted', [d['Key'] for d in r.get('Deleted', [])])
+                except botocore.exceptions.ClientError as e:
+                    print(name, e.response['Error']['Code'], e.response['Error']['Message'])
+            try:
+                c.delete_object(Bucket='{{bucket}}', Key='kept/ledger.csv', VersionId=first)
+                print('one deleted')
+            except botocore.exceptions.ClientError as e:
+                print('one', e.response['Error']['Code'])
+            r = c.delete_objects(Bucket='{{bucket}}', Delete={'Objects': [{'Key': 'kept/ledger.csv'}]})
+            print('marker', [(d['Key'], d.get('DeleteMarker')) for d in r.get('Deleted', [])])
+            """);
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Contains("many AccessDenied", result.StdOut);
+        Assert.Contains("s3:DeleteObjectVersion on the object versions deleted", result.StdOut);
+        Assert.Contains("KeptVersions", result.StdOut);
+        // A single DeleteObject of a version is authorized as s3:DeleteObjectVersion too.
+        Assert.Contains("one AccessDenied", result.StdOut);
+        Assert.Contains("marker [('kept/ledger.csv', True)]", result.StdOut);
+        var versions = (await env.MotoAsync("s3api", "list-object-versions", "--bucket", bucket, "--query", "Versions[].Key", "--output", "text")).StdOut;
+        Assert.Equal(2, versions.Split((char[])['\t', '\n'], StringSplitOptions.RemoveEmptyEntries).Count(k => k == "kept/ledger.csv"));
+        // Nothing of the refused multi-object delete ran: its unversioned key is still there.
+        Assert.Contains("scratch.txt", await KeysAsync(bucket));
+        var denied = (await env.AuditAsync()).First(e => e.AccessKeyId == agent.AccessKeyId && e.Operation == "DeleteObjects");
+        Assert.Equal("deny", denied.Decision);
+        Assert.Contains($"arn:aws:s3:::{bucket}/kept/ledger.csv", denied.Resources);
+    }
+
+    [Fact]
     public async Task CopyObject_FromASourceTheCallerMayNotRead_IsRefused_AndFromOneItMayIsCopied()
     {
         var bucket = await BucketAsync("protected/secret.txt", "ok/public.txt");

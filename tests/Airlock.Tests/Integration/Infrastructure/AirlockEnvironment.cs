@@ -252,6 +252,11 @@ public sealed class AirlockEnvironment : IAsyncLifetime
                 Principal: "*"
                 Action: ["s3:GetObject", "s3:DeleteObject"]
                 Resource: "arn:aws:s3:::*/protected/*"
+              - Sid: KeptVersions
+                Effect: Deny
+                Principal: "*"
+                Action: s3:DeleteObjectVersion
+                Resource: "arn:aws:s3:::*/kept/*"
               - Sid: SealedListings
                 Effect: Deny
                 Principal: "*"

@@ -165,6 +165,34 @@ public sealed class OperationResolverTests
         Assert.Contains("s3:SelectObjectContent is an event-stream operation", result.Error);
     }
 
+    [Theory]
+    // No version named: s3:DeleteObject on each key, nothing else.
+    [InlineData("<Delete><Object><Key>a</Key></Object><Object><Key>b</Key></Object></Delete>", "a,b", "")]
+    // A version named, before or after its key, or empty: that key's version is deleted for good.
+    [InlineData("<Delete><Object><Key>a</Key><VersionId>v1</VersionId></Object><Object><Key>b</Key></Object></Delete>", "a,b", "a")]
+    [InlineData("<Delete><Object><VersionId>v1</VersionId><Key>a</Key></Object><Object><Key>b</Key></Object></Delete>", "a,b", "a")]
+    [InlineData("<Delete><Object><Key>a</Key><VersionId/></Object><Object><Key>b</Key><VersionId>null</VersionId></Object></Delete>", "a,b", "a,b")]
+    [InlineData("<Delete xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\"><Quiet>true</Quiet><Object><Key>k</Key><VersionId>v</VersionId><ETag>e</ETag></Object></Delete>", "k", "k")]
+    public void Resolve_DeleteObjects_NeedsDeleteObjectOnEveryKey_AndDeleteObjectVersionOnEachVersionNamed(string xml, string keys, string versions)
+    {
+        var head = new SignableRequest("POST", "/bucket", CanonicalQuery.Parse("delete"), [new("host", "gw")], true);
+
+        var result = Resolver.Resolve(new ResolveRequest(head, "s3", "us-east-1", Encoding.UTF8.GetBytes(xml)));
+
+        Assert.Equal("s3:DeleteObjects", result.Operation!.Action);
+        Assert.Equal(keys.Split(',').Select(k => $"arn:aws:s3:::bucket/{k}"), result.Operation.Resources);
+        if (versions.Length == 0)
+        {
+            Assert.Empty(result.Operation.AlsoRequires);
+            return;
+        }
+
+        var also = Assert.Single(result.Operation.AlsoRequires);
+        Assert.Equal("s3:DeleteObjectVersion", also.Action);
+        Assert.Equal("Write", also.AccessLevel);
+        Assert.Equal(versions.Split(',').Select(k => $"arn:aws:s3:::bucket/{k}"), also.Resources);
+    }
+
     [Fact]
     public void Resolve_QueryCallWithoutAction_IsRefused()
     {
