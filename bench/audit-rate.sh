@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Durable audit write rate on SQLite and on PostgreSQL (a server of this script's own on 127.0.0.1, from Debian's
 # binaries, stopped at the end). Usage: bash bench/audit-rate.sh [calls per run, default 50000]
+# AUDIT_RATE_LEVELS=64,256 picks the concurrencies; AUDIT_RATE_WRITERS=2 has that many writers share one chain, as
+# nodes sharing a PostgreSQL trail do.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 records=${1:-50000}

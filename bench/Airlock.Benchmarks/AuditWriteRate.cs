@@ -13,32 +13,46 @@ namespace Airlock.Benchmarks;
 /// </summary>
 internal static class AuditWriteRate
 {
-    public static async Task RunAsync(int records, int[] concurrencies, string? postgresql)
+    /// <param name="writers">
+    /// Writers appending to the one chain at once, as that many gateway nodes sharing a PostgreSQL trail would (each its
+    /// own store and connections); the callers take turns among them.
+    /// </param>
+    public static async Task RunAsync(int records, int[] concurrencies, string? postgresql, int writers = 1)
     {
         Console.WriteLine(postgresql is null
             ? $"audit write rate, SQLite (WAL, synchronous=FULL: each batch fsynced before its calls go on), ~1 KB decision + outcome, {records} calls per run"
             : $"audit write rate, PostgreSQL (synchronous_commit=on, append under an advisory lock), ~1 KB decision + outcome, {records} calls per run");
+        if (writers > 1)
+        {
+            Console.WriteLine($"{writers} writers on one chain, the callers shared among them");
+        }
+
         Console.WriteLine($"{"concurrency",11} {"calls/s",10} {"p50 ms",8} {"p99 ms",8} {"p99.9 ms",9}");
         foreach (var concurrency in concurrencies)
         {
             var directory = Directory.CreateTempSubdirectory("airlock-audit-bench-");
             var database = new SqliteDatabase(Path.Combine(directory.FullName, "airlock.db"));
             database.EnsureSchema();
-            IAuditDatabase target = postgresql is null ? new SqliteAuditDatabase(database) : new PostgresAuditDatabase(postgresql);
+            IAuditDatabase Target() => postgresql is null ? new SqliteAuditDatabase(database) : new PostgresAuditDatabase(postgresql);
             if (postgresql is not null)
             {
-                await EmptyAsync(target);
+                await EmptyAsync(Target());
             }
 
-            var store = new AuditStore(target, new AuditOptions(), database.Beside("audit-signing.key"), TimeProvider.System);
-            await store.AppendAsync(Record(-1), CancellationToken.None); // start the writer and load the key outside the timing
+            var stores = Enumerable.Range(0, writers)
+                .Select(_ => new AuditStore(Target(), new AuditOptions(), database.Beside("audit-signing.key"), TimeProvider.System)).ToArray();
+            foreach (var each in stores)
+            {
+                await each.AppendAsync(Record(-1), CancellationToken.None); // start the writer and load the key outside the timing
+            }
 
             var latencies = new double[records];
             var outcomes = new Task[records];
             var next = -1;
             var clock = Stopwatch.StartNew();
-            await Task.WhenAll(Enumerable.Range(0, concurrency).Select(_ => Task.Run(async () =>
+            await Task.WhenAll(Enumerable.Range(0, concurrency).Select(caller => Task.Run(async () =>
             {
+                var store = stores[caller % stores.Length];
                 for (var i = Interlocked.Increment(ref next); i < records; i = Interlocked.Increment(ref next))
                 {
                     var started = Stopwatch.GetTimestamp();
@@ -49,7 +63,11 @@ internal static class AuditWriteRate
             })));
             await Task.WhenAll(outcomes);
             var seconds = clock.Elapsed.TotalSeconds;
-            await store.DisposeAsync();
+            foreach (var each in stores)
+            {
+                await each.DisposeAsync();
+            }
+
             Array.Sort(latencies);
             Console.WriteLine($"{concurrency,11} {records / seconds,10:F0} {Percentile(latencies, 0.5),8:F3} {Percentile(latencies, 0.99),8:F3} {Percentile(latencies, 0.999),9:F3}");
             directory.Delete(recursive: true);
@@ -59,6 +77,7 @@ internal static class AuditWriteRate
     /// <summary>Each run starts from an empty trail, as each SQLite run starts from a new file.</summary>
     private static async Task EmptyAsync(IAuditDatabase database)
     {
+        using var owned = database as IDisposable;
         await database.EnsureSchemaAsync(CancellationToken.None);
         await using var connection = await database.OpenAsync(CancellationToken.None);
         await using var command = connection.Command(null, "TRUNCATE audit, audit_log, audit_checkpoints");

@@ -8,7 +8,9 @@ if (args is ["audit-rate", ..])
 {
     // AUDIT_RATE_LEVELS=64 (say) measures one concurrency, e.g. under a profiler.
     int[] levels = Environment.GetEnvironmentVariable("AUDIT_RATE_LEVELS") is { Length: > 0 } asked ? [.. asked.Split(',').Select(int.Parse)] : [1, 16, 64, 256];
-    await AuditWriteRate.RunAsync(args.Length > 1 ? int.Parse(args[1]) : 50_000, levels, args.Length > 2 ? args[2] : null);
+    // AUDIT_RATE_WRITERS=2 (say): that many writers on one chain, as nodes sharing a PostgreSQL trail.
+    var writers = int.TryParse(Environment.GetEnvironmentVariable("AUDIT_RATE_WRITERS"), out var w) ? w : 1;
+    await AuditWriteRate.RunAsync(args.Length > 1 ? int.Parse(args[1]) : 50_000, levels, args.Length > 2 ? args[2] : null, writers);
     return;
 }
 
