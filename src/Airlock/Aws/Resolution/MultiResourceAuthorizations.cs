@@ -12,9 +12,14 @@ namespace Airlock.Aws.Resolution;
 /// </summary>
 internal static partial class MultiResourceAuthorizations
 {
-    public static CallNeeds For(string serviceId, string operation, IReadOnlyDictionary<string, string> parameters, ResolveRequest request)
+    /// <param name="readsOnly">
+    /// The call only reads or lists (IAM's access level): a role ARN below its top level is then a filter or a name to
+    /// look up, not a role handed over.
+    /// </param>
+    public static CallNeeds For(string serviceId, string operation, IReadOnlyDictionary<string, string> parameters, ResolveRequest request,
+        bool readsOnly = false)
     {
-        var also = PassRoles(serviceId, parameters);
+        var also = PassRoles(serviceId, parameters, readsOnly ? null : request.Body);
         switch (serviceId, operation)
         {
             case ("dynamodb", "BatchGetItem" or "BatchWriteItem"):
@@ -42,10 +47,12 @@ internal static partial class MultiResourceAuthorizations
     private static string WriteAction(string kind) => kind == "ConditionCheck" ? "ConditionCheckItem" : kind + "Item";
 
     /// <summary>
-    /// A role ARN handed to a service (Lambda's Role, CloudFormation's RoleARN, Step Functions' roleArn, …) lets that service
-    /// act as the role: IAM requires <c>iam:PassRole</c> on it. IAM's and STS's own calls name roles to manage or assume them.
+    /// A role ARN handed to a service (Lambda's Role, CloudFormation's RoleARN, Step Functions' roleArn, an EventBridge
+    /// target's RoleArn, …) lets that service act as the role: IAM requires <c>iam:PassRole</c> on it. Top-level
+    /// parameters each, and the roles nested in <paramref name="body"/> together. IAM's and STS's own calls name roles to
+    /// manage or assume them.
     /// </summary>
-    private static IReadOnlyList<Authorization> PassRoles(string serviceId, IReadOnlyDictionary<string, string> parameters)
+    private static IReadOnlyList<Authorization> PassRoles(string serviceId, IReadOnlyDictionary<string, string> parameters, ReadOnlyMemory<byte>? body)
     {
         if (serviceId is "iam" or "sts")
         {
@@ -58,6 +65,17 @@ internal static partial class MultiResourceAuthorizations
             if (IsRoleArn(value))
             {
                 (passed ??= []).Add(new Authorization("iam:PassRole", "Write", [value], $"the role in {name}"));
+            }
+        }
+
+        if (body is { Length: > 0 } bytes)
+        {
+            var nested = NestedRoleArns.In(bytes, IsRoleArn).Where(r => !parameters.Values.Contains(r.Arn)).ToList();
+            if (nested.Count > 0)
+            {
+                // One permission over them all: a body of many roles is decided in one evaluation, and refused as a whole.
+                var where = string.Join(", ", nested.Select(static r => r.Path).Distinct().Take(3)) + (nested.Count > 3 ? ", …" : "");
+                (passed ??= []).Add(new Authorization("iam:PassRole", "Write", nested.Select(static r => r.Arn).Distinct().ToArray(), $"the roles in {where}"));
             }
         }
 

@@ -223,7 +223,8 @@ internal sealed class OperationResolver(ServiceCatalog catalog, ResourceArns arn
             return ResolveResult.Fail($"Airlock cannot mask the {wireProtocol} response of {service.Id} {operation.Name}; call it in {service.Protocol}.");
         }
 
-        var needs = MultiResourceAuthorizations.For(service.Id, operation.Name, parameters, request);
+        var needs = MultiResourceAuthorizations.For(service.Id, operation.Name, parameters, operation.StreamingInput ? request with { Body = null } : request,
+            readsOnly: operation.AccessLevel is "Read" or "List");
         return ResolveResult.Ok(new ResolvedOperation(service, operation, needs.Resources ?? arns.Derive(service.Id, parameters, request.Region, request.Account),
             parameters, wireProtocol) { AlsoRequires = needs.AlsoRequires });
     }

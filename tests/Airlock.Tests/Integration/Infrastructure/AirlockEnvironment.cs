@@ -257,6 +257,11 @@ public sealed class AirlockEnvironment : IAsyncLifetime
                 Principal: "*"
                 Action: s3:DeleteObjectVersion
                 Resource: "arn:aws:s3:::*/kept/*"
+              - Sid: NoAdminRoles
+                Effect: Deny
+                Principal: "*"
+                Action: iam:PassRole
+                Resource: "arn:aws:iam::*:role/admin-*"
               - Sid: SealedListings
                 Effect: Deny
                 Principal: "*"

@@ -142,6 +142,69 @@ public sealed class IamAuthorizationTests
         Assert.Empty(call.AlsoRequires);
     }
 
+    [Theory]
+    // EventBridge targets each hand the service a role; one permission covers them all, the top-level ones apart.
+    [InlineData("""{"Rule":"r","Targets":[{"Id":"1","Arn":"arn:aws:sqs:us-east-1:111122223333:q","RoleArn":"arn:aws:iam::111122223333:role/a"},{"Id":"2","RoleArn":"arn:aws:iam::111122223333:role/b"}]}""",
+        "arn:aws:iam::111122223333:role/a,arn:aws:iam::111122223333:role/b", "the roles in Targets.1.RoleArn, Targets.2.RoleArn")]
+    // Escapes spell the same ARN otherwise: judged as the service reads it.
+    [InlineData("""{"Rule":"r","Targets":[{"Id":"1","RoleArn":"arn:aws:iam::111122223333:r\u006fle\/admin"}]}""",
+        "arn:aws:iam::111122223333:role/admin", "the roles in Targets.1.RoleArn")]
+    [InlineData("""{"Rule":"r","Targets":[{"Id":"1","Arn":"arn:aws:sqs:us-east-1:111122223333:q","Input":"{\"role\":\"arn:aws:iam::111122223333:role/in-a-string\"}"}]}""", "", "")]
+    public void ARoleArnNestedInTheBody_NeedsPassRoleOnIt(string body, string roles, string why)
+    {
+        var call = Json("events", "AWSEvents.PutTargets", body);
+
+        if (roles.Length == 0)
+        {
+            Assert.Empty(call.AlsoRequires);
+            return;
+        }
+
+        var pass = Assert.Single(call.AlsoRequires);
+        Assert.Equal("iam:PassRole", pass.Action);
+        Assert.Equal(roles.Split(','), pass.Resources);
+        Assert.Equal(why, pass.Why);
+    }
+
+    [Fact]
+    public void ARoleArnNestedInACallThatOnlyReads_NeedsNoPassRole()
+    {
+        var call = Json("cloudtrail", "com.amazonaws.cloudtrail.v20131101.CloudTrail_20131101.LookupEvents",
+            """{"LookupAttributes":[{"AttributeKey":"ResourceName","AttributeValue":"arn:aws:iam::111122223333:role/admin"}]}""");
+
+        Assert.Empty(call.AlsoRequires);
+    }
+
+    [Theory]
+    [InlineData("<ReplicationConfiguration><Role>arn:aws:iam::111122223333:role/replicator</Role><Rule><Status>Enabled</Status></Rule></ReplicationConfiguration>")]
+    // Character references, CDATA and a comment split the text; the service reads it whole.
+    [InlineData("<ReplicationConfiguration><Role>arn:aws:iam::111122223333:&#114;ole/<![CDATA[repl]]><!-- x -->icator</Role></ReplicationConfiguration>")]
+    [InlineData("<ReplicationConfiguration><Role>arn:aws:iam::111122223333:ro<!-- -->le/<![CDATA[replicator]]></Role></ReplicationConfiguration>")]
+    public void ARoleArnInAnXmlBody_NeedsPassRoleOnIt(string xml)
+    {
+        var head = new SignableRequest("PUT", "/bucket", CanonicalQuery.Parse("replication"), [new("host", "gw")], true);
+
+        var call = Resolver.Resolve(new ResolveRequest(head, "s3", "us-east-1", Encoding.UTF8.GetBytes(xml))).Operation!;
+
+        Assert.Equal("s3:PutBucketReplication", call.Action);
+        var pass = Assert.Single(call.AlsoRequires);
+        Assert.Equal(["arn:aws:iam::111122223333:role/replicator"], pass.Resources);
+        Assert.Equal("the roles in ReplicationConfiguration.Role", pass.Why);
+    }
+
+    [Fact]
+    public void AStreamedPayload_IsNotSearchedForRoles()
+    {
+        // An object's bytes are data, not parameters: an uploaded document naming a role hands it to no one.
+        var head = new SignableRequest("PUT", "/bucket/roles.json", [], [new("host", "gw")], true);
+
+        var call = Resolver.Resolve(new ResolveRequest(head, "s3", "us-east-1",
+            Encoding.UTF8.GetBytes("""{"nested":{"role":"arn:aws:iam::111122223333:role/admin"}}"""))).Operation!;
+
+        Assert.Equal("s3:PutObject", call.Action);
+        Assert.Empty(call.AlsoRequires);
+    }
+
     private static ResolvedOperation Json(string service, string target, string body)
     {
         var headers = new List<KeyValuePair<string, string>>
