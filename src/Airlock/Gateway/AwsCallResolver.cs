@@ -30,8 +30,15 @@ internal sealed class AwsCallResolver(OperationResolver resolver, Connections co
         var body = verified.Body;
         var account = connections.Find(verified.Session.Connection)?.AccountId ?? "000000000000";
         var resolved = resolver.Resolve(new ResolveRequest(head, auth.Scope.Service, auth.Scope.Region, body, account));
-        if (head.IsS3 && resolved.Operation is { Operation.StreamingInput: false } && !StreamingPayload.IsStreaming(verified.PayloadHash)
-            && BufferedBodyReader.HasBody(call.Http.Request))
+        if (head.IsS3 && resolved.Operation is { Operation.StreamingInput: false } structured && StreamingPayload.IsStreaming(verified.PayloadHash))
+        {
+            // aws-chunked is for an object's bytes, which are streamed unread; a body that says what the call does (the
+            // keys a DeleteObjects deletes) must be read before it is decided, and the SDKs send those whole.
+            return (null, new AwsError(400, "InvalidRequest",
+                $"Airlock reads the {structured.Operation.Name} body before deciding the call: send it whole, not aws-chunked."));
+        }
+
+        if (head.IsS3 && resolved.Operation is { Operation.StreamingInput: false } && BufferedBodyReader.HasBody(call.Http.Request))
         {
             // Small S3 bodies (DeleteObjects, tagging, CompleteMultipartUpload) are read whole and checked like json/query ones.
             var (read, tooMuch) = await bodies.ReadAsync(call.Http.Request, call.Aborted);

@@ -84,6 +84,29 @@ public sealed class S3ImpliedPermissionsTests(AirlockEnvironment env)
     }
 
     [Fact]
+    public async Task DeleteObjects_SentAwsChunked_IsRefused_ForAirlockWouldNotHaveReadItsKeys()
+    {
+        var bucket = await BucketAsync("protected/report.csv");
+        var agent = await env.NewSessionAsync(groups: ["agents"]);
+        var xml = System.Text.Encoding.UTF8.GetBytes("<Delete><Object><Key>protected/report.csv</Key></Object></Delete>");
+        var headers = new Dictionary<string, string>
+        {
+            ["content-encoding"] = "aws-chunked",
+            ["x-amz-decoded-content-length"] = xml.Length.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["x-amz-trailer"] = "x-amz-checksum-sha256",
+            ["content-md5"] = Convert.ToBase64String(System.Security.Cryptography.MD5.HashData(xml)),
+        };
+
+        // A streamed body is not read before the call is decided: a Delete streamed would be decided on the bucket alone.
+        var (status, body) = await SignedHttp.SendAsync(env.Gateway.Url, agent, HttpMethod.Post, $"/{bucket}?delete", "s3", headers,
+            Airlock.Aws.Streaming.StreamingPayload.UnsignedTrailer, (_, _) => Support.ChunkedBodies.Build(xml, 64, null, "x-amz-checksum-sha256"));
+
+        Assert.True(status == System.Net.HttpStatusCode.BadRequest, $"{status} {body}");
+        Assert.Contains("DeleteObjects", body);
+        Assert.Contains("protected/report.csv", await KeysAsync(bucket));
+    }
+
+    [Fact]
     public async Task CopyObject_FromASourceTheCallerMayNotRead_IsRefused_AndFromOneItMayIsCopied()
     {
         var bucket = await BucketAsync("protected/secret.txt", "ok/public.txt");
