@@ -220,10 +220,17 @@ internal sealed partial class PolicyParser
             .Select(o => (Service: s, Operation: o)));
         if (!namesIamAction && !operations.Any())
         {
+            if (exact ? Airlock.Aws.Resolution.S3Authorizations.AskedBesideCalls.Contains(action)
+                : Airlock.Aws.Resolution.S3Authorizations.AskedBesideCalls.Any(a => Wildcard.Matches(action, a)))
+            {
+                // A permission Airlock asks for beside the calls that need it (the bypass header): it covers them.
+                return;
+            }
+
             if (exact ? catalog.IamActionsWithoutOperation.Contains(action) : catalog.IamActionsWithoutOperation.Any(a => Wildcard.Matches(action, a)))
             {
                 _warnings.Add($"{at}: statement {sid}: '{action}' is an IAM action no API operation is authorized as on its own " +
-                    "(a permission such as s3:BypassGovernanceRetention, or one Airlock does not tell apart yet): it covers no call.");
+                    "(a permission checked beside a call, or one Airlock does not tell apart yet): it covers no call.");
                 return;
             }
 

@@ -84,6 +84,33 @@ public sealed class S3ImpliedPermissionsTests(AirlockEnvironment env)
     }
 
     [Fact]
+    public async Task DeletingAGovernanceLockedVersion_WithTheBypassHeader_NeedsBypassGovernanceRetention()
+    {
+        var bucket = AirlockEnvironment.UniqueName("locked");
+        Assert.Equal(0, (await env.MotoAsync("s3api", "create-bucket", "--bucket", bucket, "--object-lock-enabled-for-bucket")).ExitCode);
+        var agent = await env.NewSessionAsync(groups: ["agents"]);
+
+        // The agent may delete versions under locked/ (AgentsWork), never bypass their retention (LockedStaysLocked).
+        var result = await env.Boto3Async(agent, $$"""
+            import datetime
+            c = boto3.client('s3', config=botocore.config.Config(retries={'max_attempts': 1}))
+            until = datetime.datetime.now(datetime.timezone.utc) + datetime.timedelta(days=1)
+            v = c.put_object(Bucket='{{bucket}}', Key='locked/ledger.csv', Body=b'v1', ObjectLockMode='GOVERNANCE', ObjectLockRetainUntilDate=until)['VersionId']
+            try:
+                c.delete_object(Bucket='{{bucket}}', Key='locked/ledger.csv', VersionId=v, BypassGovernanceRetention=True)
+                print('bypass deleted')
+            except botocore.exceptions.ClientError as e:
+                print('bypass', e.response['Error']['Code'], e.response['Error']['Message'])
+            print('versions', len(c.list_object_versions(Bucket='{{bucket}}').get('Versions', [])))
+            """);
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Contains("bypass AccessDenied", result.StdOut);
+        Assert.Contains("s3:BypassGovernanceRetention on the governance-mode retention it bypasses", result.StdOut);
+        Assert.Contains("versions 1", result.StdOut);
+    }
+
+    [Fact]
     public async Task DeleteObjects_SentAwsChunked_IsRefused_ForAirlockWouldNotHaveReadItsKeys()
     {
         var bucket = await BucketAsync("protected/report.csv");

@@ -208,9 +208,17 @@ internal sealed class OperationResolver(ServiceCatalog catalog, ResourceArns arn
             return resolved;
         }
 
-        return S3Authorizations.For(found.Operation.Name, parameters, request) is { } needs
-            ? ResolveResult.Ok(s3Call with { Resources = needs.Resources ?? s3Call.Resources, AlsoRequires = [.. s3Call.AlsoRequires, .. needs.AlsoRequires] })
-            : ResolveResult.Fail($"The {found.Operation.Name} call does not say what it reads or deletes in a form Airlock can check (x-amz-copy-source bucket/key, a Delete body with keys).");
+        if (S3Authorizations.For(found.Operation.Name, parameters, request) is { } needs)
+        {
+            var resources = needs.Resources ?? s3Call.Resources;
+            return ResolveResult.Ok(s3Call with
+            {
+                Resources = resources,
+                AlsoRequires = [.. s3Call.AlsoRequires, .. needs.AlsoRequires, .. S3Authorizations.GovernanceBypass(parameters, resources)],
+            });
+        }
+
+        return ResolveResult.Fail($"The {found.Operation.Name} call does not say what it reads or deletes in a form Airlock can check (x-amz-copy-source bucket/key, a Delete body with keys).");
     }
 
     private ResolveResult Resolved(

@@ -257,6 +257,11 @@ public sealed class AirlockEnvironment : IAsyncLifetime
                 Principal: "*"
                 Action: s3:DeleteObjectVersion
                 Resource: "arn:aws:s3:::*/kept/*"
+              - Sid: LockedStaysLocked
+                Effect: Deny
+                Principal: "*"
+                Action: s3:BypassGovernanceRetention
+                Resource: "arn:aws:s3:::*/locked/*"
               - Sid: NoAdminRoles
                 Effect: Deny
                 Principal: "*"

@@ -193,6 +193,28 @@ public sealed class OperationResolverTests
         Assert.Equal(versions.Split(',').Select(k => $"arn:aws:s3:::bucket/{k}"), also.Resources);
     }
 
+    [Theory]
+    [InlineData("DELETE", "/bucket/k", "", "", "true", "k")]
+    [InlineData("DELETE", "/bucket/k", "versionId=v1", "", "TRUE", "k")]
+    [InlineData("DELETE", "/bucket/k", "", "", "false", "")]
+    [InlineData("PUT", "/bucket/k", "retention", "<Retention><Mode>GOVERNANCE</Mode><RetainUntilDate>2026-12-06T00:00:00Z</RetainUntilDate></Retention>", "true", "k")]
+    [InlineData("POST", "/bucket", "delete", "<Delete><Object><Key>a</Key></Object><Object><Key>b</Key></Object></Delete>", "true", "a,b")]
+    public void Resolve_BypassingGovernanceRetention_NeedsBypassGovernanceRetentionOnTheObjects(string method, string path, string query, string xml, string bypass, string keys)
+    {
+        var head = new SignableRequest(method, path, CanonicalQuery.Parse(query), [new("host", "gw"), new("x-amz-bypass-governance-retention", bypass)], true);
+
+        var result = Resolver.Resolve(new ResolveRequest(head, "s3", "us-east-1", xml.Length == 0 ? null : Encoding.UTF8.GetBytes(xml)));
+
+        var bypasses = result.Operation!.AlsoRequires.Where(a => a.Action == "s3:BypassGovernanceRetention").ToList();
+        if (keys.Length == 0)
+        {
+            Assert.Empty(bypasses);
+            return;
+        }
+
+        Assert.Equal(keys.Split(',').Select(k => $"arn:aws:s3:::bucket/{k}"), Assert.Single(bypasses).Resources);
+    }
+
     [Fact]
     public void Resolve_QueryCallWithoutAction_IsRefused()
     {
