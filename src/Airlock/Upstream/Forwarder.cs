@@ -57,7 +57,7 @@ internal sealed class Forwarder(HttpMessageInvoker client, TimeProvider time)
         {
             return new(ForwardOutcome.RequestBodyInvalid, null, bodyError);
         }
-        catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
+        catch (Exception e) when ((e is OperationCanceledException && context.RequestAborted.IsCancellationRequested) || CallerBodyBrokeOff(e))
         {
             return new(ForwardOutcome.ClientAborted, null);
         }
@@ -155,6 +155,24 @@ internal sealed class Forwarder(HttpMessageInvoker client, TimeProvider time)
         }
 
         return null;
+    }
+
+    /// <summary>
+    /// Whether the send failed because the caller's body ended early or its connection was reset while the body was being
+    /// passed on (Kestrel's errors, inside the client's): the upstream got an incomplete request, which it does not run.
+    /// Told apart from the upstream's connection failing, which may come first or after the caller's, as the sockets go.
+    /// </summary>
+    private static bool CallerBodyBrokeOff(Exception? e)
+    {
+        for (; e is not null; e = e.InnerException)
+        {
+            if (e is Microsoft.AspNetCore.Http.BadHttpRequestException or Microsoft.AspNetCore.Connections.ConnectionResetException)
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     /// <summary>
