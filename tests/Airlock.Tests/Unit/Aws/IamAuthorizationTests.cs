@@ -40,6 +40,24 @@ public sealed class IamAuthorizationTests
         Assert.Null(model.Operation("ExecuteStatement")!.AccessLevel);
     }
 
+    [Theory]
+    [InlineData("GET", "/bucket/k", "", "s3:GetObject")]
+    [InlineData("GET", "/bucket/k", "versionId=v1", "s3:GetObjectVersion")]
+    [InlineData("DELETE", "/bucket/k", "versionId=v1", "s3:DeleteObjectVersion")]
+    [InlineData("GET", "/bucket/k", "attributes", "s3:GetObjectAttributes")]
+    [InlineData("GET", "/bucket/k", "attributes&versionId=v1", "s3:GetObjectVersionAttributes")]
+    public void S3_OneVersionOfAnObject_IsAuthorizedAsTheVersionAction(string method, string path, string query, string iamAction)
+    {
+        List<KeyValuePair<string, string>> headers = query.StartsWith("attributes", StringComparison.Ordinal)
+            ? [new("host", "gw"), new("x-amz-object-attributes", "ETag")]
+            : [new("host", "gw")];
+        var head = new SignableRequest(method, path, CanonicalQuery.Parse(query), headers, true);
+
+        var call = Resolver.Resolve(new ResolveRequest(head, "s3", "us-east-1", null)).Operation!;
+
+        Assert.Equal(iamAction, call.IamAction);
+    }
+
     [Fact]
     public void Catalog_TellsWhichOperationsOneIamActionCovers()
     {
