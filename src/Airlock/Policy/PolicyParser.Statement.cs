@@ -220,8 +220,8 @@ internal sealed partial class PolicyParser
             .Select(o => (Service: s, Operation: o)));
         if (!namesIamAction && !operations.Any())
         {
-            if (exact ? Airlock.Aws.Resolution.S3Authorizations.AskedBesideCalls.Contains(action)
-                : Airlock.Aws.Resolution.S3Authorizations.AskedBesideCalls.Any(a => Wildcard.Matches(action, a)))
+            if (exact ? Airlock.Aws.Resolution.S3HeaderAuthorizations.AskedBesideCalls.Contains(action)
+                : Airlock.Aws.Resolution.S3HeaderAuthorizations.AskedBesideCalls.Any(a => Wildcard.Matches(action, a)))
             {
                 // A permission Airlock asks for beside the calls that need it (the bypass header): it covers them.
                 return;

@@ -111,6 +111,59 @@ public sealed class S3ImpliedPermissionsTests(AirlockEnvironment env)
     }
 
     [Fact]
+    public async Task WritesThatSetAPublicAclOrARetention_NeedThosePermissions_BesidesPutObject()
+    {
+        var bucket = await BucketAsync("ok/plain.txt");
+        var publicBucket = AirlockEnvironment.UniqueName("public");
+        var agent = await env.NewSessionAsync(groups: ["agents"]);
+
+        // The agent may write objects anywhere (AgentsWork), never make them public or lock them (NothingPublic).
+        var result = await env.Boto3Async(agent, $$"""
+            import datetime
+            c = boto3.client('s3', config=botocore.config.Config(retries={'max_attempts': 1}))
+            def attempt(name, call):
+                try:
+                    call()
+                    print(name, 'done')
+                except botocore.exceptions.ClientError as e:
+                    print(name, e.response['Error']['Code'], e.response['Error']['Message'])
+            until = datetime.datetime.now(datetime.timezone.utc) + datetime.timedelta(days=3650)
+            attempt('canned', lambda: c.put_object(Bucket='{{bucket}}', Key='shared/page.html', Body=b'x', ACL='public-read'))
+            attempt('grant', lambda: c.put_object(Bucket='{{bucket}}', Key='shared/grant.html', Body=b'x', GrantRead='uri="http://acs.amazonaws.com/groups/global/AllUsers"'))
+            attempt('locked', lambda: c.put_object(Bucket='{{bucket}}', Key='shared/locked.csv', Body=b'x', ObjectLockMode='COMPLIANCE', ObjectLockRetainUntilDate=until))
+            attempt('multipart', lambda: c.create_multipart_upload(Bucket='{{bucket}}', Key='shared/big.bin', ACL='public-read'))
+            attempt('copy', lambda: c.copy_object(Bucket='{{bucket}}', Key='shared/copy.txt', CopySource={'Bucket': '{{bucket}}', 'Key': 'ok/plain.txt'}, ACL='public-read'))
+            attempt('bucket', lambda: c.create_bucket(Bucket='{{publicBucket}}', ACL='public-read'))
+            attempt('owner', lambda: c.put_object(Bucket='{{bucket}}', Key='shared/handoff.csv', Body=b'x', ACL='bucket-owner-full-control'))
+            print('uploads', len(c.list_multipart_uploads(Bucket='{{bucket}}').get('Uploads', [])))
+            """);
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Contains("canned AccessDenied", result.StdOut);
+        Assert.Contains("s3:PutObjectAcl on the object ACL it sets", result.StdOut);
+        Assert.Contains("grant AccessDenied", result.StdOut);
+        Assert.Contains("locked AccessDenied", result.StdOut);
+        Assert.Contains("s3:PutObjectRetention on the retention it places on the object", result.StdOut);
+        Assert.Contains("multipart AccessDenied", result.StdOut);
+        Assert.Contains("copy AccessDenied", result.StdOut);
+        Assert.Contains("bucket AccessDenied", result.StdOut);
+        Assert.Contains("s3:PutBucketAcl on the bucket ACL it sets", result.StdOut);
+        // An ACL that gives only the bucket's owner anything is what shared buckets ask writers for: s3:PutObject is enough.
+        Assert.Contains("owner done", result.StdOut);
+        Assert.Contains("uploads 0", result.StdOut);
+        var keys = await KeysAsync(bucket);
+        Assert.Contains("shared/handoff.csv", keys);
+        Assert.DoesNotContain("shared/page.html", keys);
+        Assert.DoesNotContain("shared/grant.html", keys);
+        Assert.DoesNotContain("shared/locked.csv", keys);
+        Assert.DoesNotContain("shared/copy.txt", keys);
+        Assert.NotEqual(0, (await env.MotoAsync("s3api", "head-bucket", "--bucket", publicBucket)).ExitCode);
+        var denied = (await env.AuditAsync()).Last(e => e.AccessKeyId == agent.AccessKeyId && e.Operation == "CreateBucket");
+        Assert.Equal("deny", denied.Decision);
+        Assert.Contains("NothingPublic", denied.Reason);
+    }
+
+    [Fact]
     public async Task DeleteObjects_SentAwsChunked_IsRefused_ForAirlockWouldNotHaveReadItsKeys()
     {
         var bucket = await BucketAsync("protected/report.csv");

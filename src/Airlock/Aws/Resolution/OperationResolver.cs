@@ -214,7 +214,7 @@ internal sealed class OperationResolver(ServiceCatalog catalog, ResourceArns arn
             return ResolveResult.Ok(s3Call with
             {
                 Resources = resources,
-                AlsoRequires = [.. s3Call.AlsoRequires, .. needs.AlsoRequires, .. S3Authorizations.GovernanceBypass(parameters, resources)],
+                AlsoRequires = [.. s3Call.AlsoRequires, .. needs.AlsoRequires, .. S3HeaderAuthorizations.For(found.Operation.Name, parameters, resources)],
             });
         }
 

@@ -38,18 +38,6 @@ internal static class S3Authorizations
         }
     }
 
-    /// <summary>The IAM actions no operation is authorized as that Airlock asks for beside the calls that need them.</summary>
-    public static readonly IReadOnlySet<string> AskedBesideCalls = new HashSet<string>(["s3:BypassGovernanceRetention"], StringComparer.OrdinalIgnoreCase);
-
-    /// <summary>
-    /// <c>s3:BypassGovernanceRetention</c> on the call's objects when it asks to delete or shorten what governance-mode
-    /// Object Lock retains (<c>x-amz-bypass-governance-retention</c> set to anything but false), as IAM requires; else nothing.
-    /// </summary>
-    public static IReadOnlyList<Authorization> GovernanceBypass(IReadOnlyDictionary<string, string> parameters, IReadOnlyList<string> resources) =>
-        parameters.TryGetValue("BypassGovernanceRetention", out var bypass) && !bypass.Trim().Equals("false", StringComparison.OrdinalIgnoreCase)
-            ? [new Authorization("s3:BypassGovernanceRetention", "Permissions management", resources, "the governance-mode retention it bypasses")]
-            : [];
-
     /// <summary>The ARN of <c>x-amz-copy-source</c>: <c>bucket/key</c> (URL-encoded, a leading '/' allowed, <c>?versionId=</c> after it) or an access point ARN.</summary>
     private static string? SourceArn(string source)
     {

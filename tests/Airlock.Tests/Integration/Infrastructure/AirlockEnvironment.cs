@@ -262,6 +262,11 @@ public sealed class AirlockEnvironment : IAsyncLifetime
                 Principal: "*"
                 Action: s3:BypassGovernanceRetention
                 Resource: "arn:aws:s3:::*/locked/*"
+              - Sid: NothingPublic
+                Effect: Deny
+                Principal: "*"
+                Action: [s3:PutObjectAcl, s3:PutBucketAcl, s3:PutObjectRetention]
+                Resource: ["arn:aws:s3:::*/shared/*", "arn:aws:s3:::public-*"]
               - Sid: NoAdminRoles
                 Effect: Deny
                 Principal: "*"
