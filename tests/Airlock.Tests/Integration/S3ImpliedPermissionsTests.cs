@@ -164,6 +164,25 @@ public sealed class S3ImpliedPermissionsTests(AirlockEnvironment env)
     }
 
     [Fact]
+    public async Task CopyObject_NamingTwoSources_IsRefused_ForTheServiceMightCopyEither()
+    {
+        var bucket = await BucketAsync("protected/secret.txt", "ok/public.txt");
+        var agent = await env.NewSessionAsync(groups: ["agents"]);
+        await using var socket = await RawHttp.ConnectAsync(env.Gateway.Url);
+
+        // SigV4 signs the two joined; S3 reads one header, and a policy would have judged neither object as it is.
+        await socket.SendAsync(RawHttp.SignedHead(env.Gateway.Url, agent, "PUT", $"/{bucket}/copied.txt", "s3",
+            [new("x-amz-copy-source", $"{bucket}/ok/public.txt"), new("x-amz-copy-source", $"{bucket}/protected/secret.txt"),
+             new("x-amz-content-sha256", Airlock.Aws.SigV4.SigV4Primitives.Sha256Hex([]))],
+            new Dictionary<string, string> { ["Content-Length"] = "0" }, Airlock.Aws.SigV4.SigV4Primitives.Sha256Hex([])));
+        var refused = await socket.ReadResponseAsync();
+
+        Assert.Equal(400, refused!.Status);
+        Assert.Contains("CopyObject takes the header &apos;x-amz-copy-source&apos; once", refused.Body);
+        Assert.DoesNotContain("copied.txt", await KeysAsync(bucket));
+    }
+
+    [Fact]
     public async Task DeleteObjects_SentAwsChunked_IsRefused_ForAirlockWouldNotHaveReadItsKeys()
     {
         var bucket = await BucketAsync("protected/report.csv");

@@ -87,7 +87,7 @@ internal static class RequestShape
     /// operation's model names (a member or a sub-resource), a presigned URL's signature or botocore's <c>x-id</c>, and
     /// every x-amz-* header a member, under a member's prefix (<c>x-amz-meta-</c>) or one of signing and framing. REST
     /// services act on such parameters and headers, so what Airlock cannot name it does not let through. A name comes
-    /// once, unless its member is a list: of two values an upstream may act on the one Airlock did not read.
+    /// once, unless its member is a query list: of two values an upstream may act on the one Airlock did not read.
     /// </summary>
     public static string? RestCallError(OperationModel operation, SignableRequest head)
     {
@@ -114,6 +114,28 @@ internal static class RequestShape
                     || (m[1] == "headers" && name.StartsWith(m[2], StringComparison.OrdinalIgnoreCase))))
             {
                 return $"{operation.Name} takes no header '{name}'";
+            }
+        }
+
+        return RepeatedMemberHeader(operation, head.Headers);
+    }
+
+    /// <summary>
+    /// A header the operation reads that comes twice: Airlock reads its values joined, as SigV4 signs them, while an
+    /// upstream may act on one of them alone (an x-amz-copy-source that names another object than the one authorized).
+    /// </summary>
+    private static string? RepeatedMemberHeader(OperationModel operation, IReadOnlyList<KeyValuePair<string, string>> headers)
+    {
+        // Names are lower-case here; a repeat is rare, so members are looked at only for one.
+        for (var i = 1; i < headers.Count; i++)
+        {
+            for (var j = 0; j < i; j++)
+            {
+                if (headers[i].Key == headers[j].Key
+                    && operation.Members.Any(m => m[1] == "header" && string.Equals(m[2], headers[i].Key, StringComparison.OrdinalIgnoreCase)))
+                {
+                    return $"{operation.Name} takes the header '{headers[i].Key}' once";
+                }
             }
         }
 

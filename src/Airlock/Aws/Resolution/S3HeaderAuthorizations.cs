@@ -6,7 +6,6 @@ namespace Airlock.Aws.Resolution;
 /// bucket CreateBucket makes; a governance-mode lock bypassed. Without them an agent allowed <c>s3:PutObject</c> would
 /// publish an object (<c>x-amz-acl: public-read</c>) or lock it for years (<c>x-amz-object-lock-mode: COMPLIANCE</c>)
 /// where a Deny on <c>s3:PutObjectAcl</c> or <c>s3:PutObjectRetention</c> was meant to stop it.
-/// A header sent twice reads as its values joined, which is never one of the values that ask for nothing more.
 /// </summary>
 internal static class S3HeaderAuthorizations
 {

@@ -29,9 +29,9 @@ internal sealed class RawHttp : IAsyncDisposable
         return new RawHttp(client);
     }
 
-    /// <summary>A request head signed with SigV4 by the session (S3 payload hash in <paramref name="contentSha256"/>).</summary>
+    /// <summary>A request head signed with SigV4 by the session (S3 payload hash in <paramref name="payloadHash"/>); a signed header may come twice.</summary>
     public static string SignedHead(string url, SessionCredentials credentials, string method, string path, string service,
-        IReadOnlyDictionary<string, string> signedHeaders, IReadOnlyDictionary<string, string> unsignedHeaders, string payloadHash)
+        IEnumerable<KeyValuePair<string, string>> signedHeaders, IReadOnlyDictionary<string, string> unsignedHeaders, string payloadHash)
     {
         var uri = new Uri(url);
         var now = DateTimeOffset.UtcNow;

@@ -115,6 +115,32 @@ public sealed class OperationResolverTests
         Assert.Contains(error, result.Error);
     }
 
+    [Theory]
+    [InlineData("PUT", "/bucket/copy", "x-amz-copy-source", "CopyObject takes the header 'x-amz-copy-source' once")]
+    [InlineData("PUT", "/bucket/k", "x-amz-acl", "PutObject takes the header 'x-amz-acl' once")]
+    [InlineData("GET", "/bucket/k", "range", "GetObject takes the header 'range' once")]
+    public void Resolve_RestHeaderMemberSentTwice_IsRefused(string method, string path, string header, string error)
+    {
+        // Airlock reads (and SigV4 signs) the values joined; an upstream may act on either one alone.
+        var values = header == "x-amz-copy-source" ? ("bucket/ok/public.txt", "bucket/protected/secret.txt") : ("private", "public-read");
+        List<KeyValuePair<string, string>> headers = [new("host", "gw"), new(header, values.Item1), new("x-amz-content-sha256", "UNSIGNED-PAYLOAD"), new(header, values.Item2)];
+
+        var result = Resolver.Resolve(new ResolveRequest(new SignableRequest(method, path, [], headers, true), "s3", "us-east-1", null));
+
+        Assert.Null(result.Operation);
+        Assert.Contains(error, result.Error);
+    }
+
+    [Fact]
+    public void Resolve_HeadersThatAreNoMembers_MayRepeat()
+    {
+        List<KeyValuePair<string, string>> headers = [new("host", "gw"), new("accept-encoding", "gzip"), new("accept-encoding", "br")];
+
+        var result = Resolver.Resolve(new ResolveRequest(new SignableRequest("GET", "/bucket/k", [], headers, true), "s3", "us-east-1", null));
+
+        Assert.Equal("GetObject", result.Operation!.Operation.Name);
+    }
+
     [Fact]
     public void Resolve_RestQueryList_TakesEveryValue_AsAListParameter()
     {

@@ -15,7 +15,6 @@ public sealed class S3HeaderAuthorizationTests
     [InlineData("PUT", "/b/k", "", "x-amz-acl: private", "")]
     [InlineData("PUT", "/b/k", "", "x-amz-acl: bucket-owner-full-control", "")]
     [InlineData("PUT", "/b/k", "", "x-amz-acl: Private", "s3:PutObjectAcl")]
-    [InlineData("PUT", "/b/k", "", "x-amz-acl: private|x-amz-acl: public-read", "s3:PutObjectAcl")]
     [InlineData("PUT", "/b/k", "", "x-amz-grant-read: uri=\"http://acs.amazonaws.com/groups/global/AllUsers\"", "s3:PutObjectAcl")]
     [InlineData("PUT", "/b/k", "", "x-amz-tagging: team=a", "s3:PutObjectTagging")]
     [InlineData("PUT", "/b/k", "", "x-amz-object-lock-mode: COMPLIANCE|x-amz-object-lock-retain-until-date: 2099-01-01T00:00:00Z", "s3:PutObjectRetention")]
