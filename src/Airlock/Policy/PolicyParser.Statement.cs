@@ -220,10 +220,10 @@ internal sealed partial class PolicyParser
             .Select(o => (Service: s, Operation: o)));
         if (!namesIamAction && !operations.Any())
         {
-            if (exact ? Airlock.Aws.Resolution.S3HeaderAuthorizations.AskedBesideCalls.Contains(action)
-                : Airlock.Aws.Resolution.S3HeaderAuthorizations.AskedBesideCalls.Any(a => Wildcard.Matches(action, a)))
+            var asked = Airlock.Aws.Resolution.S3HeaderAuthorizations.AskedBesideCalls.Concat(Airlock.Aws.Resolution.PartiQlAuthorizations.Actions);
+            if (exact ? asked.Contains(action, StringComparer.OrdinalIgnoreCase) : asked.Any(a => Wildcard.Matches(action, a)))
             {
-                // A permission Airlock asks for beside the calls that need it (the bypass header): it covers them.
+                // A permission Airlock asks for beside the calls that need it (the bypass header) or as a statement's verb: it covers them.
                 return;
             }
 

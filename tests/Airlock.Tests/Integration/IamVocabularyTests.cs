@@ -73,6 +73,51 @@ public sealed class IamVocabularyTests(AirlockEnvironment env)
     }
 
     [Fact]
+    public async Task PartiQlStatements_AreDecidedAsTheirVerbOnTheirTable()
+    {
+        var forbidden = AirlockEnvironment.UniqueName("forbidden-ql");
+        Assert.Equal(0, (await env.MotoAsync("dynamodb", "create-table", "--table-name", forbidden, "--attribute-definitions", "AttributeName=k,AttributeType=S",
+            "--key-schema", "AttributeName=k,KeyType=HASH", "--billing-mode", "PAY_PER_REQUEST")).ExitCode);
+        Assert.Equal(0, (await env.MotoAsync("dynamodb", "put-item", "--table-name", forbidden, "--item", """{"k": {"S": "kept"}}""")).ExitCode);
+        var agent = await env.NewSessionAsync(groups: ["agents"]);
+
+        // The agent may use DynamoDB (AgentsWork) but not insert into or delete from forbidden-* tables (NoForbiddenWrites,
+        // in IAM's words: dynamodb:PartiQLInsert, dynamodb:PartiQLDelete), however the statement is sent.
+        var result = await env.Boto3Async(agent, $$"""
+            c = boto3.client('dynamodb', config=botocore.config.Config(retries={'max_attempts': 1}))
+            def attempt(name, call):
+                try:
+                    r = call()
+                    print(name, 'ran', len(r.get('Items', r.get('Responses', []))))
+                except botocore.exceptions.ClientError as e:
+                    print(name, e.response['Error']['Code'], e.response['Error']['Message'])
+            table = '"{{forbidden}}"'
+            attempt('insert', lambda: c.execute_statement(Statement=f"INSERT INTO {table} VALUE {{'k': 'planted'}}"))
+            attempt('delete', lambda: c.execute_statement(Statement=f"DELETE FROM {table} WHERE k = 'kept'"))
+            attempt('batch', lambda: c.batch_execute_statement(Statements=[{'Statement': f"SELECT * FROM {table} WHERE k = 'kept'"},
+                                                                          {'Statement': f"DELETE FROM {table} WHERE k = 'kept'"}]))
+            attempt('transaction', lambda: c.execute_transaction(TransactStatements=[{'Statement': f"INSERT INTO {table} VALUE {{'k': 'tx'}}"}]))
+            attempt('hidden', lambda: c.execute_statement(Statement=f"SELECT * FROM {table} -- DELETE"))
+            attempt('select', lambda: c.execute_statement(Statement=f"SELECT * FROM {table} WHERE k = 'kept'"))
+            """);
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.True(result.StdOut.Contains("hidden UnknownOperationException"), result.StdOut);
+        Assert.Contains("insert AccessDenied", result.StdOut);
+        Assert.Contains("dynamodb:ExecuteStatement (dynamodb:PartiQLInsert) is denied by policy statement NoForbiddenWrites", result.StdOut);
+        Assert.Contains("delete AccessDenied", result.StdOut);
+        Assert.Contains("batch AccessDenied", result.StdOut);
+        Assert.Contains("dynamodb:PartiQLDelete on its DELETE statements", result.StdOut);
+        Assert.Contains("transaction AccessDenied", result.StdOut);
+        Assert.Contains("comments are not read", result.StdOut);
+        Assert.Contains("select ran 1", result.StdOut);
+        var scan = await env.MotoAsync("dynamodb", "scan", "--table-name", forbidden, "--query", "Items[].k.S", "--output", "text");
+        Assert.Equal("kept", scan.StdOut.Trim());
+        var select = (await env.AuditAsync()).Last(e => e.AccessKeyId == agent.AccessKeyId && e.Operation == "ExecuteStatement");
+        Assert.Equal(("allow", $"arn:aws:dynamodb:us-east-1:123456789012:table/{forbidden}"), (select.Decision, Assert.Single(select.Resources)));
+    }
+
+    [Fact]
     public async Task TransactWriteItems_PuttingIntoATableWherePutItemIsDenied_WritesNothing()
     {
         var forbidden = AirlockEnvironment.UniqueName("forbidden-tx");

@@ -96,6 +96,13 @@ internal sealed class ServiceCatalog
             {
                 if (service.Operation(action[(colon + 1)..]) is { } operation)
                 {
+                    if (service.Id == "dynamodb" && operation.Name == "ExecuteStatement" && parameters?.GetValueOrDefault("Statement") is { } text
+                        && Resolution.PartiQlStatement.Read(text).Statement is { } statement)
+                    {
+                        // IAM authorizes a PartiQL statement as its verb; a recorded statement cut short is left to the catalog.
+                        return (statement.Action, statement.AccessLevel);
+                    }
+
                     var call = new Resolution.ResolvedOperation(service, operation, [], parameters ?? new Dictionary<string, string>(), service.Protocol);
                     return (call.IamAction, call.AccessLevel);
                 }

@@ -14,4 +14,15 @@ internal sealed record Authorization(string Action, string AccessLevel, IReadOnl
 internal sealed record CallNeeds(IReadOnlyList<string>? Resources, IReadOnlyList<Authorization> AlsoRequires)
 {
     public static CallNeeds AsDerived { get; } = new(null, []);
+
+    /// <summary>
+    /// The IAM action and access level the call itself is authorized as where the call's body says which (a PartiQL
+    /// statement's verb), not the catalog; null: the catalog's.
+    /// </summary>
+    public Authorization? AuthorizedAs { get; init; }
+
+    /// <summary>Why the call cannot be authorized as IAM would (a statement Airlock cannot read): it is refused; null when it can.</summary>
+    public string? Unread { get; init; }
+
+    public static CallNeeds Unreadable(string why) => new(null, []) { Unread = why };
 }

@@ -8,7 +8,8 @@ namespace Airlock.Aws.Resolution;
 /// What a json call needs beyond its own action where IAM authorizes it on several resources or several actions:
 /// DynamoDB's Batch and Transact operations on each table they name (and TransactWriteItems as the action of each
 /// item: PutItem, UpdateItem, DeleteItem, ConditionCheckItem), KMS ReEncrypt on both keys (ReEncryptTo the
-/// destination, ReEncryptFrom the source), and <c>iam:PassRole</c> on every role ARN a call hands to a service.
+/// destination, ReEncryptFrom the source), DynamoDB's PartiQL calls as their statements' verbs
+/// (<see cref="PartiQlAuthorizations"/>), and <c>iam:PassRole</c> on every role ARN a call hands to a service.
 /// </summary>
 internal static partial class MultiResourceAuthorizations
 {
@@ -22,6 +23,8 @@ internal static partial class MultiResourceAuthorizations
         var also = PassRoles(serviceId, parameters, readsOnly ? null : request.Body);
         switch (serviceId, operation)
         {
+            case ("dynamodb", _) when PartiQlAuthorizations.For(operation, request, also) is { } statements:
+                return statements;
             case ("dynamodb", "BatchGetItem" or "BatchWriteItem"):
                 var requested = WithBody(request, body => body.TryGetProperty("RequestItems", out var items) && items.ValueKind == JsonValueKind.Object
                     ? items.EnumerateObject().Select(t => t.Name).ToList() : new List<string>()) ?? [];

@@ -233,8 +233,13 @@ internal sealed class OperationResolver(ServiceCatalog catalog, ResourceArns arn
 
         var needs = MultiResourceAuthorizations.For(service.Id, operation.Name, parameters, operation.StreamingInput ? request with { Body = null } : request,
             readsOnly: operation.AccessLevel is "Read" or "List");
+        if (needs.Unread is { } unread)
+        {
+            return ResolveResult.Fail($"The {operation.Name} call is not one Airlock can authorize as IAM does: {unread}.");
+        }
+
         return ResolveResult.Ok(new ResolvedOperation(service, operation, needs.Resources ?? arns.Derive(service.Id, parameters, request.Region, request.Account),
-            parameters, wireProtocol) { AlsoRequires = needs.AlsoRequires });
+            parameters, wireProtocol) { AlsoRequires = needs.AlsoRequires, AuthorizedAs = needs.AuthorizedAs });
     }
 
     /// <summary>The protocol a call is spoken in, judged before it is resolved, so even early refusals use its error shape.</summary>

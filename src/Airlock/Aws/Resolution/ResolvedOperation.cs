@@ -20,10 +20,13 @@ internal sealed record ResolvedOperation(
     /// The IAM action the call is authorized as (<c>s3:ListBucket</c>; <c>s3:GetObjectVersion</c> for a GetObject of
     /// one version); null where IAM lists none.
     /// </summary>
-    public string? IamAction => ByParameter is { } by ? by[1] : Service.IamAction(Operation);
+    public string? IamAction => AuthorizedAs?.Action ?? (ByParameter is { } by ? by[1] : Service.IamAction(Operation));
 
     /// <summary>IAM's access level of <see cref="IamAction"/>.</summary>
-    public string? AccessLevel => ByParameter is { } by ? by[2] : Operation.AccessLevel;
+    public string? AccessLevel => AuthorizedAs?.AccessLevel ?? (ByParameter is { } by ? by[2] : Operation.AccessLevel);
+
+    /// <summary>What the call's body says it is authorized as (a PartiQL statement's verb); null: the catalog's action.</summary>
+    public Authorization? AuthorizedAs { get; init; }
 
     private IReadOnlyList<string>? ByParameter =>
         Operation.IamWithParameter is { Count: 3 } with && Parameters.TryGetValue(with[0], out var value) && value.Length > 0 ? with : null;

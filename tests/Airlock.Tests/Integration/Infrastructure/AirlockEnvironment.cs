@@ -245,7 +245,7 @@ public sealed class AirlockEnvironment : IAsyncLifetime
               - Sid: NoForbiddenWrites
                 Effect: Deny
                 Principal: "*"
-                Action: ["s3:PutObject", "dynamodb:PutItem"]
+                Action: ["s3:PutObject", "dynamodb:PutItem", "dynamodb:PartiQLInsert", "dynamodb:PartiQLDelete"]
                 Resource: ["arn:aws:s3:::*/forbidden/*", "arn:aws:dynamodb:*:*:table/forbidden-*"]
               - Sid: ProtectedObjects
                 Effect: Deny
