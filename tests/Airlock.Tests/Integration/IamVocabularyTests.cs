@@ -73,6 +73,37 @@ public sealed class IamVocabularyTests(AirlockEnvironment env)
     }
 
     [Fact]
+    public async Task ReadingLogsUnmasked_NeedsLogsUnmask()
+    {
+        var group = AirlockEnvironment.UniqueName("masked");
+        Assert.Equal(0, (await env.MotoAsync("logs", "create-log-group", "--log-group-name", group)).ExitCode);
+        Assert.Equal(0, (await env.MotoAsync("logs", "create-log-stream", "--log-group-name", group, "--log-stream-name", "s")).ExitCode);
+        var power = await env.NewSessionAsync(groups: ["power"]);
+
+        // Anyone may read logs of masked-* groups as their data protection policy masks them, never unmasked (LogsStayMasked).
+        var result = await env.Boto3Async(power, $$"""
+            c = boto3.client('logs', config=botocore.config.Config(retries={'max_attempts': 1}))
+            for name, call in [('masked', lambda: c.get_log_events(logGroupName='{{group}}', logStreamName='s')),
+                               ('unmasked', lambda: c.get_log_events(logGroupName='{{group}}', logStreamName='s', unmask=True)),
+                               ('filtered', lambda: c.filter_log_events(logGroupName='{{group}}', unmask=True)),
+                               ('query', lambda: c.start_query(logGroupName='{{group}}', startTime=0, endTime=1, queryString='fields unmask(@message)'))]:
+                try:
+                    call()
+                    print(name, 'read')
+                except botocore.exceptions.ClientError as e:
+                    print(name, e.response['Error']['Code'], e.response['Error']['Message'])
+            """);
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Contains("masked read", result.StdOut);
+        Assert.Contains("unmasked AccessDenied", result.StdOut);
+        Assert.Contains("logs:Unmask on the masked log data it asks to see", result.StdOut);
+        Assert.Contains("LogsStayMasked", result.StdOut);
+        Assert.Contains("filtered AccessDenied", result.StdOut);
+        Assert.Contains("query AccessDenied", result.StdOut);
+    }
+
+    [Fact]
     public async Task PartiQlStatements_AreDecidedAsTheirVerbOnTheirTable()
     {
         var forbidden = AirlockEnvironment.UniqueName("forbidden-ql");

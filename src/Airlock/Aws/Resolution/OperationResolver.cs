@@ -238,8 +238,12 @@ internal sealed class OperationResolver(ServiceCatalog catalog, ResourceArns arn
             return ResolveResult.Fail($"The {operation.Name} call is not one Airlock can authorize as IAM does: {unread}.");
         }
 
-        return ResolveResult.Ok(new ResolvedOperation(service, operation, needs.Resources ?? arns.Derive(service.Id, parameters, request.Region, request.Account),
-            parameters, wireProtocol) { AlsoRequires = needs.AlsoRequires, AuthorizedAs = needs.AuthorizedAs });
+        var resources = needs.Resources ?? arns.Derive(service.Id, parameters, request.Region, request.Account);
+        return ResolveResult.Ok(new ResolvedOperation(service, operation, resources, parameters, wireProtocol)
+        {
+            AlsoRequires = [.. needs.AlsoRequires, .. LogsUnmask.For(service.Id, operation.Name, parameters, resources)],
+            AuthorizedAs = needs.AuthorizedAs,
+        });
     }
 
     /// <summary>The protocol a call is spoken in, judged before it is resolved, so even early refusals use its error shape.</summary>

@@ -267,6 +267,11 @@ public sealed class AirlockEnvironment : IAsyncLifetime
                 Principal: "*"
                 Action: [s3:PutObjectAcl, s3:PutBucketAcl, s3:PutObjectRetention]
                 Resource: ["arn:aws:s3:::*/shared/*", "arn:aws:s3:::public-*"]
+              - Sid: LogsStayMasked
+                Effect: Deny
+                Principal: "*"
+                Action: logs:Unmask
+                Resource: "arn:aws:logs:*:*:log-group:masked-*"
               - Sid: NoAdminRoles
                 Effect: Deny
                 Principal: "*"
