@@ -239,9 +239,11 @@ internal sealed class OperationResolver(ServiceCatalog catalog, ResourceArns arn
         }
 
         var resources = needs.Resources ?? arns.Derive(service.Id, parameters, request.Region, request.Account);
+        var unmask = LogsUnmask.For(service.Id, operation.Name, parameters, resources);
         return ResolveResult.Ok(new ResolvedOperation(service, operation, resources, parameters, wireProtocol)
         {
-            AlsoRequires = [.. needs.AlsoRequires, .. LogsUnmask.For(service.Id, operation.Name, parameters, resources)],
+            // Every call comes this way: no new list unless there is something to add.
+            AlsoRequires = unmask.Count == 0 ? needs.AlsoRequires : [.. needs.AlsoRequires, .. unmask],
             AuthorizedAs = needs.AuthorizedAs,
         });
     }

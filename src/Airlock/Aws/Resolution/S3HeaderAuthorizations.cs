@@ -26,46 +26,46 @@ internal static class S3HeaderAuthorizations
 
     public static IReadOnlyList<Authorization> For(string operation, IReadOnlyDictionary<string, string> parameters, IReadOnlyList<string> resources)
     {
-        var needs = new List<Authorization>();
+        List<Authorization>? needs = null;
         switch (operation)
         {
             case "PutObject" or "CopyObject" or "CreateMultipartUpload":
                 if (SetsAcl(parameters, ObjectGrants, ObjectOwnersOnly))
                 {
-                    needs.Add(new("s3:PutObjectAcl", "Permissions management, Write", resources, "the object ACL it sets"));
+                    (needs ??= []).Add(new("s3:PutObjectAcl", "Permissions management, Write", resources, "the object ACL it sets"));
                 }
 
                 if (Sent(parameters, "Tagging"))
                 {
-                    needs.Add(new("s3:PutObjectTagging", "Tagging, Write", resources, "the object tags it sets"));
+                    (needs ??= []).Add(new("s3:PutObjectTagging", "Tagging, Write", resources, "the object tags it sets"));
                 }
 
                 if (Sent(parameters, "ObjectLockMode") || Sent(parameters, "ObjectLockRetainUntilDate"))
                 {
-                    needs.Add(new("s3:PutObjectRetention", "Write", resources, "the retention it places on the object"));
+                    (needs ??= []).Add(new("s3:PutObjectRetention", "Write", resources, "the retention it places on the object"));
                 }
 
                 if (Sent(parameters, "ObjectLockLegalHoldStatus"))
                 {
-                    needs.Add(new("s3:PutObjectLegalHold", "Write", resources, "the legal hold it places on the object"));
+                    (needs ??= []).Add(new("s3:PutObjectLegalHold", "Write", resources, "the legal hold it places on the object"));
                 }
 
                 break;
             case "CreateBucket":
                 if (SetsAcl(parameters, BucketGrants, BucketOwnersOnly))
                 {
-                    needs.Add(new("s3:PutBucketAcl", "Permissions management, Write", resources, "the bucket ACL it sets"));
+                    (needs ??= []).Add(new("s3:PutBucketAcl", "Permissions management, Write", resources, "the bucket ACL it sets"));
                 }
 
                 if (parameters.TryGetValue("ObjectLockEnabledForBucket", out var locked) && !IsFalse(locked))
                 {
-                    needs.Add(new("s3:PutBucketObjectLockConfiguration", "Write", resources, "the Object Lock it turns on"));
-                    needs.Add(new("s3:PutBucketVersioning", "Write", resources, "the versioning Object Lock turns on"));
+                    (needs ??= []).Add(new("s3:PutBucketObjectLockConfiguration", "Write", resources, "the Object Lock it turns on"));
+                    (needs ??= []).Add(new("s3:PutBucketVersioning", "Write", resources, "the versioning Object Lock turns on"));
                 }
 
                 if (Sent(parameters, "ObjectOwnership"))
                 {
-                    needs.Add(new("s3:PutBucketOwnershipControls", "Permissions management, Write", resources, "the object ownership it sets"));
+                    (needs ??= []).Add(new("s3:PutBucketOwnershipControls", "Permissions management, Write", resources, "the object ownership it sets"));
                 }
 
                 break;
@@ -73,10 +73,10 @@ internal static class S3HeaderAuthorizations
 
         if (parameters.TryGetValue("BypassGovernanceRetention", out var bypass) && !IsFalse(bypass))
         {
-            needs.Add(new("s3:BypassGovernanceRetention", "Permissions management", resources, "the governance-mode retention it bypasses"));
+            (needs ??= []).Add(new("s3:BypassGovernanceRetention", "Permissions management", resources, "the governance-mode retention it bypasses"));
         }
 
-        return needs;
+        return needs ?? (IReadOnlyList<Authorization>)[];
     }
 
     private static bool SetsAcl(IReadOnlyDictionary<string, string> parameters, string[] grants, string[] ownersOnly) =>
