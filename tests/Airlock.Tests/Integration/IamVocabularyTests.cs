@@ -73,6 +73,38 @@ public sealed class IamVocabularyTests(AirlockEnvironment env)
     }
 
     [Fact]
+    public async Task LambdaInvoke_IsDecidedOnTheFunctionAsIamNamesIt_WhicheverFormTheNameTakes()
+    {
+        var power = await env.NewSessionAsync(groups: ["power"]);
+
+        // PayrollStaysPut denies invoking payroll and its prod alias by their ARNs; every way of naming them is the same call.
+        var result = await env.Boto3Async(power, """
+            c = boto3.client('lambda', config=botocore.config.Config(retries={'max_attempts': 1}))
+            for label, kwargs in [('partial', {'FunctionName': '123456789012:function:payroll'}),
+                                  ('full', {'FunctionName': 'arn:aws:lambda:us-east-1:123456789012:function:payroll'}),
+                                  ('alias', {'FunctionName': 'payroll:prod'}),
+                                  ('qualifier', {'FunctionName': 'payroll', 'Qualifier': 'prod'}),
+                                  ('beta', {'FunctionName': 'payroll', 'Qualifier': 'beta'})]:
+                try:
+                    c.invoke(**kwargs)
+                    print(label, 'invoked')
+                except botocore.exceptions.ClientError as e:
+                    print(label, e.response['Error']['Code'])
+            """);
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Contains("partial AccessDenied", result.StdOut);
+        Assert.Contains("full AccessDenied", result.StdOut);
+        Assert.Contains("alias AccessDenied", result.StdOut);
+        Assert.Contains("qualifier AccessDenied", result.StdOut);
+        // Another alias is not denied: the call goes on to moto (which has no such function).
+        Assert.DoesNotContain("beta AccessDenied", result.StdOut);
+        var invokes = (await env.AuditAsync()).Where(e => e.AccessKeyId == power.AccessKeyId && e.Operation == "Invoke").ToList();
+        Assert.Equal(("deny", "arn:aws:lambda:us-east-1:123456789012:function:payroll"), (invokes[0].Decision, Assert.Single(invokes[0].Resources)));
+        Assert.Equal(("allow", "arn:aws:lambda:us-east-1:123456789012:function:payroll:beta"), (invokes[^1].Decision, Assert.Single(invokes[^1].Resources)));
+    }
+
+    [Fact]
     public async Task ReadingLogsUnmasked_NeedsLogsUnmask()
     {
         var group = AirlockEnvironment.UniqueName("masked");

@@ -25,6 +25,8 @@ internal static partial class MultiResourceAuthorizations
         {
             case ("dynamodb", _) when PartiQlAuthorizations.For(operation, request, also) is { } statements:
                 return statements;
+            case ("lambda", _) when LambdaFunctionArn.For(parameters, request.Region, request.Account) is { } functions:
+                return new CallNeeds(functions, also);
             case ("dynamodb", "BatchGetItem" or "BatchWriteItem"):
                 var requested = WithBody(request, body => body.TryGetProperty("RequestItems", out var items) && items.ValueKind == JsonValueKind.Object
                     ? items.EnumerateObject().Select(t => t.Name).ToList() : new List<string>()) ?? [];

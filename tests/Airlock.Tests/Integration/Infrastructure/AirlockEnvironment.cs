@@ -272,6 +272,11 @@ public sealed class AirlockEnvironment : IAsyncLifetime
                 Principal: "*"
                 Action: logs:Unmask
                 Resource: "arn:aws:logs:*:*:log-group:masked-*"
+              - Sid: PayrollStaysPut
+                Effect: Deny
+                Principal: "*"
+                Action: lambda:InvokeFunction
+                Resource: ["arn:aws:lambda:us-east-1:123456789012:function:payroll", "arn:aws:lambda:us-east-1:123456789012:function:payroll:prod"]
               - Sid: NoAdminRoles
                 Effect: Deny
                 Principal: "*"
