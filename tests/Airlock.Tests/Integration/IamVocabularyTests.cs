@@ -105,6 +105,33 @@ public sealed class IamVocabularyTests(AirlockEnvironment env)
     }
 
     [Fact]
+    public async Task SqsCalls_AreDecidedOnTheQueueOfTheAccountTheirUrlNames()
+    {
+        var queue = AirlockEnvironment.UniqueName("jobs");
+        var created = await env.MotoAsync("sqs", "create-queue", "--queue-name", queue, "--query", "QueueUrl", "--output", "text");
+        Assert.Equal(0, created.ExitCode);
+        var own = created.StdOut.Trim();
+        var others = own.Replace("/123456789012/", "/210987654321/", StringComparison.Ordinal);
+        var power = await env.NewSessionAsync(groups: ["power"]);
+
+        // NotOtherAccountsQueues denies sending to account 210987654321's queues, named by URL on any endpoint.
+        var result = await env.Boto3Async(power, $$"""
+            c = boto3.client('sqs', config=botocore.config.Config(retries={'max_attempts': 1}))
+            for label, url in [('other', '{{others}}'), ('own', '{{own}}')]:
+                try:
+                    c.send_message(QueueUrl=url, MessageBody='hello')
+                    print(label, 'sent')
+                except botocore.exceptions.ClientError as e:
+                    print(label, e.response['Error']['Code'])
+            """);
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.True(result.StdOut.Contains("other AccessDenied") && result.StdOut.Contains("own sent"), result.StdOut);
+        var denied = (await env.AuditAsync()).First(e => e.AccessKeyId == power.AccessKeyId && e.Operation == "SendMessage");
+        Assert.Equal(("deny", $"arn:aws:sqs:us-east-1:210987654321:{queue}"), (denied.Decision, Assert.Single(denied.Resources)));
+    }
+
+    [Fact]
     public async Task ReadingLogsUnmasked_NeedsLogsUnmask()
     {
         var group = AirlockEnvironment.UniqueName("masked");

@@ -27,6 +27,8 @@ internal static partial class MultiResourceAuthorizations
                 return statements;
             case ("lambda", _) when LambdaFunctionArn.For(parameters, request.Region, request.Account) is { } functions:
                 return new CallNeeds(functions, also);
+            case ("sqs", _) when SqsQueueArn.For(parameters, request.Region, request.Account) is { } queue:
+                return new CallNeeds([queue], also);
             case ("dynamodb", "BatchGetItem" or "BatchWriteItem"):
                 var requested = WithBody(request, body => body.TryGetProperty("RequestItems", out var items) && items.ValueKind == JsonValueKind.Object
                     ? items.EnumerateObject().Select(t => t.Name).ToList() : new List<string>()) ?? [];

@@ -277,6 +277,11 @@ public sealed class AirlockEnvironment : IAsyncLifetime
                 Principal: "*"
                 Action: lambda:InvokeFunction
                 Resource: ["arn:aws:lambda:us-east-1:123456789012:function:payroll", "arn:aws:lambda:us-east-1:123456789012:function:payroll:prod"]
+              - Sid: NotOtherAccountsQueues
+                Effect: Deny
+                Principal: "*"
+                Action: sqs:SendMessage
+                Resource: "arn:aws:sqs:*:210987654321:*"
               - Sid: NoAdminRoles
                 Effect: Deny
                 Principal: "*"
