@@ -1,7 +1,3 @@
-using System.Text;
-using Airlock.Aws.Catalog;
-using Airlock.Aws.Resolution;
-using Airlock.Aws.SigV4;
 using Xunit;
 
 namespace Airlock.Tests.Unit.Aws;
@@ -9,8 +5,6 @@ namespace Airlock.Tests.Unit.Aws;
 /// <summary>Reading CloudWatch Logs unmasked needs logs:Unmask beside the read, as IAM requires.</summary>
 public sealed class LogsUnmaskTests
 {
-    private static readonly OperationResolver Resolver = new(ServiceCatalog.Default);
-
     [Theory]
     [InlineData("GetLogEvents", """{"logGroupName": "app", "logStreamName": "s", "unmask": true}""", true)]
     [InlineData("GetLogEvents", """{"logGroupName": "app", "logStreamName": "s", "unmask": false}""", false)]
@@ -20,10 +14,7 @@ public sealed class LogsUnmaskTests
     [InlineData("StartQuery", """{"logGroupName": "app", "startTime": 1, "endTime": 2, "queryString": "fields @timestamp, @message"}""", false)]
     public void ReadingUnmasked_NeedsLogsUnmask_OnTheLogGroup(string operation, string body, bool unmasks)
     {
-        var head = new SignableRequest("POST", "/", [], [new("host", "gw"), new("content-type", "application/x-amz-json-1.1"),
-            new("x-amz-target", $"Logs_20140328.{operation}")], false);
-
-        var call = Resolver.Resolve(new ResolveRequest(head, "logs", "us-east-1", Encoding.UTF8.GetBytes(body), "123456789012")).Operation!;
+        var call = JsonCalls.Resolve("logs", $"Logs_20140328.{operation}", body, "application/x-amz-json-1.1").Operation!;
 
         var unmask = call.AlsoRequires.Where(a => a.Action == "logs:Unmask").ToList();
         Assert.Equal(unmasks ? 1 : 0, unmask.Count);

@@ -1,7 +1,5 @@
-using System.Text;
 using Airlock.Aws.Catalog;
 using Airlock.Aws.Resolution;
-using Airlock.Aws.SigV4;
 using Xunit;
 
 namespace Airlock.Tests.Unit.Aws;
@@ -9,8 +7,6 @@ namespace Airlock.Tests.Unit.Aws;
 /// <summary>DynamoDB's PartiQL statements read for their verb and table, and the calls that carry them authorized as IAM does.</summary>
 public sealed class PartiQlTests
 {
-    private static readonly OperationResolver Resolver = new(ServiceCatalog.Default);
-
     [Theory]
     [InlineData("SELECT * FROM \"orders\" WHERE pk = ?", "Select", "orders", null)]
     [InlineData("select * from orders.byCustomer where customer = 'c-1'", "Select", "orders", "byCustomer")]
@@ -118,10 +114,5 @@ public sealed class PartiQlTests
         Assert.Contains(why, result.Error);
     }
 
-    private static ResolveResult Resolve(string operation, string body)
-    {
-        var head = new SignableRequest("POST", "/", [], [new("host", "gw"), new("content-type", "application/x-amz-json-1.0"),
-            new("x-amz-target", $"DynamoDB_20120810.{operation}")], false);
-        return Resolver.Resolve(new ResolveRequest(head, "dynamodb", "us-east-1", Encoding.UTF8.GetBytes(body), "123456789012"));
-    }
+    private static ResolveResult Resolve(string operation, string body) => JsonCalls.Resolve("dynamodb", $"DynamoDB_20120810.{operation}", body);
 }

@@ -1,7 +1,3 @@
-using System.Text;
-using Airlock.Aws.Catalog;
-using Airlock.Aws.Resolution;
-using Airlock.Aws.SigV4;
 using Xunit;
 
 namespace Airlock.Tests.Unit.Aws;
@@ -9,8 +5,6 @@ namespace Airlock.Tests.Unit.Aws;
 /// <summary>An SQS call's queue in the account and region its URL names, not the connection's.</summary>
 public sealed class SqsQueueArnTests
 {
-    private static readonly OperationResolver Resolver = new(ServiceCatalog.Default);
-
     [Theory]
     [InlineData("SendMessage", """{"QueueUrl": "https://sqs.us-east-1.amazonaws.com/123456789012/jobs", "MessageBody": "x"}""", "arn:aws:sqs:us-east-1:123456789012:jobs")]
     [InlineData("SendMessage", """{"QueueUrl": "https://sqs.eu-west-1.amazonaws.com/210987654321/jobs.fifo", "MessageBody": "x"}""", "arn:aws:sqs:eu-west-1:210987654321:jobs.fifo")]
@@ -20,10 +14,7 @@ public sealed class SqsQueueArnTests
     [InlineData("GetQueueUrl", """{"QueueName": "jobs"}""", "arn:aws:sqs:us-east-1:123456789012:jobs")]
     public void TheQueueIsTheOneItsUrlNames(string operation, string body, string arn)
     {
-        var head = new SignableRequest("POST", "/", [], [new("host", "gw"), new("content-type", "application/x-amz-json-1.0"),
-            new("x-amz-target", $"AmazonSQS.{operation}")], false);
-
-        var result = Resolver.Resolve(new ResolveRequest(head, "sqs", "us-east-1", Encoding.UTF8.GetBytes(body), "123456789012"));
+        var result = JsonCalls.Resolve("sqs", $"AmazonSQS.{operation}", body);
 
         var call = result.Operation ?? throw new InvalidOperationException(result.Error);
         Assert.Equal(arn, Assert.Single(call.Resources));
