@@ -188,7 +188,8 @@ internal sealed class CompiledPolicy : IPolicyEvaluator
         var deny = statement.Effect == StatementEffect.Deny;
         for (var i = 0; i < resources.Count; i++)
         {
-            var hit = (deny && resources[i] == "*" && !statement.NotResource) || ResourceMatches(statement, resources[i]);
+            var hit = (deny && resources[i] == "*" && !statement.NotResource) || ResourceMatches(statement, resources[i])
+                || (!statement.NotResource && Aws.Resolution.SecretArn.HasUnknownSuffix(resources[i]) && SecretMatches(statement, resources[i], deny));
             if (deny && hit)
             {
                 return true;
@@ -249,6 +250,25 @@ internal sealed class CompiledPolicy : IPolicyEvaluator
         foreach (var range in levels.AsSpan().Split(','))
         {
             if (levels.AsSpan()[range].Trim().Equals(wanted, StringComparison.OrdinalIgnoreCase))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>
+    /// A secret named without its suffix (<see cref="Aws.Resolution.SecretArn"/>) is also covered by a statement naming
+    /// it as Airlock did before it knew of the suffix (<c>secret:prod/db</c>), and by a Deny that could match its ARN.
+    /// </summary>
+    private static bool SecretMatches(PolicyStatement statement, string resource, bool deny)
+    {
+        var named = resource[..^Aws.Resolution.SecretArn.UnknownSuffix.Length];
+        for (var i = 0; i < statement.Resources.Count; i++)
+        {
+            if (Wildcard.Matches(statement.Resources[i], named, ignoreCase: false)
+                || (deny && Wildcard.Matches(statement.Resources[i], resource, ignoreCase: false, valueHasUnknowns: true)))
             {
                 return true;
             }

@@ -9,12 +9,16 @@ internal static class Wildcard
     /// <summary>Case-insensitive, as IAM matches actions.</summary>
     public static bool Matches(string pattern, string value) => Matches(pattern, value, ignoreCase: true);
 
-    public static bool Matches(string pattern, string value, bool ignoreCase)
+    /// <param name="valueHasUnknowns">
+    /// The value's own '?' are characters not known yet, each of which may be any one (a secret's suffix): true when
+    /// some value the pattern matches could be it.
+    /// </param>
+    public static bool Matches(string pattern, string value, bool ignoreCase, bool valueHasUnknowns = false)
     {
         int p = 0, v = 0, star = -1, mark = 0;
         while (v < value.Length)
         {
-            if (p < pattern.Length && (pattern[p] == '?' || Same(pattern[p], value[v], ignoreCase)))
+            if (p < pattern.Length && (pattern[p] == '?' || Same(pattern[p], value[v], ignoreCase) || (valueHasUnknowns && value[v] == '?' && pattern[p] != '*')))
             {
                 p++;
                 v++;

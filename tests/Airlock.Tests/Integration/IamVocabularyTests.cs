@@ -132,6 +132,35 @@ public sealed class IamVocabularyTests(AirlockEnvironment env)
     }
 
     [Fact]
+    public async Task ASecretDeniedByItsArnAsAwsSuggests_IsDeniedWhenNamedByName()
+    {
+        var vault = AirlockEnvironment.UniqueName("vault");
+        var created = await env.MotoAsync("secretsmanager", "create-secret", "--name", $"{vault}/root", "--secret-string", "hunter2", "--query", "ARN", "--output", "text");
+        Assert.Equal(0, created.ExitCode);
+        Assert.Equal(0, (await env.MotoAsync("secretsmanager", "create-secret", "--name", $"{vault}/app", "--secret-string", "app-pass")).ExitCode);
+        var agent = await env.NewSessionAsync(groups: ["agents"]);
+
+        // VaultStaysShut denies secret:vault-*/root-?????? (the six characters AWS appends); the agent names it three ways.
+        var result = await env.Boto3Async(agent, $$"""
+            c = boto3.client('secretsmanager', config=botocore.config.Config(retries={'max_attempts': 1}))
+            for label, secret in [('name', '{{vault}}/root'), ('arn', '{{created.StdOut.Trim()}}'),
+                                  ('partial', '{{created.StdOut.Trim()[..^7]}}'), ('other', '{{vault}}/app')]:
+                try:
+                    c.get_secret_value(SecretId=secret)
+                    print(label, 'read')
+                except botocore.exceptions.ClientError as e:
+                    print(label, e.response['Error']['Code'])
+            """);
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.True(result.StdOut.Contains("name AccessDenied") && result.StdOut.Contains("arn AccessDenied") && result.StdOut.Contains("partial AccessDenied")
+            && result.StdOut.Contains("other read"), result.StdOut);
+        var denied = (await env.AuditAsync()).First(e => e.AccessKeyId == agent.AccessKeyId && e.Operation == "GetSecretValue");
+        Assert.Equal(("deny", $"arn:aws:secretsmanager:us-east-1:123456789012:secret:{vault}/root-??????"), (denied.Decision, Assert.Single(denied.Resources)));
+        await env.AssertNowhereInAirlockAsync("hunter2");
+    }
+
+    [Fact]
     public async Task ReadingLogsUnmasked_NeedsLogsUnmask()
     {
         var group = AirlockEnvironment.UniqueName("masked");

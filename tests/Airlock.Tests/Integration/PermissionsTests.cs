@@ -27,7 +27,7 @@ public sealed class PermissionsTests(AirlockEnvironment env)
         Assert.True(json.ExitCode == 0, json.ToString());
         using var doc = System.Text.Json.JsonDocument.Parse(json.StdOut);
         var sids = doc.RootElement.GetProperty("statements").EnumerateArray().Select(s => s.GetProperty("sid").GetString()).ToList();
-        Assert.Equal(["AgentsWork", "NoBucketDeletion", "NoForbiddenWrites", "ProtectedObjects", "KeptVersions", "LockedStaysLocked", "NothingPublic", "LogsStayMasked", "PayrollStaysPut", "NotOtherAccountsQueues", "NoAdminRoles", "SealedListings", "DropsNeedAnSre", "CriticalDropsNeedTwo"], sids);
+        Assert.Equal(["AgentsWork", "NoBucketDeletion", "NoForbiddenWrites", "ProtectedObjects", "KeptVersions", "LockedStaysLocked", "NothingPublic", "LogsStayMasked", "PayrollStaysPut", "NotOtherAccountsQueues", "VaultStaysShut", "NoAdminRoles", "SealedListings", "DropsNeedAnSre", "CriticalDropsNeedTwo"], sids);
         Assert.Contains(await env.AuditAsync(), e => e.Principal == "curious-agent" && e.Operation == "ListPermissions" && e.Decision == "allow");
     }
 

@@ -18,7 +18,7 @@ public sealed class ServiceCoverageTests(AirlockEnvironment env)
         // protocol, CLI arguments ({id} is a unique name), expected operation, expected resource
         { "rest-xml", "s3api create-bucket --bucket b-{id}", "s3:CreateBucket", "arn:aws:s3:::b-{id}" },
         { "json", "dynamodb create-table --table-name t-{id} --attribute-definitions AttributeName=k,AttributeType=S --key-schema AttributeName=k,KeyType=HASH --billing-mode PAY_PER_REQUEST", "dynamodb:CreateTable", $"arn:aws:dynamodb:{Region}:{Account}:table/t-{{id}}" },
-        { "json", "secretsmanager create-secret --name s-{id} --secret-string x", "secretsmanager:CreateSecret", $"arn:aws:secretsmanager:{Region}:{Account}:secret:s-{{id}}" },
+        { "json", "secretsmanager create-secret --name s-{id} --secret-string x", "secretsmanager:CreateSecret", $"arn:aws:secretsmanager:{Region}:{Account}:secret:s-{{id}}-??????" },
         { "json", "ssm put-parameter --name /airlock/p-{id} --type SecureString --value hush", "ssm:PutParameter", $"arn:aws:ssm:{Region}:{Account}:parameter/airlock/p-{{id}}" },
         { "query", "iam create-user --user-name u-{id}", "iam:CreateUser", $"arn:aws:iam::{Account}:user/u-{{id}}" },
         { "rest-json", "batch describe-compute-environments", "batch:DescribeComputeEnvironments", "*" },

@@ -29,6 +29,8 @@ internal static partial class MultiResourceAuthorizations
                 return new CallNeeds(functions, also);
             case ("sqs", _) when SqsQueueArn.For(parameters, request.Region, request.Account) is { } queue:
                 return new CallNeeds([queue], also);
+            case ("secretsmanager", _) when SecretArn.For(parameters, request.Region, request.Account) is { } secret:
+                return new CallNeeds([secret], also);
             case ("dynamodb", "BatchGetItem" or "BatchWriteItem"):
                 var requested = WithBody(request, body => body.TryGetProperty("RequestItems", out var items) && items.ValueKind == JsonValueKind.Object
                     ? items.EnumerateObject().Select(t => t.Name).ToList() : new List<string>()) ?? [];

@@ -282,6 +282,11 @@ public sealed class AirlockEnvironment : IAsyncLifetime
                 Principal: "*"
                 Action: sqs:SendMessage
                 Resource: "arn:aws:sqs:*:210987654321:*"
+              - Sid: VaultStaysShut
+                Effect: Deny
+                Principal: "*"
+                Action: secretsmanager:GetSecretValue
+                Resource: "arn:aws:secretsmanager:*:*:secret:vault-*/root-??????"
               - Sid: NoAdminRoles
                 Effect: Deny
                 Principal: "*"
