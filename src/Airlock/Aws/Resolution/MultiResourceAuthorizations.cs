@@ -132,7 +132,8 @@ internal static partial class MultiResourceAuthorizations
             return items;
         }) ?? [];
 
-    private static T? WithBody<T>(ResolveRequest request, Func<JsonElement, T> read)
+    /// <summary>What <paramref name="read"/> makes of the call's json object body; null when it has none or none that is an object.</summary>
+    internal static T? WithBody<T>(ResolveRequest request, Func<JsonElement, T> read)
         where T : class
     {
         if (request.Body is not { Length: > 0 } body)

@@ -1,5 +1,4 @@
 using System.Text.Json;
-using Airlock.Primitives;
 
 namespace Airlock.Aws.Resolution;
 
@@ -67,46 +66,39 @@ internal static class PartiQlAuthorizations
     /// <summary>The statements' texts and where each is in the body (<c>Statements[2].Statement</c>), or why they cannot be read.</summary>
     private static (List<(string Text, string At)> Texts, string? Error) Statements(ResolveRequest request, string? list)
     {
-        var texts = new List<(string, string)>();
-        if (request.Body is not { Length: > 0 } body)
-        {
-            return (texts, "the call has no body");
-        }
-
-        try
-        {
-            using var document = JsonDocument.Parse(body, BodyNesting.DocumentOptions);
-            var root = document.RootElement;
-            if (list is null)
-            {
-                return root.ValueKind == JsonValueKind.Object && root.TryGetProperty("Statement", out var one) && one.ValueKind == JsonValueKind.String
-                    ? ([(one.GetString()!, "Statement")], null)
-                    : (texts, "the call has no Statement");
-            }
-
-            if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty(list, out var items) || items.ValueKind != JsonValueKind.Array
-                || items.GetArrayLength() == 0)
-            {
-                return (texts, $"the call has no {list}");
-            }
-
-            var i = 0;
-            foreach (var item in items.EnumerateArray())
-            {
-                if (item.ValueKind != JsonValueKind.Object || !item.TryGetProperty("Statement", out var text) || text.ValueKind != JsonValueKind.String)
-                {
-                    return (texts, $"{list}[{i}] has no Statement");
-                }
-
-                texts.Add((text.GetString()!, $"{list}[{i}].Statement"));
-                i++;
-            }
-
-            return (texts, null);
-        }
-        catch (JsonException)
-        {
-            return (texts, "the body is not json");
-        }
+        var read = MultiResourceAuthorizations.WithBody(request, root => StatementsIn(root, list)) ?? new StatementTexts([], "the body is not a json object");
+        return (read.Texts, read.Error);
     }
+
+    private static StatementTexts StatementsIn(JsonElement root, string? list)
+    {
+        if (list is null)
+        {
+            return root.TryGetProperty("Statement", out var one) && one.ValueKind == JsonValueKind.String
+                ? new([(one.GetString()!, "Statement")], null)
+                : new([], "the call has no Statement");
+        }
+
+        if (!root.TryGetProperty(list, out var items) || items.ValueKind != JsonValueKind.Array || items.GetArrayLength() == 0)
+        {
+            return new([], $"the call has no {list}");
+        }
+
+        var texts = new List<(string, string)>();
+        var i = 0;
+        foreach (var item in items.EnumerateArray())
+        {
+            if (item.ValueKind != JsonValueKind.Object || !item.TryGetProperty("Statement", out var text) || text.ValueKind != JsonValueKind.String)
+            {
+                return new([], $"{list}[{i}] has no Statement");
+            }
+
+            texts.Add((text.GetString()!, $"{list}[{i}].Statement"));
+            i++;
+        }
+
+        return new(texts, null);
+    }
+
+    private sealed record StatementTexts(List<(string Text, string At)> Texts, string? Error);
 }
