@@ -33,7 +33,7 @@ load=bench/Airlock.Load/bin/Release/net10.0/Airlock.Load.dll
 airlock=src/Airlock/bin/Release/net10.0/airlock.dll
 
 work=$(mktemp -d /tmp/airlock-bench-XXXXXX)
-up=$(port); ngx=$(port); gw=$(port); mt=$(port); hop=$(port); fl=$(port)
+up=$(port); ngx=$(port); gw=$(port); mt=$(port); hop=$(port); fl=$(port); tf=$(port)
 pids=()
 cleanup() {
   [ -f "$work/nginx.pid" ] && kill "$(cat "$work/nginx.pid")" 2>/dev/null || true
@@ -52,6 +52,10 @@ wait_for "http://127.0.0.1:$hop/_bench/token"
 mkdir -p "$work/floor"
 dotnet "$load" floor "$fl" "http://127.0.0.1:$up" "$work/floor/records.db" > "$work/floor.log" 2>&1 & floor_pid=$!; pids+=($floor_pid)
 wait_for "http://127.0.0.1:$fl/_floor/health"
+# The floor with Airlock's own audit trail in place of its short row: what the trail costs apart from the other stages.
+mkdir -p "$work/trail"
+dotnet "$load" floor "$tf" "http://127.0.0.1:$up" "$work/trail/airlock.db" --trail > "$work/trail.log" 2>&1 & trail_pid=$!; pids+=($trail_pid)
+wait_for "http://127.0.0.1:$tf/_floor/health"
 
 start_nginx "$work" "$ngx" "$up"
 wait_for "http://127.0.0.1:$ngx/_bench/token"
@@ -81,6 +85,7 @@ moto_args=()
 dotnet "$load" run --direct "http://127.0.0.1:$up" --nginx "http://127.0.0.1:$ngx" --airlock "http://127.0.0.1:$gw" \
   --token "http://127.0.0.1:$up/_bench/token" --airlock-pid "$gateway" --nginx-pids "$nginx_workers" \
   --hop "http://127.0.0.1:$hop" --hop-pid "$hop_pid" --floor "http://127.0.0.1:$fl" --floor-pid "$floor_pid" \
+  --trail-floor "http://127.0.0.1:$tf" --trail-floor-pid "$trail_pid" \
   --seconds "$seconds" --goal-rounds "$rounds" $quick "${moto_args[@]}" --out bench --startup-rss "$startup_rss" --settle \
   --about "date=$(date -u +%Y-%m-%dT%H:%MZ)" \
   --about "machine=$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(uname -sr)" \

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Security.Cryptography;
 using System.Text.Json;
 using System.Threading.Channels;
@@ -27,18 +28,21 @@ internal static class DurableFloor
     private static readonly HashSet<string> NotCopied = new(StringComparer.OrdinalIgnoreCase)
         { "Host", "Connection", "Keep-Alive", "Transfer-Encoding", "Content-Length", "Authorization", "X-Amz-Date", "X-Amz-Content-Sha256" };
 
-    public static async Task RunAsync(int port, Uri upstream, string databasePath)
+    /// <param name="trail">Keep each call's records through Airlock's own audit store (<see cref="FloorTrail"/>) instead of one short row.</param>
+    public static async Task RunAsync(int port, Uri upstream, string databasePath, bool trail)
     {
         var app = KestrelHop.BuildApp(port);
         using var client = Forwarder.CreateClient();
-        await using var records = new GroupCommit(databasePath);
-        app.Run(http => RelayAsync(http, client, upstream, records));
-        Console.WriteLine($"durable floor http://127.0.0.1:{port} -> {upstream}, records in {databasePath}");
+        await using var records = trail ? null : new GroupCommit(databasePath);
+        await using var audit = trail ? new FloorTrail(databasePath) : null;
+        app.Run(http => RelayAsync(http, client, upstream, records, audit));
+        Console.WriteLine($"durable floor{(trail ? " with Airlock's trail" : "")} http://127.0.0.1:{port} -> {upstream}, records in {databasePath}");
         await app.RunAsync();
     }
 
-    private static async Task RelayAsync(HttpContext http, HttpMessageInvoker client, Uri upstream, GroupCommit records)
+    private static async Task RelayAsync(HttpContext http, HttpMessageInvoker client, Uri upstream, GroupCommit? records, FloorTrail? audit)
     {
+        var started = Stopwatch.GetTimestamp();
         var request = http.Request;
         if (request.Path == "/_floor/health")
         {
@@ -60,6 +64,7 @@ internal static class DurableFloor
             return;
         }
 
+        Dictionary<string, string>? parameters = null;
         if (body.Length > 0 && request.ContentType?.Contains("json", StringComparison.Ordinal) == true)
         {
             // What runs is what was understood, as Airlock does it: the body parsed (a body that does not parse is
@@ -68,6 +73,7 @@ internal static class DurableFloor
             try
             {
                 using var parsed = JsonDocument.Parse(body);
+                parameters = audit is null ? null : FloorTrail.Parameters(parsed.RootElement);
             }
             catch (JsonException)
             {
@@ -82,7 +88,16 @@ internal static class DurableFloor
             }
         }
 
-        await records.WriteAsync($"{now:O} {auth.AccessKeyId} {auth.Scope.Service} {request.Headers["x-amz-target"]} {request.Method} {head.RawPath} {payloadHash}");
+        var id = 0L;
+        if (audit is null)
+        {
+            await records!.WriteAsync($"{now:O} {auth.AccessKeyId} {auth.Scope.Service} {request.Headers["x-amz-target"]} {request.Method} {head.RawPath} {payloadHash}");
+        }
+        else
+        {
+            id = await audit.DecideAsync(request, auth.AccessKeyId, auth.Scope.Service, auth.Scope.Region, body, parameters ?? [], now,
+                Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+        }
 
         using var message = new HttpRequestMessage(new HttpMethod(request.Method), new Uri(upstream, request.Path + request.QueryString))
         {
@@ -110,7 +125,22 @@ internal static class DurableFloor
         message.Headers.TryAddWithoutValidation("Authorization", SigV4Signer.Authorize(
             new SignableRequest(request.Method, head.RawPath, [], signed, false), "AKIDBENCHUPSTREAM001", "bench-upstream-secret",
             auth.Scope.Region, auth.Scope.Service, now, payloadHash));
-        await KestrelHop.SendAndRelayAsync(http, client, message);
+        if (audit is null)
+        {
+            await KestrelHop.SendAndRelayAsync(http, client, message);
+            return;
+        }
+
+        // The trail keeps the response's start, so the response is read whole (json answers are small), then relayed.
+        var sent = Stopwatch.GetTimestamp();
+        using var reply = await client.SendAsync(message, http.RequestAborted);
+        KestrelHop.RelayHead(http.Response, reply);
+        var answer = await reply.Content.ReadAsByteArrayAsync(http.RequestAborted);
+        http.Response.ContentLength = answer.Length;
+        await http.Response.Body.WriteAsync(answer, http.RequestAborted);
+        audit.Complete(id, (int)reply.StatusCode, Stopwatch.GetElapsedTime(started).TotalMilliseconds,
+            Stopwatch.GetElapsedTime(sent).TotalMilliseconds, answer,
+            reply.Headers.TryGetValues("x-amzn-RequestId", out var upstreamId) ? upstreamId.FirstOrDefault() : null);
     }
 
     /// <summary>One writer thread: each transaction commits every record that queued while the last one was committing.</summary>

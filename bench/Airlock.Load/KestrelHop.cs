@@ -62,7 +62,14 @@ internal static class KestrelHop
     public static async Task SendAndRelayAsync(HttpContext http, HttpMessageInvoker client, HttpRequestMessage message)
     {
         using var reply = await client.SendAsync(message, http.RequestAborted);
-        var response = http.Response;
+        RelayHead(http.Response, reply);
+        http.Response.ContentLength = reply.Content.Headers.ContentLength;
+        await reply.Content.CopyToAsync(http.Response.Body, http.RequestAborted);
+    }
+
+    /// <summary>The upstream's status and end-to-end headers, onto the response.</summary>
+    public static void RelayHead(HttpResponse response, HttpResponseMessage reply)
+    {
         response.StatusCode = (int)reply.StatusCode;
         foreach (var (name, values) in reply.Headers.Concat(reply.Content.Headers))
         {
@@ -71,8 +78,5 @@ internal static class KestrelHop
                 response.Headers[name] = values.ToArray();
             }
         }
-
-        response.ContentLength = reply.Content.Headers.ContentLength;
-        await reply.Content.CopyToAsync(response.Body, http.RequestAborted);
     }
 }

@@ -3,9 +3,10 @@ using Airlock.Load;
 
 // dotnet Airlock.Load.dll upstream PORT
 // dotnet Airlock.Load.dll hop PORT UPSTREAM-URL       (a bare Kestrel + HttpClient pass-through, for reference)
-// dotnet Airlock.Load.dll floor PORT UPSTREAM-URL DB  (the hop plus signature check, durable record and re-signing: the least issue 22's rules allow)
+// dotnet Airlock.Load.dll floor PORT UPSTREAM-URL DB [--trail]  (the hop plus signature check, durable record and re-signing: the least issue 22's rules allow;
+//                             --trail: the record kept through Airlock's own audit store, decision and outcome, as the product keeps it)
 // dotnet Airlock.Load.dll run --direct URL --nginx URL --airlock URL --token URL --airlock-pid N --nginx-pids N,N
-//                             [--hop URL --hop-pid N] [--floor URL --floor-pid N] [--moto URL] [--startup-rss MB] [--settle] [--no-warmup] [--seconds 4] [--goal-rounds 4] [--quick] [--out DIR] [--about key=value]...
+//                             [--hop URL --hop-pid N] [--floor URL --floor-pid N] [--trail-floor URL --trail-floor-pid N] [--moto URL] [--startup-rss MB] [--settle] [--no-warmup] [--seconds 4] [--goal-rounds 4] [--quick] [--out DIR] [--about key=value]...
 //                             [--paths direct,nginx,Airlock] [--workloads json,query,S3] [--levels 1,64]   (to look at one part)
 // dotnet Airlock.Load.dll allocations PID SECONDS [TOP]   (where a running gateway allocates: bench/per-call.sh)
 // bash bench/run.sh starts everything and calls these.
@@ -21,9 +22,9 @@ if (args is ["hop", var hopPort, var upstream])
     return 0;
 }
 
-if (args is ["floor", var floorPort, var floorUpstream, var floorDatabase])
+if (args is ["floor", var floorPort, var floorUpstream, var floorDatabase, .. var floorOptions])
 {
-    await DurableFloor.RunAsync(int.Parse(floorPort, CultureInfo.InvariantCulture), new Uri(floorUpstream), floorDatabase);
+    await DurableFloor.RunAsync(int.Parse(floorPort, CultureInfo.InvariantCulture), new Uri(floorUpstream), floorDatabase, floorOptions.Contains("--trail"));
     return 0;
 }
 
@@ -67,6 +68,11 @@ if (Option("--floor") is { } floorUrl)
     targets = [.. targets[..^1], new(Report.Floor, new Uri(floorUrl), anyone, new ProcessMeter(Pids("--floor-pid"))), targets[^1]];
 }
 
+if (Option("--trail-floor") is { } trailUrl)
+{
+    targets = [.. targets[..^1], new(Report.FloorTrail, new Uri(trailUrl), anyone, new ProcessMeter(Pids("--trail-floor-pid"))), targets[^1]];
+}
+
 IReadOnlyList<string>? Filter(string name) => Option(name)?.Split(',', StringSplitOptions.RemoveEmptyEntries);
 var paths = Filter("--paths");
 var workloads = Filter("--workloads");
@@ -92,7 +98,8 @@ foreach (var workload in Workload.All(quick).Where(w => workloads?.Any(p => w.Na
     foreach (var level in levels ?? workload.Concurrencies)
     {
         // The hop is a reference for per-call overhead; it streams large bodies naively and would not be a floor there.
-        foreach (var target in targets.Where(t => (paths?.Contains(t.Name) ?? true) && !(workload.Transfer && t.Name is Report.Hop or Report.Floor)))
+        // The floor with the trail bounds the json goals only: it runs in their rounds, not in the sweep, unless asked for.
+        foreach (var target in targets.Where(t => (paths?.Contains(t.Name) ?? t.Name != Report.FloorTrail) && !(workload.Transfer && t.Name is Report.Hop or Report.Floor or Report.FloorTrail)))
         {
             var result = await LoadRunner.RunAsync(workload, target, level, TimeSpan.FromSeconds(seconds), workload.Transfer ? 2_000 : 500_000);
             results.Add(result);

@@ -14,6 +14,9 @@ internal static class Report
     /// <summary>The reference path that does only what issue 22's rules require of any gateway (<see cref="DurableFloor"/>).</summary>
     public const string Floor = "durable floor";
 
+    /// <summary>The durable floor with Airlock's own audit trail in place of its one short row (<see cref="FloorTrail"/>).</summary>
+    public const string FloorTrail = "floor + trail";
+
     public static void Write(string directory, IReadOnlyList<CellResult> results, IReadOnlyList<RoundResult> rounds, IReadOnlyList<CellResult> moto, IReadOnlyDictionary<string, string> about,
         double? startupRssMb)
     {
@@ -34,7 +37,9 @@ internal static class Report
             "one pooled HttpClient behind, nothing checked, recorded or masked: the floor for any .NET gateway's per-call cost; measured on the small calls only) " +
             "and **durable floor** (`Airlock.Load floor`: the hop plus only what issue 22's rules require of any gateway: the caller's SigV4 signature checked, a json body " +
             "parsed (form delimiters escaped, as Airlock does), one record per call committed durably (SQLite WAL, `synchronous = FULL`, one writer committing what has queued) before the call goes " +
-            "upstream, the call signed again; no session store, policy, audit chain, outcome record, masking, log line or metrics; small calls only). The upstream is `bench/Airlock.Load`'s Kestrel app answering as DynamoDB, SNS and S3 would. Every request is " +
+            "upstream, the call signed again; no session store, policy, audit chain, outcome record, masking, log line or metrics; small calls only) " +
+            "and **floor + trail** (`Airlock.Load floor --trail`: the durable floor with Airlock's own audit store in place of its short row: each call's decision chained " +
+            "and queryable, with its recorded parameters, headers and body, durable before it goes upstream, and its outcome with the response's start after; json goal rounds only). The upstream is `bench/Airlock.Load`'s Kestrel app answering as DynamoDB, SNS and S3 would. Every request is " +
             "signed with SigV4 by the load generator (C#, one HttpClient connection per concurrent caller). Latency is per request, from send to last byte; " +
             "CPU is the hop's user+system time per request; RSS is the hop's resident memory (peak during the cell, and growth over its start). " +
             "Each path is warmed before its first cell (by `bench/run.sh` until its JIT has settled: its tiered-compilation thread under 2% of a 3 s cell), and each cell after a short warm-up of its own.");
@@ -134,6 +139,16 @@ internal static class Report
                 $" **{Percent(ofFloor64.Ratio.Median)}** of the floor ({Spread(ofFloor64)}): the rest is Airlock's own work";
         }
 
+        if (Measure(samples, "json", 64, Hop, r => r.RequestsPerSecond, subject: FloorTrail) is { } trail64
+            && Measure(samples, "json", 64, FloorTrail, r => r.RequestsPerSecond) is { } ofTrail64)
+        {
+            var cpu = Measure(samples, "json", 64, Hop, r => r.CpuMsPerRequest ?? double.NaN, subject: FloorTrail);
+            yield return $"bound: the durable floor with Airlock's audit trail (each call's decision chained and queryable before it runs, its outcome after) " +
+                $"reaches **{Percent(trail64.Ratio.Median)}** of the hop's throughput at c64 ({Spread(trail64)}; median {F(trail64.Airlock.Median, 0)} req/s" +
+                (cpu is { } c ? $", {F(c.Airlock.Median, 3)} ms CPU per call" : "") + "); Airlock reaches" +
+                $" **{Percent(ofTrail64.Ratio.Median)}** of it ({Spread(ofTrail64)}): the rest is the pipeline's stages (session, resolution, policy, masking, log line, metrics)";
+        }
+
         if (Measure(samples, "json", 64, "nginx", r => r.RequestsPerSecond) is { } nginx64)
         {
             yield return $"for scale, nginx at the same cell: {F(nginx64.Reference.Median, 0)} req/s (median); Airlock reaches {Percent(nginx64.Ratio.Median)} of it ({Spread(nginx64)})";
@@ -150,6 +165,13 @@ internal static class Report
             var cpu = Measure(samples, "json", 1, Hop, r => r.CpuMsPerRequest ?? double.NaN, subject: Floor);
             yield return $"bound: at concurrency 1 the durable floor adds **{F(floorAdded.Ratio.Median, 2)} ms** to the p50 (range {F(floorAdded.Ratio.Min, 2)}–{F(floorAdded.Ratio.Max, 2)} ms), " +
                 "most of it the wait for its record's fsync" + (cpu is { } c ? $", and spends **{F(c.Ratio.Median, 1)}×** the hop's CPU per call ({F(c.Airlock.Median, 3)} ms)" : "");
+        }
+
+        if (Measure(samples, "json", 1, "direct", r => r.P50, (trail, direct) => trail - direct, subject: FloorTrail) is { } trailAdded)
+        {
+            var cpu = Measure(samples, "json", 1, Hop, r => r.CpuMsPerRequest ?? double.NaN, subject: FloorTrail);
+            yield return $"bound: at concurrency 1 the durable floor with Airlock's audit trail adds **{F(trailAdded.Ratio.Median, 2)} ms** to the p50 " +
+                $"(range {F(trailAdded.Ratio.Min, 2)}–{F(trailAdded.Ratio.Max, 2)} ms)" + (cpu is { } c ? $" and spends **{F(c.Ratio.Median, 1)}×** the hop's CPU per call ({F(c.Airlock.Median, 3)} ms)" : "");
         }
 
         if (Measure(samples, "json", 1, Hop, r => r.CpuMsPerRequest ?? double.NaN) is { } cpu1)
