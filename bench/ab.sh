@@ -11,16 +11,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 a=$(realpath "$1"); b=$(realpath "$2"); shift 2
 rounds=16; level=1; seconds=3
-while [ $# -gt 0 ]; do
-  case "$1" in
-    --rounds) rounds=$2; shift ;;
-    --level) level=$2; shift ;;
-    --seconds) seconds=$2; shift ;;
-    *) echo "unknown option $1" >&2; exit 2 ;;
-  esac
-  shift
-done
 source bench/common.sh
+rounds_level_seconds "$@"
 dotnet build -c Release bench/Airlock.Load >/dev/null
 load=bench/Airlock.Load/bin/Release/net10.0/Airlock.Load.dll
 work=$(mktemp -d /tmp/airlock-ab-XXXXXX); mkdir -p "$work/out"

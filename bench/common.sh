@@ -90,6 +90,19 @@ rounds_and_seconds() {
   done
 }
 
+# rounds_level_seconds "$@": sets rounds, level and seconds from --rounds N, --level N and --seconds S (the caller sets the defaults first).
+rounds_level_seconds() {
+  while [ $# -gt 0 ]; do
+    case "$1" in
+      --rounds) rounds=$2; shift ;;
+      --level) level=$2; shift ;;
+      --seconds) seconds=$2; shift ;;
+      *) echo "unknown option $1" >&2; exit 2 ;;
+    esac
+    shift
+  done
+}
+
 # level_seconds_top "$@": sets level, seconds and top from --level N, --seconds S and --top T (the caller sets the defaults first).
 level_seconds_top() {
   while [ $# -gt 0 ]; do

@@ -9,15 +9,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 source bench/common.sh
 rounds=6; level=64; seconds=3
-while [ $# -gt 0 ]; do
-  case "$1" in
-    --rounds) rounds=$2; shift ;;
-    --level) level=$2; shift ;;
-    --seconds) seconds=$2; shift ;;
-    *) echo "unknown option $1" >&2; exit 2 ;;
-  esac
-  shift
-done
+rounds_level_seconds "$@"
 json_gateway_workspace trail-floor
 start_json_gateway "$work" "$level" 4
 hop=$(port); floor=$(port); trail=$(port)
