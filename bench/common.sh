@@ -191,7 +191,12 @@ json_cell() {
   dotnet "$2" run --direct "http://127.0.0.1:$3" --nginx "http://127.0.0.1:$3" --airlock "$4" \
     --token "http://127.0.0.1:$3/_bench/token" --airlock-pid "$5" "${floor[@]}" --paths "$(cell_path)" --workloads "${CELL_WORKLOAD:-json}" --levels "$level" \
     --seconds "${7:-4}" --out "$out" ${CELL_NO_WARMUP:+--no-warmup} > "$out/stdout"
-  grep -E "^\| $level \| $(cell_path) \|" "$out/RESULTS.md" | awk -F'|' '{gsub(/ /,""); printf "%s %s %s %s\n", $5, $6, $7, $(NF - 4)}'
+  cell_row "$out" "$level" "$(cell_path)"
+}
+
+# cell_row OUT LEVEL PATH: "req/s p50 p99 cpu-ms-per-call" from the row of PATH at LEVEL in OUT/RESULTS.md.
+cell_row() {
+  grep -E "^\| $2 \| $3 \|" "$1/RESULTS.md" | awk -F'|' '{gsub(/ /,""); printf "%s %s %s %s\n", $5, $6, $7, $(NF - 4)}'
 }
 
 # median: the median of the numbers on stdin, one per line.

@@ -18,7 +18,7 @@ mkdir -p "$work/floor" "$work/trail"
 dotnet "$load" floor "$floor" "http://127.0.0.1:$up" "$work/floor/records.db" > "$work/floor.log" 2>&1 & floor_pid=$!; pids+=($floor_pid)
 dotnet "$load" floor "$trail" "http://127.0.0.1:$up" "$work/trail/airlock.db" --trail > "$work/trail.log" 2>&1 & trail_pid=$!; pids+=($trail_pid)
 wait_for "http://127.0.0.1:$hop/_bench/token"; wait_for "http://127.0.0.1:$floor/_floor/health"; wait_for "http://127.0.0.1:$trail/_floor/health"
-# cell NAME PATH [FLOOR_URL FLOOR_PID] [--no-warmup]: one cell; prints "req/s p50 p99 cpu-ms-per-call".
+# cell NAME PATH [LOAD TOOL OPTIONS]: one cell of the path (the floor's URL chosen by NAME); prints "req/s p50 p99 cpu-ms-per-call".
 cell() {
   local name=$1 path=$2; shift 2
   local out="$work/out-$name"; mkdir -p "$out"
@@ -28,7 +28,7 @@ cell() {
   dotnet "$load" run --direct "http://127.0.0.1:$up" --nginx "http://127.0.0.1:$up" --airlock "http://127.0.0.1:$gw" \
     --token "http://127.0.0.1:$up/_bench/token" --airlock-pid "$gateway" --hop "http://127.0.0.1:$hop" --hop-pid "$hop_pid" "${extra[@]}" \
     --paths "$path" --workloads json --levels "$level" --seconds "$seconds" --out "$out" "$@" > "$out/stdout"
-  grep -E "^\| $level \| $path \|" "$out/RESULTS.md" | awk -F'|' '{gsub(/ /,""); printf "%s %s %s %s\n", $5, $6, $7, $(NF - 4)}'
+  cell_row "$out" "$level" "$path"
 }
 names=(hop floor trail airlock); declare -A path=([hop]="Kestrel hop" [floor]="durable floor" [trail]="durable floor" [airlock]=Airlock)
 for n in "${names[@]}"; do cell "$n" "${path[$n]}" > /dev/null; done
